@@ -1,0 +1,203 @@
+"""Database tables. The database is the one source of truth: every screen and message the bot
+shows can be rebuilt from these rows after a crash or restart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Telegram ids exceed 32 bits; SQLite's INTEGER is 64-bit anyway, PostgreSQL needs BIGINT.
+TgId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on PostgreSQL and on SQLite alike
+    (SQLite keeps no zone, so a naive value read back there is UTC by construction)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; pass an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime(), int: Integer}
+
+
+class Item(Base):
+    """A content item moving through the SOP."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    step_key: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(default=0)
+    # Bumped by every transition; a decision applies only if `rev` is still what it read.
+    rev: Mapped[int] = mapped_column(default=0)
+    created_by: Mapped[int] = mapped_column(TgId)
+    created_at: Mapped[datetime]
+    step_started_at: Mapped[datetime | None]
+    step_limit: Mapped[str | None] = mapped_column(String(16))
+    step_due_at: Mapped[datetime | None]
+    direction: Mapped[str | None] = mapped_column(Text)
+    designer_id: Mapped[int | None] = mapped_column(TgId)
+    post_links: Mapped[list[str] | None] = mapped_column(JSON)
+    closed_at: Mapped[datetime | None]
+
+
+class ItemSequence(Base):
+    """The last number given out per prefix and year, for readable codes like JDIH-2026-0007."""
+
+    __tablename__ = "item_sequences"
+
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Material(Base):
+    """Material handed in at step 1: text, links and files (re-sent by file_id)."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # text | document | photo | video
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    added_by: Mapped[int] = mapped_column(TgId)
+    added_at: Mapped[datetime]
+
+
+class DesignFile(Base):
+    """One page of a design version. `item_id` is empty while the operator picks the item."""
+
+    __tablename__ = "design_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
+    version: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(16))  # photo | document | video
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str] = mapped_column(String(128))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    uploaded_by: Mapped[int] = mapped_column(TgId)
+    uploaded_at: Mapped[datetime]
+
+
+class DesignVersion(Base):
+    """A design version's caption and hand-in; `submitted_at` is empty while it is a draft."""
+
+    __tablename__ = "design_versions"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    version: Mapped[int]
+    caption: Mapped[str | None] = mapped_column(Text)
+    submitted_by: Mapped[int | None] = mapped_column(TgId)
+    submitted_at: Mapped[datetime | None]
+
+
+class Event(Base):
+    """The append-only history: who, in which role, when, at which step and version, notes."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int] = mapped_column(TgId)
+    actor_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(32))
+    step_key: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class CardMessage(Base):
+    """A message the bot sent about an item, so replies find their item and decisions can
+    replace the buttons on every copy of a card."""
+
+    __tablename__ = "card_messages"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        Index("ix_card_messages_item_step", "item_id", "step_key", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(TgId)
+    message_id: Mapped[int]
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    step_key: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))  # card | brief | ack | file
+    has_buttons: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str | None] = mapped_column(Text)  # to re-render the card without buttons
+
+
+class PendingInput(Base):
+    """What the bot asked a member to type next (a title, notes, a reason, links)."""
+
+    __tablename__ = "pending_inputs"
+
+    user_id: Mapped[int] = mapped_column(TgId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    step_key: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int | None]
+    asked_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message owed to a chat because of a transition, written in the transition's own
+    transaction and delivered afterwards, so nothing owed is lost by a crash."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    chat_id: Mapped[int] = mapped_column(TgId)
+    kind: Mapped[str] = mapped_column(String(16))  # card | notice
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    parts_sent: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

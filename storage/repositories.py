@@ -1,0 +1,215 @@
+"""Queries and writes, grouped by table. Repositories never commit: the unit of work does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    CardMessage,
+    DesignFile,
+    DesignVersion,
+    Event,
+    Item,
+    ItemSequence,
+    Material,
+    OutboxMessage,
+    PendingInput,
+)
+
+
+class Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    # --- items ---------------------------------------------------------------------------
+
+    async def next_number(self, prefix: str, year: int) -> int:
+        """The next item number of the year; the row update serialises concurrent openers."""
+        bumped = await self.session.execute(
+            update(ItemSequence)
+            .where(ItemSequence.prefix == prefix, ItemSequence.year == year)
+            .values(last=ItemSequence.last + 1)
+            .returning(ItemSequence.last)
+        )
+        number = bumped.scalar_one_or_none()
+        if number is None:
+            self.session.add(ItemSequence(prefix=prefix, year=year, last=1))
+            await self.session.flush()
+            number = 1
+        return number
+
+    async def item(self, item_id: int) -> Item | None:
+        return await self.session.get(Item, item_id, populate_existing=True)
+
+    async def item_by_code(self, code: str) -> Item | None:
+        found = await self.session.execute(select(Item).where(Item.code == code.upper()))
+        return found.scalar_one_or_none()
+
+    async def update_item_if_rev(self, item_id: int, rev: int, values: dict[str, Any]) -> bool:
+        """Apply a transition only if nobody else did first (a conditional UPDATE, not a read
+        followed by a write): exactly one of two simultaneous presses wins."""
+        result = await self.session.execute(
+            update(Item)
+            .where(Item.id == item_id, Item.rev == rev)
+            .values(rev=rev + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def items_with_status(self, statuses: Iterable[str]) -> Sequence[Item]:
+        found = await self.session.execute(
+            select(Item).where(Item.status.in_(list(statuses))).order_by(Item.id)
+        )
+        return found.scalars().all()
+
+    async def active_items_at(self, step_keys: Iterable[str]) -> Sequence[Item]:
+        found = await self.session.execute(
+            select(Item)
+            .where(Item.status == "active", Item.step_key.in_(list(step_keys)))
+            .order_by(Item.id)
+        )
+        return found.scalars().all()
+
+    async def drafts_of(self, user_id: int) -> Sequence[Item]:
+        found = await self.session.execute(
+            select(Item).where(Item.status == "draft", Item.created_by == user_id).order_by(Item.id)
+        )
+        return found.scalars().all()
+
+    # --- material and design -------------------------------------------------------------
+
+    async def materials(self, item_id: int) -> Sequence[Material]:
+        found = await self.session.execute(
+            select(Material).where(Material.item_id == item_id).order_by(Material.id)
+        )
+        return found.scalars().all()
+
+    async def design_files(self, item_id: int, version: int) -> Sequence[DesignFile]:
+        found = await self.session.execute(
+            select(DesignFile)
+            .where(DesignFile.item_id == item_id, DesignFile.version == version)
+            .order_by(DesignFile.id)
+        )
+        return found.scalars().all()
+
+    async def design_file(self, file_row_id: int) -> DesignFile | None:
+        return await self.session.get(DesignFile, file_row_id)
+
+    async def delete_design_files(self, item_id: int, version: int) -> None:
+        await self.session.execute(
+            delete(DesignFile).where(DesignFile.item_id == item_id, DesignFile.version == version)
+        )
+
+    async def design_version(self, item_id: int, version: int) -> DesignVersion | None:
+        found = await self.session.execute(
+            select(DesignVersion).where(
+                DesignVersion.item_id == item_id, DesignVersion.version == version
+            )
+        )
+        return found.scalar_one_or_none()
+
+    async def ensure_design_version(self, item_id: int, version: int) -> DesignVersion:
+        existing = await self.design_version(item_id, version)
+        if existing is not None:
+            return existing
+        row = DesignVersion(item_id=item_id, version=version)
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    # --- history -------------------------------------------------------------------------
+
+    async def events(self, item_id: int) -> Sequence[Event]:
+        found = await self.session.execute(
+            select(Event).where(Event.item_id == item_id).order_by(Event.id)
+        )
+        return found.scalars().all()
+
+    async def last_decision(
+        self, item_id: int, step_key: str | None, version: int | None
+    ) -> Event | None:
+        """The event that closed a step (and version), to tell a late presser who acted."""
+        query = select(Event).where(Event.item_id == item_id, Event.step_key == step_key)
+        if version is not None:
+            query = query.where(Event.version == version)
+        found = await self.session.execute(query.order_by(Event.id.desc()).limit(1))
+        return found.scalar_one_or_none()
+
+    async def last_event(self, item_id: int) -> Event | None:
+        found = await self.session.execute(
+            select(Event).where(Event.item_id == item_id).order_by(Event.id.desc()).limit(1)
+        )
+        return found.scalar_one_or_none()
+
+    # --- messages about items ------------------------------------------------------------
+
+    async def card_at(self, chat_id: int, message_id: int) -> CardMessage | None:
+        found = await self.session.execute(
+            select(CardMessage).where(
+                CardMessage.chat_id == chat_id, CardMessage.message_id == message_id
+            )
+        )
+        return found.scalar_one_or_none()
+
+    async def cards_with_buttons(self, item_id: int) -> Sequence[CardMessage]:
+        found = await self.session.execute(
+            select(CardMessage)
+            .where(CardMessage.item_id == item_id, CardMessage.has_buttons.is_(True))
+            .order_by(CardMessage.id)
+        )
+        return found.scalars().all()
+
+    # --- pending input -------------------------------------------------------------------
+
+    async def pending_input(self, user_id: int) -> PendingInput | None:
+        return await self.session.get(PendingInput, user_id)
+
+    async def set_pending_input(self, row: PendingInput) -> None:
+        await self.clear_pending_input(row.user_id)
+        self.session.add(row)
+
+    async def clear_pending_input(self, user_id: int) -> None:
+        await self.session.execute(delete(PendingInput).where(PendingInput.user_id == user_id))
+
+    async def clear_pending_inputs_for_item(self, item_id: int) -> None:
+        await self.session.execute(delete(PendingInput).where(PendingInput.item_id == item_id))
+
+    # --- outbox --------------------------------------------------------------------------
+
+    async def due_outbox(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+        found = await self.session.execute(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                or_(
+                    OutboxMessage.next_attempt_at.is_(None),
+                    OutboxMessage.next_attempt_at <= now,
+                ),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        return found.scalars().all()
+
+    async def outbox_row(self, row_id: int) -> OutboxMessage | None:
+        return await self.session.get(OutboxMessage, row_id, populate_existing=True)
+
+    async def undelivered_count(self) -> int:
+        found = await self.session.execute(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.failed_at.is_(None))
+        )
+        return int(found.scalar_one())
