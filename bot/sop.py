@@ -155,11 +155,20 @@ def _parse_step(raw: Any, where: str, roles: Mapping[str, Role]) -> Step:
     role = _text(raw, "role", where)
     if role not in roles:
         raise SopError(f"{where}.role: unknown role {role!r}")
+    raw_limit = raw.get("limit")
+    if raw_limit is not None and not isinstance(raw_limit, str):
+        raise SopError(f"{where}.limit: write it as text, e.g. '30 menit'")
     try:
-        limit = Limit.parse(raw["limit"]) if raw.get("limit") else None
+        limit = Limit.parse(raw_limit) if raw_limit is not None else None
     except ValueError as exc:
         raise SopError(f"{where}.limit: {exc}") from exc
-    notify = tuple(raw.get("notify_on_return", ()))
+    notify_raw = raw.get("notify_on_return", [])
+    if not isinstance(notify_raw, list):
+        raise SopError(f"{where}.notify_on_return: must be a list of roles")
+    notify = tuple(notify_raw)
+    confirm = raw.get("confirm_sources", False)
+    if not isinstance(confirm, bool):
+        raise SopError(f"{where}.confirm_sources: must be true or false")
     for name in notify:
         if name not in roles:
             raise SopError(f"{where}.notify_on_return: unknown role {name!r}")
@@ -171,7 +180,7 @@ def _parse_step(raw: Any, where: str, roles: Mapping[str, Role]) -> Step:
         title=_text(raw, "title", where),
         limit=limit,
         return_to=raw.get("return_to"),
-        confirm_sources=bool(raw.get("confirm_sources", False)),
+        confirm_sources=confirm,
         notify_on_return=notify,
     )
 
@@ -195,8 +204,6 @@ def _check_steps(steps: tuple[Step, ...], source: str) -> None:
                 raise SopError(f"{where}.return_to: must name an earlier step")
             if steps[keys.index(step.return_to)].kind is not StepKind.DESIGN:
                 raise SopError(f"{where}.return_to: must name the design step")
-            if index < design_indexes[0]:
-                raise SopError(f"{where}: a review step must come after the design step")
         elif step.return_to is not None:
             raise SopError(f"{where}.return_to: only review steps return")
         if step.kind in (StepKind.ORDER, StepKind.POST) and index < design_indexes[0]:

@@ -143,7 +143,7 @@ def decide(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Trans
         return _submit_material(sop, item, actor, decision)
     assert item.step_key is not None, "an active item is always at a step"
     step = sop.step(item.step_key)
-    if decision.step_key != step.key or (
+    if (decision.step_key is not None and decision.step_key != step.key) or (
         decision.version is not None and decision.version != item.version
     ):
         raise StaleDecision(f"item is at {step.key} v{item.version}")

@@ -207,11 +207,6 @@ def test_mistake_in_a_revised_sop_is_refused_naming_the_key(
         parse_sop(data, source="revisi.toml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a limit written as a number (limit = 30) reaches Limit.parse, which calls "
-    ".lower() on it and raises AttributeError instead of a SopError naming the key",
-)
 def test_limit_written_as_a_bare_number_is_refused_naming_the_key() -> None:
     with pytest.raises(SopError, match=r"steps\[1\]\.limit"):
         parse_sop(with_step(1, limit=30), source="revisi.toml")

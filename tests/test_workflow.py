@@ -378,11 +378,6 @@ def test_kasubbag_cancels_an_item_waiting_for_legal_approval(sop: Sop) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Decision.step_key is documented as 'None for commands', but decide() treats "
-    "None as a mismatch and raises StaleDecision at every active step",
-)
 def test_decision_sent_by_command_without_a_step_key_acts_at_the_current_step(sop: Sop) -> None:
     item = at("desain", version=1)
 

@@ -1,0 +1,225 @@
+"""The message catalog: every word the bot says to users, in Bahasa Indonesia, is here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+# --- buttons ------------------------------------------------------------------------------
+
+BTN_APPROVE = "✅ Setujui"
+BTN_RETURN = "↩️ Kembalikan"
+BTN_CONFIRM_SOURCES = "✅ Ya, sumber sudah diperiksa — Setujui"
+BTN_CANCEL_CONFIRM = "Batal"
+BTN_MATERIAL_DONE = "📨 Selesai, kirim ke Kasubbag"
+BTN_WRITE_DIRECTION = "✍️ Tulis arahan & teruskan ke operator"
+BTN_UPLOAD_HERE = "📤 Unggah desain untuk item ini"
+BTN_SUBMIT_DESIGN = "📨 Kirim desain untuk diperiksa"
+BTN_CLEAR_DESIGN = "🗑 Hapus file draf"
+BTN_ORDER_UPLOAD = "📢 Perintahkan unggah ke media sosial"
+BTN_REPORT_POSTED = "🔗 Laporkan tautan postingan"
+
+# --- general ------------------------------------------------------------------------------
+
+HELP = (
+    "🤖 <b>Bot SOP Pengunggahan Informasi ke Media Sosial JDIH</b>\n"
+    "{office}\n\n"
+    "Bot ini menjalankan {sop_number}: setiap konten melewati langkah-langkah SOP, "
+    "dan bot mengirim tugas ke peran yang tepat dengan tombol <b>Setujui</b> dan "
+    "<b>Kembalikan</b>.\n\n"
+    "{steps}\n\n"
+    "<b>Perintah</b>\n"
+    "/baru — membuat item konten baru (koordinator/kasubbag)\n"
+    "/tugas — daftar tugas yang menunggu Anda\n"
+    "/status KODE — posisi, tenggat dan riwayat sebuah item, mis. /status JDIH-2026-0001\n"
+    "/batal KODE — membatalkan item (kasubbag)\n"
+    "/bantuan — pesan ini\n\n"
+    "Peran Anda: {roles}"
+)
+HELP_STEP = "{ref}. {title} — {role}{limit}"
+WELCOME = "Selamat datang, {name}! 👋"
+UNKNOWN_USER = (
+    "Maaf, Anda belum terdaftar sebagai anggota tim JDIH di bot ini.\n\n"
+    "ID Telegram Anda: <code>{user_id}</code>\n"
+    "Kirim ID ini kepada admin agar ditambahkan ke konfigurasi bot."
+)
+UNKNOWN_USER_ALERT = "Anda belum terdaftar. ID Telegram Anda: {user_id}. Minta admin menambahkan."
+UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah."
+NOTHING_EXPECTED = (
+    "Saya tidak sedang menunggu pesan dari Anda. Ketik /tugas untuk melihat tugas Anda, "
+    "atau /bantuan untuk petunjuk."
+)
+UNSUPPORTED_MESSAGE = (
+    "Jenis pesan ini tidak dapat diproses. Kirim teks, atau file desain (PNG, JPEG, PDF, MP4)."
+)
+ERROR_GENERIC = "Maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi."
+TEXT_TOO_LONG = "Teks terlalu panjang ({length} karakter). Batasnya {limit} karakter."
+
+# --- refusals -----------------------------------------------------------------------------
+
+NOT_YOUR_STEP = "Langkah ini hanya untuk peran: {roles}. Tidak ada yang berubah."
+OWN_DESIGN = "Anda tidak dapat menyetujui desain yang Anda unggah sendiri."
+ALREADY_DECIDED = "Sudah diputuskan: {action} oleh {name} ({role}) pada {at}."
+STALE_BUTTON = "Tombol ini sudah tidak berlaku: item sekarang di langkah {step}, versi {version}."
+ITEM_CLOSED = "Item {code} sudah {status}. Tidak ada yang berubah."
+ITEM_NOT_FOUND = "Item dengan kode {code} tidak ditemukan. Periksa kodenya, mis. JDIH-2026-0001."
+ITEM_GONE = "Item ini tidak ditemukan."
+BAD_BUTTON = "Tombol ini tidak dikenal atau sudah kedaluwarsa."
+NEED_CODE = "Sebutkan kode item, mis. <code>/{command} JDIH-2026-0001</code>."
+NOTES_REQUIRED = "Catatan tidak boleh kosong. Silakan tulis {what}."
+SOURCES_NOT_CONFIRMED = "Konfirmasi dulu bahwa sumber konten sudah diperiksa (SOP 4b)."
+LINKS_REQUIRED = (
+    "Tidak ada tautan yang terbaca. Kirim tautan postingan yang diawali https://, "
+    "satu atau beberapa sekaligus."
+)
+NO_MATERIAL = "Belum ada materi. Kirim teks, tautan atau file materi terlebih dahulu."
+NO_DESIGN_FILES = "Belum ada file desain untuk versi ini. Kirim file desain terlebih dahulu."
+NOT_OPENER = "Hanya {roles} yang dapat membuat item baru."
+NOT_CANCELLER = "Hanya {roles} yang dapat membatalkan item."
+NOT_DESIGN_STEP = "Item {code} sedang tidak menunggu desain (langkah sekarang: {step})."
+NOT_OPERATOR = "Hanya operator yang dapat mengunggah desain."
+NO_ITEM_FOR_UPLOAD = (
+    "Tidak ada item yang sedang menunggu desain. File ini tidak disimpan. "
+    "Ketik /tugas untuk melihat tugas Anda."
+)
+UNSUPPORTED_FILE = (
+    "File {name} tidak didukung ({kind}). Kirim desain sebagai PNG, JPEG, PDF atau MP4."
+)
+TITLE_INVALID = "Judul harus 3 sampai {limit} karakter. Silakan kirim judul lagi."
+
+# --- prompts ------------------------------------------------------------------------------
+
+ASK_TITLE = "Item baru. Kirim <b>judul</b> konten (mis. \"PKPU Nomor 2 Tahun 2026\")."
+ASK_MATERIAL = (
+    "Item <b>{code}</b> — {title} dibuat.\n\n"
+    "Sekarang kirim <b>materi</b>: teks, tautan, dan file (mis. PDF peraturan). "
+    "Bila sudah lengkap, tekan tombol di bawah."
+)
+MATERIAL_ADDED = "Materi ke-{count} diterima untuk {code}. Kirim lagi, atau tekan Selesai."
+MATERIAL_SUBMITTED = "Materi {code} dikirim ke {role}. Langkah 1 dimulai."
+ASK_DIRECTION = (
+    "Tulis <b>arahan</b> untuk operator untuk item {code} — {title}.\n"
+    "Arahan ini dikirim bersama materi kepada operator."
+)
+ASK_RETURN_NOTES = (
+    "Tulis <b>catatan perbaikan</b> untuk {code} versi {version}.\n"
+    "Catatan ini dikirim ke operator bersama desainnya (wajib diisi)."
+)
+ASK_CANCEL_REASON = "Tulis <b>alasan pembatalan</b> item {code} — {title}."
+ASK_LINKS = "Kirim <b>tautan postingan</b> {code} di media sosial (satu atau beberapa)."
+ASK_SOURCES = (
+    "Sebelum menyetujui {code} versi {version}: apakah <b>kebenaran sumber konten</b> "
+    "sudah diperiksa (SOP 4b)?\n\nSumber:\n{sources}"
+)
+PROMPT_CANCELLED = "Dibatalkan; tidak ada yang berubah."
+
+# --- acknowledgements ---------------------------------------------------------------------
+
+DONE_DIRECT = "Arahan tersimpan. {code} diteruskan ke {role}."
+DONE_APPROVE = "Disetujui. {code} versi {version} diteruskan ke {role}."
+DONE_APPROVE_LAST = "Disetujui. {code} selesai."
+DONE_RETURN = "{code} versi {version} dikembalikan ke {role} dengan catatan Anda."
+DONE_ORDER = "Perintah unggah {code} dikirim ke {role}."
+DONE_POSTED = "Terima kasih. {code} tercatat sudah dipublikasikan. 🎉"
+DONE_CANCEL = "{code} dibatalkan."
+DONE_SUBMIT_DESIGN = "Desain {code} versi {version} dikirim ke {role} untuk diperiksa."
+DESIGN_FILE_ADDED = (
+    "📎 Diterima: halaman {count} untuk <b>{code}</b> versi {version} ({name}).\n"
+    "Kirim file lain, tulis teks caption postingan (balas pesan ini), "
+    "atau tekan Kirim bila sudah lengkap."
+)
+CAPTION_SET = "Caption untuk {code} versi {version} disimpan."
+DESIGN_CLEARED = "File draf {code} versi {version} dihapus. Silakan unggah ulang."
+PICK_ITEM = (
+    "Anda punya beberapa item yang menunggu desain. File ini untuk item yang mana?\n"
+    "(Tip: balas pesan tugas item agar file langsung masuk ke item itu.)"
+)
+UPLOAD_PICK_GONE = "Unggahan ini sudah diproses atau tidak ditemukan."
+UPLOAD_TARGET_SET = "Kirim file desain untuk {code} sekarang (atau balas pesan tugasnya)."
+PHOTO_COMPRESSED_TIP = (
+    "ℹ️ Foto dikirim terkompresi oleh Telegram. Agar kualitas penuh, kirim sebagai file "
+    "(📎 → File)."
+)
+
+# --- cards --------------------------------------------------------------------------------
+
+CARD_HEADER = "<b>{code}</b> — {title}\nLangkah {ref}: {step}\nPeran: {role}"
+CARD_VERSION = "Versi desain: {version}"
+CARD_DUE = "Batas waktu: {limit} — tenggat {due}"
+CARD_DIRECTION = "Arahan Kasubbag:\n{direction}"
+CARD_RETURN_NOTES = "↩️ Dikembalikan oleh {name} ({role}). Catatan perbaikan:\n{notes}"
+CARD_CAPTION = "Caption postingan:\n{caption}"
+CARD_NO_CAPTION = "Caption postingan: (tidak ada)"
+CARD_MATERIAL = "Materi:\n{material}"
+CARD_FILES_ABOVE = "File: {count} terlampir di atas."
+CARD_LINKS = "Tautan postingan:\n{links}"
+CARD_HINT = {
+    "direct": "Periksa materi, lalu tulis arahan untuk operator.",
+    "design": "Buat desain, lalu unggah di sini (balas pesan ini dengan file), lalu tekan Kirim.",
+    "review": "Periksa desain lalu pilih Setujui atau Kembalikan (catatan wajib).",
+    "order": "Konten sudah disetujui. Perintahkan operator untuk mengunggah.",
+    "post": "Unggah file dan caption di atas ke media sosial kantor, lalu laporkan tautannya.",
+}
+DECISION_LINE = "\n\n{mark} {action} oleh {name} pada {at}."
+
+ACTION_LABELS = {
+    "created": "Item dibuat",
+    "submit_material": "Materi diserahkan",
+    "direct": "Arahan diberikan",
+    "submit_design": "Desain diserahkan",
+    "approve": "Disetujui",
+    "return": "Dikembalikan",
+    "order_upload": "Perintah unggah",
+    "report_posted": "Dipublikasikan",
+    "cancel": "Dibatalkan",
+}
+DECISION_MARKS = {"approve": "✅", "return": "↩️", "cancel": "⛔"}
+STATUS_LABELS = {
+    "draft": "draf (materi belum diserahkan)",
+    "active": "dalam proses",
+    "published": "dipublikasikan",
+    "cancelled": "dibatalkan",
+}
+
+# --- notices ------------------------------------------------------------------------------
+
+NOTICE_RETURNED = (
+    "ℹ️ {code} — {title} versi {version} dikembalikan ke operator oleh {name} ({role}).\n"
+    "Catatan: {notes}"
+)
+NOTICE_PUBLISHED = "🎉 {code} — {title} sudah dipublikasikan.\n{links}"
+NOTICE_CANCELLED = "⛔ {code} — {title} dibatalkan oleh {name}.\nAlasan: {reason}"
+
+# --- lists --------------------------------------------------------------------------------
+
+TASKS_HEADER = "<b>Tugas Anda</b> ({count}):"
+TASKS_LINE = "• <b>{code}</b> — {title}\n  Langkah {ref}: {step}{due}"
+TASKS_DRAFT_LINE = "• <b>{code}</b> — {title}\n  Draf: materi belum diserahkan"
+TASKS_NONE = "Tidak ada tugas yang menunggu Anda. 👍"
+STATUS_TEXT = (
+    "<b>{code}</b> — {title}\n"
+    "Status: {status}\n"
+    "{position}\n\n"
+    "<b>Riwayat</b>\n{history}"
+)
+STATUS_POSITION = "Langkah {ref}: {step}\nMenunggu: {who}\nVersi desain: {version}\n{due}"
+STATUS_HISTORY_LINE = "• {at} — {action} — {name} ({role}), langkah {step}, versi {version}{notes}"
+
+
+def fmt_time(instant: datetime | None, zone: ZoneInfo) -> str:
+    """Local office time as Indonesians write it: 24-05-2026 14:05 WIB."""
+    if instant is None:
+        return "-"
+    local = instant.astimezone(zone)
+    return f"{local:%d-%m-%Y %H:%M} {_zone_abbreviation(zone)}"
+
+
+def _zone_abbreviation(zone: ZoneInfo) -> str:
+    # Indonesia's three zones have official names; others fall back to the UTC offset.
+    names = {
+        "Asia/Jakarta": "WIB",
+        "Asia/Pontianak": "WIB",
+        "Asia/Makassar": "WITA",
+        "Asia/Jayapura": "WIT",
+    }
+    return names.get(zone.key, zone.key)
