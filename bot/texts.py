@@ -53,6 +53,14 @@ UNSUPPORTED_MESSAGE = (
     "Jenis pesan ini tidak dapat diproses. Kirim teks, atau file desain (PNG, JPEG, PDF, MP4)."
 )
 ERROR_GENERIC = "Maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi."
+EDITED_IGNORED = (
+    "Pesan yang diedit tidak diproses ulang; yang tercatat adalah isi semula. "
+    "Bila perlu, kirim pesan baru."
+)
+START_PRIVATE_CHAT = (
+    "Bot belum dapat mengirim pesan pribadi kepada Anda. Buka chat dengan bot dan tekan "
+    "Start, lalu tekan tombol ini lagi."
+)
 TEXT_TOO_LONG = "Teks terlalu panjang ({length} karakter). Batasnya {limit} karakter."
 
 # --- refusals -----------------------------------------------------------------------------
@@ -89,7 +97,7 @@ TITLE_INVALID = "Judul harus 3 sampai {limit} karakter. Silakan kirim judul lagi
 
 # --- prompts ------------------------------------------------------------------------------
 
-ASK_TITLE = "Item baru. Kirim <b>judul</b> konten (mis. \"PKPU Nomor 2 Tahun 2026\")."
+ASK_TITLE = 'Item baru. Kirim <b>judul</b> konten (mis. "PKPU Nomor 2 Tahun 2026").'
 ASK_MATERIAL = (
     "Item <b>{code}</b> — {title} dibuat.\n\n"
     "Sekarang kirim <b>materi</b>: teks, tautan, dan file (mis. PDF peraturan). "
@@ -137,8 +145,7 @@ PICK_ITEM = (
 UPLOAD_PICK_GONE = "Unggahan ini sudah diproses atau tidak ditemukan."
 UPLOAD_TARGET_SET = "Kirim file desain untuk {code} sekarang (atau balas pesan tugasnya)."
 PHOTO_COMPRESSED_TIP = (
-    "ℹ️ Foto dikirim terkompresi oleh Telegram. Agar kualitas penuh, kirim sebagai file "
-    "(📎 → File)."
+    "ℹ️ Foto dikirim terkompresi oleh Telegram. Agar kualitas penuh, kirim sebagai file (📎 → File)."
 )
 
 # --- cards --------------------------------------------------------------------------------
@@ -196,12 +203,7 @@ TASKS_HEADER = "<b>Tugas Anda</b> ({count}):"
 TASKS_LINE = "• <b>{code}</b> — {title}\n  Langkah {ref}: {step}{due}"
 TASKS_DRAFT_LINE = "• <b>{code}</b> — {title}\n  Draf: materi belum diserahkan"
 TASKS_NONE = "Tidak ada tugas yang menunggu Anda. 👍"
-STATUS_TEXT = (
-    "<b>{code}</b> — {title}\n"
-    "Status: {status}\n"
-    "{position}\n\n"
-    "<b>Riwayat</b>\n{history}"
-)
+STATUS_TEXT = "<b>{code}</b> — {title}\nStatus: {status}\n{position}\n\n<b>Riwayat</b>\n{history}"
 STATUS_POSITION = "Langkah {ref}: {step}\nMenunggu: {who}\nVersi desain: {version}\n{due}"
 STATUS_HISTORY_LINE = "• {at} — {action} — {name} ({role}), langkah {step}, versi {version}{notes}"
 

@@ -1,0 +1,44 @@
+"""The one ordered list of handlers. Order matters: the member gate runs first (group -1),
+commands before free text, and the catch-alls last."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import buttons, commands, gate, messages
+from handlers.context import JdihApplication
+from handlers.errors import on_error
+
+BOT_COMMANDS = [
+    ("baru", "Buat item konten baru"),
+    ("tugas", "Tugas yang menunggu saya"),
+    ("status", "Status dan riwayat item: /status KODE"),
+    ("batal", "Batalkan item: /batal KODE"),
+    ("bantuan", "Petunjuk penggunaan"),
+]
+
+
+def register_handlers(application: JdihApplication) -> None:
+    application.add_handler(TypeHandler(Update, gate.members_only), group=-1)
+    application.add_handler(CommandHandler("start", commands.start))
+    application.add_handler(CommandHandler(["bantuan", "help"], commands.help_command))
+    application.add_handler(CommandHandler("baru", commands.new_item))
+    application.add_handler(CommandHandler("tugas", commands.tasks))
+    application.add_handler(CommandHandler("status", commands.status))
+    application.add_handler(CommandHandler("batal", commands.cancel))
+    application.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
+    application.add_handler(CallbackQueryHandler(buttons.on_button))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.on_edited))
+    application.add_handler(
+        MessageHandler(filters.PHOTO | filters.Document.ALL | filters.VIDEO, messages.on_file)
+    )
+    application.add_handler(MessageHandler(filters.TEXT, messages.on_text))
+    application.add_handler(MessageHandler(filters.ALL, messages.on_other))
+    application.add_error_handler(on_error)  # type: ignore[arg-type]

@@ -1,0 +1,73 @@
+"""Wiring only: build the Application and its services from the configuration."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.directory import Directory
+from bot.queries import JdihQueries
+from bot.service import JdihService
+from bot.worktime import WorkCalendar
+from handlers import BOT_COMMANDS, register_handlers
+from handlers.context import SERVICES_KEY, JdihApplication, JdihContext, Services
+from handlers.outbox import OutboxSender
+from storage.database import create_engine, session_factory
+from storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BuildOptions:
+    clock: Clock
+    rate_limit: bool = True  # off in tests: the local server does not throttle
+    set_commands: bool = True
+
+
+def build_application(config: Config, options: BuildOptions | None = None) -> JdihApplication:
+    options = options or BuildOptions(clock=SystemClock())
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        Application.builder()
+        .token(config.telegram.token)
+        .base_url(config.telegram.api_base_url)
+        .base_file_url(config.telegram.file_base_url)
+        .context_types(ContextTypes(context=JdihContext))
+        .post_init(lambda app: _start_services(app, config, options))
+        .post_shutdown(_stop_services)
+    )
+    if options.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application: JdihApplication = builder.build()
+    register_handlers(application)
+    return application
+
+
+async def _start_services(app: JdihApplication, config: Config, options: BuildOptions) -> None:
+    engine = create_engine(config.database_url)
+    await upgrade_to_head(engine)
+    factory = session_factory(engine)
+    directory = Directory(config.members, config.role_chats)
+    calendar = WorkCalendar(timezone=config.timezone)
+    service = JdihService(factory, config.sop, directory, calendar, options.clock)
+    queries = JdihQueries(factory, config.sop)
+    sender = OutboxSender(app.bot, factory, queries, config.sop, config.timezone, options.clock)
+    app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender)
+    app.bot_data["engine"] = engine
+    if options.set_commands:
+        await app.bot.set_my_commands(BOT_COMMANDS)
+    sender.start()
+    log.info("bot ready: %d members, SOP %s", len(config.members), config.sop.number)
+
+
+async def _stop_services(app: JdihApplication) -> None:
+    services: Services | None = app.bot_data.get(SERVICES_KEY)
+    if services is not None:
+        await services.sender.stop()
+    engine = app.bot_data.get("engine")
+    if engine is not None:
+        await engine.dispose()

@@ -1,0 +1,79 @@
+"""Refusals of the service layer (beyond the workflow's own), each carrying what the user
+needs to hear."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class ServiceError(Exception):
+    """A request the bot refuses; nothing changed."""
+
+
+class NotAMember(ServiceError):
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"user {user_id} is not a configured member")
+        self.user_id = user_id
+
+
+class ItemNotFound(ServiceError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no item {code}")
+        self.code = code
+
+
+class AlreadyDecided(ServiceError):
+    """The step (or version) on the button was already decided, by someone named here."""
+
+    def __init__(
+        self,
+        *,
+        action: str | None,
+        name: str | None,
+        role: str | None,
+        at: datetime | None,
+        current_step: str | None,
+        current_version: int,
+        code: str,
+        status: str,
+    ) -> None:
+        super().__init__(f"{code}: already decided ({action} by {name})")
+        self.action = action
+        self.name = name
+        self.role = role
+        self.at = at
+        self.current_step = current_step
+        self.current_version = current_version
+        self.code = code
+        self.status = status
+
+
+class NoMaterial(ServiceError):
+    pass
+
+
+class NoDesignFiles(ServiceError):
+    pass
+
+
+class NotDesignStep(ServiceError):
+    def __init__(self, code: str, step_title: str) -> None:
+        super().__init__(f"{code} is not waiting for a design")
+        self.code = code
+        self.step_title = step_title
+
+
+class NotOperator(ServiceError):
+    pass
+
+
+class NoItemForUpload(ServiceError):
+    pass
+
+
+class UploadGone(ServiceError):
+    pass
+
+
+class InvalidInput(ServiceError):
+    """Text that cannot be used as asked (a too short title, say); the message is the reason."""

@@ -1,0 +1,111 @@
+"""Reads for screens and cards (/tugas, /status, the cards the sender renders), and the
+bookkeeping of which Telegram message shows which item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.readmodel import event_view, file_ref, item_view, material_view
+from bot.sop import Sop, StepKind
+from bot.views import CardData, EventView, ItemView
+from bot.workflow import Actor, ItemStatus
+from storage.models import CardMessage
+from storage.uow import SessionFactory, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RetireTarget:
+    chat_id: int
+    message_id: int
+    text: str | None
+
+
+class JdihQueries:
+    def __init__(self, factory: SessionFactory, sop: Sop) -> None:
+        self.factory = factory
+        self.sop = sop
+
+    async def tasks(self, actor: Actor) -> tuple[list[ItemView], list[ItemView]]:
+        """Items waiting for one of the actor's roles, and the actor's own drafts."""
+        steps = [step.key for step in self.sop.steps if step.role in actor.roles]
+        async with UnitOfWork(self.factory) as uow:
+            waiting = await uow.repo.active_items_at(steps) if steps else []
+            drafts = await uow.repo.drafts_of(actor.user_id)
+            return (
+                [item_view(item, self.sop) for item in waiting],
+                [item_view(item, self.sop) for item in drafts],
+            )
+
+    async def status(self, code: str) -> tuple[ItemView, list[EventView]] | None:
+        async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item_by_code(code)
+            if item is None:
+                return None
+            events = await uow.repo.events(item.id)
+            return item_view(item, self.sop), [event_view(event) for event in events]
+
+    async def open_items(self) -> list[ItemView]:
+        async with UnitOfWork(self.factory) as uow:
+            rows = await uow.repo.items_with_status([ItemStatus.ACTIVE])
+            return [item_view(item, self.sop) for item in rows]
+
+    async def card_data(
+        self, item_id: int, step_key: str, version: int, return_event_id: int | None = None
+    ) -> CardData | None:
+        async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item(item_id)
+            if item is None or not self.sop.has_step(step_key):
+                return None
+            step = self.sop.step(step_key)
+            # the design step shows the last submitted version (if any) for reference only
+            shown = version if step.kind is not StepKind.DESIGN else 0
+            files = await uow.repo.design_files(item.id, shown) if shown else []
+            design_version = await uow.repo.design_version(item.id, shown) if shown else None
+            events = await uow.repo.events(item.id)
+            return_event = next((event_view(e) for e in events if e.id == return_event_id), None)
+            return CardData(
+                item=item_view(item, self.sop),
+                step=step,
+                version=version,
+                materials=tuple(material_view(m) for m in await uow.repo.materials(item.id)),
+                design=tuple(file_ref(row) for row in files),
+                caption=design_version.caption if design_version else None,
+                return_event=return_event,
+                history=tuple(event_view(e) for e in events),
+            )
+
+    async def record_message(
+        self,
+        *,
+        chat_id: int,
+        message_id: int,
+        item_id: int,
+        step_key: str | None,
+        version: int,
+        kind: str,
+        has_buttons: bool,
+        text: str | None,
+    ) -> None:
+        """Remember a message about an item: replies to it find the item, and its buttons are
+        retired when the step is decided."""
+        async with UnitOfWork(self.factory) as uow:
+            uow.repo.add(
+                CardMessage(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    item_id=item_id,
+                    step_key=step_key,
+                    version=version,
+                    kind=kind,
+                    has_buttons=has_buttons,
+                    text=text,
+                )
+            )
+            await uow.commit()
+
+    async def retire_target(self, card_id: int) -> RetireTarget | None:
+        async with UnitOfWork(self.factory) as uow:
+            card = await uow.session.get(CardMessage, card_id)
+            if card is None:
+                return None
+            return RetireTarget(card.chat_id, card.message_id, card.text)

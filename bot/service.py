@@ -1,0 +1,498 @@
+"""Use cases: each opens one unit of work, applies one workflow move, records the history and
+the messages owed, and commits once. No Telegram here: handlers call in with plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import texts, workflow
+from bot.clock import Clock
+from bot.directory import Directory
+from bot.errors import (
+    AlreadyDecided,
+    InvalidInput,
+    ItemNotFound,
+    NoDesignFiles,
+    NoMaterial,
+    NotAMember,
+    NotDesignStep,
+    NotOperator,
+    UploadGone,
+)
+from bot.notices import enqueue_after_transition
+from bot.readmodel import design_role, draft_version, event_view, item_state, item_view
+from bot.sop import Sop
+from bot.views import DraftState, FileRef, ItemView
+from bot.workflow import Action, Actor, Decision, ItemStatus, Transition
+from bot.worktime import WorkCalendar
+from storage.models import DesignFile, Event, Item, Material, PendingInput
+from storage.uow import SessionFactory, UnitOfWork
+
+TITLE_MAX = 200
+NOTES_MAX = 3000
+
+
+class PromptKind:
+    """What the bot asked a member to type; stored so a restart does not forget the question."""
+
+    TITLE = "title"
+    MATERIAL = "material"
+    DIRECTION = "direction"
+    RETURN_NOTES = "return_notes"
+    CANCEL_REASON = "cancel_reason"
+    POST_LINKS = "post_links"
+    DESIGN = "design"  # files and caption text go to this item's draft version
+
+
+# Which prompt collects the text an action needs.
+PROMPT_FOR_ACTION = {
+    Action.DIRECT: PromptKind.DIRECTION,
+    Action.RETURN: PromptKind.RETURN_NOTES,
+    Action.CANCEL: PromptKind.CANCEL_REASON,
+    Action.REPORT_POSTED: PromptKind.POST_LINKS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    item: ItemView
+    transition: Transition
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    kind: str
+    item: ItemView | None
+    step_key: str | None
+    version: int | None
+
+
+class JdihService:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        sop: Sop,
+        directory: Directory,
+        calendar: WorkCalendar,
+        clock: Clock,
+    ) -> None:
+        self.factory = factory
+        self.sop = sop
+        self.directory = directory
+        self.calendar = calendar
+        self.clock = clock
+
+    def actor(self, user_id: int) -> Actor:
+        actor = self.directory.actor(user_id)
+        if actor is None:
+            raise NotAMember(user_id)
+        return actor
+
+    # --- opening an item -----------------------------------------------------------------
+
+    async def begin_item(self, actor: Actor) -> None:
+        """/baru: check the member may open items, then ask for the title."""
+        if not actor.roles & self.sop.openers:
+            raise workflow.NotYourStep(self.sop.openers)
+        await self._ask(actor.user_id, PromptKind.TITLE, None, None, None)
+
+    async def create_item(self, actor: Actor, title: str) -> ItemView:
+        """The title arrived: the item exists as a draft, waiting for its material."""
+        title = " ".join(title.split())
+        if not 3 <= len(title) <= TITLE_MAX:
+            raise InvalidInput(texts.TITLE_INVALID.format(limit=TITLE_MAX))
+        now = self.clock.now()
+        async with UnitOfWork(self.factory) as uow:
+            number = await uow.repo.next_number(self.sop.item_prefix, now.year)
+            item = Item(
+                code=f"{self.sop.item_prefix}-{now.year}-{number:04d}",
+                title=title,
+                status=ItemStatus.DRAFT,
+                created_by=actor.user_id,
+                created_at=now,
+            )
+            uow.repo.add(item)
+            await uow.repo.flush()
+            uow.repo.add(self._event(item.id, now, "created", actor, None, None, 0, None))
+            await uow.repo.set_pending_input(
+                PendingInput(
+                    user_id=actor.user_id,
+                    kind=PromptKind.MATERIAL,
+                    item_id=item.id,
+                    asked_at=now,
+                )
+            )
+            await uow.commit()
+            return item_view(item, self.sop)
+
+    async def add_material(
+        self, actor: Actor, item_id: int, *, text: str | None = None, file: FileRef | None = None
+    ) -> int:
+        """Text, a link or a file for a draft's material; returns how many pieces it has."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._item(uow, item_id)
+            if item.status != ItemStatus.DRAFT or item.created_by != actor.user_id:
+                raise workflow.InvalidTransition(Action.SUBMIT_MATERIAL, item.status)
+            uow.repo.add(
+                Material(
+                    item_id=item.id,
+                    kind=file.kind if file else "text",
+                    text=text,
+                    file_id=file.file_id if file else None,
+                    file_name=file.file_name if file else None,
+                    added_by=actor.user_id,
+                    added_at=self.clock.now(),
+                )
+            )
+            await uow.repo.flush()
+            count = len(await uow.repo.materials(item.id))
+            await uow.commit()
+            return count
+
+    async def submit_material(self, actor: Actor, item_id: int) -> Outcome:
+        """SOP 1a: the material is handed in; step 1's limit starts now."""
+
+        async def check(uow: UnitOfWork, item: Item) -> None:
+            if not await uow.repo.materials(item.id):
+                raise NoMaterial
+
+        return await self.decide(
+            actor, item_id, Decision(Action.SUBMIT_MATERIAL, None, None), precheck=check
+        )
+
+    # --- design uploads ------------------------------------------------------------------
+
+    async def upload_targets(self, actor: Actor) -> list[ItemView]:
+        """Items at the design step this operator could upload to."""
+        async with UnitOfWork(self.factory) as uow:
+            step = design_role(self.sop)
+            if step.role not in actor.roles:
+                raise NotOperator
+            items = await uow.repo.active_items_at([step.key])
+            return [item_view(item, self.sop) for item in items]
+
+    async def item_for_message(self, chat_id: int, message_id: int) -> int | None:
+        async with UnitOfWork(self.factory) as uow:
+            card = await uow.repo.card_at(chat_id, message_id)
+            return card.item_id if card else None
+
+    async def add_design_file(self, actor: Actor, item_id: int, file: FileRef) -> DraftState:
+        """A page of the next design version; the operator submits them all with a button."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._design_item(uow, actor, item_id)
+            version = draft_version(item)
+            uow.repo.add(self._design_row(actor, file, item.id, version))
+            await uow.repo.ensure_design_version(item.id, version)
+            await self._set_design_prompt(uow, actor, item)
+            state = await self._draft_state(uow, item)
+            await uow.commit()
+            return state
+
+    async def park_upload(self, actor: Actor, file: FileRef) -> int:
+        """Keep a file whose item is not known yet, so nothing is lost while the operator
+        picks the item with a button."""
+        async with UnitOfWork(self.factory) as uow:
+            row = self._design_row(actor, file, None, None)
+            uow.repo.add(row)
+            await uow.repo.flush()
+            await uow.commit()
+            return row.id
+
+    async def assign_upload(self, actor: Actor, upload_id: int, item_id: int) -> DraftState:
+        async with UnitOfWork(self.factory) as uow:
+            row = await uow.repo.design_file(upload_id)
+            if row is None or row.item_id is not None or row.uploaded_by != actor.user_id:
+                raise UploadGone
+            item = await self._design_item(uow, actor, item_id)
+            row.item_id = item.id
+            row.version = draft_version(item)
+            await uow.repo.ensure_design_version(item.id, row.version)
+            await self._set_design_prompt(uow, actor, item)
+            state = await self._draft_state(uow, item)
+            await uow.commit()
+            return state
+
+    async def target_item_for_design(self, actor: Actor, item_id: int) -> ItemView:
+        """The operator chose an item to upload to ("Unggah desain untuk item ini")."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._design_item(uow, actor, item_id)
+            await self._set_design_prompt(uow, actor, item)
+            await uow.commit()
+            return item_view(item, self.sop)
+
+    async def set_caption(self, actor: Actor, item_id: int, caption: str) -> DraftState:
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._design_item(uow, actor, item_id)
+            version = await uow.repo.ensure_design_version(item.id, draft_version(item))
+            version.caption = caption.strip()
+            state = await self._draft_state(uow, item)
+            await uow.commit()
+            return state
+
+    async def clear_draft(self, actor: Actor, item_id: int, version: int) -> ItemView:
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._design_item(uow, actor, item_id)
+            if version != draft_version(item):
+                raise self._already(item, await uow.repo.last_decision(item.id, None, None))
+            await uow.repo.delete_design_files(item.id, version)
+            await uow.commit()
+            return item_view(item, self.sop)
+
+    async def submit_design(self, actor: Actor, item_id: int, version: int) -> Outcome:
+        """SOP 2c: hand in the draft version's pages for checking."""
+
+        async def check(uow: UnitOfWork, item: Item) -> None:
+            if version != draft_version(item):
+                raise await self._already_decided(uow, item, design_role(self.sop).key, version)
+            if not await uow.repo.design_files(item.id, version):
+                raise NoDesignFiles
+
+        step_key = design_role(self.sop).key
+        return await self.decide(
+            actor, item_id, Decision(Action.SUBMIT_DESIGN, step_key, version - 1), precheck=check
+        )
+
+    # --- decisions -----------------------------------------------------------------------
+
+    async def check_decision(self, actor: Actor, item_id: int, decision: Decision) -> ItemView:
+        """Would this decision be legal now? Used before asking for notes or a confirmation,
+        so a wrong-role press is refused at once instead of after typing."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._item(uow, item_id)
+            await self._check(uow, item, actor, decision)
+            return item_view(item, self.sop)
+
+    async def ask_for(self, actor: Actor, item_id: int, decision: Decision) -> ItemView:
+        """Check the decision, then remember that its text (notes, reason, links) comes next."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._item(uow, item_id)
+            await self._check(uow, item, actor, decision)
+            now = self.clock.now()
+            await uow.repo.set_pending_input(
+                PendingInput(
+                    user_id=actor.user_id,
+                    kind=PROMPT_FOR_ACTION[decision.action],
+                    item_id=item.id,
+                    step_key=item.step_key,
+                    version=item.version,
+                    asked_at=now,
+                )
+            )
+            await uow.commit()
+            return item_view(item, self.sop)
+
+    async def decide(
+        self,
+        actor: Actor,
+        item_id: int,
+        decision: Decision,
+        *,
+        precheck: Callable[[UnitOfWork, Item], Any] | None = None,
+    ) -> Outcome:
+        """Apply one decision exactly once, with its history and the messages it owes."""
+        now = self.clock.now()
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._item(uow, item_id)
+            if precheck is not None:
+                await precheck(uow, item)
+            transition = await self._check(uow, item, actor, decision)
+            from_version = item.version
+            values = self._values_after(item, transition, actor, decision, now)
+            if not await uow.repo.update_item_if_rev(item.id, item.rev, values):
+                fresh = await self._item(uow, item_id)
+                raise await self._already_decided(uow, fresh, decision.step_key, from_version)
+            item = await self._item(uow, item_id)
+            event = self._event(
+                item.id,
+                now,
+                decision.action,
+                actor,
+                transition.acting_role,
+                transition.from_step,
+                transition.version,
+                decision.notes,
+            )
+            uow.repo.add(event)
+            if decision.action is Action.SUBMIT_DESIGN:
+                row = await uow.repo.ensure_design_version(item.id, transition.version)
+                row.submitted_by, row.submitted_at = actor.user_id, now
+            await uow.repo.clear_pending_input(actor.user_id)
+            if transition.step_changed:
+                await uow.repo.clear_pending_inputs_for_item(item.id)
+            await uow.repo.flush()
+            await enqueue_after_transition(
+                uow.repo,
+                self.sop,
+                self.directory,
+                item,
+                transition,
+                event_view(event),
+                event.id,
+                now,
+            )
+            await uow.commit()
+            return Outcome(item_view(item, self.sop), transition)
+
+    # --- pending input -------------------------------------------------------------------
+
+    async def pending(self, user_id: int) -> Pending | None:
+        async with UnitOfWork(self.factory) as uow:
+            row = await uow.repo.pending_input(user_id)
+            if row is None:
+                return None
+            item = await uow.repo.item(row.item_id) if row.item_id is not None else None
+            view = item_view(item, self.sop) if item else None
+            return Pending(row.kind, view, row.step_key, row.version)
+
+    async def drop_pending(self, user_id: int) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            await uow.repo.clear_pending_input(user_id)
+            await uow.commit()
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _ask(
+        self, user_id: int, kind: str, item_id: int | None, step: str | None, version: int | None
+    ) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            await uow.repo.set_pending_input(
+                PendingInput(
+                    user_id=user_id,
+                    kind=kind,
+                    item_id=item_id,
+                    step_key=step,
+                    version=version,
+                    asked_at=self.clock.now(),
+                )
+            )
+            await uow.commit()
+
+    async def _item(self, uow: UnitOfWork, item_id: int) -> Item:
+        item = await uow.repo.item(item_id)
+        if item is None:
+            raise ItemNotFound(str(item_id))
+        return item
+
+    async def _check(
+        self, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
+    ) -> Transition:
+        try:
+            return workflow.decide(self.sop, item_state(item), actor, decision)
+        except (workflow.StaleDecision, workflow.ItemClosed):
+            raise await self._already_decided(
+                uow, item, decision.step_key, decision.version
+            ) from None
+
+    async def _already_decided(
+        self, uow: UnitOfWork, item: Item, step_key: str | None, version: int | None
+    ) -> AlreadyDecided:
+        if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+            return self._already(item, await uow.repo.last_event(item.id))
+        event = await uow.repo.last_decision(item.id, step_key, version)
+        return self._already(item, event or await uow.repo.last_event(item.id))
+
+    def _already(self, item: Item, event: Event | None) -> AlreadyDecided:
+        return AlreadyDecided(
+            action=event.action if event else None,
+            name=event.actor_name if event else None,
+            role=event.role if event else None,
+            at=event.at if event else None,
+            current_step=item.step_key,
+            current_version=item.version,
+            code=item.code,
+            status=item.status,
+        )
+
+    def _values_after(
+        self, item: Item, transition: Transition, actor: Actor, decision: Decision, now: Any
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {"status": transition.status, "version": transition.version}
+        if transition.step_changed:
+            step = self.sop.step(transition.to_step) if transition.to_step else None
+            values |= {
+                "step_key": transition.to_step,
+                "step_started_at": now if step else None,
+                "step_limit": step.limit.as_text() if step and step.limit else None,
+                "step_due_at": (
+                    self.calendar.due_at(now, step.limit) if step and step.limit else None
+                ),
+            }
+        if transition.to_step is None:
+            values["closed_at"] = now
+        if decision.action is Action.DIRECT:
+            values["direction"] = decision.notes
+        if decision.action is Action.SUBMIT_DESIGN:
+            values["designer_id"] = actor.user_id
+        if decision.action is Action.REPORT_POSTED:
+            values["post_links"] = list(decision.links)
+        return values
+
+    async def _design_item(self, uow: UnitOfWork, actor: Actor, item_id: int) -> Item:
+        item = await self._item(uow, item_id)
+        step = design_role(self.sop)
+        if step.role not in actor.roles:
+            raise NotOperator
+        if item.status != ItemStatus.ACTIVE or item.step_key != step.key:
+            current = self.sop.step(item.step_key).title if item.step_key else item.status
+            raise NotDesignStep(item.code, current)
+        return item
+
+    async def _set_design_prompt(self, uow: UnitOfWork, actor: Actor, item: Item) -> None:
+        await uow.repo.set_pending_input(
+            PendingInput(
+                user_id=actor.user_id,
+                kind=PromptKind.DESIGN,
+                item_id=item.id,
+                step_key=item.step_key,
+                version=draft_version(item),
+                asked_at=self.clock.now(),
+            )
+        )
+
+    async def _draft_state(self, uow: UnitOfWork, item: Item) -> DraftState:
+        await uow.repo.flush()
+        version = draft_version(item)
+        files = await uow.repo.design_files(item.id, version)
+        row = await uow.repo.design_version(item.id, version)
+        return DraftState(item_view(item, self.sop), version, len(files), row and row.caption)
+
+    def _design_row(
+        self, actor: Actor, file: FileRef, item_id: int | None, version: int | None
+    ) -> DesignFile:
+        return DesignFile(
+            item_id=item_id,
+            version=version,
+            kind=file.kind,
+            file_id=file.file_id,
+            file_unique_id=file.file_unique_id,
+            file_name=file.file_name,
+            mime_type=file.mime_type,
+            file_size=file.file_size,
+            uploaded_by=actor.user_id,
+            uploaded_at=self.clock.now(),
+        )
+
+    @staticmethod
+    def _event(
+        item_id: int,
+        now: Any,
+        action: str,
+        actor: Actor,
+        role: str | None,
+        step_key: str | None,
+        version: int,
+        notes: str | None,
+    ) -> Event:
+        return Event(
+            item_id=item_id,
+            at=now,
+            action=action,
+            actor_id=actor.user_id,
+            actor_name=actor.name,
+            role=role or ",".join(sorted(actor.roles)),
+            step_key=step_key,
+            version=version,
+            notes=notes,
+        )

@@ -1,0 +1,188 @@
+"""Button presses. Each press is checked against the database (state, role, version) by the
+service; the data on the button is only a claim."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from bot import texts
+from bot.workflow import Action, Actor, Decision
+from handlers.cards import TEXT_LIMIT, done_text, fit, material_text
+from handlers.common import REFUSALS, refuse
+from handlers.context import JdihContext
+from handlers.design import draft_reply
+from handlers.keyboards import Callback, Verb, confirm_sources_keyboard, dismiss_keyboard, unpack
+
+Press = Callable[[Update, JdihContext, Actor, Callback], Awaitable[str]]
+
+
+async def on_button(update: Update, context: JdihContext) -> None:
+    """Routes a press to its action and answers it with the outcome or the refusal."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    callback = unpack(query.data)
+    if callback is None:
+        await query.answer(texts.BAD_BUTTON, show_alert=True)
+        return
+    service = context.services.service
+    try:
+        actor = service.actor(query.from_user.id)
+        answer = await _ACTIONS[callback.verb](update, context, actor, callback)
+    except REFUSALS as exc:
+        await refuse(update, context, exc)
+        return
+    except Forbidden:
+        await query.answer(texts.START_PRIVATE_CHAT, show_alert=True)
+        return
+    context.services.sender.wake()
+    await query.answer(answer[:200])
+
+
+async def _approve(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    service = context.services.service
+    sop = context.services.config.sop
+    step = sop.step(cb.step_key) if cb.step_key and sop.has_step(cb.step_key) else None
+    if step is not None and step.confirm_sources:
+        # SOP 4b: approval counts only after the approver confirms the sources were checked.
+        decision = Decision(Action.APPROVE, cb.step_key, cb.number, sources_checked=True)
+        item = await service.check_decision(actor, cb.item_id, decision)
+        data = await context.services.queries.card_data(item.id, step.key, item.version)
+        sources = fit(material_text(data), 1500) if data else "-"
+        text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
+        await _prompt(
+            update, context, actor, text, confirm_sources_keyboard(item.id, step.key, item.version)
+        )
+        return texts.SOURCES_NOT_CONFIRMED
+    return await _decide(context, actor, cb, Action.APPROVE)
+
+
+async def _confirm_sources(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    answer = await _decide(context, actor, cb, Action.APPROVE, sources_checked=True)
+    await _drop_buttons(update.callback_query)
+    return answer
+
+
+async def _decide(
+    context: JdihContext,
+    actor: Actor,
+    cb: Callback,
+    action: Action,
+    *,
+    sources_checked: bool = False,
+) -> str:
+    service = context.services.service
+    decision = Decision(action, cb.step_key, cb.number, sources_checked=sources_checked)
+    outcome = await service.decide(actor, cb.item_id, decision)
+    return done_text(context.services.config.sop, outcome)
+
+
+async def _ask(
+    update: Update, context: JdihContext, actor: Actor, cb: Callback, action: Action, prompt: str
+) -> str:
+    """Check the action is open to this member now, then ask for its text privately."""
+    placeholder = Decision(action, cb.step_key, cb.number, notes="-", links=("-",))
+    item = await context.services.service.ask_for(actor, cb.item_id, placeholder)
+    text = prompt.format(code=item.code, title=escape(item.title), version=item.version)
+    await _prompt(update, context, actor, text, dismiss_keyboard(item.id))
+    return text.split("\n")[0].replace("<b>", "").replace("</b>", "")
+
+
+async def _prompt(
+    update: Update, context: JdihContext, actor: Actor, text: str, keyboard: object
+) -> None:
+    # Questions go to the member's private chat, so notes typed in reply never land in a
+    # role's group chat; a member who never started the bot is told to do so.
+    try:
+        await context.bot.send_message(
+            actor.user_id,
+            fit(text, TEXT_LIMIT),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,  # type: ignore[arg-type]
+        )
+    except Forbidden:
+        await context.services.service.drop_pending(actor.user_id)
+        raise
+
+
+async def _return(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    return await _ask(update, context, actor, cb, Action.RETURN, texts.ASK_RETURN_NOTES)
+
+
+async def _direct(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    return await _ask(update, context, actor, cb, Action.DIRECT, texts.ASK_DIRECTION)
+
+
+async def _posted(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    return await _ask(update, context, actor, cb, Action.REPORT_POSTED, texts.ASK_LINKS)
+
+
+async def _order(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    return await _decide(context, actor, cb, Action.ORDER_UPLOAD)
+
+
+async def _material_done(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    outcome = await context.services.service.submit_material(actor, cb.item_id)
+    await _drop_buttons(update.callback_query)
+    return done_text(context.services.config.sop, outcome)
+
+
+async def _upload_here(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    item = await context.services.service.target_item_for_design(actor, cb.item_id)
+    return texts.UPLOAD_TARGET_SET.format(code=item.code)
+
+
+async def _submit_design(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    assert cb.number is not None
+    outcome = await context.services.service.submit_design(actor, cb.item_id, cb.number)
+    return done_text(context.services.config.sop, outcome)
+
+
+async def _clear_design(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    assert cb.number is not None
+    item = await context.services.service.clear_draft(actor, cb.item_id, cb.number)
+    await _drop_buttons(update.callback_query)
+    return texts.DESIGN_CLEARED.format(code=item.code, version=cb.number)
+
+
+async def _dismiss(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    await context.services.service.drop_pending(actor.user_id)
+    await _drop_buttons(update.callback_query)
+    return texts.PROMPT_CANCELLED
+
+
+async def _pick_item(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    assert cb.number is not None
+    state = await context.services.service.assign_upload(actor, cb.item_id, cb.number)
+    await _drop_buttons(update.callback_query)
+    await draft_reply(update, context, state, file_name=None)
+    return texts.UPLOAD_TARGET_SET.format(code=state.item.code)
+
+
+async def _drop_buttons(query: CallbackQuery | None) -> None:
+    if query is None or query.message is None or not query.message.is_accessible:
+        return
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest:
+        pass  # already without buttons, or too old to edit: nothing left to press either way
+
+
+_ACTIONS: dict[Verb, Press] = {
+    Verb.APPROVE: _approve,
+    Verb.CONFIRM_SOURCES: _confirm_sources,
+    Verb.RETURN: _return,
+    Verb.DIRECT: _direct,
+    Verb.ORDER: _order,
+    Verb.POSTED: _posted,
+    Verb.UPLOAD_HERE: _upload_here,
+    Verb.SUBMIT_DESIGN: _submit_design,
+    Verb.CLEAR_DESIGN: _clear_design,
+    Verb.MATERIAL_DONE: _material_done,
+    Verb.DISMISS: _dismiss,
+    Verb.PICK_ITEM: _pick_item,
+}

@@ -1,0 +1,256 @@
+"""Rendering: an item's card, /tugas, /status and notices, as Telegram HTML from the catalog.
+User-written text (titles, notes, material) is escaped; long text is cut to Telegram's limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot import texts
+from bot.service import Outcome
+from bot.sop import Sop, Step, StepKind
+from bot.views import CardData, EventView, FileRef, ItemView
+from bot.workflow import Action
+from handlers.keyboards import (
+    Verb,
+    review_keyboard,
+    single_action_keyboard,
+)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+_SNIPPET = 1200  # room left for material inside a card
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCard:
+    files: tuple[tuple[FileRef, str], ...]  # each file with its short caption
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
+    step, item = data.step, data.item
+    lines = [_header(item, step, sop)]
+    if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):
+        lines.append(texts.CARD_VERSION.format(version=data.version))
+    if step.limit is not None and item.step_key == step.key:
+        lines.append(
+            texts.CARD_DUE.format(
+                limit=step.limit.describe(), due=texts.fmt_time(item.step_due_at, zone)
+            )
+        )
+    if data.return_event is not None:
+        event = data.return_event
+        lines.append(
+            texts.CARD_RETURN_NOTES.format(
+                name=escape(event.actor_name),
+                role=escape(sop.role_title(event.role)),
+                notes=escape(event.notes or ""),
+            )
+        )
+    files = _card_files(data)
+    lines.extend(_body(data, step))
+    if files:
+        lines.append(texts.CARD_FILES_ABOVE.format(count=len(files)))
+    lines.append(f"<i>{texts.CARD_HINT[step.kind.value]}</i>")
+    text = fit("\n\n".join(lines), TEXT_LIMIT)
+    captions = tuple(
+        (file, f"{item.code} · {index}/{len(files)}") for index, file in enumerate(files, 1)
+    )
+    return RenderedCard(captions, text, _keyboard(data))
+
+
+def _header(item: ItemView, step: Step, sop: Sop) -> str:
+    return texts.CARD_HEADER.format(
+        code=item.code,
+        title=escape(item.title),
+        ref=step.ref,
+        step=escape(step.title),
+        role=escape(sop.role_title(step.role)),
+    )
+
+
+def _body(data: CardData, step: Step) -> list[str]:
+    lines: list[str] = []
+    show_material = step.kind in (StepKind.DIRECT, StepKind.DESIGN) or step.confirm_sources
+    if show_material:
+        material = material_text(data)
+        if material:
+            lines.append(texts.CARD_MATERIAL.format(material=fit(material, _SNIPPET)))
+    if step.kind in (StepKind.DESIGN, StepKind.POST) and data.item.direction:
+        lines.append(
+            texts.CARD_DIRECTION.format(direction=fit(escape(data.item.direction), _SNIPPET))
+        )
+    if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):
+        lines.append(
+            texts.CARD_CAPTION.format(caption=fit(escape(data.caption), _SNIPPET))
+            if data.caption
+            else texts.CARD_NO_CAPTION
+        )
+    return lines
+
+
+def material_text(data: CardData) -> str:
+    parts = [escape(m.text) for m in data.materials if m.text]
+    parts += [f"📎 {escape(m.file.file_name or m.kind)}" for m in data.materials if m.file]
+    return "\n".join(parts)
+
+
+def _card_files(data: CardData) -> list[FileRef]:
+    material_files = [m.file for m in data.materials if m.file is not None]
+    kind = data.step.kind
+    if kind in (StepKind.DIRECT, StepKind.DESIGN):
+        return material_files
+    if kind is StepKind.REVIEW and data.step.confirm_sources:
+        return [*data.design, *material_files]
+    return list(data.design)
+
+
+def _keyboard(data: CardData) -> InlineKeyboardMarkup | None:
+    item, step, version = data.item, data.step, data.version
+    if item.step_key != step.key or item.version != version:
+        return None  # rendered late, after the step moved on: information only
+    single = {
+        StepKind.DIRECT: (Verb.DIRECT, texts.BTN_WRITE_DIRECTION),
+        StepKind.DESIGN: (Verb.UPLOAD_HERE, texts.BTN_UPLOAD_HERE),
+        StepKind.ORDER: (Verb.ORDER, texts.BTN_ORDER_UPLOAD),
+        StepKind.POST: (Verb.POSTED, texts.BTN_REPORT_POSTED),
+    }
+    if step.kind is StepKind.REVIEW:
+        return review_keyboard(item.id, step.key, version)
+    verb, label = single[step.kind]
+    return single_action_keyboard(verb, label, item.id, step.key, version)
+
+
+def done_text(sop: Sop, outcome: Outcome) -> str:
+    """The toast that tells the presser what their decision did."""
+    transition = outcome.transition
+    role = sop.role_title(sop.step(transition.to_step).role) if transition.to_step else ""
+    templates = {
+        Action.APPROVE: texts.DONE_APPROVE if transition.to_step else texts.DONE_APPROVE_LAST,
+        Action.RETURN: texts.DONE_RETURN,
+        Action.DIRECT: texts.DONE_DIRECT,
+        Action.ORDER_UPLOAD: texts.DONE_ORDER,
+        Action.REPORT_POSTED: texts.DONE_POSTED,
+        Action.CANCEL: texts.DONE_CANCEL,
+        Action.SUBMIT_DESIGN: texts.DONE_SUBMIT_DESIGN,
+        Action.SUBMIT_MATERIAL: texts.MATERIAL_SUBMITTED,
+    }
+    return templates[transition.action].format(
+        code=outcome.item.code, version=transition.version, role=role
+    )
+
+
+def decision_line(action: str, name: str, at: datetime, zone: ZoneInfo) -> str:
+    return texts.DECISION_LINE.format(
+        mark=texts.DECISION_MARKS.get(action, "☑️"),
+        action=texts.ACTION_LABELS.get(action, action),
+        name=escape(name),
+        at=texts.fmt_time(at, zone),
+    )
+
+
+def render_notice(template: str, params: dict[str, Any]) -> str:
+    catalog = {
+        "returned": texts.NOTICE_RETURNED,
+        "published": texts.NOTICE_PUBLISHED,
+        "cancelled": texts.NOTICE_CANCELLED,
+    }
+    safe = {key: escape(str(value)) for key, value in params.items()}
+    return fit(catalog[template].format(**safe), TEXT_LIMIT)
+
+
+def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo) -> str:
+    if not waiting and not drafts:
+        return texts.TASKS_NONE
+    lines = [texts.TASKS_HEADER.format(count=len(waiting) + len(drafts))]
+    for item in waiting:
+        assert item.step is not None
+        due = f" — tenggat {texts.fmt_time(item.step_due_at, zone)}" if item.step_due_at else ""
+        lines.append(
+            texts.TASKS_LINE.format(
+                code=item.code,
+                title=escape(item.title),
+                ref=item.step.ref,
+                step=escape(item.step.title),
+                due=due,
+            )
+        )
+    lines += [
+        texts.TASKS_DRAFT_LINE.format(code=item.code, title=escape(item.title)) for item in drafts
+    ]
+    return fit("\n".join(lines), TEXT_LIMIT)
+
+
+def render_status(
+    item: ItemView, events: list[EventView], sop: Sop, zone: ZoneInfo, who: str
+) -> str:
+    position = ""
+    if item.step is not None and item.status == "active":
+        due = (
+            texts.CARD_DUE.format(
+                limit=item.step.limit.describe(), due=texts.fmt_time(item.step_due_at, zone)
+            )
+            if item.step.limit
+            else ""
+        )
+        position = texts.STATUS_POSITION.format(
+            ref=item.step.ref,
+            step=escape(item.step.title),
+            who=escape(who),
+            version=item.version,
+            due=due,
+        )
+    history = "\n".join(_history_line(event, sop, zone) for event in events)
+    text = texts.STATUS_TEXT.format(
+        code=item.code,
+        title=escape(item.title),
+        status=texts.STATUS_LABELS.get(item.status, item.status),
+        position=position,
+        history=history,
+    )
+    if item.post_links:
+        text += "\n\n" + texts.CARD_LINKS.format(links=escape("\n".join(item.post_links)))
+    return fit(text, TEXT_LIMIT)
+
+
+def _history_line(event: EventView, sop: Sop, zone: ZoneInfo) -> str:
+    step = sop.step(event.step_key).ref if event.step_key and sop.has_step(event.step_key) else "-"
+    return texts.STATUS_HISTORY_LINE.format(
+        at=texts.fmt_time(event.at, zone),
+        action=texts.ACTION_LABELS.get(event.action, event.action),
+        name=escape(event.actor_name),
+        role=escape(sop.role_title(event.role)),
+        step=step,
+        version=event.version,
+        notes=f": {escape(_short(event.notes, 300))}" if event.notes else "",
+    )
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fit(text: str, limit: int) -> str:
+    """Cut text to Telegram's limit without leaving half an HTML entity or tag behind."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = cut.rfind(opener)
+        if start != -1 and cut.find(closer, start) == -1:
+            cut = cut[:start]
+    return _close_tags(cut) + "…"
+
+
+def _close_tags(text: str) -> str:
+    for tag in ("b", "i", "code"):
+        if text.count(f"<{tag}>") > text.count(f"</{tag}>"):
+            text += f"</{tag}>"
+    return text

@@ -1,0 +1,124 @@
+"""Commands: /start, /bantuan, /baru, /tugas, /status, /batal."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot import texts
+from bot.workflow import Action, Decision
+from handlers.cards import render_status, render_tasks
+from handlers.common import REFUSALS, refuse, reply
+from handlers.context import JdihContext
+from handlers.keyboards import dismiss_keyboard
+
+
+def help_text(context: JdihContext, user_id: int) -> str:
+    config = context.services.config
+    sop = config.sop
+    steps = "\n".join(
+        texts.HELP_STEP.format(
+            ref=step.ref,
+            title=escape(step.title),
+            role=escape(sop.role_title(step.role)),
+            limit=f" ({step.limit.describe()})" if step.limit else "",
+        )
+        for step in sop.steps
+    )
+    member = config.member(user_id)
+    roles = ", ".join(sop.role_title(role) for role in sorted(member.roles)) if member else "-"
+    return texts.HELP.format(
+        office=escape(config.office_name),
+        sop_number=escape(sop.number),
+        steps=steps,
+        roles=escape(roles),
+    )
+
+
+async def start(update: Update, context: JdihContext) -> None:
+    """Greets the member and explains the bot."""
+    user = update.effective_user
+    assert user is not None
+    name = escape(user.first_name)
+    await reply(update, texts.WELCOME.format(name=name) + "\n\n" + help_text(context, user.id))
+
+
+async def help_command(update: Update, context: JdihContext) -> None:
+    """Explains the SOP steps and the commands."""
+    assert update.effective_user is not None
+    await reply(update, help_text(context, update.effective_user.id))
+
+
+async def new_item(update: Update, context: JdihContext) -> None:
+    """/baru: opens a new content item; the title is asked next."""
+    service = context.services.service
+    try:
+        await service.begin_item(service.actor(update.effective_user.id))  # type: ignore[union-attr]
+    except REFUSALS as exc:
+        await refuse(update, context, exc)
+        return
+    await reply(update, texts.ASK_TITLE)
+
+
+async def tasks(update: Update, context: JdihContext) -> None:
+    """/tugas: what waits for me."""
+    services = context.services
+    actor = services.service.actor(update.effective_user.id)  # type: ignore[union-attr]
+    waiting, drafts = await services.queries.tasks(actor)
+    await reply(update, render_tasks(waiting, drafts, services.config.timezone))
+
+
+async def status(update: Update, context: JdihContext) -> None:
+    """/status KODE: an item's step, who must act, when it is due, and its history."""
+    code = _code_argument(context)
+    if code is None:
+        await reply(update, texts.NEED_CODE.format(command="status"))
+        return
+    services = context.services
+    found = await services.queries.status(code)
+    if found is None:
+        await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
+        return
+    item, events = found
+    config = services.config
+    who = ""
+    if item.step is not None:
+        names = [m.name for m in config.members if item.step.role in m.roles]
+        who = f"{config.sop.role_title(item.step.role)} ({', '.join(names) or '-'})"
+    await reply(update, render_status(item, events, config.sop, config.timezone, who))
+
+
+async def cancel(update: Update, context: JdihContext) -> None:
+    """/batal KODE: the kasubbag cancels an open item; the reason is asked next."""
+    code = _code_argument(context)
+    if code is None:
+        await reply(update, texts.NEED_CODE.format(command="batal"))
+        return
+    services = context.services
+    found = await services.queries.status(code)
+    if found is None:
+        await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
+        return
+    item = found[0]
+    service = services.service
+    try:
+        actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
+        await service.ask_for(actor, item.id, Decision(Action.CANCEL, None, None, notes="-"))
+    except REFUSALS as exc:
+        await refuse(update, context, exc)
+        return
+    prompt = texts.ASK_CANCEL_REASON.format(code=item.code, title=escape(item.title))
+    await reply(update, prompt, dismiss_keyboard(item.id))
+
+
+async def unknown_command(update: Update, context: JdihContext) -> None:
+    """Any other /command."""
+    await reply(update, texts.UNKNOWN_COMMAND)
+
+
+def _code_argument(context: JdihContext) -> str | None:
+    args = context.args or []
+    if not args or not args[0].strip() or len(args[0]) > 40:
+        return None
+    return args[0].strip().upper()

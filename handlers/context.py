@@ -1,0 +1,32 @@
+"""The typed context every handler receives: services are attributes, not dict lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Config
+from bot.queries import JdihQueries
+from bot.service import JdihService
+from handlers.outbox import OutboxSender
+
+SERVICES_KEY = "services"
+
+
+@dataclass(slots=True)
+class Services:
+    config: Config
+    service: JdihService
+    queries: JdihQueries
+    sender: OutboxSender
+
+
+class JdihContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+JdihApplication = Application[Any, JdihContext, Any, Any, Any, Any]

@@ -1,0 +1,34 @@
+"""The last resort: log what broke with its context, and still answer the user."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, TelegramError
+
+from bot import texts
+from handlers.context import JdihContext
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: JdihContext) -> None:
+    """Logs the failure (never the token: the log filter redacts it) and tells the user."""
+    error = context.error
+    if isinstance(error, BadRequest) and "query is too old" in str(error).lower():
+        # The press waited longer than Telegram keeps a query open; its work was done anyway.
+        log.info("late answer to a callback query: %s", error)
+        return
+    where = update.update_id if isinstance(update, Update) else "-"
+    user = update.effective_user.id if isinstance(update, Update) and update.effective_user else "-"
+    log.error("update %s from user %s failed", where, user, exc_info=error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.ERROR_GENERIC[:200], show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(texts.ERROR_GENERIC)
+    except TelegramError as exc:
+        log.warning("could not tell user %s about the failure: %s", user, exc)

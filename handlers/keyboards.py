@@ -1,0 +1,152 @@
+"""Callback data, built and parsed side by side. Short plain strings (Telegram allows 64
+bytes), so buttons keep working after a restart; every press is re-checked against the
+database, because a client can forge any data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+
+
+class Verb(StrEnum):
+    APPROVE = "ap"  # item:step:version
+    CONFIRM_SOURCES = "cf"  # item:step:version — approve, sources checked (SOP 4b)
+    RETURN = "rt"  # item:step:version
+    DIRECT = "dr"  # item:step:version — write the direction
+    ORDER = "or"  # item:step:version
+    POSTED = "pl"  # item:step:version — report the links
+    UPLOAD_HERE = "ud"  # item:step:version — the next files are for this item
+    SUBMIT_DESIGN = "sd"  # item:draft-version
+    CLEAR_DESIGN = "dc"  # item:draft-version
+    MATERIAL_DONE = "md"  # item
+    DISMISS = "no"  # item — drop the question the bot asked
+    PICK_ITEM = "up"  # upload:item — a parked upload goes to this item
+
+
+_DATA_RE = re.compile(
+    r"^(?P<verb>[a-z]{2})"
+    r":(?P<a>\d{1,12})"
+    r"(?::(?P<step>[a-z][a-z0-9_]{0,15}))?"
+    r"(?::(?P<b>\d{1,12}))?$"
+)
+
+_STEP_VERBS = frozenset(
+    {
+        Verb.APPROVE,
+        Verb.CONFIRM_SOURCES,
+        Verb.RETURN,
+        Verb.DIRECT,
+        Verb.ORDER,
+        Verb.POSTED,
+        Verb.UPLOAD_HERE,
+    }
+)
+_VERSION_VERBS = frozenset({Verb.SUBMIT_DESIGN, Verb.CLEAR_DESIGN, Verb.PICK_ITEM})
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    verb: Verb
+    item_id: int  # for PICK_ITEM: the parked upload's id
+    step_key: str | None = None
+    number: int | None = None  # the version, or for PICK_ITEM the item id
+
+
+def pack(verb: Verb, item_id: int, step_key: str | None = None, number: int | None = None) -> str:
+    parts = [verb.value, str(item_id)]
+    if step_key is not None:
+        parts.append(step_key)
+    if number is not None:
+        parts.append(str(number))
+    data = ":".join(parts)
+    assert len(data.encode()) <= 64, "Telegram refuses callback data over 64 bytes"
+    return data
+
+
+def unpack(data: str | None) -> Callback | None:
+    """The press's meaning, or None for anything malformed or forged in shape."""
+    match = _DATA_RE.match(data or "")
+    if match is None:
+        return None
+    try:
+        verb = Verb(match["verb"])
+    except ValueError:
+        return None
+    step, b = match["step"], match["b"]
+    shape_ok = (
+        (verb in _STEP_VERBS and step is not None and b is not None)
+        or (verb in _VERSION_VERBS and step is None and b is not None)
+        or (verb not in _STEP_VERBS | _VERSION_VERBS and step is None and b is None)
+    )
+    if not shape_ok:
+        return None
+    return Callback(verb, int(match["a"]), step, int(b) if b is not None else None)
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def review_keyboard(item_id: int, step_key: str, version: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(texts.BTN_APPROVE, pack(Verb.APPROVE, item_id, step_key, version)),
+                _button(texts.BTN_RETURN, pack(Verb.RETURN, item_id, step_key, version)),
+            ]
+        ]
+    )
+
+
+def single_action_keyboard(
+    verb: Verb, label: str, item_id: int, step_key: str, version: int
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(label, pack(verb, item_id, step_key, version))]])
+
+
+def confirm_sources_keyboard(item_id: int, step_key: str, version: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    texts.BTN_CONFIRM_SOURCES,
+                    pack(Verb.CONFIRM_SOURCES, item_id, step_key, version),
+                )
+            ],
+            [_button(texts.BTN_CANCEL_CONFIRM, pack(Verb.DISMISS, item_id))],
+        ]
+    )
+
+
+def draft_keyboard(item_id: int, version: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(texts.BTN_SUBMIT_DESIGN, pack(Verb.SUBMIT_DESIGN, item_id, None, version))],
+            [_button(texts.BTN_CLEAR_DESIGN, pack(Verb.CLEAR_DESIGN, item_id, None, version))],
+        ]
+    )
+
+
+def material_keyboard(item_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(texts.BTN_MATERIAL_DONE, pack(Verb.MATERIAL_DONE, item_id))]]
+    )
+
+
+def dismiss_keyboard(item_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.BTN_CANCEL_CONFIRM, pack(Verb.DISMISS, item_id))]])
+
+
+def pick_item_keyboard(upload_id: int, items: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One button per candidate item: (item id, label)."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(label[:60], pack(Verb.PICK_ITEM, upload_id, None, item_id))]
+            for item_id, label in items
+        ]
+    )

@@ -1,0 +1,239 @@
+"""Delivers the outbox: the cards, notices and button retirements that transitions owe.
+
+Rows go out in the order they were written. A row is marked delivered only after Telegram
+accepted every part of it; a row with several parts (files, then the card) records how many
+parts went out, so a restart resends at most the one part in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.clock import Clock
+from bot.notices import OutboxKind
+from bot.queries import JdihQueries
+from bot.sop import Sop
+from bot.views import FileRef
+from handlers.cards import TEXT_LIMIT, decision_line, fit, render_card, render_notice
+from storage.models import OutboxMessage
+from storage.uow import SessionFactory, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_BACKOFF_S = 60.0
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        factory: SessionFactory,
+        queries: JdihQueries,
+        sop: Sop,
+        zone: ZoneInfo,
+        clock: Clock,
+    ) -> None:
+        self.bot = bot
+        self.factory = factory
+        self.queries = queries
+        self.sop = sop
+        self.zone = zone
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+        self.wake()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """Something was written to the outbox: deliver it now rather than at the next poll."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        backoff = 0.5
+        while True:
+            self._wake.clear()
+            try:
+                await self.drain()
+                backoff = 0.5
+            except (NetworkError, RetryAfter) as exc:
+                delay = exc.retry_after if isinstance(exc, RetryAfter) else backoff
+                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+                log.warning("outbox: Telegram unavailable (%s); retrying in %.1fs", exc, seconds)
+                await asyncio.sleep(float(seconds))
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+                continue
+            except Exception:
+                log.exception("outbox: unexpected error; retrying")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
+
+    async def drain(self) -> int:
+        """Deliver everything owed now; returns how many rows were delivered."""
+        delivered = 0
+        while True:
+            async with UnitOfWork(self.factory) as uow:
+                rows = await uow.repo.due_outbox(self.clock.now(), BATCH)
+            if not rows:
+                return delivered
+            for row in rows:
+                await self._deliver(row)
+                delivered += 1
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        try:
+            if row.kind == OutboxKind.CARD:
+                await self._send_card(row)
+            elif row.kind == OutboxKind.NOTICE:
+                payload = row.payload
+                text = render_notice(payload["template"], payload["params"])
+                await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+            elif row.kind == OutboxKind.RETIRE:
+                await self._retire(row)
+        except Forbidden as exc:
+            # The member blocked the bot or never pressed Start: retrying cannot help.
+            log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
+            await self._finish(row.id, failed=str(exc))
+            return
+        except BadRequest as exc:
+            if isinstance(exc, RetryAfter) or _transient(exc):
+                raise
+            log.error("outbox: Telegram refused row %s (%s): %s", row.id, row.kind, exc)
+            await self._finish(row.id, failed=str(exc))
+            return
+        await self._finish(row.id)
+
+    async def _send_card(self, row: OutboxMessage) -> None:
+        payload = row.payload
+        assert row.item_id is not None
+        data = await self.queries.card_data(
+            row.item_id, payload["step"], payload["version"], payload.get("return_event_id")
+        )
+        if data is None:
+            return
+        card = render_card(data, self.sop, self.zone)
+        for index, (file, caption) in enumerate(card.files):
+            if index < row.parts_sent:
+                continue
+            message = await self._send_file(row.chat_id, file, caption)
+            await self._record(message, row, data.step.key, payload["version"], "file", None)
+            await self._mark_part(row.id, index + 1)
+        message = await self.bot.send_message(
+            row.chat_id, card.text, parse_mode=ParseMode.HTML, reply_markup=card.keyboard
+        )
+        await self._record(
+            message,
+            row,
+            data.step.key,
+            payload["version"],
+            "card",
+            card.text,
+            has_buttons=card.keyboard is not None,
+        )
+
+    async def _send_file(self, chat_id: int, file: FileRef, caption: str) -> Message:
+        # Telegram will not change a file's type when re-sending by file_id.
+        if file.kind == "photo":
+            return await self.bot.send_photo(chat_id, file.file_id, caption=caption)
+        if file.kind == "video":
+            return await self.bot.send_video(chat_id, file.file_id, caption=caption)
+        return await self.bot.send_document(chat_id, file.file_id, caption=caption)
+
+    async def _retire(self, row: OutboxMessage) -> None:
+        payload = row.payload
+        target = await self.queries.retire_target(payload["card_id"])
+        if target is None:
+            return
+        line = decision_line(
+            payload["action"], payload["name"], datetime.fromisoformat(payload["at"]), self.zone
+        )
+        try:
+            if target.text is not None:
+                await self.bot.edit_message_text(
+                    fit(target.text + line, TEXT_LIMIT),
+                    target.chat_id,
+                    target.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None,
+                )
+            else:
+                await self.bot.edit_message_reply_markup(
+                    target.chat_id, target.message_id, reply_markup=None
+                )
+        except BadRequest as exc:
+            # Already edited (a retry after a crash) or deleted: the buttons are gone either way.
+            if not _gone_or_unchanged(exc):
+                raise
+
+    async def _record(
+        self,
+        message: Message,
+        row: OutboxMessage,
+        step_key: str,
+        version: int,
+        kind: str,
+        text: str | None,
+        *,
+        has_buttons: bool = False,
+    ) -> None:
+        assert row.item_id is not None
+        await self.queries.record_message(
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            item_id=row.item_id,
+            step_key=step_key,
+            version=version,
+            kind=kind,
+            has_buttons=has_buttons,
+            text=text,
+        )
+
+    async def _mark_part(self, row_id: int, parts: int) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            row = await uow.repo.outbox_row(row_id)
+            if row is not None:
+                row.parts_sent = parts
+                await uow.commit()
+
+    async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            row = await uow.repo.outbox_row(row_id)
+            if row is None:
+                return
+            now = self.clock.now()
+            row.attempts += 1
+            if failed is None:
+                row.delivered_at = now
+            else:
+                row.failed_at, row.last_error = now, failed[:500]
+            await uow.commit()
+
+
+def _gone_or_unchanged(exc: TelegramError) -> bool:
+    # PTB capitalises Telegram's text, so compare in lower case.
+    message = str(exc).lower()
+    return "not modified" in message or "message to edit not found" in message
+
+
+def _transient(exc: TelegramError) -> bool:
+    return "timed out" in str(exc).lower()

@@ -1,0 +1,71 @@
+"""What the user hears when a request is refused: one Indonesian sentence per reason."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot import errors, texts, workflow
+from bot.sop import Sop
+
+# Callback answers (toasts and alerts) are limited to 200 characters by Telegram.
+ANSWER_LIMIT = 200
+
+
+def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
+    """The catalog text for a refused request; `exc` is a workflow or service error."""
+    match exc:
+        case errors.AlreadyDecided():
+            return already_decided_text(exc, sop, texts.fmt_time(exc.at, zone))
+        case errors.NotAMember():
+            return texts.UNKNOWN_USER_ALERT.format(user_id=exc.user_id)
+        case workflow.NotYourStep():
+            roles = ", ".join(sop.role_title(role) for role in sorted(exc.required_roles))
+            return texts.NOT_YOUR_STEP.format(roles=roles)
+        case workflow.OwnDesign():
+            return texts.OWN_DESIGN
+        case workflow.NotesRequired():
+            return texts.NOTES_REQUIRED.format(what=_notes_word(exc.action))
+        case workflow.SourcesNotConfirmed():
+            return texts.SOURCES_NOT_CONFIRMED
+        case workflow.LinksRequired():
+            return texts.LINKS_REQUIRED
+        case errors.NoMaterial():
+            return texts.NO_MATERIAL
+        case errors.NoDesignFiles():
+            return texts.NO_DESIGN_FILES
+        case errors.NotDesignStep():
+            return texts.NOT_DESIGN_STEP.format(code=exc.code, step=exc.step_title)
+        case errors.NotOperator():
+            return texts.NOT_OPERATOR
+        case errors.NoItemForUpload():
+            return texts.NO_ITEM_FOR_UPLOAD
+        case errors.UploadGone():
+            return texts.UPLOAD_PICK_GONE
+        case errors.ItemNotFound():
+            return texts.ITEM_GONE
+        case errors.InvalidInput():
+            return str(exc)
+        case _:
+            return texts.BAD_BUTTON
+
+
+def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str:
+    if exc.status in ("published", "cancelled") and exc.name is None:
+        return texts.ITEM_CLOSED.format(code=exc.code, status=texts.STATUS_LABELS[exc.status])
+    if exc.name is None:
+        step = sop.step(exc.current_step).title if exc.current_step else exc.status
+        return texts.STALE_BUTTON.format(step=step, version=exc.current_version)
+    return texts.ALREADY_DECIDED.format(
+        action=texts.ACTION_LABELS.get(exc.action or "", exc.action),
+        name=exc.name,
+        role=sop.role_title(exc.role or ""),
+        at=when,
+    )
+
+
+def _notes_word(action: workflow.Action) -> str:
+    return {
+        workflow.Action.DIRECT: "arahan untuk operator",
+        workflow.Action.RETURN: "catatan perbaikan",
+        workflow.Action.CANCEL: "alasan pembatalan",
+    }.get(action, "catatan")
