@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.readmodel import event_view, file_ref, item_view, material_view
+from bot.readmodel import draft_version, event_view, file_ref, item_view, material_view
 from bot.sop import Sop, StepKind
 from bot.views import CardData, EventView, ItemView
 from bot.workflow import Actor, ItemStatus
-from storage.models import CardMessage
+from storage.models import CardMessage, Item
 from storage.uow import SessionFactory, UnitOfWork
 
 
@@ -18,6 +18,14 @@ class RetireTarget:
     chat_id: int
     message_id: int
     text: str | None
+
+
+def _still_current(item: Item, step_key: str | None, version: int, kind: str) -> bool:
+    if item.status != ItemStatus.ACTIVE or item.step_key != step_key:
+        return False
+    # a receipt for an upload belongs to the draft, one version ahead of the item
+    expected = draft_version(item) if kind == "ack" else item.version
+    return version == expected
 
 
 class JdihQueries:

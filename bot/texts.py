@@ -203,8 +203,8 @@ TASKS_HEADER = "<b>Tugas Anda</b> ({count}):"
 TASKS_LINE = "• <b>{code}</b> — {title}\n  Langkah {ref}: {step}{due}"
 TASKS_DRAFT_LINE = "• <b>{code}</b> — {title}\n  Draf: materi belum diserahkan"
 TASKS_NONE = "Tidak ada tugas yang menunggu Anda. 👍"
-STATUS_TEXT = "<b>{code}</b> — {title}\nStatus: {status}\n{position}\n\n<b>Riwayat</b>\n{history}"
-STATUS_POSITION = "Langkah {ref}: {step}\nMenunggu: {who}\nVersi desain: {version}\n{due}"
+STATUS_TEXT = "<b>{code}</b> — {title}\nStatus: {status}{position}\n\n<b>Riwayat</b>\n{history}"
+STATUS_POSITION = "Langkah {ref}: {step}\nMenunggu: {who}\nVersi desain: {version}{due}"
 STATUS_HISTORY_LINE = "• {at} — {action} — {name} ({role}), langkah {step}, versi {version}{notes}"
 
 

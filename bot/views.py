@@ -54,6 +54,10 @@ class ItemView:
     step_due_at: datetime | None
     post_links: tuple[str, ...] = ()
 
+    @property
+    def step_key(self) -> str | None:
+        return self.step.key if self.step else None
+
 
 @dataclass(frozen=True, slots=True)
 class CardData:

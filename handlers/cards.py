@@ -194,7 +194,7 @@ def render_status(
     position = ""
     if item.step is not None and item.status == "active":
         due = (
-            texts.CARD_DUE.format(
+            "\n" + texts.CARD_DUE.format(
                 limit=item.step.limit.describe(), due=texts.fmt_time(item.step_due_at, zone)
             )
             if item.step.limit

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 MAX_BACKOFF_S = 60.0
+MAX_ATTEMPTS = 5  # for rows that fail for reasons of their own, not Telegram's
 
 
 class OutboxSender:
@@ -116,10 +117,17 @@ class OutboxSender:
             await self._finish(row.id, failed=str(exc))
             return
         except BadRequest as exc:
-            if isinstance(exc, RetryAfter) or _transient(exc):
+            if _transient(exc):
                 raise
             log.error("outbox: Telegram refused row %s (%s): %s", row.id, row.kind, exc)
             await self._finish(row.id, failed=str(exc))
+            return
+        except (NetworkError, RetryAfter):
+            raise  # the whole outbox waits: Telegram or the network is the problem
+        except Exception as exc:
+            # A bug or bad data in one row must not hold back every message behind it.
+            log.exception("outbox: row %s (%s) failed", row.id, row.kind)
+            await self._note_attempt(row.id, repr(exc))
             return
         await self._finish(row.id)
 
@@ -214,6 +222,17 @@ class OutboxSender:
             if row is not None:
                 row.parts_sent = parts
                 await uow.commit()
+
+    async def _note_attempt(self, row_id: int, error: str) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            row = await uow.repo.outbox_row(row_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.last_error = error[:500]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.failed_at = self.clock.now()
+            await uow.commit()
 
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
         async with UnitOfWork(self.factory) as uow:

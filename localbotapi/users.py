@@ -49,6 +49,10 @@ class UserActions(UserMediaActions):
         chat.title, chat.bot_removed = title, False
         return chat.as_dict()
 
+    def mark_started(self, user_id: int) -> None:
+        """The user pressed Start at some earlier time: the bot may write to them first."""
+        self._private_chat(user_id).started = True
+
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends answer 403 "bot was blocked by the user"."""
         self._private_chat(user_id).blocked = True

@@ -30,9 +30,11 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self.session.in_transaction():
+            if exc_type is not None and self.session.in_transaction():
                 await self.session.rollback()
         finally:
+            # close() ends an uncommitted transaction too (the connection rolls back) but,
+            # unlike rollback(), leaves the loaded rows readable for the caller.
             await self.session.close()
 
     async def commit(self) -> None:

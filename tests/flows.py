@@ -1,0 +1,120 @@
+"""Walking an item through the SOP as the members would, one helper per step."""
+
+from __future__ import annotations
+
+from bot import texts
+from localbotapi import BotMessage
+from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, Harness, Person
+from tests.images import png_bytes
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+async def open_item(
+    h: Harness, title: str = "PKPU Nomor 2 Tahun 2026", who: Person = KOORDINATOR
+) -> str:
+    """Steps 0-1a: /baru, a title, a link and a PDF, then hand the material in.
+    Returns the item's code."""
+    await h.say(who, "/baru")
+    prompt = await h.say(who, title)
+    code = prompt.body.split("Item ")[1].split(" ")[0]
+    await h.say(who, "Materi: https://jdih.kpu.go.id/pkpu-2-2026")
+    before = h.mark()
+    await h.server.send_document(who.user_id, PDF, "pkpu-2-2026.pdf", "application/pdf")
+    receipt = await h.server.wait_for_message(who.user_id, after=before)
+    await h.press(who, receipt, texts.BTN_MATERIAL_DONE)
+    return code
+
+
+async def give_direction(h: Harness, code: str, direction: str = "Buat infografis 1 halaman.",
+                         who: Person = KASUBBAG) -> None:
+    """Step 1c: the kasubbag writes the direction; the operators get the brief."""
+    card = await h.card_for(who, f"{code}")
+    card = await h.server.wait_for(
+        lambda m: m.chat_id == who.user_id and code in m.body
+        and texts.BTN_WRITE_DIRECTION in m.button_texts
+    )
+    await h.press(who, card, texts.BTN_WRITE_DIRECTION)
+    await h.say(who, direction)
+
+
+async def brief_for(h: Harness, code: str, who: Person = OPERATOR) -> BotMessage:
+    return await h.server.wait_for(
+        lambda m: m.chat_id == who.user_id and code in m.body
+        and texts.BTN_UPLOAD_HERE in m.button_texts
+    )
+
+
+async def upload_design(
+    h: Harness, code: str, who: Person = OPERATOR, caption: str = "Caption postingan",
+    pages: int = 1,
+) -> BotMessage:
+    """Step 2: the operator replies to the brief with the design and submits it.
+    Returns the receipt of the last page."""
+    brief = await brief_for(h, code, who)
+    receipt: BotMessage | None = None
+    for page in range(1, pages + 1):
+        before = h.mark()
+        await h.server.send_document(
+            who.user_id, png_bytes(1080, 1350), f"desain-{page}.png", "image/png",
+            reply_to=brief.message_id, caption=caption if page == 1 else None,
+        )
+        receipt = await h.server.wait_for_message(who.user_id, after=before)
+    assert receipt is not None
+    return receipt
+
+
+async def submit_design(h: Harness, code: str, who: Person = OPERATOR, pages: int = 1) -> str:
+    receipt = await upload_design(h, code, who, pages=pages)
+    return await h.press(who, receipt, texts.BTN_SUBMIT_DESIGN)
+
+
+async def review_card(h: Harness, code: str, version: int, who: Person, after: int = 0
+                      ) -> BotMessage:
+    return await h.server.wait_for(
+        lambda m: m.chat_id == who.user_id and code in m.body
+        and f"Versi desain: {version}" in m.body and texts.BTN_APPROVE in m.button_texts
+    )
+
+
+async def approve_check(h: Harness, code: str, version: int, who: Person = KASUBBAG) -> str:
+    card = await review_card(h, code, version, who)
+    return await h.press(who, card, texts.BTN_APPROVE)
+
+
+async def approve_legal(h: Harness, code: str, version: int, who: Person = HUKUM) -> str:
+    """Step 4 with SOP 4b: approve, then confirm the sources were checked."""
+    card = await review_card(h, code, version, who)
+    before = h.mark()
+    await h.press(who, card, texts.BTN_APPROVE)
+    confirm = await h.server.wait_for(
+        lambda m: m.chat_id == who.user_id and texts.BTN_CONFIRM_SOURCES in m.button_texts,
+    )
+    assert h.server.sent.index(confirm) >= before
+    return await h.press(who, confirm, texts.BTN_CONFIRM_SOURCES)
+
+
+async def return_design(h: Harness, code: str, version: int, who: Person, notes: str) -> str:
+    card = await review_card(h, code, version, who)
+    await h.press(who, card, texts.BTN_RETURN)
+    answer = await h.say(who, notes)
+    return answer.body
+
+
+async def order_upload(h: Harness, code: str, who: Person = KASUBBAG) -> str:
+    card = await h.server.wait_for(
+        lambda m: m.chat_id == who.user_id and code in m.body
+        and texts.BTN_ORDER_UPLOAD in m.button_texts
+    )
+    return await h.press(who, card, texts.BTN_ORDER_UPLOAD)
+
+
+async def report_posted(h: Harness, code: str, who: Person = OPERATOR,
+                        links: str = "https://instagram.com/p/abc123") -> str:
+    card = await h.server.wait_for(
+        lambda m: m.chat_id == who.user_id and code in m.body
+        and texts.BTN_REPORT_POSTED in m.button_texts
+    )
+    await h.press(who, card, texts.BTN_REPORT_POSTED)
+    answer = await h.say(who, links)
+    return answer.body

