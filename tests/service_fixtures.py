@@ -1,0 +1,177 @@
+"""A JdihService on a fresh, migrated database (SQLite, or PostgreSQL when the CI asks), with
+the office's six members, a hand-moved clock, and helpers that walk an item through the SOP."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from bot.clock import ManualClock
+from bot.config import Member
+from bot.directory import Directory
+from bot.queries import JdihQueries
+from bot.service import JdihService
+from bot.sop import load_default_sop
+from bot.views import EventView, FileRef
+from bot.workflow import Action, Actor, Decision
+from bot.worktime import WorkCalendar
+from storage.database import create_engine, session_factory
+from storage.migrate import upgrade_to_head
+from storage.models import Item, OutboxMessage
+from storage.uow import SessionFactory
+
+PG_ENV = "JDIH_TEST_POSTGRES_URL"  # e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+ON_POSTGRES = bool(os.environ.get(PG_ENV))
+OFFICE = ZoneInfo("Asia/Pontianak")
+# Monday 23 November 2026, 09:00 in Pulang Pisau: an ordinary working morning.
+MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=OFFICE)
+KOORDINATOR, KASUBBAG, OPERATOR, OPERATOR2, HUKUM, SEKRETARIS = 101, 102, 103, 104, 105, 106
+MEMBERS = (
+    Member(KOORDINATOR, "Rina Koordinator", frozenset({"koordinator"})),
+    Member(KASUBBAG, "Budi Kasubbag", frozenset({"kasubbag"})),
+    Member(OPERATOR, "Sari Operator", frozenset({"operator"})),
+    Member(OPERATOR2, "Dedi Operator", frozenset({"operator"})),
+    Member(HUKUM, "Ibu Divisi Hukum", frozenset({"divisi_hukum"})),
+    Member(SEKRETARIS, "Pak Sekretaris", frozenset({"sekretaris"})),
+)
+LINK = "https://instagram.com/p/jdih-pulpis"
+
+
+@asynccontextmanager
+async def fresh_database(tmp_path: Path) -> AsyncIterator[str]:
+    """A SQLite file by default; a new PostgreSQL database when the CI asks for PostgreSQL."""
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'jdih.db'}"
+        return
+    name = f"jdih_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+def local(*args: int) -> datetime:
+    """A wall-clock time in the office."""
+    return datetime(*args, tzinfo=OFFICE)
+
+
+def page(n: int = 1) -> FileRef:
+    return FileRef("photo", f"file-{n}", f"uniq-{n}", mime_type="image/jpeg", file_size=1000)
+
+
+@dataclass
+class Office:
+    """The service as the handlers see it, plus direct reads of what it wrote."""
+
+    factory: SessionFactory
+    clock: ManualClock
+    service: JdihService
+    queries: JdihQueries
+    _outbox_seen: int = field(default=0)
+
+    def restart(self) -> JdihService:
+        """A new service on the same database, as after the bot process restarts."""
+        calendar = WorkCalendar(timezone="Asia/Pontianak")
+        return JdihService(
+            self.factory, load_default_sop(), Directory(MEMBERS, {}), calendar, self.clock
+        )
+
+    def who(self, user_id: int) -> Actor:
+        return self.service.actor(user_id)
+
+    async def item(self, item_id: int) -> Item:
+        async with self.factory() as session:
+            row = await session.get(Item, item_id)
+            assert row is not None
+            return row
+
+    async def events(self, code: str) -> list[EventView]:
+        found = await self.queries.status(code)
+        assert found is not None
+        return found[1]
+
+    async def outbox(self) -> list[OutboxMessage]:
+        async with self.factory() as session:
+            rows = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+            return list(rows)
+
+    async def new_outbox(self) -> list[tuple[int, str, dict[str, Any]]]:
+        """(chat, kind, payload) of the outbox rows written since the last call."""
+        rows = [r for r in await self.outbox() if r.id > self._outbox_seen]
+        if rows:
+            self._outbox_seen = rows[-1].id
+        return [(r.chat_id, r.kind, r.payload) for r in rows]
+
+    # --- walking an item through the SOP, one helper per step ---------------------------
+
+    async def open_item(self, title: str = "PKPU Nomor 2 Tahun 2026") -> int:
+        """Steps 0-1a: the coordinator opens an item and hands in its material."""
+        item = await self.service.create_item(self.who(KOORDINATOR), title)
+        await self.service.add_material(self.who(KOORDINATOR), item.id, text="jdih.kpu.go.id")
+        await self.service.submit_material(self.who(KOORDINATOR), item.id)
+        return item.id
+
+    async def direct(self, item_id: int) -> None:
+        decision = Decision(Action.DIRECT, "materi", 0, notes="Infografis 1 halaman")
+        await self.service.decide(self.who(KASUBBAG), item_id, decision)
+
+    async def design(self, item_id: int, pages: int = 1, by: int = OPERATOR) -> int:
+        """Step 2: upload `pages` files to the draft and hand it in; returns the version."""
+        for n in range(pages):
+            draft = await self.service.add_design_file(self.who(by), item_id, page(n))
+        outcome = await self.service.submit_design(self.who(by), item_id, draft.version)
+        return outcome.item.version
+
+    async def at_desain(self) -> int:
+        """An item whose direction is written: the operators design (step 2)."""
+        item_id = await self.open_item()
+        await self.direct(item_id)
+        return item_id
+
+    async def at_periksa(self) -> int:
+        """An item whose first design version waits for the kasubbag's check (step 3)."""
+        item_id = await self.at_desain()
+        await self.design(item_id)
+        return item_id
+
+    async def review(self, item_id: int, step: str, version: int, *, back: bool = False) -> None:
+        """Steps 3 and 4: approve (sources confirmed) or return with notes."""
+        by = KASUBBAG if step == "periksa" else HUKUM
+        action = Action.RETURN if back else Action.APPROVE
+        decision = Decision(action, step, version, notes="Perbaiki" if back else None,
+                            sources_checked=step == "setuju")
+        await self.service.decide(self.who(by), item_id, decision)
+
+
+@asynccontextmanager
+async def office(tmp_path: Path) -> AsyncIterator[Office]:
+    async with fresh_database(tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            await upgrade_to_head(engine)
+            factory = session_factory(engine)
+            clock = ManualClock(MONDAY_MORNING)
+            sop = load_default_sop()
+            service = JdihService(
+                factory, sop, Directory(MEMBERS, {}), WorkCalendar(timezone="Asia/Pontianak"),
+                clock,
+            )
+            yield Office(factory, clock, service, JdihQueries(factory, sop))
+        finally:
+            await engine.dispose()
