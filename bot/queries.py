@@ -93,10 +93,13 @@ class JdihQueries:
         kind: str,
         has_buttons: bool,
         text: str | None,
-    ) -> None:
+    ) -> EventView | None:
         """Remember a message about an item: replies to it find the item, and its buttons are
-        retired when the step is decided."""
+        retired when the step is decided. If the step was decided while this message was on
+        its way, returns that decision: the caller retires the buttons at once."""
         async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item(item_id)
+            live = item is not None and _still_current(item, step_key, version, kind)
             uow.repo.add(
                 CardMessage(
                     chat_id=chat_id,
@@ -105,11 +108,13 @@ class JdihQueries:
                     step_key=step_key,
                     version=version,
                     kind=kind,
-                    has_buttons=has_buttons,
+                    has_buttons=has_buttons and live,
                     text=text,
                 )
             )
+            closing = None if live or not has_buttons else await uow.repo.last_event(item_id)
             await uow.commit()
+            return event_view(closing) if closing else None
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
         async with UnitOfWork(self.factory) as uow:

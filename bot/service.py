@@ -104,10 +104,11 @@ class JdihService:
         if not 3 <= len(title) <= TITLE_MAX:
             raise InvalidInput(texts.TITLE_INVALID.format(limit=TITLE_MAX))
         now = self.clock.now()
+        year = now.astimezone(self.calendar.tz).year  # the office's year, not UTC's
         async with UnitOfWork(self.factory) as uow:
-            number = await uow.repo.next_number(self.sop.item_prefix, now.year)
+            number = await uow.repo.next_number(self.sop.item_prefix, year)
             item = Item(
-                code=f"{self.sop.item_prefix}-{now.year}-{number:04d}",
+                code=f"{self.sop.item_prefix}-{year}-{number:04d}",
                 title=title,
                 status=ItemStatus.DRAFT,
                 created_by=actor.user_id,
@@ -155,6 +156,8 @@ class JdihService:
         """SOP 1a: the material is handed in; step 1's limit starts now."""
 
         async def check(uow: UnitOfWork, item: Item) -> None:
+            if item.status != ItemStatus.DRAFT:  # a second press: say who handed it in
+                raise await self._already_decided(uow, item, None, None)
             if not await uow.repo.materials(item.id):
                 raise NoMaterial
 
@@ -430,7 +433,11 @@ class JdihService:
         return values
 
     async def _design_item(self, uow: UnitOfWork, actor: Actor, item_id: int) -> Item:
-        item = await self._item(uow, item_id)
+        # Lock the item row: pages of one album arrive at once and each may create the
+        # draft's design_versions row and replace the operator's pending_inputs row.
+        item = await uow.repo.item(item_id, for_update=True)
+        if item is None:
+            raise ItemNotFound(str(item_id))
         step = design_role(self.sop)
         if step.role not in actor.roles:
             raise NotOperator

@@ -194,7 +194,8 @@ def render_status(
     position = ""
     if item.step is not None and item.status == "active":
         due = (
-            "\n" + texts.CARD_DUE.format(
+            "\n"
+            + texts.CARD_DUE.format(
                 limit=item.step.limit.describe(), due=texts.fmt_time(item.step_due_at, zone)
             )
             if item.step.limit
@@ -212,7 +213,7 @@ def render_status(
         code=item.code,
         title=escape(item.title),
         status=texts.STATUS_LABELS.get(item.status, item.status),
-        position=position,
+        position=f"\n{position}" if position else "",
         history=history,
     )
     if item.post_links:

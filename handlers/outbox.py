@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.notices import OutboxKind
 from bot.queries import JdihQueries
 from bot.sop import Sop
-from bot.views import FileRef
+from bot.views import EventView, FileRef
 from handlers.cards import TEXT_LIMIT, decision_line, fit, render_card, render_notice
 from storage.models import OutboxMessage
 from storage.uow import SessionFactory, UnitOfWork
@@ -149,7 +149,7 @@ class OutboxSender:
         message = await self.bot.send_message(
             row.chat_id, card.text, parse_mode=ParseMode.HTML, reply_markup=card.keyboard
         )
-        await self._record(
+        closing = await self._record(
             message,
             row,
             data.step.key,
@@ -158,6 +158,10 @@ class OutboxSender:
             card.text,
             has_buttons=card.keyboard is not None,
         )
+        if closing is not None:
+            # decided while this card was on its way: it shows the decision, not buttons
+            line = decision_line(closing.action, closing.actor_name, closing.at, self.zone)
+            await self.retire_message(message.chat_id, message.message_id, card.text, line)
 
     async def _send_file(self, chat_id: int, file: FileRef, caption: str) -> Message:
         # Telegram will not change a file's type when re-sending by file_id.
@@ -175,19 +179,23 @@ class OutboxSender:
         line = decision_line(
             payload["action"], payload["name"], datetime.fromisoformat(payload["at"]), self.zone
         )
+        await self.retire_message(target.chat_id, target.message_id, target.text, line)
+
+    async def retire_message(
+        self, chat_id: int, message_id: int, text: str | None, line: str
+    ) -> None:
+        """Replace a message's buttons with the decision that closed its step."""
         try:
-            if target.text is not None:
+            if text is not None:
                 await self.bot.edit_message_text(
-                    fit(target.text + line, TEXT_LIMIT),
-                    target.chat_id,
-                    target.message_id,
+                    fit(text + line, TEXT_LIMIT),
+                    chat_id,
+                    message_id,
                     parse_mode=ParseMode.HTML,
                     reply_markup=None,
                 )
             else:
-                await self.bot.edit_message_reply_markup(
-                    target.chat_id, target.message_id, reply_markup=None
-                )
+                await self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except BadRequest as exc:
             # Already edited (a retry after a crash) or deleted: the buttons are gone either way.
             if not _gone_or_unchanged(exc):
@@ -203,9 +211,9 @@ class OutboxSender:
         text: str | None,
         *,
         has_buttons: bool = False,
-    ) -> None:
+    ) -> EventView | None:
         assert row.item_id is not None
-        await self.queries.record_message(
+        return await self.queries.record_message(
             chat_id=message.chat_id,
             message_id=message.message_id,
             item_id=row.item_id,

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -35,22 +37,26 @@ class Repository:
     # --- items ---------------------------------------------------------------------------
 
     async def next_number(self, prefix: str, year: int) -> int:
-        """The next item number of the year; the row update serialises concurrent openers."""
+        """The next item number of the year; one upsert, so concurrent openers (even of the
+        year's first item) each get their own number."""
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        insert = pg_insert if postgres else sqlite_insert
         bumped = await self.session.execute(
-            update(ItemSequence)
-            .where(ItemSequence.prefix == prefix, ItemSequence.year == year)
-            .values(last=ItemSequence.last + 1)
+            insert(ItemSequence)
+            .values(prefix=prefix, year=year, last=1)
+            .on_conflict_do_update(
+                index_elements=[ItemSequence.prefix, ItemSequence.year],
+                set_={"last": ItemSequence.last + 1},
+            )
             .returning(ItemSequence.last)
         )
-        number = bumped.scalar_one_or_none()
-        if number is None:
-            self.session.add(ItemSequence(prefix=prefix, year=year, last=1))
-            await self.session.flush()
-            number = 1
-        return number
+        return int(bumped.scalar_one())
 
-    async def item(self, item_id: int) -> Item | None:
-        return await self.session.get(Item, item_id, populate_existing=True)
+    async def item(self, item_id: int, *, for_update: bool = False) -> Item | None:
+        # FOR UPDATE is a no-op on SQLite, where BEGIN IMMEDIATE already serialises writers.
+        return await self.session.get(
+            Item, item_id, populate_existing=True, with_for_update=for_update or None
+        )
 
     async def item_by_code(self, code: str) -> Item | None:
         found = await self.session.execute(select(Item).where(Item.code == code.upper()))

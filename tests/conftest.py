@@ -48,7 +48,8 @@ def make_harness(server: LocalBotApi, database_url: str, tmp_path: Path) -> Harn
     @asynccontextmanager
     async def factory(**extra: Any) -> AsyncIterator[Harness]:
         config = parse_config(
-            config_data(server, database_url, **extra), base_dir=tmp_path,
+            config_data(server, database_url, **extra),
+            base_dir=tmp_path,
             environ={"JDIH_BOT_TOKEN": TOKEN},
         )
         h = Harness(server=server, config=config, clock=ManualClock(MONDAY_MORNING))

@@ -26,27 +26,38 @@ async def open_item(
     return code
 
 
-async def give_direction(h: Harness, code: str, direction: str = "Buat infografis 1 halaman.",
-                         who: Person = KASUBBAG) -> None:
-    """Step 1c: the kasubbag writes the direction; the operators get the brief."""
-    card = await h.card_for(who, f"{code}")
+async def give_direction(
+    h: Harness,
+    code: str,
+    direction: str = "Buat infografis 1 halaman.",
+    who: Person = KASUBBAG,
+    chat: int | None = None,
+) -> None:
+    """Step 1c: the kasubbag writes the direction (asked privately, even when the card came
+    to a group); the operators get the brief."""
+    where = chat or who.user_id
     card = await h.server.wait_for(
-        lambda m: m.chat_id == who.user_id and code in m.body
-        and texts.BTN_WRITE_DIRECTION in m.button_texts
+        lambda m: (
+            m.chat_id == where and code in m.body and texts.BTN_WRITE_DIRECTION in m.button_texts
+        )
     )
-    await h.press(who, card, texts.BTN_WRITE_DIRECTION)
+    await h.press(who, card, texts.BTN_WRITE_DIRECTION, chat_id=chat)
     await h.say(who, direction)
 
 
 async def brief_for(h: Harness, code: str, who: Person = OPERATOR) -> BotMessage:
     return await h.server.wait_for(
-        lambda m: m.chat_id == who.user_id and code in m.body
-        and texts.BTN_UPLOAD_HERE in m.button_texts
+        lambda m: (
+            m.chat_id == who.user_id and code in m.body and texts.BTN_UPLOAD_HERE in m.button_texts
+        )
     )
 
 
 async def upload_design(
-    h: Harness, code: str, who: Person = OPERATOR, caption: str = "Caption postingan",
+    h: Harness,
+    code: str,
+    who: Person = OPERATOR,
+    caption: str = "Caption postingan",
     pages: int = 1,
 ) -> BotMessage:
     """Step 2: the operator replies to the brief with the design and submits it.
@@ -56,8 +67,12 @@ async def upload_design(
     for page in range(1, pages + 1):
         before = h.mark()
         await h.server.send_document(
-            who.user_id, png_bytes(1080, 1350), f"desain-{page}.png", "image/png",
-            reply_to=brief.message_id, caption=caption if page == 1 else None,
+            who.user_id,
+            png_bytes(1080, 1350),
+            f"desain-{page}.png",
+            "image/png",
+            reply_to=brief.message_id,
+            caption=caption if page == 1 else None,
         )
         receipt = await h.server.wait_for_message(who.user_id, after=before)
     assert receipt is not None
@@ -69,11 +84,16 @@ async def submit_design(h: Harness, code: str, who: Person = OPERATOR, pages: in
     return await h.press(who, receipt, texts.BTN_SUBMIT_DESIGN)
 
 
-async def review_card(h: Harness, code: str, version: int, who: Person, after: int = 0
-                      ) -> BotMessage:
+async def review_card(
+    h: Harness, code: str, version: int, who: Person, after: int = 0
+) -> BotMessage:
     return await h.server.wait_for(
-        lambda m: m.chat_id == who.user_id and code in m.body
-        and f"Versi desain: {version}" in m.body and texts.BTN_APPROVE in m.button_texts
+        lambda m: (
+            m.chat_id == who.user_id
+            and code in m.body
+            and f"Versi desain: {version}" in m.body
+            and texts.BTN_APPROVE in m.button_texts
+        )
     )
 
 
@@ -103,17 +123,22 @@ async def return_design(h: Harness, code: str, version: int, who: Person, notes:
 
 async def order_upload(h: Harness, code: str, who: Person = KASUBBAG) -> str:
     card = await h.server.wait_for(
-        lambda m: m.chat_id == who.user_id and code in m.body
-        and texts.BTN_ORDER_UPLOAD in m.button_texts
+        lambda m: (
+            m.chat_id == who.user_id and code in m.body and texts.BTN_ORDER_UPLOAD in m.button_texts
+        )
     )
     return await h.press(who, card, texts.BTN_ORDER_UPLOAD)
 
 
-async def report_posted(h: Harness, code: str, who: Person = OPERATOR,
-                        links: str = "https://instagram.com/p/abc123") -> str:
+async def report_posted(
+    h: Harness, code: str, who: Person = OPERATOR, links: str = "https://instagram.com/p/abc123"
+) -> str:
     card = await h.server.wait_for(
-        lambda m: m.chat_id == who.user_id and code in m.body
-        and texts.BTN_REPORT_POSTED in m.button_texts
+        lambda m: (
+            m.chat_id == who.user_id
+            and code in m.body
+            and texts.BTN_REPORT_POSTED in m.button_texts
+        )
     )
     await h.press(who, card, texts.BTN_REPORT_POSTED)
     answer = await h.say(who, links)

@@ -56,9 +56,7 @@ def config_data(server: LocalBotApi, database_url: str, **extra: Any) -> dict[st
         },
         "database": {"url": database_url},
         "office": {"name": "KPU Kabupaten Pulang Pisau", "timezone": "Asia/Pontianak"},
-        "members": [
-            {"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS
-        ],
+        "members": [{"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS],
     }
     data.update(extra)
     return data
@@ -120,28 +118,37 @@ class Harness:
 
     # --- acting as a person ------------------------------------------------------------
 
-    async def say(self, who: Person, text: str, *, reply_to: BotMessage | None = None,
-                  chat_id: int | None = None) -> BotMessage:
-        """Send text and return the bot's first answer in that chat."""
+    async def say(
+        self,
+        who: Person,
+        text: str,
+        *,
+        reply_to: BotMessage | None = None,
+        chat_id: int | None = None,
+        expect: str | None = None,
+    ) -> BotMessage:
+        """Send text and return the bot's first answer in that chat (the first containing
+        `expect`, when cards from the outbox may arrive in between)."""
         before = len(self.server.sent)
         await self.server.send_text(
-            who.user_id, text, chat_id=chat_id,
+            who.user_id,
+            text,
+            chat_id=chat_id,
             reply_to=reply_to.message_id if reply_to else None,
         )
         return await self.server.wait_for_message(
-            chat_id or who.user_id, after=before
+            chat_id or who.user_id, after=before, contains=expect
         )
 
-    async def press(self, who: Person, message: BotMessage, button: str,
-                    chat_id: int | None = None) -> str:
+    async def press(
+        self, who: Person, message: BotMessage, button: str, chat_id: int | None = None
+    ) -> str:
         """Press a button and return the text of the bot's answer to the press."""
-        query_id = await self.server.press_button(who.user_id, message, button,
-                                                  chat_id=chat_id)
+        query_id = await self.server.press_button(who.user_id, message, button, chat_id=chat_id)
         answer = await self.server.wait_for_answer(query_id)
         return str(answer.get("text") or "")
 
-    async def card_for(self, who: Person | int, contains: str, *, after: int = 0
-                       ) -> BotMessage:
+    async def card_for(self, who: Person | int, contains: str, *, after: int = 0) -> BotMessage:
         chat = who if isinstance(who, int) else who.user_id
         return await self.server.wait_for_message(chat, contains=contains, after=after)
 

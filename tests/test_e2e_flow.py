@@ -19,8 +19,9 @@ async def test_item_goes_from_material_to_published(harness: Harness) -> None:
     # the material's PDF is re-sent to every operator by file_id, before the brief
     for operator in (OPERATOR, OPERATOR2):
         await h.server.wait_for(
-            lambda m, chat=operator.user_id: m.chat_id == chat and m.kind == "document"
-            and m.file_name == "pkpu-2-2026.pdf"
+            lambda m, chat=operator.user_id: (
+                m.chat_id == chat and m.kind == "document" and m.file_name == "pkpu-2-2026.pdf"
+            )
         )
 
     answer = await flows.submit_design(h, code)
@@ -40,9 +41,15 @@ async def test_item_goes_from_material_to_published(harness: Harness) -> None:
         lambda m: m.chat_id == KOORDINATOR.user_id and "sudah dipublikasikan" in m.body
     )
     assert "https://instagram.com/p/abc123" in notice.body
-    status = await h.say(HUKUM, f"/status {code}")
+    status = await h.say(HUKUM, f"/status {code}", expect="Riwayat")
     assert "dipublikasikan" in status.body
-    for label in ("Materi diserahkan", "Arahan diberikan", "Desain diserahkan", "Disetujui",
-                  "Perintah unggah", "Dipublikasikan"):
+    for label in (
+        "Materi diserahkan",
+        "Arahan diberikan",
+        "Desain diserahkan",
+        "Disetujui",
+        "Perintah unggah",
+        "Dipublikasikan",
+    ):
         assert label in status.body
     assert texts.BTN_APPROVE not in h.server.last_in(KASUBBAG.user_id).button_texts

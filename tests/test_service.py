@@ -20,7 +20,6 @@ from tests.service_fixtures import (
     KOORDINATOR,
     LINK,
     MONDAY_MORNING,
-    ON_POSTGRES,
     OPERATOR,
     OPERATOR2,
     Office,
@@ -71,7 +70,6 @@ async def test_only_openers_may_begin_an_item(o: Office) -> None:
     assert pending is not None and pending.kind == PromptKind.TITLE
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the code's year is the UTC year, not the office's")
 async def test_an_item_opened_just_after_local_new_year_carries_the_new_year(o: Office) -> None:
     o.clock.set(local(2027, 1, 1, 6, 0))  # still 31 December 2026 in UTC
 
@@ -88,9 +86,6 @@ async def test_simultaneous_openers_get_distinct_codes(o: Office) -> None:
     assert sorted(i.code for i in items) == [f"JDIH-2026-{n:04d}" for n in range(2, 12)]
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES, strict=True, reason="BUG: the year's first number is a plain INSERT; racers fail"
-)
 async def test_simultaneous_first_items_of_the_year_all_get_codes(o: Office) -> None:
     items = await asyncio.gather(
         *(o.service.create_item(o.who(KOORDINATOR), f"Item {n}") for n in range(5))
@@ -243,7 +238,6 @@ async def test_a_repeated_decision_names_who_decided_first(o: Office) -> None:
     assert (err.current_step, err.current_version, err.status) == ("setuju", 1, "active")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a second 'Materi selesai' is InvalidTransition")
 async def test_a_second_material_hand_in_names_who_handed_it_in(o: Office) -> None:
     item_id = await o.open_item()
 
@@ -392,9 +386,6 @@ async def test_another_operator_cannot_take_a_parked_upload(o: Office) -> None:
         await o.service.assign_upload(o.who(OPERATOR), upload, item_id)
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES, strict=True, reason="BUG: concurrent pages race on design_versions/pending rows"
-)
 async def test_pages_of_an_album_arriving_at_once_all_join_the_draft(o: Office) -> None:
     item_id = await o.at_desain()
 
