@@ -19,6 +19,16 @@ BTN_CLEAR_DESIGN = "🗑 Hapus file draf"
 BTN_ORDER_UPLOAD = "📢 Perintahkan unggah ke media sosial"
 BTN_REPORT_POSTED = "🔗 Laporkan tautan postingan"
 
+# --- the command menu Telegram shows (setMyCommands) --------------------------------------
+
+BOT_COMMANDS = [
+    ("baru", "Buat item konten baru"),
+    ("tugas", "Tugas yang menunggu saya"),
+    ("status", "Status dan riwayat item: /status KODE"),
+    ("batal", "Batalkan item: /batal KODE"),
+    ("bantuan", "Petunjuk penggunaan"),
+]
+
 # --- general ------------------------------------------------------------------------------
 
 HELP = (
@@ -74,6 +84,14 @@ ITEM_NOT_FOUND = "Item dengan kode {code} tidak ditemukan. Periksa kodenya, mis.
 ITEM_GONE = "Item ini tidak ditemukan."
 BAD_BUTTON = "Tombol ini tidak dikenal atau sudah kedaluwarsa."
 NEED_CODE = "Sebutkan kode item, mis. <code>/{command} JDIH-2026-0001</code>."
+NOTES_WHAT = {
+    "direct": "arahan untuk operator",
+    "return": "catatan perbaikan",
+    "cancel": "alasan pembatalan",
+    "default": "catatan",
+}
+FILE_NO_NAME = "ini"
+FILE_NO_TYPE = "tanpa jenis"
 NOTES_REQUIRED = "Catatan tidak boleh kosong. Silakan tulis {what}."
 SOURCES_NOT_CONFIRMED = "Konfirmasi dulu bahwa sumber konten sudah diperiksa (SOP 4b)."
 LINKS_REQUIRED = (

@@ -12,17 +12,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot import texts
 from handlers import buttons, commands, gate, messages
 from handlers.context import JdihApplication
 from handlers.errors import on_error
 
-BOT_COMMANDS = [
-    ("baru", "Buat item konten baru"),
-    ("tugas", "Tugas yang menunggu saya"),
-    ("status", "Status dan riwayat item: /status KODE"),
-    ("batal", "Batalkan item: /batal KODE"),
-    ("bantuan", "Petunjuk penggunaan"),
-]
+BOT_COMMANDS = texts.BOT_COMMANDS
 
 
 def register_handlers(application: JdihApplication) -> None:

@@ -58,8 +58,10 @@ def design_file_problem(file: FileRef) -> str | None:
     suffix = PurePath(file.file_name or "").suffix.lower()
     if file.mime_type in DESIGN_MIME_TYPES and (not suffix or suffix in DESIGN_SUFFIXES):
         return None
-    kind = file.mime_type or (suffix or "tanpa jenis")
-    return texts.UNSUPPORTED_FILE.format(name=escape(file.file_name or "ini"), kind=escape(kind))
+    kind = file.mime_type or (suffix or texts.FILE_NO_TYPE)
+    return texts.UNSUPPORTED_FILE.format(
+        name=escape(file.file_name or texts.FILE_NO_NAME), kind=escape(kind)
+    )
 
 
 async def upload_design(

@@ -64,8 +64,4 @@ def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str
 
 
 def _notes_word(action: workflow.Action) -> str:
-    return {
-        workflow.Action.DIRECT: "arahan untuk operator",
-        workflow.Action.RETURN: "catatan perbaikan",
-        workflow.Action.CANCEL: "alasan pembatalan",
-    }.get(action, "catatan")
+    return texts.NOTES_WHAT.get(action.value, texts.NOTES_WHAT["default"])
