@@ -11,8 +11,9 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.directory import Directory
 from bot.queries import JdihQueries
+from bot.reminders import ReminderService
+from bot.scheduler import ReminderScheduler
 from bot.service import JdihService
-from bot.worktime import WorkCalendar
 from handlers import BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, JdihApplication, JdihContext, Services
 from handlers.outbox import OutboxSender
@@ -52,21 +53,25 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     await upgrade_to_head(engine)
     factory = session_factory(engine)
     directory = Directory(config.members, config.role_chats)
-    calendar = WorkCalendar(timezone=config.timezone)
+    calendar = config.calendar
     service = JdihService(factory, config.sop, directory, calendar, options.clock)
     queries = JdihQueries(factory, config.sop)
     sender = OutboxSender(app.bot, factory, queries, config.sop, config.timezone, options.clock)
-    app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender)
+    reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
+    scheduler = ReminderScheduler(reminders, options.clock, sender.wake)
+    app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender, scheduler)
     app.bot_data["engine"] = engine
     if options.set_commands:
         await app.bot.set_my_commands(BOT_COMMANDS)
     sender.start()
+    await scheduler.start()
     log.info("bot ready: %d members, SOP %s", len(config.members), config.sop.number)
 
 
 async def _stop_services(app: JdihApplication) -> None:
     services: Services | None = app.bot_data.get(SERVICES_KEY)
     if services is not None:
+        await services.scheduler.stop()
         await services.sender.stop()
     engine = app.bot_data.get("engine")
     if engine is not None:

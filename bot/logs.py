@@ -15,16 +15,22 @@ class RedactToken(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not self._token:
             return True
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: log what we have, never raise into the caller
+            message = f"{record.msg} (bad logging arguments: {record.args!r})"
+            record.msg, record.args = message, None
         if self._token in message:
             record.msg = message.replace(self._token, "<TOKEN>")
             record.args = None
         if record.exc_info and record.exc_info[1] is not None:
             text = logging.Formatter().formatException(record.exc_info)
             if self._token in text:
-                record.exc_text = text.replace(self._token, "<TOKEN>")
+                # Merge the formatted message: the traceback may hold '%' (URL escapes).
+                redacted = text.replace(self._token, "<TOKEN>")
+                record.msg = f"{record.getMessage()}\n{redacted}"
+                record.args = None
                 record.exc_info = None
-                record.msg = f"{record.msg}\n{record.exc_text}"
                 record.exc_text = None
         return True
 

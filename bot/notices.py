@@ -18,6 +18,8 @@ class OutboxKind:
     CARD = "card"  # an item's card for the role at a step (files, text, buttons)
     NOTICE = "notice"  # a line of information from the catalog
     RETIRE = "retire"  # replace a card's buttons with the decision taken on it
+    REMINDER = "reminder"  # a step is overdue
+    DIGEST = "digest"  # the overseer's daily summary
 
 
 async def enqueue_after_transition(
@@ -37,7 +39,7 @@ async def enqueue_after_transition(
         if transition.returned:
             payload["return_event_id"] = event_id
         for chat_id in directory.chats_for_role(step.role):
-            _add(repo, now, chat_id, OutboxKind.CARD, item.id, payload)
+            add_outbox(repo, now, chat_id, OutboxKind.CARD, item.id, payload)
     params = {"code": item.code, "title": item.title, "name": event.actor_name}
     if transition.returned:
         step = sop.step(transition.from_step or "")
@@ -67,7 +69,7 @@ async def _retire_cards(repo: Repository, item: Item, event: EventView, now: dat
             "name": event.actor_name,
             "at": event.at.isoformat(),
         }
-        _add(repo, now, card.chat_id, OutboxKind.RETIRE, item.id, payload)
+        add_outbox(repo, now, card.chat_id, OutboxKind.RETIRE, item.id, payload)
 
 
 def _notify(
@@ -84,15 +86,15 @@ def _notify(
         if chat_id not in seen:
             seen.add(chat_id)
             payload = {"template": template, "params": params}
-            _add(repo, now, chat_id, OutboxKind.NOTICE, item.id, payload)
+            add_outbox(repo, now, chat_id, OutboxKind.NOTICE, item.id, payload)
 
 
-def _add(
+def add_outbox(
     repo: Repository,
     now: datetime,
     chat_id: int,
     kind: str,
-    item_id: int,
+    item_id: int | None,
     payload: dict[str, Any],
 ) -> None:
     repo.add(

@@ -21,7 +21,7 @@ from bot.errors import (
     NotOperator,
     UploadGone,
 )
-from bot.notices import enqueue_after_transition
+from bot.notices import OutboxKind, add_outbox, enqueue_after_transition
 from bot.readmodel import design_role, draft_version, event_view, item_state, item_view
 from bot.sop import Sop
 from bot.views import DraftState, FileRef, ItemView
@@ -338,6 +338,17 @@ class JdihService:
             await uow.commit()
             return Outcome(item_view(item, self.sop), transition)
 
+    async def resend_card(self, actor: Actor, item_id: int, chat_id: int) -> ItemView:
+        """A reminder's button: the item's current card again, buttons and all."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await self._item(uow, item_id)
+            if item.status != ItemStatus.ACTIVE or item.step_key is None:
+                raise await self._already_decided(uow, item, None, None)
+            payload = {"step": item.step_key, "version": item.version}
+            add_outbox(uow.repo, self.clock.now(), chat_id, OutboxKind.CARD, item.id, payload)
+            await uow.commit()
+            return item_view(item, self.sop)
+
     # --- pending input -------------------------------------------------------------------
 
     async def pending(self, user_id: int) -> Pending | None:
@@ -414,13 +425,14 @@ class JdihService:
         values: dict[str, Any] = {"status": transition.status, "version": transition.version}
         if transition.step_changed:
             step = self.sop.step(transition.to_step) if transition.to_step else None
+            due = self.calendar.due_at(now, step.limit) if step and step.limit else None
             values |= {
                 "step_key": transition.to_step,
                 "step_started_at": now if step else None,
                 "step_limit": step.limit.as_text() if step and step.limit else None,
-                "step_due_at": (
-                    self.calendar.due_at(now, step.limit) if step and step.limit else None
-                ),
+                "step_due_at": due,
+                # the first reminder is owed when the step falls due, in office hours
+                "remind_at": self.calendar.next_opening(due) if due else None,
             }
         if transition.to_step is None:
             values["closed_at"] = now

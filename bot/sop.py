@@ -98,6 +98,8 @@ def load_sop(path: Path) -> Sop:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SopError(f"sop.file: cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise SopError(f"sop.file: {path} is not UTF-8 text (save it as UTF-8)") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SopError(f"sop.file: {path} is not valid TOML: {exc}") from exc
     return parse_sop(data, source=str(path))

@@ -215,6 +215,35 @@ NOTICE_RETURNED = (
 NOTICE_PUBLISHED = "🎉 {code} — {title} sudah dipublikasikan.\n{links}"
 NOTICE_CANCELLED = "⛔ {code} — {title} dibatalkan oleh {name}.\nAlasan: {reason}"
 
+# --- reminders and the daily digest -------------------------------------------------------
+
+BTN_SHOW_CARD = "📋 Tampilkan kartu item"
+REMINDER = (
+    "⏰ <b>Pengingat</b> (ke-{round}): <b>{code}</b> — {title}\n"
+    "Langkah {ref}: {step} melewati batas waktu SOP ({limit}).\n"
+    "Tenggat: {due} — terlambat {late} waktu kerja."
+)
+REMINDER_WHO = "Yang harus bertindak: {role} ({who})."
+REMINDER_ACT = "Tekan tombol di bawah untuk menampilkan kartu item dan menindaklanjutinya."
+CARD_RESENT = "Kartu {code} dikirim ulang."
+DIGEST_HEADER = "📋 <b>Ringkasan harian JDIH</b> — {day}"
+DIGEST_OVERDUE = "<b>Terlambat</b> ({count}):"
+DIGEST_OVERDUE_LINE = "• {code} — {title}\n  Langkah {ref}: {step}; tenggat {due}; menunggu {who}"
+DIGEST_STEP = "<b>Langkah {ref}: {step}</b> ({count}):"
+DIGEST_ITEM_LINE = "• {code} — {title}"
+DIGEST_NO_ACTIVE = "Tidak ada item dalam proses."
+DIGEST_PUBLISHED = "<b>Dipublikasikan {day}</b> ({count}):"
+DIGEST_NONE_PUBLISHED = "Tidak ada item yang dipublikasikan {day}."
+
+
+def fmt_minutes(minutes: int) -> str:
+    """Working time as people say it: '45 menit', '2 jam 10 menit'."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    if not hours:
+        return f"{rest} menit"
+    return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
+
+
 # --- lists --------------------------------------------------------------------------------
 
 TASKS_HEADER = "<b>Tugas Anda</b> ({count}):"

@@ -39,7 +39,7 @@ async def on_button(update: Update, context: JdihContext) -> None:
     except Forbidden:
         await query.answer(texts.START_PRIVATE_CHAT, show_alert=True)
         return
-    context.services.sender.wake()
+    context.services.changed()
     await query.answer(answer[:200])
 
 
@@ -163,6 +163,13 @@ async def _pick_item(update: Update, context: JdihContext, actor: Actor, cb: Cal
     return texts.UPLOAD_TARGET_SET.format(code=state.item.code)
 
 
+async def _show_card(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    item = await context.services.service.resend_card(actor, cb.item_id, query.message.chat.id)
+    return texts.CARD_RESENT.format(code=item.code)
+
+
 async def _drop_buttons(query: CallbackQuery | None) -> None:
     if query is None or query.message is None or not query.message.is_accessible:
         return
@@ -185,4 +192,5 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.MATERIAL_DONE: _material_done,
     Verb.DISMISS: _dismiss,
     Verb.PICK_ITEM: _pick_item,
+    Verb.SHOW_CARD: _show_card,
 }

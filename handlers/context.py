@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
 from bot.queries import JdihQueries
+from bot.scheduler import ReminderScheduler
 from bot.service import JdihService
 from handlers.outbox import OutboxSender
 
@@ -21,6 +22,12 @@ class Services:
     service: JdihService
     queries: JdihQueries
     sender: OutboxSender
+    scheduler: ReminderScheduler
+
+    def changed(self) -> None:
+        """The database changed: deliver what is owed, and look again at the reminders."""
+        self.sender.wake()
+        self.scheduler.poke()
 
 
 class JdihContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

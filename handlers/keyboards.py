@@ -26,6 +26,7 @@ class Verb(StrEnum):
     MATERIAL_DONE = "md"  # item
     DISMISS = "no"  # item — drop the question the bot asked
     PICK_ITEM = "up"  # upload:item — a parked upload goes to this item
+    SHOW_CARD = "cd"  # item — send me the item's current card again
 
 
 _DATA_RE = re.compile(

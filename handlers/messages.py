@@ -42,7 +42,7 @@ async def on_text(update: Update, context: JdihContext) -> None:
         await _answer_text(update, context, actor, pending, reply_item, text)
     except REFUSALS as exc:
         await refuse(update, context, exc)
-    context.services.sender.wake()
+    context.services.changed()
 
 
 async def _answer_text(

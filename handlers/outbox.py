@@ -23,6 +23,7 @@ from bot.queries import JdihQueries
 from bot.sop import Sop
 from bot.views import EventView, FileRef
 from handlers.cards import TEXT_LIMIT, decision_line, fit, render_card, render_notice
+from handlers.reports import render_digest, render_reminder
 from storage.models import OutboxMessage
 from storage.uow import SessionFactory, UnitOfWork
 
@@ -111,6 +112,15 @@ class OutboxSender:
                 await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
             elif row.kind == OutboxKind.RETIRE:
                 await self._retire(row)
+            elif row.kind == OutboxKind.REMINDER:
+                assert row.item_id is not None
+                text, keyboard = render_reminder(row.payload, row.item_id, self.sop, self.zone)
+                await self.bot.send_message(
+                    row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                )
+            elif row.kind == OutboxKind.DIGEST:
+                text = render_digest(row.payload, self.sop, self.zone)
+                await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)

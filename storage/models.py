@@ -3,12 +3,13 @@ shows can be rebuilt from these rows after a crash or restart."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -68,6 +69,8 @@ class Item(Base):
     step_started_at: Mapped[datetime | None]
     step_limit: Mapped[str | None] = mapped_column(String(16))
     step_due_at: Mapped[datetime | None]
+    # When the next overdue reminder for the current step falls; empty when none is owed.
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
     direction: Mapped[str | None] = mapped_column(Text)
     designer_id: Mapped[int | None] = mapped_column(TgId)
     post_links: Mapped[list[str] | None] = mapped_column(JSON)
@@ -201,3 +204,28 @@ class OutboxMessage(Base):
     delivered_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderSent(Base):
+    """One overdue reminder round for one visit of a step. The unique key is what makes a
+    reminder go out at most once, across restarts and racing ticks alike."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("item_id", "step_key", "step_started_at", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    step_key: Mapped[str] = mapped_column(String(16))
+    step_started_at: Mapped[datetime]
+    round: Mapped[int]
+    late_minutes: Mapped[int]
+    sent_at: Mapped[datetime]
+
+
+class DigestSent(Base):
+    """The secretary's daily digest, at most once per office day."""
+
+    __tablename__ = "digests_sent"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -15,12 +15,14 @@ from storage.models import (
     CardMessage,
     DesignFile,
     DesignVersion,
+    DigestSent,
     Event,
     Item,
     ItemSequence,
     Material,
     OutboxMessage,
     PendingInput,
+    ReminderSent,
 )
 
 
@@ -92,6 +94,60 @@ class Repository:
             select(Item).where(Item.status == "draft", Item.created_by == user_id).order_by(Item.id)
         )
         return found.scalars().all()
+
+    async def published_between(self, start: datetime, end: datetime) -> Sequence[Item]:
+        found = await self.session.execute(
+            select(Item)
+            .where(Item.status == "published", Item.closed_at >= start, Item.closed_at < end)
+            .order_by(Item.closed_at)
+        )
+        return found.scalars().all()
+
+    # --- reminders -----------------------------------------------------------------------
+
+    async def earliest_reminder(self) -> datetime | None:
+        found = await self.session.execute(
+            select(func.min(Item.remind_at)).where(Item.status == "active")
+        )
+        return found.scalar_one_or_none()
+
+    async def items_to_remind(self, now: datetime, limit: int) -> list[int]:
+        found = await self.session.execute(
+            select(Item.id)
+            .where(Item.status == "active", Item.remind_at <= now)
+            .order_by(Item.remind_at, Item.id)
+            .limit(limit)
+        )
+        return list(found.scalars().all())
+
+    async def last_round(self, item_id: int, step_key: str, step_started_at: datetime) -> int:
+        found = await self.session.execute(
+            select(func.max(ReminderSent.round)).where(
+                ReminderSent.item_id == item_id,
+                ReminderSent.step_key == step_key,
+                ReminderSent.step_started_at == step_started_at,
+            )
+        )
+        return int(found.scalar_one_or_none() or 0)
+
+    async def move_reminder(self, item: Item, next_at: datetime | None) -> bool:
+        """Move the item's next reminder on, only if it is still the one we read (a decision
+        or another tick may have moved it): the row is claimed before anything is sent."""
+        result = await self.session.execute(
+            update(Item)
+            .where(
+                Item.id == item.id,
+                Item.status == "active",
+                Item.remind_at == item.remind_at,
+                Item.step_started_at == item.step_started_at,
+            )
+            .values(remind_at=next_at)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def digest_sent(self, day: date) -> bool:
+        return await self.session.get(DigestSent, day) is not None
 
     # --- material and design -------------------------------------------------------------
 

@@ -363,31 +363,16 @@ def test_parse_config_reads_the_sop_file_relative_to_base_dir(tmp_path: Path) ->
 # --- known bugs: wrong settings that crash instead of naming the key ---------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a role written as a list/table (roles = [['kasubbag']]) raises TypeError "
-    "(unhashable) instead of a ConfigError naming members[0].roles",
-)
 def test_member_role_that_is_not_text_stops_naming_members_roles(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"members\[0\]\.roles"):
         load_text(tmp_path, '[[members]]\nid = 1\nname = "A"\nroles = [["kasubbag"]]\n')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load_config catches only FileNotFoundError; a directory given as --config "
-    "raises IsADirectoryError instead of a ConfigError",
-)
 def test_config_path_that_is_a_folder_stops_with_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=re.escape(str(tmp_path))):
         load_config(tmp_path, environ=ENV)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a config file saved in a legacy encoding (e.g. Windows-1252) raises "
-    "UnicodeDecodeError instead of a ConfigError naming the file",
-)
 def test_config_file_not_in_utf8_stops_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes('[office]\nname = "Kantor Caf\xe9"\n'.encode("cp1252"))
@@ -396,11 +381,6 @@ def test_config_file_not_in_utf8_stops_naming_the_file(tmp_path: Path) -> None:
         load_config(path, environ=ENV)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a token_file saved as UTF-16 (Windows Notepad 'Unicode') raises "
-    "UnicodeDecodeError; _token catches only OSError",
-)
 def test_token_file_not_in_utf8_stops_naming_telegram_token_file(tmp_path: Path) -> None:
     (tmp_path / "token.txt").write_text(FILE_TOKEN, encoding="utf-16")
 
@@ -408,11 +388,6 @@ def test_token_file_not_in_utf8_stops_naming_telegram_token_file(tmp_path: Path)
         load_text(tmp_path, '[telegram]\ntoken_file = "token.txt"\n', environ={})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (bot/sop.py load_sop): an SOP file not in UTF-8 raises UnicodeDecodeError "
-    "instead of a ConfigError naming sop.file",
-)
 def test_sop_file_not_in_utf8_stops_naming_sop_file(tmp_path: Path) -> None:
     text = revised_sop_text().replace("Sekretaris", "Sekretaris Caf\xe9")
     (tmp_path / "revisi.toml").write_bytes(text.encode("cp1252"))
@@ -421,11 +396,6 @@ def test_sop_file_not_in_utf8_stops_naming_sop_file(tmp_path: Path) -> None:
         load_text(tmp_path, '[sop]\nfile = "revisi.toml"\n')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: misspelled keys are silently ignored: [[member]] leaves the bot with no "
-    "members and [office] timezon keeps Asia/Pontianak, with no error",
-)
 @pytest.mark.parametrize(
     ("text", "key"),
     [
@@ -488,11 +458,6 @@ def test_bot_with_a_malformed_token_exits_2_without_printing_it(tmp_path: Path) 
     assert bad not in result.stderr + result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `python -m bot --config <folder>` dies with an IsADirectoryError traceback "
-    "(exit 1) instead of the configuration message and exit 2",
-)
 def test_bot_given_a_folder_as_config_exits_2(tmp_path: Path) -> None:
     result = run_bot(tmp_path, ENV)
 

@@ -130,12 +130,6 @@ def test_token_in_an_exception_with_percent_arguments_keeps_the_message(log) -> 
     assert "bot<TOKEN>/sendMessage failed" in captured.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: RedactToken appends the traceback to record.msg but keeps record.args, so a "
-    "'%' in the traceback (URL escapes like %2F) breaks formatting: the line is lost and "
-    "logging's error report prints the original traceback with the token to stderr",
-)
 def test_token_in_an_exception_whose_text_has_percent_escapes_is_redacted_not_lost(
     log, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -184,12 +178,6 @@ def test_empty_token_passes_everything_through() -> None:
     assert "<TOKEN>" not in captured.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: RedactToken calls record.getMessage() unguarded, so a logging call with "
-    "mismatched %-arguments raises TypeError into the bot's code instead of being reported "
-    "by logging (as it is without the filter)",
-)
 def test_malformed_logging_call_does_not_raise_into_the_caller(
     log, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,0 +1,94 @@
+"""The reminder schedule: one APScheduler job, always set for the next moment something is
+owed according to the database. Nothing about a deadline lives only in the scheduler: after a
+restart the job is derived again from the stored due times."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.reminders import ReminderService
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "reminders"
+# Even when nothing is owed, look again now and then (a configuration or a day changes).
+IDLE_RECHECK = timedelta(hours=1)
+
+
+class ReminderScheduler:
+    def __init__(
+        self, reminders: ReminderService, clock: Clock, on_sent: Callable[[], None]
+    ) -> None:
+        self.reminders = reminders
+        self.clock = clock
+        self.on_sent = on_sent
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+        self._stopped = False
+
+    async def start(self) -> None:
+        self._scheduler.start()  # needs the running loop: called from post_init
+        subscribe = getattr(self.clock, "subscribe", None)
+        if subscribe is not None:
+            subscribe(self.poke)
+        await self.reschedule()
+
+    async def stop(self) -> None:
+        """Stop scheduling and wait for a tick in progress, so the database can close."""
+        self._stopped = True
+        unsubscribe = getattr(self.clock, "unsubscribe", None)
+        if unsubscribe is not None:
+            unsubscribe(self.poke)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        async with self._lock:
+            pass
+
+    def poke(self) -> None:
+        """Something changed (a transition, or a test moved the clock): look again at once."""
+        self._schedule(timedelta(0))
+
+    async def reschedule(self) -> None:
+        if self._stopped:
+            return
+        now = self.clock.now()
+        wake = await self.reminders.next_wakeup(now)
+        delay = (wake - now) if wake is not None else IDLE_RECHECK
+        self._schedule(max(min(delay, IDLE_RECHECK), timedelta(0)))
+
+    def _schedule(self, delay: timedelta) -> None:
+        # The job runs on the wall clock; the delay is measured on the injected clock, so a
+        # test that moves its clock pokes us and the job is set again from the new time.
+        # misfire_grace_time=None: a job missed while the loop was busy still runs
+        # (APScheduler's default of 1 s would silently drop it).
+        if self._stopped or not self._scheduler.running:
+            return
+        self._scheduler.add_job(
+            self._tick,
+            "date",
+            run_date=datetime.now(UTC) + delay,
+            id=JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    async def _tick(self) -> None:
+        async with self._lock:
+            if self._stopped:
+                return
+            try:
+                now = self.clock.now()
+                sent = await self.reminders.send_due(now)
+                digest = await self.reminders.send_digest_if_due(now)
+                if sent or digest:
+                    self.on_sent()
+            except Exception:
+                log.exception("reminders: tick failed; trying again at the next wake-up")
+            await self.reschedule()
