@@ -10,6 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.directory import Directory
+from bot.filestore import FileStore
 from bot.queries import JdihQueries
 from bot.reminders import ReminderService
 from bot.scheduler import ReminderScheduler
@@ -56,10 +57,13 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     calendar = config.calendar
     service = JdihService(factory, config.sop, directory, calendar, options.clock)
     queries = JdihQueries(factory, config.sop)
-    sender = OutboxSender(app.bot, factory, queries, config.sop, config.timezone, options.clock)
+    sender = OutboxSender(
+        app.bot, factory, queries, config.sop, config.timezone, options.clock, directory
+    )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake)
-    app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender, scheduler)
+    files = FileStore(config.files_dir)
+    app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender, scheduler, files)
     app.bot_data["engine"] = engine
     if options.set_commands:
         await app.bot.set_my_commands(BOT_COMMANDS)

@@ -71,6 +71,8 @@ class Config:
     role_chats: Mapping[str, int]  # role -> group chat that receives that role's cards
     calendar: WorkCalendar
     reminders: ReminderSettings
+    files_dir: Path  # the bot's copies of uploaded files
+    archive_dir: Path  # the digital archive of published items
 
     def member(self, user_id: int) -> Member | None:
         for member in self.members:
@@ -121,12 +123,24 @@ def parse_config(
         role_chats=_role_chats(_table(data, "role_chats"), sop),
         calendar=_calendar(office, zone),
         reminders=_reminders(_table(data, "reminders"), sop),
+        files_dir=base_dir / _str(_table(data, "storage"), "storage.files_dir", "data/files"),
+        archive_dir=base_dir / _str(_table(data, "storage"), "storage.archive_dir", "arsip"),
     )
 
 
 # Every setting there is; a misspelled key is an error, not a silent default.
 _KNOWN_KEYS: dict[str, set[str]] = {
-    "": {"telegram", "database", "office", "sop", "role_chats", "members", "reminders"},
+    "": {
+        "telegram",
+        "database",
+        "office",
+        "sop",
+        "role_chats",
+        "members",
+        "reminders",
+        "storage",
+    },
+    "storage": {"files_dir", "archive_dir"},
     "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins"},
     "database": {"url"},
     "office": {

@@ -71,6 +71,11 @@ class JdihQueries:
             design_version = await uow.repo.design_version(item.id, shown) if shown else None
             events = await uow.repo.events(item.id)
             return_event = next((event_view(e) for e in events if e.id == return_event_id), None)
+            approvals = [
+                e
+                for e in events
+                if e.action == "approve" and e.version == version and e.file_hashes is not None
+            ]
             return CardData(
                 item=item_view(item, self.sop),
                 step=step,
@@ -80,6 +85,7 @@ class JdihQueries:
                 caption=design_version.caption if design_version else None,
                 return_event=return_event,
                 history=tuple(event_view(e) for e in events),
+                approved_hashes=tuple(approvals[-1].file_hashes or ()) if approvals else None,
             )
 
     async def record_message(

@@ -57,12 +57,23 @@ def file_ref(row: DesignFile) -> FileRef:
         file_name=row.file_name,
         mime_type=row.mime_type,
         file_size=row.file_size,
+        sha256=row.sha256,
+        stored_path=row.stored_path,
+        width=row.width,
+        height=row.height,
     )
 
 
 def material_view(row: Material) -> MaterialView:
     file = (
-        FileRef(kind=row.kind, file_id=row.file_id, file_unique_id="", file_name=row.file_name)
+        FileRef(
+            kind=row.kind,
+            file_id=row.file_id,
+            file_unique_id="",
+            file_name=row.file_name,
+            sha256=row.sha256,
+            stored_path=row.stored_path,
+        )
         if row.file_id
         else None
     )

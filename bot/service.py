@@ -143,6 +143,8 @@ class JdihService:
                     text=text,
                     file_id=file.file_id if file else None,
                     file_name=file.file_name if file else None,
+                    sha256=file.sha256 if file else None,
+                    stored_path=file.stored_path if file else None,
                     added_by=actor.user_id,
                     added_at=self.clock.now(),
                 )
@@ -252,9 +254,9 @@ class JdihService:
             if not await uow.repo.design_files(item.id, version):
                 raise NoDesignFiles
 
-        step_key = design_role(self.sop).key
+        # No step on this decision: a version may be handed in at or after the design step.
         return await self.decide(
-            actor, item_id, Decision(Action.SUBMIT_DESIGN, step_key, version - 1), precheck=check
+            actor, item_id, Decision(Action.SUBMIT_DESIGN, None, version - 1), precheck=check
         )
 
     # --- decisions -----------------------------------------------------------------------
@@ -317,6 +319,10 @@ class JdihService:
                 transition.version,
                 decision.notes,
             )
+            if decision.action is Action.APPROVE:
+                # the approval is bound to these exact files (checked again before posting)
+                files = await uow.repo.design_files(item.id, transition.version)
+                event.file_hashes = [row.sha256 or "" for row in files]
             uow.repo.add(event)
             if decision.action is Action.SUBMIT_DESIGN:
                 row = await uow.repo.ensure_design_version(item.id, transition.version)
@@ -453,7 +459,10 @@ class JdihService:
         step = design_role(self.sop)
         if step.role not in actor.roles:
             raise NotOperator
-        if item.status != ItemStatus.ACTIVE or item.step_key != step.key:
+        # A new version may come at the design step or after it (then review starts again).
+        keys = [s.key for s in self.sop.steps]
+        open_to_design = keys[keys.index(step.key) :]
+        if item.status != ItemStatus.ACTIVE or item.step_key not in open_to_design:
             current = self.sop.step(item.step_key).title if item.step_key else item.status
             raise NotDesignStep(item.code, current)
         return item
@@ -475,7 +484,10 @@ class JdihService:
         version = draft_version(item)
         files = await uow.repo.design_files(item.id, version)
         row = await uow.repo.design_version(item.id, version)
-        return DraftState(item_view(item, self.sop), version, len(files), row and row.caption)
+        photos = sum(1 for f in files if f.kind == "photo")
+        return DraftState(
+            item_view(item, self.sop), version, len(files), row and row.caption, photos
+        )
 
     def _design_row(
         self, actor: Actor, file: FileRef, item_id: int | None, version: int | None
@@ -489,6 +501,10 @@ class JdihService:
             file_name=file.file_name,
             mime_type=file.mime_type,
             file_size=file.file_size,
+            sha256=file.sha256,
+            stored_path=file.stored_path,
+            width=file.width,
+            height=file.height,
             uploaded_by=actor.user_id,
             uploaded_at=self.clock.now(),
         )

@@ -90,8 +90,6 @@ NOTES_WHAT = {
     "cancel": "alasan pembatalan",
     "default": "catatan",
 }
-FILE_NO_NAME = "ini"
-FILE_NO_TYPE = "tanpa jenis"
 NOTES_REQUIRED = "Catatan tidak boleh kosong. Silakan tulis {what}."
 SOURCES_NOT_CONFIRMED = "Konfirmasi dulu bahwa sumber konten sudah diperiksa (SOP 4b)."
 LINKS_REQUIRED = (
@@ -107,9 +105,6 @@ NOT_OPERATOR = "Hanya operator yang dapat mengunggah desain."
 NO_ITEM_FOR_UPLOAD = (
     "Tidak ada item yang sedang menunggu desain. File ini tidak disimpan. "
     "Ketik /tugas untuk melihat tugas Anda."
-)
-UNSUPPORTED_FILE = (
-    "File {name} tidak didukung ({kind}). Kirim desain sebagai PNG, JPEG, PDF atau MP4."
 )
 TITLE_INVALID = "Judul harus 3 sampai {limit} karakter. Silakan kirim judul lagi."
 
@@ -162,6 +157,7 @@ PICK_ITEM = (
 )
 UPLOAD_PICK_GONE = "Unggahan ini sudah diproses atau tidak ditemukan."
 UPLOAD_TARGET_SET = "Kirim file desain untuk {code} sekarang (atau balas pesan tugasnya)."
+ALBUM_NAME = "album"
 PHOTO_COMPRESSED_TIP = (
     "ℹ️ Foto dikirim terkompresi oleh Telegram. Agar kualitas penuh, kirim sebagai file (📎 → File)."
 )
@@ -243,6 +239,13 @@ def fmt_minutes(minutes: int) -> str:
         return f"{rest} menit"
     return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
 
+
+PREVIEW_CAPTION = "Pratinjau {code} versi {version} (DRAF). File asli menyusul."
+FILE_CHANGED = (
+    "⛔ <b>{code}</b> versi {version}: file yang tersimpan (halaman {pages}) tidak lagi sama "
+    "dengan yang disetujui. Tidak ada yang dikirim ke operator. Minta operator mengunggah "
+    "ulang desainnya (pemeriksaan akan dimulai lagi dari langkah 3)."
+)
 
 # --- lists --------------------------------------------------------------------------------
 

@@ -18,6 +18,10 @@ class FileRef:
     file_name: str | None = None
     mime_type: str | None = None
     file_size: int | None = None
+    sha256: str | None = None  # of our stored copy
+    stored_path: str | None = None
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,8 @@ class CardData:
     caption: str | None
     return_event: EventView | None  # why the item came back to the design step
     history: tuple[EventView, ...] = field(default=())
+    # What the last approval of this version was given for: one SHA-256 per page.
+    approved_hashes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +87,4 @@ class DraftState:
     version: int
     pages: int
     caption: str | None
+    photo_pages: int = 0  # pages Telegram compressed (sent as photo, not as file)

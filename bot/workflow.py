@@ -130,7 +130,9 @@ class Transition:
 
     @property
     def step_changed(self) -> bool:
-        return self.from_step != self.to_step
+        """A new visit of a step begins (a new design version always begins one, even when
+        it is handed in while the first review step is already under way)."""
+        return self.from_step != self.to_step or self.action is Action.SUBMIT_DESIGN
 
 
 def decide(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
@@ -147,6 +149,8 @@ def decide(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Trans
         decision.version is not None and decision.version != item.version
     ):
         raise StaleDecision(f"item is at {step.key} v{item.version}")
+    if decision.action is Action.SUBMIT_DESIGN and step.kind is not StepKind.DESIGN:
+        return _revise(sop, item, step, actor)
     if decision.action not in _MOVES[step.kind]:
         raise InvalidTransition(decision.action, step.key)
     if step.role not in actor.roles:
@@ -185,6 +189,26 @@ def _advance(sop: Sop, item: ItemState, step: Step, decision: Decision) -> Trans
         return Transition(decision.action, step.role, step.key, None, ItemStatus.PUBLISHED, version)
     return Transition(
         decision.action, step.role, step.key, following.key, ItemStatus.ACTIVE, version
+    )
+
+
+def _revise(sop: Sop, item: ItemState, step: Step, actor: Actor) -> Transition:
+    """A new design handed in after the design step: whatever was approved was approved for
+    other files, so review starts again at the step after the design step."""
+    keys = [s.key for s in sop.steps]
+    design = next(s for s in sop.steps if s.kind is StepKind.DESIGN)
+    if keys.index(step.key) < keys.index(design.key):
+        raise InvalidTransition(Action.SUBMIT_DESIGN, step.key)
+    if design.role not in actor.roles:
+        raise NotYourStep(frozenset({design.role}))
+    following = sop.next_step(design.key)
+    return Transition(
+        Action.SUBMIT_DESIGN,
+        design.role,
+        step.key,
+        following.key if following else None,
+        ItemStatus.ACTIVE if following else ItemStatus.PUBLISHED,
+        item.version + 1,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
+from bot.filestore import FileStore
 from bot.queries import JdihQueries
 from bot.scheduler import ReminderScheduler
 from bot.service import JdihService
@@ -23,6 +24,7 @@ class Services:
     queries: JdihQueries
     sender: OutboxSender
     scheduler: ReminderScheduler
+    files: FileStore
 
     def changed(self) -> None:
         """The database changed: deliver what is owed, and look again at the reminders."""

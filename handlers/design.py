@@ -1,29 +1,28 @@
-"""The operator's design upload: which item a file belongs to, and the draft's receipts."""
+"""The operator's design upload: which item a file belongs to, checking it, and the draft's
+receipts (one per album, not one per page)."""
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
-from pathlib import PurePath
 
 from telegram import Message, Update
 
 from bot import texts
 from bot.errors import NoItemForUpload
+from bot.images import DEFAULT_PLATFORMS, platform_warning
 from bot.views import DraftState, FileRef
 from bot.workflow import Actor
 from handlers.common import reply
 from handlers.context import JdihContext
+from handlers.downloads import fetch_design
 from handlers.keyboards import draft_keyboard, pick_item_keyboard
 
-# What a design may be (SOP: the soft file of the content). Issue-level checks of the bytes
-# themselves happen after download; here we refuse what is plainly something else.
-DESIGN_MIME_TYPES = {
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "application/pdf": ".pdf",
-    "video/mp4": ".mp4",
-}
-DESIGN_SUFFIXES = {".png", ".jpg", ".jpeg", ".pdf", ".mp4"}
+# Telegram sends an album as separate messages with no marker for the last one; the receipt
+# waits this long after the latest page (the pages themselves are stored at once).
+ALBUM_QUIET_S = 0.8
+_album_receipts: dict[str, asyncio.TimerHandle] = {}
+_receipt_tasks: set[asyncio.Task[None]] = set()
 
 
 def file_of(message: Message) -> FileRef | None:
@@ -33,74 +32,100 @@ def file_of(message: Message) -> FileRef | None:
         return FileRef(
             "photo", photo.file_id, photo.file_unique_id, None, "image/jpeg", photo.file_size
         )
-    if message.document:
-        doc = message.document
-        return FileRef(
-            "document", doc.file_id, doc.file_unique_id, doc.file_name, doc.mime_type, doc.file_size
-        )
-    if message.video:
-        video = message.video
-        return FileRef(
-            "video",
-            video.file_id,
-            video.file_unique_id,
-            video.file_name,
-            video.mime_type,
-            video.file_size,
-        )
+    for kind, media in (("document", message.document), ("video", message.video)):
+        if media is not None:
+            return FileRef(
+                kind,
+                media.file_id,
+                media.file_unique_id,
+                media.file_name,
+                media.mime_type,
+                media.file_size,
+            )
     return None
-
-
-def design_file_problem(file: FileRef) -> str | None:
-    """Why this file cannot be a design, in the words the operator will read; None if fine."""
-    if file.kind == "photo":
-        return None
-    suffix = PurePath(file.file_name or "").suffix.lower()
-    if file.mime_type in DESIGN_MIME_TYPES and (not suffix or suffix in DESIGN_SUFFIXES):
-        return None
-    kind = file.mime_type or (suffix or texts.FILE_NO_TYPE)
-    return texts.UNSUPPORTED_FILE.format(
-        name=escape(file.file_name or texts.FILE_NO_NAME), kind=escape(kind)
-    )
 
 
 async def upload_design(
     update: Update, context: JdihContext, actor: Actor, file: FileRef, reply_item: int | None
 ) -> None:
-    """Attach the file to the right item's draft, or park it and ask which item."""
+    """Check the file, then attach it to the right item's draft, or park it and ask which
+    item. A refused file (DesignFileRejected) changes nothing."""
     service = context.services.service
     target = reply_item
     if target is None:
         pending = await service.pending(actor.user_id)
         if pending is not None and pending.kind == "design" and pending.item is not None:
             target = pending.item.id
-    if target is None:
-        candidates = await service.upload_targets(actor)
-        if not candidates:
-            raise NoItemForUpload
-        if len(candidates) > 1:
-            upload_id = await service.park_upload(actor, file)
-            choices = [(item.id, f"{item.code} — {item.title}") for item in candidates]
-            await reply(update, texts.PICK_ITEM, pick_item_keyboard(upload_id, choices))
-            return
-        target = candidates[0].id
-    state = await service.add_design_file(actor, target, file)
+    candidates = [] if target is not None else await service.upload_targets(actor)
+    if target is None and not candidates:
+        raise NoItemForUpload
+    checked = await fetch_design(context.bot, context.services.files, file)
+    if target is None and len(candidates) > 1:
+        upload_id = await service.park_upload(actor, checked)
+        choices = [(item.id, f"{item.code} — {item.title}") for item in candidates]
+        await reply(update, texts.PICK_ITEM, pick_item_keyboard(upload_id, choices))
+        return
+    target = target if target is not None else candidates[0].id
+    state = await service.add_design_file(actor, target, checked)
     message = update.effective_message
     if message is not None and message.caption:
         state = await service.set_caption(actor, target, message.caption)
-    await draft_reply(update, context, state, file_name=file.file_name or file.kind)
+    notes = design_notes(checked, state)
+    if message is not None and message.media_group_id:
+        _receipt_after_album(update, context, state, message.media_group_id, notes)
+        return
+    await draft_reply(
+        update, context, state, file_name=checked.file_name or checked.kind, notes=notes
+    )
+
+
+def design_notes(file: FileRef, state: DraftState) -> list[str]:
+    """Advice that does not block: a size no platform uses, a compressed photo."""
+    notes: list[str] = []
+    if file.width and file.height:
+        warning = platform_warning(file.width, file.height, DEFAULT_PLATFORMS)
+        if warning:
+            notes.append(warning)
+    if file.kind == "photo" and state.photo_pages == 1:
+        notes.append(texts.PHOTO_COMPRESSED_TIP)  # said once per version
+    return notes
+
+
+def _receipt_after_album(
+    update: Update, context: JdihContext, state: DraftState, group: str, notes: list[str]
+) -> None:
+    previous = _album_receipts.pop(group, None)
+    if previous is not None:
+        previous.cancel()
+
+    def send() -> None:
+        _album_receipts.pop(group, None)
+        task = asyncio.create_task(
+            draft_reply(update, context, state, file_name=texts.ALBUM_NAME, notes=notes)
+        )
+        _receipt_tasks.add(task)
+        task.add_done_callback(_receipt_tasks.discard)
+
+    _album_receipts[group] = asyncio.get_running_loop().call_later(ALBUM_QUIET_S, send)
 
 
 async def draft_reply(
-    update: Update, context: JdihContext, state: DraftState, *, file_name: str | None
+    update: Update,
+    context: JdihContext,
+    state: DraftState,
+    *,
+    file_name: str | None,
+    notes: list[str] | None = None,
 ) -> None:
-    """The receipt for a page, with the buttons to submit or clear the draft."""
+    """The receipt for the draft so far, with the buttons to submit or clear it."""
     text = texts.DESIGN_FILE_ADDED.format(
         count=state.pages,
         code=state.item.code,
         version=state.version,
         name=escape(file_name or "-"),
     )
+    if notes:
+        text += "\n\n" + "\n\n".join(escape(note) for note in notes)
     sent = await reply(update, text, draft_keyboard(state.item.id, state.version))
     if sent is not None:
         await context.services.queries.record_message(

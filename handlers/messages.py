@@ -7,12 +7,14 @@ import re
 from telegram import Update
 
 from bot import texts
+from bot.images import DesignFileRejected
 from bot.service import Pending, PromptKind
 from bot.workflow import Action, Actor, Decision
 from handlers.cards import done_text
 from handlers.common import REFUSALS, refuse, reply
 from handlers.context import JdihContext
-from handlers.design import design_file_problem, file_of, upload_design
+from handlers.design import file_of, upload_design
+from handlers.downloads import fetch_material
 from handlers.keyboards import material_keyboard
 
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")
@@ -105,7 +107,8 @@ async def on_file(update: Update, context: JdihContext) -> None:
         actor = service.actor(update.effective_user.id)
         pending = await service.pending(actor.user_id)
         if pending is not None and pending.kind == PromptKind.MATERIAL and pending.item:
-            count = await service.add_material(actor, pending.item.id, file=file)
+            kept = await fetch_material(context.bot, context.services.files, file)
+            count = await service.add_material(actor, pending.item.id, file=kept)
             if message.caption:
                 count = await service.add_material(actor, pending.item.id, text=message.caption)
             await reply(
@@ -114,13 +117,11 @@ async def on_file(update: Update, context: JdihContext) -> None:
                 material_keyboard(pending.item.id),
             )
             return
-        problem = design_file_problem(file)
-        if problem is not None:
-            await reply(update, problem)
-            return
         await upload_design(update, context, actor, file, await _reply_item(update, context))
     except REFUSALS as exc:
         await refuse(update, context, exc)
+    except DesignFileRejected as exc:
+        await reply(update, exc.reason)
 
 
 async def on_edited(update: Update, context: JdihContext) -> None:

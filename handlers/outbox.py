@@ -17,17 +17,25 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot import texts
 from bot.clock import Clock
+from bot.directory import Directory
 from bot.notices import OutboxKind
 from bot.queries import JdihQueries
-from bot.sop import Sop
-from bot.views import EventView, FileRef
+from bot.sop import Sop, StepKind
+from bot.views import CardData, EventView
+from handlers.card_files import CardFiles
 from handlers.cards import TEXT_LIMIT, decision_line, fit, render_card, render_notice
 from handlers.reports import render_digest, render_reminder
 from storage.models import OutboxMessage
 from storage.uow import SessionFactory, UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+class StoredFileChanged(Exception):
+    """A stored design file no longer matches the hash its approval recorded."""
+
 
 BATCH = 50
 MAX_BACKOFF_S = 60.0
@@ -43,8 +51,11 @@ class OutboxSender:
         sop: Sop,
         zone: ZoneInfo,
         clock: Clock,
+        directory: Directory,
     ) -> None:
         self.bot = bot
+        self.directory = directory
+        self.files = CardFiles(bot)
         self.factory = factory
         self.queries = queries
         self.sop = sop
@@ -126,6 +137,10 @@ class OutboxSender:
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
             await self._finish(row.id, failed=str(exc))
             return
+        except StoredFileChanged as exc:
+            log.error("outbox: not sending row %s: stored files changed: %s", row.id, exc)
+            await self._finish(row.id, failed=str(exc))
+            return
         except BadRequest as exc:
             if _transient(exc):
                 raise
@@ -150,10 +165,16 @@ class OutboxSender:
         if data is None:
             return
         card = render_card(data, self.sop, self.zone)
-        for index, (file, caption) in enumerate(card.files):
+        if data.step.kind is StepKind.POST and (
+            pages := await asyncio.to_thread(self.files.tampered_pages, data)
+        ):
+            await self._report_tampered(data, pages)
+            raise StoredFileChanged(f"{data.item.code} v{data.version}: pages {pages}")
+        parts = await self.files.parts(data, card)
+        for index, send in enumerate(parts):
             if index < row.parts_sent:
                 continue
-            message = await self._send_file(row.chat_id, file, caption)
+            message = await send(row.chat_id)
             await self._record(message, row, data.step.key, payload["version"], "file", None)
             await self._mark_part(row.id, index + 1)
         message = await self.bot.send_message(
@@ -173,13 +194,15 @@ class OutboxSender:
             line = decision_line(closing.action, closing.actor_name, closing.at, self.zone)
             await self.retire_message(message.chat_id, message.message_id, card.text, line)
 
-    async def _send_file(self, chat_id: int, file: FileRef, caption: str) -> Message:
-        # Telegram will not change a file's type when re-sending by file_id.
-        if file.kind == "photo":
-            return await self.bot.send_photo(chat_id, file.file_id, caption=caption)
-        if file.kind == "video":
-            return await self.bot.send_video(chat_id, file.file_id, caption=caption)
-        return await self.bot.send_document(chat_id, file.file_id, caption=caption)
+    async def _report_tampered(self, data: CardData, pages: list[int]) -> None:
+        """The approved files changed on disk: nothing goes to the operator; those who
+        ordered the upload are told."""
+        text = texts.FILE_CHANGED.format(
+            code=data.item.code, version=data.version, pages=", ".join(map(str, pages))
+        )
+        order_roles = [s.role for s in self.sop.steps if s.kind is StepKind.ORDER]
+        for chat_id in self.directory.chats_for_roles(order_roles):
+            await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
     async def _retire(self, row: OutboxMessage) -> None:
         payload = row.payload

@@ -98,6 +98,8 @@ class Material(Base):
     text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(256))
     file_name: Mapped[str | None] = mapped_column(String(256))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    stored_path: Mapped[str | None] = mapped_column(Text)
     added_by: Mapped[int] = mapped_column(TgId)
     added_at: Mapped[datetime]
 
@@ -116,6 +118,11 @@ class DesignFile(Base):
     file_name: Mapped[str | None] = mapped_column(String(256))
     mime_type: Mapped[str | None] = mapped_column(String(128))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
+    # Our own copy: where it is, and what it must hash to (approval is bound to this).
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    stored_path: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
     uploaded_by: Mapped[int] = mapped_column(TgId)
     uploaded_at: Mapped[datetime]
 
@@ -149,6 +156,8 @@ class Event(Base):
     step_key: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int]
     notes: Mapped[str | None] = mapped_column(Text)
+    # For an approval: the SHA-256 of every design file approved, in page order.
+    file_hashes: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class CardMessage(Base):

@@ -1,0 +1,91 @@
+"""Fetching an uploaded file into the bot's own store, and checking it on the way in."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from pathlib import Path, PurePath
+
+from telegram import Bot
+from telegram.error import BadRequest
+
+from bot.filestore import FileStore, sha256_of
+from bot.images import (
+    MAX_DOWNLOAD_BYTES,
+    REASON_TOO_BIG,
+    DesignFileRejected,
+    FileKind,
+    check_design_file,
+)
+from bot.views import FileRef
+
+_SUFFIXES = {
+    FileKind.PNG: ".png",
+    FileKind.JPEG: ".jpg",
+    FileKind.PDF: ".pdf",
+    FileKind.MP4: ".mp4",
+}
+
+
+def _too_big(size: int) -> DesignFileRejected:
+    def mb(n: int) -> str:
+        return f"{n / (1024 * 1024):.1f}".replace(".", ",")
+
+    return DesignFileRejected(
+        REASON_TOO_BIG.format(size_mb=mb(size), limit_mb=mb(MAX_DOWNLOAD_BYTES))
+    )
+
+
+async def _download(bot: Bot, store: FileStore, file: FileRef) -> Path:
+    # Telegram's Bot API serves files up to 20 MB; refuse bigger ones before asking.
+    if file.file_size and file.file_size > MAX_DOWNLOAD_BYTES:
+        raise _too_big(file.file_size)
+    target = store.incoming()
+    try:
+        telegram_file = await bot.get_file(file.file_id)
+        await telegram_file.download_to_drive(target)
+    except BadRequest as exc:
+        store.discard(target)
+        if "too big" in str(exc).lower():
+            raise _too_big(file.file_size or MAX_DOWNLOAD_BYTES + 1) from exc
+        raise
+    return target
+
+
+async def fetch_design(bot: Bot, store: FileStore, file: FileRef) -> FileRef:
+    """Download and check a design page; DesignFileRejected says what was wrong."""
+    downloaded = await _download(bot, store, file)
+    declared_mime = file.mime_type if file.kind != "photo" else None
+    try:
+        # Pillow and hashing are CPU work: off the event loop, so other users are not held up.
+        check = await asyncio.to_thread(
+            check_design_file,
+            downloaded,
+            declared_name=file.file_name,
+            declared_mime=declared_mime,
+        )
+    except BaseException:
+        store.discard(downloaded)
+        raise
+    kept = store.keep(downloaded, check.sha256, _SUFFIXES[check.kind])
+    return dataclasses.replace(
+        file,
+        sha256=check.sha256,
+        stored_path=str(kept),
+        width=check.width,
+        height=check.height,
+        file_size=check.size,
+    )
+
+
+async def fetch_material(bot: Bot, store: FileStore, file: FileRef) -> FileRef:
+    """Keep a copy of a material file for the archive; a file Telegram will not hand out
+    (over 20 MB) is kept by file_id only."""
+    try:
+        downloaded = await _download(bot, store, file)
+    except DesignFileRejected:
+        return file
+    digest = await asyncio.to_thread(sha256_of, downloaded)
+    suffix = PurePath(file.file_name or "").suffix[:10]
+    kept = store.keep(downloaded, digest, suffix)
+    return dataclasses.replace(file, sha256=digest, stored_path=str(kept))
