@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.archiving import Archiver
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.directory import Directory
@@ -57,8 +58,16 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     calendar = config.calendar
     service = JdihService(factory, config.sop, directory, calendar, options.clock)
     queries = JdihQueries(factory, config.sop)
+    archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
-        app.bot, factory, queries, config.sop, config.timezone, options.clock, directory
+        app.bot,
+        factory,
+        queries,
+        config.sop,
+        config.timezone,
+        options.clock,
+        directory,
+        archiver,
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake)

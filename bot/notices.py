@@ -13,6 +13,8 @@ from bot.workflow import Action, ItemStatus, Transition
 from storage.models import Item, OutboxMessage
 from storage.repositories import Repository
 
+ARCHIVE_CHAT = 0  # outbox rows that are work for the bot itself, not a message to a chat
+
 
 class OutboxKind:
     CARD = "card"  # an item's card for the role at a step (files, text, buttons)
@@ -20,6 +22,7 @@ class OutboxKind:
     RETIRE = "retire"  # replace a card's buttons with the decision taken on it
     REMINDER = "reminder"  # a step is overdue
     DIGEST = "digest"  # the overseer's daily summary
+    ARCHIVE = "archive"  # write the published item's archive folder (no chat: chat_id 0)
 
 
 async def enqueue_after_transition(
@@ -47,6 +50,7 @@ async def enqueue_after_transition(
         recipients = directory.chats_for_roles(step.notify_on_return)
         _notify(repo, now, item, recipients, event.actor_id, "returned", params)
     elif transition.status is ItemStatus.PUBLISHED:
+        add_outbox(repo, now, ARCHIVE_CHAT, OutboxKind.ARCHIVE, item.id, {})
         order_roles = [step.role for step in sop.steps if step.kind is StepKind.ORDER]
         recipients = [item.created_by, *directory.chats_for_roles(order_roles)]
         params["links"] = "\n".join(item.post_links or ())

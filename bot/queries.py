@@ -52,6 +52,11 @@ class JdihQueries:
             events = await uow.repo.events(item.id)
             return item_view(item, self.sop), [event_view(event) for event in events]
 
+    async def item_code(self, item_id: int) -> str | None:
+        async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item(item_id)
+            return item.code if item else None
+
     async def open_items(self) -> list[ItemView]:
         async with UnitOfWork(self.factory) as uow:
             rows = await uow.repo.items_with_status([ItemStatus.ACTIVE])

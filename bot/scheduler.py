@@ -31,6 +31,7 @@ class ReminderScheduler:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
         self._stopped = False
+        self._dirty = False  # poked while a tick was running: that tick looks once more
 
     async def start(self) -> None:
         self._scheduler.start()  # needs the running loop: called from post_init
@@ -52,6 +53,9 @@ class ReminderScheduler:
 
     def poke(self) -> None:
         """Something changed (a transition, or a test moved the clock): look again at once."""
+        if self._lock.locked():
+            self._dirty = True
+            return
         self._schedule(timedelta(0))
 
     async def reschedule(self) -> None:
@@ -83,12 +87,15 @@ class ReminderScheduler:
         async with self._lock:
             if self._stopped:
                 return
-            try:
-                now = self.clock.now()
-                sent = await self.reminders.send_due(now)
-                digest = await self.reminders.send_digest_if_due(now)
-                if sent or digest:
-                    self.on_sent()
-            except Exception:
-                log.exception("reminders: tick failed; trying again at the next wake-up")
+            self._dirty = True
+            while self._dirty and not self._stopped:
+                self._dirty = False
+                try:
+                    now = self.clock.now()
+                    sent = await self.reminders.send_due(now)
+                    digest = await self.reminders.send_digest_if_due(now)
+                    if sent or digest:
+                        self.on_sent()
+                except Exception:
+                    log.exception("reminders: tick failed; trying again at the next wake-up")
             await self.reschedule()

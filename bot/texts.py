@@ -26,6 +26,7 @@ BOT_COMMANDS = [
     ("tugas", "Tugas yang menunggu saya"),
     ("status", "Status dan riwayat item: /status KODE"),
     ("batal", "Batalkan item: /batal KODE"),
+    ("arsip", "Cari di arsip digital: /arsip KODE, kata, atau 2026-11"),
     ("bantuan", "Petunjuk penggunaan"),
 ]
 
@@ -43,6 +44,7 @@ HELP = (
     "/tugas — daftar tugas yang menunggu Anda\n"
     "/status KODE — posisi, tenggat dan riwayat sebuah item, mis. /status JDIH-2026-0001\n"
     "/batal KODE — membatalkan item (kasubbag)\n"
+    "/arsip KODE, kata judul, atau 2026-11 — mencari di arsip digital\n"
     "/bantuan — pesan ini\n\n"
     "Peran Anda: {roles}"
 )
@@ -240,6 +242,17 @@ def fmt_minutes(minutes: int) -> str:
     return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
 
 
+ARCHIVE_FILE = "File:"
+ARCHIVE_HEADER = "🗄 <b>Arsip digital</b> — {count} item:"
+ARCHIVE_LINE = "• <b>{code}</b> — {title} (dipublikasikan {at})"
+ARCHIVE_MORE = "… dan {count} lagi. Persempit pencarian dengan kode, kata judul atau bulan."
+ARCHIVE_NONE = (
+    'Tidak ada item di arsip untuk "{query}". Cari dengan kode (JDIH-2026-0001), kata dari '
+    "judul, atau bulan (2026-11)."
+)
+ARCHIVE_BAD_QUERY = "Bulan ditulis seperti 2026-11."
+ARCHIVE_GONE = "Arsip item ini tidak ditemukan."
+ARCHIVE_SENT = "Ringkasan dan file arsip {code} dikirim."
 PREVIEW_CAPTION = "Pratinjau {code} versi {version} (DRAF). File asli menyusul."
 FILE_CHANGED = (
     "⛔ <b>{code}</b> versi {version}: file yang tersimpan (halaman {pages}) tidak lagi sama "

@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot import texts
-from handlers import buttons, commands, gate, messages
+from handlers import archive, buttons, commands, gate, messages
 from handlers.context import JdihApplication
 from handlers.errors import on_error
 
@@ -28,6 +28,7 @@ def register_handlers(application: JdihApplication) -> None:
     application.add_handler(CommandHandler("tugas", commands.tasks))
     application.add_handler(CommandHandler("status", commands.status))
     application.add_handler(CommandHandler("batal", commands.cancel))
+    application.add_handler(CommandHandler("arsip", archive.archive_command))
     application.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.on_edited))

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot import texts
 from bot.workflow import Action, Actor, Decision
+from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text
 from handlers.common import REFUSALS, refuse
 from handlers.context import JdihContext
@@ -193,4 +194,5 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.DISMISS: _dismiss,
     Verb.PICK_ITEM: _pick_item,
     Verb.SHOW_CARD: _show_card,
+    Verb.ARCHIVE: send_archived,
 }

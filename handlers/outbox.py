@@ -18,6 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
+from bot.archiving import Archiver
 from bot.clock import Clock
 from bot.directory import Directory
 from bot.notices import OutboxKind
@@ -52,8 +53,10 @@ class OutboxSender:
         zone: ZoneInfo,
         clock: Clock,
         directory: Directory,
+        archiver: Archiver,
     ) -> None:
         self.bot = bot
+        self.archiver = archiver
         self.directory = directory
         self.files = CardFiles(bot)
         self.factory = factory
@@ -129,6 +132,10 @@ class OutboxSender:
                 await self.bot.send_message(
                     row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
+            elif row.kind == OutboxKind.ARCHIVE:
+                assert row.item_id is not None
+                folder = await self.archiver.archive(row.item_id)
+                log.info("archived item %s in %s", row.item_id, folder)
             elif row.kind == OutboxKind.DIGEST:
                 text = render_digest(row.payload, self.sop, self.zone)
                 await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)

@@ -53,3 +53,30 @@ async def test_item_goes_from_material_to_published(harness: Harness) -> None:
     ):
         assert label in status.body
     assert texts.BTN_APPROVE not in h.server.last_in(KASUBBAG.user_id).button_texts
+
+
+async def test_published_item_is_archived_and_found_with_arsip(harness: Harness) -> None:
+    h = harness
+    code = await flows.open_item(h, "Keputusan KPU Nomor 5 Tahun 2026")
+    await flows.give_direction(h, code)
+    await flows.submit_design(h, code)
+    await flows.approve_check(h, code, 1)
+    await flows.approve_legal(h, code, 1)
+    await flows.order_upload(h, code)
+    await flows.report_posted(h, code, links="https://facebook.com/kpu/posts/1")
+
+    # the archive is written before the notices of the publication go out
+    await h.server.wait_for(
+        lambda m: m.chat_id == KOORDINATOR.user_id and "sudah dipublikasikan" in m.body
+    )
+    folder = h.config.archive_dir / "2026" / "11" / code
+    answer = await h.say(KASUBBAG, "/arsip Keputusan", expect="Arsip digital")
+    assert code in answer.body
+    assert (folder / "metadata.json").is_file()
+    before = h.mark()
+    await h.press(KASUBBAG, answer, f"📁 {code}")
+    summary = await h.server.wait_for_message(
+        KASUBBAG.user_id, contains="ringkasan.html", after=before
+    )
+    assert summary.kind == "document"
+    await h.server.wait_for_message(KASUBBAG.user_id, contains="desain-1.png", after=before)

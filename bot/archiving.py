@@ -1,0 +1,141 @@
+"""Building an item's archive record from the database, once it is published, and writing
+it with bot.archive (SOP: "menyimpan arsip digital")."""
+
+from __future__ import annotations
+
+import asyncio
+from itertools import pairwise
+from pathlib import Path
+
+from bot import texts
+from bot.archive import (
+    ArchiveDecision,
+    ArchivedFile,
+    ArchiveRecord,
+    ArchiveStep,
+    write_archive,
+)
+from bot.limits import LimitUnit
+from bot.sop import Sop
+from bot.worktime import WorkCalendar
+from storage.models import Event
+from storage.uow import SessionFactory, UnitOfWork
+
+# Events that only open an item; every later event closes the visit of the step it names.
+_OPENING = {"created"}
+
+
+class Archiver:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        sop: Sop,
+        calendar: WorkCalendar,
+        root: Path,
+        office: str,
+    ) -> None:
+        self.factory = factory
+        self.sop = sop
+        self.calendar = calendar
+        self.root = root
+        self.office = office
+
+    async def archive(self, item_id: int) -> Path | None:
+        """Write the published item's folder; None if it is not (or no longer) published."""
+        record = await self.record(item_id)
+        if record is None:
+            return None
+        # Copying and hashing files is blocking work: off the event loop.
+        return await asyncio.to_thread(write_archive, self.root, record, self.calendar.tz)
+
+    async def record(self, item_id: int) -> ArchiveRecord | None:
+        async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item(item_id)
+            if item is None or item.status != "published" or item.closed_at is None:
+                return None
+            events = list(await uow.repo.events(item.id))
+            materials = await uow.repo.materials(item.id)
+            design = await uow.repo.design_files(item.id, item.version)
+            version = await uow.repo.design_version(item.id, item.version)
+        files = [
+            ArchivedFile(
+                Path(row.stored_path),
+                row.file_name or Path(row.stored_path).name,
+                row.sha256,
+                "desain",
+            )
+            for row in design
+            if row.stored_path and row.sha256
+        ] + [
+            ArchivedFile(
+                Path(row.stored_path),
+                row.file_name or Path(row.stored_path).name,
+                row.sha256,
+                "materi",
+            )
+            for row in materials
+            if row.stored_path and row.sha256
+        ]
+        sources = [row.text for row in materials if row.text] + [
+            f"{texts.ARCHIVE_FILE} {row.file_name or row.kind}" for row in materials if row.file_id
+        ]
+        return ArchiveRecord(
+            code=item.code,
+            title=item.title,
+            office=self.office,
+            sop_number=self.sop.number,
+            published_at=item.closed_at,
+            sources=sources,
+            decisions=[self._decision(event) for event in events],
+            steps=self._steps(events),
+            post_links=list(item.post_links or ()),
+            files=files,
+            caption=version.caption if version else None,
+            approved_version=item.version,
+        )
+
+    def _decision(self, event: Event) -> ArchiveDecision:
+        step = (
+            self.sop.step(event.step_key)
+            if event.step_key and self.sop.has_step(event.step_key)
+            else None
+        )
+        return ArchiveDecision(
+            at=event.at,
+            name=event.actor_name,
+            role=self.sop.role_title(event.role),
+            action=texts.ACTION_LABELS.get(event.action, event.action),
+            step=f"{step.ref}. {step.title}" if step else None,
+            version=event.version,
+            notes=event.notes,
+        )
+
+    def _steps(self, events: list[Event]) -> list[ArchiveStep]:
+        """Each visit of a step runs from the event that opened it to the one that closed it."""
+        steps: list[ArchiveStep] = []
+        for previous, event in pairwise(events):
+            if event.action in _OPENING or not event.step_key:
+                continue
+            if not self.sop.has_step(event.step_key):
+                continue
+            step = self.sop.step(event.step_key)
+            limit = step.limit
+            minutes = int(
+                self.calendar.working_time_between(previous.at, event.at).total_seconds() // 60
+            )
+            limit_minutes = None
+            if limit is not None and limit.unit is not LimitUnit.WORKING_DAYS:
+                limit_minutes = limit.amount * (60 if limit.unit is LimitUnit.HOURS else 1)
+            steps.append(
+                ArchiveStep(
+                    key=step.key,
+                    title=f"{step.ref}. {step.title}",
+                    started_at=previous.at,
+                    ended_at=event.at,
+                    working_minutes=minutes,
+                    limit_minutes=limit_minutes,
+                    limit_text=limit.describe() if limit else None,
+                    due_at=self.calendar.due_at(previous.at, limit) if limit else None,
+                )
+            )
+        return steps

@@ -1,0 +1,103 @@
+"""/arsip: search the digital archive and send an archived item's summary and files."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+
+from bot import texts
+from bot.archive import search_archive
+from bot.workflow import Actor
+from handlers.common import reply
+from handlers.context import JdihContext
+from handlers.keyboards import Callback, Verb, pack
+
+_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}-\d{4}-\d{4}$")
+_MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+MAX_RESULTS = 10
+SUMMARY_FILE = "ringkasan.html"
+
+
+async def archive_command(update: Update, context: JdihContext) -> None:
+    """/arsip [KODE | kata judul | TAHUN-BULAN]: find published items in the archive."""
+    services = context.services
+    query = " ".join(context.args or []).strip()
+    filters: dict[str, str] = {}
+    if _CODE_RE.match(query.upper()):
+        filters["code"] = query.upper()
+    elif _MONTH_RE.match(query):
+        filters["month"] = query
+    elif query:
+        filters["words"] = query[:200]
+    else:
+        now = services.service.clock.now().astimezone(services.config.timezone)
+        filters["month"] = f"{now:%Y-%m}"
+    try:
+        found = await asyncio.to_thread(search_archive, services.config.archive_dir, **filters)
+    except ValueError:
+        await reply(update, texts.ARCHIVE_BAD_QUERY)
+        return
+    if not found:
+        await reply(update, texts.ARCHIVE_NONE.format(query=escape(query or filters["month"])))
+        return
+    await reply(
+        update,
+        _results_text(found, services.config.timezone),
+        await _buttons(context, found[:MAX_RESULTS]),
+    )
+
+
+def _results_text(found: list[dict[str, Any]], zone: Any) -> str:
+    lines = [texts.ARCHIVE_HEADER.format(count=len(found))]
+    lines += [
+        texts.ARCHIVE_LINE.format(
+            code=row["code"],
+            title=escape(row["title"]),
+            at=texts.fmt_time(row["published_at"], zone),
+        )
+        for row in found[:MAX_RESULTS]
+    ]
+    if len(found) > MAX_RESULTS:
+        lines.append(texts.ARCHIVE_MORE.format(count=len(found) - MAX_RESULTS))
+    return "\n".join(lines)
+
+
+async def _buttons(context: JdihContext, rows: list[dict[str, Any]]) -> InlineKeyboardMarkup:
+    keyboard = []
+    for row in rows:
+        found = await context.services.queries.status(row["code"])
+        if found is not None:
+            data = pack(Verb.ARCHIVE, found[0].id)
+            keyboard.append([InlineKeyboardButton(f"📁 {row['code']}", callback_data=data)])
+    return InlineKeyboardMarkup(keyboard)
+
+
+async def send_archived(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+    """The button under a search result: the summary, then the archived files."""
+    services = context.services
+    item = await services.queries.item_code(cb.item_id)
+    found = (
+        await asyncio.to_thread(search_archive, services.config.archive_dir, code=item)
+        if item
+        else []
+    )
+    if not found:
+        return texts.ARCHIVE_GONE
+    folder = Path(found[0]["folder"])
+    design = sorted((folder / "desain").glob("*"))
+    material = sorted((folder / "materi").glob("*"))
+    files = [folder / SUMMARY_FILE, *design, *material]
+    chat = update.effective_chat
+    assert chat is not None
+    for path in files:
+        if path.is_file():
+            content = await asyncio.to_thread(path.read_bytes)
+            await context.bot.send_document(
+                chat.id, InputFile(content, filename=path.name), caption=f"{item} · {path.name}"
+            )
+    return texts.ARCHIVE_SENT.format(code=item)
