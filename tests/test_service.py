@@ -152,11 +152,13 @@ async def test_an_item_walks_every_step_to_published(o: Office) -> None:
         "published", None, (LINK,)
     )
     assert (await o.item(item_id)).closed_at == MONDAY_MORNING
-    notices = await o.new_outbox()
-    assert [(chat, kind, p["template"]) for chat, kind, p in notices] == [
+    owed = await o.new_outbox()
+    assert [(chat, kind, p["template"]) for chat, kind, p in owed if kind == "notice"] == [
         (KOORDINATOR, "notice", "published"),
         (KASUBBAG, "notice", "published"),
     ]
+    # the archive folder is owed too, in the same transaction as the publication
+    assert [kind for _, kind, _ in owed if kind != "notice"] == ["archive"]
     history = [
         (e.action, e.actor_name, e.role, e.step_key, e.version)
         for e in await o.events(outcome.item.code)
