@@ -6,7 +6,6 @@ read is a constant below, so the message catalog can import it and tests can com
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 import warnings
@@ -17,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, JpegImagePlugin, PngImagePlugin
+
+from bot.filestore import sha256_of
 
 # --- what users read (Bahasa Indonesia) ----------------------------------------------------
 
@@ -70,7 +71,6 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # Bot API getFile refuses bigger files
 SHEET_LONG_SIDE = 2048  # Telegram scales photos to 2560 px at most; 2048 keeps text crisp
 SHEET_MAX_BYTES = 10 * 1024 * 1024  # sendPhoto limit
 FONT_DIR = Path(__file__).parent / "fonts"  # shipped: slim CI images lack fonts-dejavu-core
-_CHUNK = 1024 * 1024
 
 
 class FileKind(StrEnum):
@@ -150,7 +150,7 @@ def check_design_file(
             raise DesignFileRejected(REASON_HEIC)
         raise DesignFileRejected(REASON_UNKNOWN_CONTENT.format(name=declared_name or THIS_FILE))
     _check_declared(kind, declared_name, declared_mime)
-    digest = _sha256(path)
+    digest = sha256_of(path)
     width = height = None
     if kind in _IMAGE_KINDS:
         width, height = _check_image(path, kind, max_pixels)
@@ -173,14 +173,6 @@ def _check_declared(kind: FileKind, name: str | None, mime: str | None) -> None:
         raise DesignFileRejected(reason)
     if by_mime != kind and not {by_mime, kind} <= _IMAGE_KINDS:
         raise DesignFileRejected(REASON_MIME_MISMATCH.format(mime=mime, actual=kind))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _pdf_has_end(path: Path, size: int) -> bool:

@@ -7,6 +7,7 @@ from html import escape
 from telegram import Update
 
 from bot import texts
+from bot.views import EventView, ItemView
 from bot.workflow import Action, Decision
 from handlers.cards import render_status, render_tasks
 from handlers.common import REFUSALS, refuse, reply
@@ -71,17 +72,11 @@ async def tasks(update: Update, context: JdihContext) -> None:
 
 async def status(update: Update, context: JdihContext) -> None:
     """/status KODE: an item's step, who must act, when it is due, and its history."""
-    code = _code_argument(context)
-    if code is None:
-        await reply(update, texts.NEED_CODE.format(command="status"))
-        return
-    services = context.services
-    found = await services.queries.status(code)
+    found = await _item_from_argument(update, context, "status")
     if found is None:
-        await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
         return
     item, events = found
-    config = services.config
+    config = context.services.config
     who = ""
     if item.step is not None:
         names = [m.name for m in config.members if item.step.role in m.roles]
@@ -91,17 +86,11 @@ async def status(update: Update, context: JdihContext) -> None:
 
 async def cancel(update: Update, context: JdihContext) -> None:
     """/batal KODE: the kasubbag cancels an open item; the reason is asked next."""
-    code = _code_argument(context)
-    if code is None:
-        await reply(update, texts.NEED_CODE.format(command="batal"))
-        return
-    services = context.services
-    found = await services.queries.status(code)
+    found = await _item_from_argument(update, context, "batal")
     if found is None:
-        await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
         return
     item = found[0]
-    service = services.service
+    service = context.services.service
     try:
         actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
         await service.ask_for(actor, item.id, Decision(Action.CANCEL, None, None, notes="-"))
@@ -115,6 +104,20 @@ async def cancel(update: Update, context: JdihContext) -> None:
 async def unknown_command(update: Update, context: JdihContext) -> None:
     """Any other /command."""
     await reply(update, texts.UNKNOWN_COMMAND)
+
+
+async def _item_from_argument(
+    update: Update, context: JdihContext, command: str
+) -> tuple[ItemView, list[EventView]] | None:
+    """The item named after the command, or None once the user was told what is wrong."""
+    code = _code_argument(context)
+    if code is None:
+        await reply(update, texts.NEED_CODE.format(command=command))
+        return None
+    found = await context.services.queries.status(code)
+    if found is None:
+        await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
+    return found
 
 
 def _code_argument(context: JdihContext) -> str | None:

@@ -12,6 +12,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import parse_config
 from localbotapi import LocalBotApi
+from tests.databases import fresh_database
 from tests.harness import (
     MEMBERS,
     MONDAY_MORNING,
@@ -19,7 +20,6 @@ from tests.harness import (
     TOKEN,
     Harness,
     config_data,
-    fresh_database,
 )
 
 HarnessFactory = Callable[..., AbstractAsyncContextManager[Harness]]

@@ -3,28 +3,18 @@ on a fresh database, with a clock the test moves by hand."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bot.app import BuildOptions, build_application
 from bot.clock import ManualClock
 from bot.config import Config
 from handlers.context import SERVICES_KEY, JdihApplication, Services
 from localbotapi import BotMessage, LocalBotApi
-from storage.database import create_engine
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
-PG_ENV = "JDIH_TEST_POSTGRES_URL"  # e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 OFFICE = ZoneInfo("Asia/Pontianak")
 # Monday 23 November 2026, 09:00 in Pulang Pisau: an ordinary working morning.
 MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=OFFICE)
@@ -60,25 +50,6 @@ def config_data(server: LocalBotApi, database_url: str, **extra: Any) -> dict[st
     }
     data.update(extra)
     return data
-
-
-@asynccontextmanager
-async def fresh_database(tmp_path: Path) -> AsyncIterator[str]:
-    """A SQLite file by default; a new PostgreSQL database when the CI asks for PostgreSQL."""
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'jdih.db'}"
-        return
-    name = f"jdih_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 @dataclass

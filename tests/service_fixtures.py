@@ -3,8 +3,6 @@ the office's six members, a hand-moved clock, and helpers that walk an item thro
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,8 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.config import Member
@@ -29,9 +26,8 @@ from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Item, OutboxMessage
 from storage.uow import SessionFactory
+from tests.databases import ON_POSTGRES, PG_ENV, fresh_database  # noqa: F401
 
-PG_ENV = "JDIH_TEST_POSTGRES_URL"  # e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
-ON_POSTGRES = bool(os.environ.get(PG_ENV))
 OFFICE = ZoneInfo("Asia/Pontianak")
 # Monday 23 November 2026, 09:00 in Pulang Pisau: an ordinary working morning.
 MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=OFFICE)
@@ -45,25 +41,6 @@ MEMBERS = (
     Member(SEKRETARIS, "Pak Sekretaris", frozenset({"sekretaris"})),
 )
 LINK = "https://instagram.com/p/jdih-pulpis"
-
-
-@asynccontextmanager
-async def fresh_database(tmp_path: Path) -> AsyncIterator[str]:
-    """A SQLite file by default; a new PostgreSQL database when the CI asks for PostgreSQL."""
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'jdih.db'}"
-        return
-    name = f"jdih_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 def local(*args: int) -> datetime:
