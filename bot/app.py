@@ -68,6 +68,7 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
         options.clock,
         directory,
         archiver,
+        config.telegram.admins,
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake)

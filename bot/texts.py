@@ -253,6 +253,10 @@ ARCHIVE_NONE = (
 ARCHIVE_BAD_QUERY = "Bulan ditulis seperti 2026-11."
 ARCHIVE_GONE = "Arsip item ini tidak ditemukan."
 ARCHIVE_SENT = "Ringkasan dan file arsip {code} dikirim."
+MEMBER_UNREACHABLE = (
+    "⚠️ Bot tidak dapat mengirim pesan kepada {name} (ID {chat_id}): belum menekan Start atau "
+    "memblokir bot. Minta yang bersangkutan membuka bot dan menekan Start."
+)
 PREVIEW_CAPTION = "Pratinjau {code} versi {version} (DRAF). File asli menyusul."
 FILE_CHANGED = (
     "⛔ <b>{code}</b> versi {version}: file yang tersimpan (halaman {pages}) tidak lagi sama "

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, Message
@@ -54,8 +55,11 @@ class OutboxSender:
         clock: Clock,
         directory: Directory,
         archiver: Archiver,
+        admins: frozenset[int] = frozenset(),
     ) -> None:
         self.bot = bot
+        self.admins = admins
+        self._reported: set[int] = set()
         self.archiver = archiver
         self.directory = directory
         self.files = CardFiles(bot)
@@ -143,6 +147,7 @@ class OutboxSender:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
             await self._finish(row.id, failed=str(exc))
+            await self._report_unreachable(row.chat_id)
             return
         except StoredFileChanged as exc:
             log.error("outbox: not sending row %s: stored files changed: %s", row.id, exc)
@@ -200,6 +205,24 @@ class OutboxSender:
             # decided while this card was on its way: it shows the decision, not buttons
             line = decision_line(closing.action, closing.actor_name, closing.at, self.zone)
             await self.retire_message(message.chat_id, message.message_id, card.text, line)
+
+    async def _report_unreachable(self, chat_id: int) -> None:
+        """Tell the admins and those who lead the SOP (the cancellers) that a member cannot
+        be reached, so someone asks them to press Start; once per chat per run."""
+        if chat_id in self._reported:
+            return
+        self._reported.add(chat_id)
+        text = texts.MEMBER_UNREACHABLE.format(
+            name=escape(self.directory.name(chat_id)), chat_id=chat_id
+        )
+        recipients = [*self.admins, *self.directory.chats_for_roles(sorted(self.sop.cancellers))]
+        for recipient in dict.fromkeys(recipients):
+            if recipient == chat_id:
+                continue
+            try:
+                await self.bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
+            except Forbidden:
+                log.warning("outbox: cannot report to %s either", recipient)
 
     async def _report_tampered(self, data: CardData, pages: list[int]) -> None:
         """The approved files changed on disk: nothing goes to the operator; those who

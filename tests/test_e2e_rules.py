@@ -227,3 +227,18 @@ async def test_tugas_lists_what_waits_for_me(harness: Harness) -> None:
     assert code in mine.body and "Langkah 3" in mine.body
     theirs = await h.say(HUKUM, "/tugas")
     assert code not in theirs.body
+
+
+async def test_a_member_who_blocked_the_bot_is_reported_to_admin_and_kasubbag(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.server.block(OPERATOR2.user_id)
+    code = await flows.open_item(h)
+    await flows.give_direction(h, code)
+    # the other operator still gets the brief; the kasubbag (admin here) hears of the block
+    await flows.brief_for(h, code, OPERATOR)
+    report = await h.server.wait_for(
+        lambda m: m.chat_id == KASUBBAG.user_id and "tidak dapat mengirim pesan" in m.body
+    )
+    assert "Dedi Operator" in report.body and str(OPERATOR2.user_id) in report.body
