@@ -1,8 +1,10 @@
-"""`python -m bot [--config PATH]`: run the bot (long polling)."""
+"""`python -m bot [--config PATH] [check]`: run the bot (long polling), or check that the
+configuration, the database and Telegram are ready."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from telegram import Update
 
 from bot.app import build_application
+from bot.check import run_check
 from bot.config import ConfigError, load_config
 from bot.logs import setup_logging
 
@@ -17,6 +20,7 @@ from bot.logs import setup_logging
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--config", type=Path, default=Path("config.toml"))
+    parser.add_argument("command", nargs="?", choices=["run", "check"], default="run")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -24,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Konfigurasi salah / configuration error: {exc}", file=sys.stderr)
         return 2
     setup_logging(config.telegram.token)
+    if args.command == "check":
+        return 0 if asyncio.run(run_check(config)) else 1
     logging.getLogger(__name__).info("starting with %s", args.config)
     application = build_application(config)
     application.run_polling(allowed_updates=Update.ALL_TYPES)

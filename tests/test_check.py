@@ -1,0 +1,49 @@
+"""`python -m bot check` reports on the configuration, the database and Telegram."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from bot.check import run_check
+from bot.config import Config, Secret, parse_config
+from localbotapi import LocalBotApi
+from tests.harness import TOKEN, config_data
+
+
+def _config(server: LocalBotApi, database_url: str, tmp_path: Path) -> Config:
+    return parse_config(
+        config_data(server, database_url), base_dir=tmp_path, environ={"JDIH_BOT_TOKEN": TOKEN}
+    )
+
+
+async def test_check_passes_and_says_what_it_found(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    lines: list[str] = []
+    assert await run_check(_config(server, database_url, tmp_path), lines.append)
+    assert lines[0].startswith("config: 6 members")
+    assert "database:" in lines[1] and "0 items" in lines[1]
+    assert lines[2] == "telegram: ok, the bot is @jdih_test_bot (id 123456)"
+
+
+async def test_check_fails_on_a_refused_token_without_printing_it(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    config = _config(server, database_url, tmp_path)
+    wrong = "999999:WRONG-TOKEN-abcdefghijklmnopqrstuvwxyz"
+    config = dataclasses.replace(
+        config, telegram=dataclasses.replace(config.telegram, token=Secret(wrong))
+    )
+    lines: list[str] = []
+    assert not await run_check(config, lines.append)
+    assert "telegram: FAILED" in lines[-1]
+    assert wrong not in "\n".join(lines)
+
+
+async def test_check_fails_on_an_unreachable_database(server: LocalBotApi, tmp_path: Path) -> None:
+    url = "postgresql+asyncpg://nobody:wrong@127.0.0.1:1/none"
+    lines: list[str] = []
+    assert not await run_check(_config(server, url, tmp_path), lines.append)
+    assert lines[1].startswith("database: FAILED")
+    assert "wrong" not in lines[1]
