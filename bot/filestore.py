@@ -33,7 +33,7 @@ class FileStore:
         """Move a checked download to its place by content; the same content is kept once."""
         target = self.root / sha256[:2] / f"{sha256}{suffix.lower()}"
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
+        if target.exists() and sha256_of(target) == sha256:
             downloaded.unlink(missing_ok=True)
         else:
             os.replace(downloaded, target)  # same file system: atomic

@@ -139,9 +139,7 @@ def check_design_file(
     if size == 0:
         raise DesignFileRejected(REASON_EMPTY)
     if size > MAX_DOWNLOAD_BYTES:
-        raise DesignFileRejected(
-            REASON_TOO_BIG.format(size_mb=_mb(size), limit_mb=_mb(MAX_DOWNLOAD_BYTES))
-        )
+        raise DesignFileRejected(too_big_reason(size))
     with path.open("rb") as file:
         head = file.read(64)
     kind = sniff(head)
@@ -157,6 +155,11 @@ def check_design_file(
     elif kind is FileKind.PDF and not _pdf_has_end(path, size):
         raise DesignFileRejected(REASON_BROKEN.format(kind=kind))
     return FileCheck(kind=kind, size=size, sha256=digest, width=width, height=height)
+
+
+def too_big_reason(size: int) -> str:
+    """REASON_TOO_BIG for a file of `size` bytes; also said before downloading."""
+    return REASON_TOO_BIG.format(size_mb=_mb(size), limit_mb=_mb(MAX_DOWNLOAD_BYTES))
 
 
 def _mb(size: int) -> str:

@@ -22,6 +22,7 @@ from handlers.keyboards import draft_keyboard, pick_item_keyboard
 # waits this long after the latest page (the pages themselves are stored at once).
 ALBUM_QUIET_S = 0.8
 _album_receipts: dict[str, asyncio.TimerHandle] = {}
+_album_notes: dict[str, list[str]] = {}  # every page's advice, said once
 _receipt_tasks: set[asyncio.Task[None]] = set()
 
 
@@ -97,11 +98,14 @@ def _receipt_after_album(
     previous = _album_receipts.pop(group, None)
     if previous is not None:
         previous.cancel()
+    gathered = _album_notes.setdefault(group, [])
+    gathered.extend(note for note in notes if note not in gathered)
 
     def send() -> None:
         _album_receipts.pop(group, None)
+        album_notes = _album_notes.pop(group, [])
         task = asyncio.create_task(
-            draft_reply(update, context, state, file_name=texts.ALBUM_NAME, notes=notes)
+            draft_reply(update, context, state, file_name=texts.ALBUM_NAME, notes=album_notes)
         )
         _receipt_tasks.add(task)
         task.add_done_callback(_receipt_tasks.discard)

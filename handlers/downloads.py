@@ -12,10 +12,10 @@ from telegram.error import BadRequest
 from bot.filestore import FileStore, sha256_of
 from bot.images import (
     MAX_DOWNLOAD_BYTES,
-    REASON_TOO_BIG,
     DesignFileRejected,
     FileKind,
     check_design_file,
+    too_big_reason,
 )
 from bot.views import FileRef
 
@@ -28,12 +28,7 @@ _SUFFIXES = {
 
 
 def _too_big(size: int) -> DesignFileRejected:
-    def mb(n: int) -> str:
-        return f"{n / (1024 * 1024):.1f}".replace(".", ",")
-
-    return DesignFileRejected(
-        REASON_TOO_BIG.format(size_mb=mb(size), limit_mb=mb(MAX_DOWNLOAD_BYTES))
-    )
+    return DesignFileRejected(too_big_reason(size))
 
 
 async def _download(bot: Bot, store: FileStore, file: FileRef) -> Path:

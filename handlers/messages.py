@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from telegram import Update
 
@@ -121,7 +122,7 @@ async def on_file(update: Update, context: JdihContext) -> None:
     except REFUSALS as exc:
         await refuse(update, context, exc)
     except DesignFileRejected as exc:
-        await reply(update, exc.reason)
+        await reply(update, escape(exc.reason))
 
 
 async def on_edited(update: Update, context: JdihContext) -> None:

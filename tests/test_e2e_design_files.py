@@ -334,12 +334,6 @@ async def test_published_item_with_one_return_is_archived(harness: Harness) -> N
 # --- bugs ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: handlers/messages.py on_file sends DesignFileRejected.reason with parse_mode "
-    "HTML unescaped; a file name with '<' makes Telegram refuse the reply (can't parse "
-    "entities) and the operator gets ERROR_GENERIC instead of what was wrong",
-)
 async def test_refusal_naming_a_file_with_angle_brackets_reaches_the_operator(
     harness: Harness,
 ) -> None:
@@ -349,11 +343,6 @@ async def test_refusal_naming_a_file_with_angle_brackets_reaches_the_operator(
     assert answer.body == REASON_UNKNOWN_CONTENT.format(name="brosur <final>.png")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: handlers/design.py _receipt_after_album keeps only the last page's notes; "
-    "the compressed-photo tip (page 1) and page 1's size warning never reach the operator",
-)
 async def test_album_of_compressed_photos_gets_the_tip(harness: Harness) -> None:
     h = harness
     code, brief = await _at_design(h)
@@ -372,11 +361,6 @@ async def test_album_of_compressed_photos_gets_the_tip(harness: Harness) -> None
     assert texts.PHOTO_COMPRESSED_TIP in receipt.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: handlers/downloads.py _too_big formats sizes with one truncated decimal, so a "
-    "file 1 byte over the limit reads '20,0 MB, batasnya 20,0 MB' (bot/images.py rounds up)",
-)
 async def test_file_just_over_20_mb_says_by_how_much(harness: Harness) -> None:
     h = harness
     _, brief = await _at_design(h)
@@ -386,12 +370,6 @@ async def test_file_just_over_20_mb_says_by_how_much(harness: Harness) -> None:
     assert answer.body == REASON_TOO_BIG.format(size_mb="20,1", limit_mb="20")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: bot/filestore.py FileStore.keep keeps an existing file of the same name without "
-    "checking it, so re-sending the approved design after FILE_CHANGED keeps the changed copy "
-    "and step 5 refuses again: the item can never be posted",
-)
 async def test_resending_the_approved_file_after_a_change_repairs_the_store(
     harness: Harness,
 ) -> None:
