@@ -6,8 +6,10 @@ import asyncio
 import dataclasses
 from pathlib import Path, PurePath
 
+import anyio
+import httpx
 from telegram import Bot
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot.filestore import FileStore, sha256_of
 from bot.images import (
@@ -27,6 +29,10 @@ _SUFFIXES = {
 }
 
 
+_CHUNK = 256 * 1024
+_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
 def _too_big(size: int) -> DesignFileRejected:
     return DesignFileRejected(too_big_reason(size))
 
@@ -38,13 +44,31 @@ async def _download(bot: Bot, store: FileStore, file: FileRef) -> Path:
     target = store.incoming()
     try:
         telegram_file = await bot.get_file(file.file_id)
-        await telegram_file.download_to_drive(target)
+        await _stream_to_disk(telegram_file.file_path or "", target)
     except BadRequest as exc:
         store.discard(target)
         if "too big" in str(exc).lower():
             raise _too_big(file.file_size or MAX_DOWNLOAD_BYTES + 1) from exc
         raise
+    except BaseException:
+        store.discard(target)
+        raise
     return target
+
+
+async def _stream_to_disk(url: str, target: Path) -> None:
+    """Chunk by chunk, never the whole file in memory; at most 20 MB, whatever the server
+    claims. The URL holds the bot token, so errors name the status, never the URL."""
+    written = 0
+    async with httpx.AsyncClient(timeout=_TIMEOUT) as client, client.stream("GET", url) as got:
+        if got.status_code != httpx.codes.OK:
+            raise NetworkError(f"file download failed: HTTP {got.status_code}")
+        async with await anyio.open_file(target, "wb") as out:
+            async for chunk in got.aiter_bytes(_CHUNK):
+                written += len(chunk)
+                if written > MAX_DOWNLOAD_BYTES:
+                    raise _too_big(written)
+                await out.write(chunk)
 
 
 async def fetch_design(bot: Bot, store: FileStore, file: FileRef) -> FileRef:
