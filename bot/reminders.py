@@ -10,7 +10,7 @@ happen; after downtime only the latest owed round is sent, not one per missed in
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -68,15 +68,15 @@ class ReminderService:
             async with UnitOfWork(self.factory) as uow:
                 owed = await uow.repo.earliest_reminder()
             if owed is not None:
-                candidates.append(owed)
-        if self.settings.digest:
+                candidates.append(self.calendar.next_opening(max(owed, now)))
+        if self.settings.digest and self.sop.overseer is not None:
             candidates.append(await self.next_digest_at(now))
         return min(candidates) if candidates else None
 
     async def send_due(self, now: datetime) -> int:
         """Send every reminder owed by `now`; returns how many steps were reminded."""
-        if not self.settings.enabled:
-            return 0
+        if not self.settings.enabled or not self.calendar.is_open(now):
+            return 0  # a round owed outside office hours waits for the next opening
         sent = 0
         while True:
             async with UnitOfWork(self.factory) as uow:
@@ -101,7 +101,14 @@ class ReminderService:
                     self.calendar,
                 )
                 already = await uow.repo.last_round(item.id, step.key, item.step_started_at)
-                owed_round = max(r for r, t in enumerate(times, 1) if t <= now)
+                owed = [r for r, t in enumerate(times, 1) if t <= now]
+                if not owed:
+                    # the calendar or the settings changed since remind_at was stored: the
+                    # first round now falls later; only the schedule needs mending
+                    if await uow.repo.move_reminder(item, times[0]):
+                        await uow.commit()
+                    return 0
+                owed_round = max(owed)
                 next_at = times[owed_round] if owed_round < len(times) else None
                 # Claim the round first: if a decision or another tick got there, stop.
                 if not await uow.repo.move_reminder(item, next_at):
@@ -166,7 +173,10 @@ class ReminderService:
         if self.settings.digest_time is None:
             return self.calendar.opening_of(day)
         local = datetime.combine(day, self.settings.digest_time, tzinfo=self.calendar.tz)
-        return self.calendar.next_opening(local)
+        opening = self.calendar.opening_of(day)
+        assert opening is not None  # a working day
+        # that day's digest, at the configured time or at opening if that is later
+        return max(local.astimezone(UTC), opening)
 
     async def next_digest_at(self, now: datetime) -> datetime:
         day = now.astimezone(self.calendar.tz).date()
@@ -194,7 +204,8 @@ class ReminderService:
                 uow.repo.add(DigestSent(day=day, sent_at=now))
                 await uow.repo.flush()
                 active = await uow.repo.items_with_status(["active"])
-                start, end = self._day_bounds(previous)
+                start, _ = self._day_bounds(previous)
+                end, _ = self._day_bounds(day)  # and the days off since: nothing is skipped
                 published = await uow.repo.published_between(start, end)
                 payload = {
                     "day": day.isoformat(),

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 JOB_ID = "reminders"
 # Even when nothing is owed, look again now and then (a configuration or a day changes).
 IDLE_RECHECK = timedelta(hours=1)
+RETRY = timedelta(seconds=30)  # after a failed tick (the database was away)
 
 
 class ReminderScheduler:
@@ -53,9 +54,7 @@ class ReminderScheduler:
 
     def poke(self) -> None:
         """Something changed (a transition, or a test moved the clock): look again at once."""
-        if self._lock.locked():
-            self._dirty = True
-            return
+        self._dirty = True  # a tick in progress looks once more before it sleeps
         self._schedule(timedelta(0))
 
     async def reschedule(self) -> None:
@@ -81,6 +80,10 @@ class ReminderScheduler:
             replace_existing=True,
             misfire_grace_time=None,
             coalesce=True,
+            # A job due while a tick runs (a poke, or the tick's own reschedule at 0) must wait
+            # for the lock, not be skipped: APScheduler skips a job at max_instances and drops
+            # a date job it skipped, leaving no job at all.
+            max_instances=2,
         )
 
     async def _tick(self) -> None:
@@ -97,5 +100,8 @@ class ReminderScheduler:
                     if sent or digest:
                         self.on_sent()
                 except Exception:
-                    log.exception("reminders: tick failed; trying again at the next wake-up")
-            await self.reschedule()
+                    log.exception("reminders: tick failed; trying again in %s", RETRY)
+                    self._schedule(RETRY)
+                    return
+                if not self._dirty:
+                    await self.reschedule()  # a poke meanwhile: loop, do not sleep on old news

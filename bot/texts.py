@@ -230,8 +230,8 @@ DIGEST_OVERDUE_LINE = "• {code} — {title}\n  Langkah {ref}: {step}; tenggat 
 DIGEST_STEP = "<b>Langkah {ref}: {step}</b> ({count}):"
 DIGEST_ITEM_LINE = "• {code} — {title}"
 DIGEST_NO_ACTIVE = "Tidak ada item dalam proses."
-DIGEST_PUBLISHED = "<b>Dipublikasikan {day}</b> ({count}):"
-DIGEST_NONE_PUBLISHED = "Tidak ada item yang dipublikasikan {day}."
+DIGEST_PUBLISHED = "<b>Dipublikasikan sejak {day}</b> ({count}):"
+DIGEST_NONE_PUBLISHED = "Tidak ada item yang dipublikasikan sejak {day}."
 
 
 def fmt_minutes(minutes: int) -> str:

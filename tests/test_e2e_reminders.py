@@ -249,7 +249,7 @@ async def test_the_tuesday_digest_lists_the_overdue_item_with_who_must_act(
         assert "Terlambat (1):" in body
         assert body.index("Terlambat") < body.index(code) < body.index(waiting)
         assert "menunggu Admin/Operator Media Sosial (Sari Operator, Dedi Operator)" in body
-        assert "Tidak ada item yang dipublikasikan 23-11-2026." in body
+        assert "Tidak ada item yang dipublikasikan sejak 23-11-2026." in body
         await settled(h)
         assert [m.chat_id for m in h.server.sent[before:] if DIGEST in m.body] == [
             SEKRETARIS.user_id

@@ -361,7 +361,7 @@ async def test_the_digest_lists_overdue_items_first_and_yesterdays_publications(
     first_overdue = text.index(codes[overdue])
     assert text.index("Terlambat") < first_overdue < text.index(codes[waiting])
     assert "Admin/Operator Media Sosial (Sari Operator, Dedi Operator)" in text
-    assert "Dipublikasikan 23-11-2026" in text
+    assert "Dipublikasikan sejak 23-11-2026" in text
     assert text.index(codes[published]) > text.index("Dipublikasikan")
 
 
@@ -426,11 +426,6 @@ async def test_the_stored_due_times_are_what_reminders_are_derived_from(o: Offic
 # --- known bugs ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ValueError (max() of an empty sequence) when the "
-    "calendar changed since remind_at was stored; the tick fails for every item",
-)
 async def test_a_changed_calendar_postpones_the_first_round_instead_of_failing(o: Office) -> None:
     item_id = await o.at_desain()  # due 09:30, first round stored for 09:30
     other = await o.at_desain()
@@ -445,12 +440,6 @@ async def test_a_changed_calendar_postpones_the_first_round_instead_of_failing(o
     assert {r[0] for r in await sent_rows(o)} == {item_id, other}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a digest_time after a day's closing (16:15 on "
-    "Mon-Thu) moves the digest to the next opening, which belongs to the next "
-    "day: that day's digest is never sent",
-)
 async def test_a_digest_time_after_closing_still_sends_that_days_digest(o: Office) -> None:
     service = reminders(o, digest_time=time(16, 15))  # Friday closes 16:30, Monday 16:00
 
@@ -465,12 +454,6 @@ async def test_a_digest_time_after_closing_still_sends_that_days_digest(o: Offic
     assert [p["day"] for _, p in await digests(o)] == ["2026-11-23", "2026-11-24"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a round missed while the bot was down is sent at "
-    "once even when the bot comes back outside office hours (issue 3: reminders "
-    "never go out outside office hours)",
-)
 async def test_a_missed_round_caught_up_after_closing_waits_for_the_opening(o: Office) -> None:
     await o.at_desain()  # rounds at 09:30, 10:00, 10:30 on Monday; the bot was down all day
     service = reminders(o)
@@ -483,12 +466,6 @@ async def test_a_missed_round_caught_up_after_closing_waits_for_the_opening(o: O
     assert [r[2] for r in await sent_rows(o)] == [3]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the digest lists only what was published on the "
-    "previous working day, so an item posted on a Saturday or a holiday appears "
-    "in no digest at all",
-)
 async def test_the_monday_digest_lists_what_was_published_over_the_weekend(o: Office) -> None:
     o.clock.set(local(2026, 11, 28, 10, 0))  # Saturday: the operator posts and reports it
     published = await publish(o, "Ucapan Hari Guru Nasional")
@@ -559,12 +536,6 @@ async def test_a_clock_move_while_a_tick_sends_is_not_lost(o: Office) -> None:
     assert rows == [(item_id, "desain", 1, 10)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a poke while the tick is in reschedule() only sets "
-    "_dirty, which nobody reads any more; the job is set from the time read "
-    "before the poke, so the owed reminder waits (up to an hour)",
-)
 async def test_a_clock_move_while_a_tick_reschedules_is_not_lost(o: Office) -> None:
     item_id = await o.at_desain()  # due 09:30
     service = reminders(o, digest=False)
@@ -584,13 +555,6 @@ async def test_a_clock_move_while_a_tick_reschedules_is_not_lost(o: Office) -> N
     assert rows == [(item_id, "desain", 1, 10)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when something falls due while a tick runs, the "
-    "tick's reschedule() asks for a job at once, but APScheduler skips it (the "
-    "tick itself is the one running instance allowed) and drops the date job: "
-    "no job is left, nothing is sent until a decision pokes the scheduler",
-)
 async def test_a_reminder_falling_due_during_a_tick_is_not_lost(o: Office) -> None:
     first = await o.at_desain()  # due 09:30
     o.clock.set(local(2026, 11, 23, 9, 5))
@@ -611,12 +575,6 @@ async def test_a_reminder_falling_due_during_a_tick_is_not_lost(o: Office) -> No
     assert [(r[0], r[2]) for r in rows] == [(first, 1), (second, 1)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with an SOP without an overseer the digest is never "
-    "sent, yet next_wakeup keeps returning its past moment: the scheduler wakes "
-    "at once after every tick (and, with the APScheduler skip, stops)",
-)
 async def test_without_an_overseer_the_digest_is_never_owed(o: Office) -> None:
     service = ReminderService(
         o.factory, replace(SOP, overseer=None), Directory(MEMBERS, {}), CALENDAR, DEFAULTS
