@@ -4,6 +4,7 @@ it with bot.archive (SOP: "menyimpan arsip digital")."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from bot.archive import (
 from bot.limits import LimitUnit
 from bot.sop import Sop
 from bot.worktime import WorkCalendar
-from storage.models import Event
+from storage.models import DesignFile, Event, Material
 from storage.uow import SessionFactory, UnitOfWork
 
 # Events that only open an item; every later event closes the visit of the step it names.
@@ -57,25 +58,7 @@ class Archiver:
             materials = await uow.repo.materials(item.id)
             design = await uow.repo.design_files(item.id, item.version)
             version = await uow.repo.design_version(item.id, item.version)
-        files = [
-            ArchivedFile(
-                Path(row.stored_path),
-                row.file_name or Path(row.stored_path).name,
-                row.sha256,
-                "desain",
-            )
-            for row in design
-            if row.stored_path and row.sha256
-        ] + [
-            ArchivedFile(
-                Path(row.stored_path),
-                row.file_name or Path(row.stored_path).name,
-                row.sha256,
-                "materi",
-            )
-            for row in materials
-            if row.stored_path and row.sha256
-        ]
+        files = _archived(design, "desain") + _archived(materials, "materi")
         sources = [row.text for row in materials if row.text] + [
             f"{texts.ARCHIVE_FILE} {row.file_name or row.kind}" for row in materials if row.file_id
         ]
@@ -139,3 +122,14 @@ class Archiver:
                 )
             )
         return steps
+
+
+def _archived(rows: Sequence[DesignFile | Material], role: str) -> list[ArchivedFile]:
+    """The rows that have a stored copy, as the archive lists them."""
+    return [
+        ArchivedFile(
+            Path(row.stored_path), row.file_name or Path(row.stored_path).name, row.sha256, role
+        )
+        for row in rows
+        if row.stored_path and row.sha256
+    ]
