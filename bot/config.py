@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.images import DEFAULT_PLATFORMS, PlatformFormat
 from bot.limits import Limit
 from bot.sop import Sop, SopError, load_default_sop, load_sop
 from bot.worktime import DEFAULT_HOURS, OfficeHours, WorkCalendar
@@ -71,6 +72,7 @@ class Config:
     role_chats: Mapping[str, int]  # role -> group chat that receives that role's cards
     calendar: WorkCalendar
     reminders: ReminderSettings
+    platforms: tuple[PlatformFormat, ...]  # the formats designs are checked against
     files_dir: Path  # the bot's copies of uploaded files
     archive_dir: Path  # the digital archive of published items
 
@@ -123,6 +125,7 @@ def parse_config(
         role_chats=_role_chats(_table(data, "role_chats"), sop),
         calendar=_calendar(office, zone),
         reminders=_reminders(_table(data, "reminders"), sop),
+        platforms=_platforms(data.get("platforms")),
         files_dir=base_dir / _str(_table(data, "storage"), "storage.files_dir", "data/files"),
         archive_dir=base_dir / _str(_table(data, "storage"), "storage.archive_dir", "arsip"),
     )
@@ -139,6 +142,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "members",
         "reminders",
         "storage",
+        "platforms",
     },
     "storage": {"files_dir", "archive_dir"},
     "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins"},
@@ -360,3 +364,22 @@ def _reminders(table: Mapping[str, Any], sop: Sop) -> ReminderSettings:
         digest=_bool(table, "reminders.digest", True),
         digest_time=digest_time,
     )
+
+
+def _platforms(raw: Any) -> tuple[PlatformFormat, ...]:
+    """[[platforms]] tables (name, width, height); none given: the built-in list."""
+    if raw is None:
+        return DEFAULT_PLATFORMS
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError("platforms: must be one or more [[platforms]] tables")
+    formats: list[PlatformFormat] = []
+    for index, entry in enumerate(raw):
+        where = f"platforms[{index}]"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{where}: must be a table with name, width and height")
+        name = _str(entry, f"{where}.name", "")
+        sizes = [entry.get("width"), entry.get("height")]
+        if not all(type(n) is int and 0 < n <= 10_000 for n in sizes):
+            raise ConfigError(f"{where}: width and height must be pixels (1 to 10000)")
+        formats.append(PlatformFormat(name, sizes[0], sizes[1]))
+    return tuple(formats)

@@ -4,13 +4,14 @@ receipts (one per album, not one per page)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from html import escape
 
 from telegram import Message, Update
 
 from bot import texts
 from bot.errors import NoItemForUpload
-from bot.images import DEFAULT_PLATFORMS, platform_warning
+from bot.images import PlatformFormat, platform_warning
 from bot.views import DraftState, FileRef
 from bot.workflow import Actor
 from handlers.common import reply
@@ -71,7 +72,7 @@ async def upload_design(
     message = update.effective_message
     if message is not None and message.caption:
         state = await service.set_caption(actor, target, message.caption)
-    notes = design_notes(checked, state)
+    notes = design_notes(checked, state, context.services.config.platforms)
     if message is not None and message.media_group_id:
         _receipt_after_album(update, context, state, message.media_group_id, notes)
         return
@@ -80,11 +81,13 @@ async def upload_design(
     )
 
 
-def design_notes(file: FileRef, state: DraftState) -> list[str]:
+def design_notes(
+    file: FileRef, state: DraftState, platforms: Sequence[PlatformFormat]
+) -> list[str]:
     """Advice that does not block: a size no platform uses, a compressed photo."""
     notes: list[str] = []
     if file.width and file.height:
-        warning = platform_warning(file.width, file.height, DEFAULT_PLATFORMS)
+        warning = platform_warning(file.width, file.height, platforms)
         if warning:
             notes.append(warning)
     if file.kind == "photo" and state.photo_pages == 1:

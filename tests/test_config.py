@@ -463,3 +463,17 @@ def test_bot_given_a_folder_as_config_exits_2(tmp_path: Path) -> None:
 
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_office_chooses_the_platforms_designs_are_checked_against(tmp_path: Path) -> None:
+    config = load_text(
+        tmp_path,
+        MEMBERS + '[[platforms]]\nname = "Spanduk 3:1"\nwidth = 1500\nheight = 500\n',
+    )
+
+    assert [(p.name, p.width, p.height) for p in config.platforms] == [("Spanduk 3:1", 1500, 500)]
+
+
+def test_a_platform_without_pixel_sizes_is_refused_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"platforms\[0\]"):
+        load_text(tmp_path, MEMBERS + '[[platforms]]\nname = "X"\nwidth = "besar"\nheight = 5\n')
