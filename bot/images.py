@@ -1,4 +1,5 @@
-"""Design files: check what an operator uploaded, warn about sizes, and draw a review preview.
+"""Design files: check what an operator uploaded, and warn about sizes (the review preview is
+bot/preview.py).
 
 Pure: paths in, values and JPEG bytes out; no Telegram, no database. Every sentence a user may
 read is a constant below, so the message catalog can import it and tests can compare with it.
@@ -6,16 +7,14 @@ read is a constant below, so the message catalog can import it and tests can com
 
 from __future__ import annotations
 
-import io
 import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, JpegImagePlugin, PngImagePlugin
+from PIL import Image, JpegImagePlugin, PngImagePlugin
 
 from bot.filestore import sha256_of
 
@@ -61,16 +60,10 @@ WARN_LOW_RESOLUTION = (
 )
 FORMAT_ITEM = "{name} ({width}x{height})"
 LIST_AND = " atau "
-PAGE_LABEL = "{number}"
-DEFAULT_BAND_TEXT = "DRAF - belum disetujui"
-BAND_TITLE = "{code} · versi {version}"
 
 # --- limits ----------------------------------------------------------------------------------
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # Bot API getFile refuses bigger files
-SHEET_LONG_SIDE = 2048  # Telegram scales photos to 2560 px at most; 2048 keeps text crisp
-SHEET_MAX_BYTES = 10 * 1024 * 1024  # sendPhoto limit
-FONT_DIR = Path(__file__).parent / "fonts"  # shipped: slim CI images lack fonts-dejavu-core
 
 
 class FileKind(StrEnum):
@@ -80,7 +73,7 @@ class FileKind(StrEnum):
     MP4 = "MP4"
 
 
-_IMAGE_KINDS = frozenset({FileKind.PNG, FileKind.JPEG})
+IMAGE_KINDS = frozenset({FileKind.PNG, FileKind.JPEG})
 _EXTENSIONS = {".png": FileKind.PNG, ".pdf": FileKind.PDF}
 _EXTENSIONS |= dict.fromkeys((".jpg", ".jpeg", ".jpe", ".jfif"), FileKind.JPEG)
 _EXTENSIONS |= dict.fromkeys((".mp4", ".m4v", ".mov"), FileKind.MP4)
@@ -150,7 +143,7 @@ def check_design_file(
     _check_declared(kind, declared_name, declared_mime)
     digest = sha256_of(path)
     width = height = None
-    if kind in _IMAGE_KINDS:
+    if kind in IMAGE_KINDS:
         width, height = _check_image(path, kind, max_pixels)
     elif kind is FileKind.PDF and not _pdf_has_end(path, size):
         raise DesignFileRejected(REASON_BROKEN.format(kind=kind))
@@ -170,11 +163,11 @@ def _mb(size: int) -> str:
 def _check_declared(kind: FileKind, name: str | None, mime: str | None) -> None:
     extension = Path(name).suffix.lower() if name else ""
     by_name, by_mime = _EXTENSIONS.get(extension, kind), _MIMES.get((mime or "").lower(), kind)
-    if by_name != kind and not {by_name, kind} <= _IMAGE_KINDS:  # PNG<->JPEG is fine
+    if by_name != kind and not {by_name, kind} <= IMAGE_KINDS:  # PNG<->JPEG is fine
         expected = Path(name or "").stem + (".jpg" if kind is FileKind.JPEG else f".{kind.lower()}")
         reason = REASON_NAME_MISMATCH.format(extension=extension, actual=kind, expected=expected)
         raise DesignFileRejected(reason)
-    if by_mime != kind and not {by_mime, kind} <= _IMAGE_KINDS:
+    if by_mime != kind and not {by_mime, kind} <= IMAGE_KINDS:
         raise DesignFileRejected(REASON_MIME_MISMATCH.format(mime=mime, actual=kind))
 
 
@@ -211,14 +204,14 @@ def _check_image(path: Path, kind: FileKind, max_pixels: int) -> tuple[int, int]
             raise DesignFileRejected(_too_many_pixels(*size, max_pixels)) from None
         except (OSError, SyntaxError, ValueError) as error:
             raise broken from error
-    if orientation in _QUARTER_TURNS:
+    if orientation in QUARTER_TURNS:
         width, height = height, width
     return width, height
 
 
 _PLUGINS = {FileKind.PNG: PngImagePlugin.PngImageFile, FileKind.JPEG: JpegImagePlugin.JpegImageFile}
-_PIL_FORMATS = ["PNG", "JPEG"]
-_QUARTER_TURNS = frozenset({5, 6, 7, 8})  # EXIF orientations that turn the picture by 90°
+PIL_FORMATS = ["PNG", "JPEG"]
+QUARTER_TURNS = frozenset({5, 6, 7, 8})  # EXIF orientations that turn the picture by 90°
 
 
 def _too_many_pixels(width: int, height: int, max_pixels: int) -> str:
@@ -281,135 +274,3 @@ def _format_item(platform: PlatformFormat) -> str:
 
 def _ratio(ratio: float) -> str:
     return f"{_decimal(ratio)}:1" if ratio >= 1 else f"1:{_decimal(1 / ratio)}"
-
-
-# --- the review preview ----------------------------------------------------------------------
-
-_BACKGROUND = (236, 236, 236)
-_TILE_GREY = (150, 150, 150)
-_BAND = (150, 20, 20)  # a red band: nobody should mistake the preview for the approved post
-_WHITE = (255, 255, 255)
-_INK = (30, 30, 30)
-
-
-@cache
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    # Pillow's built-in font has ASCII glyphs only; Indonesian text and "·" need DejaVu.
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(FONT_DIR / name), size)
-
-
-def contact_sheet(
-    pages: Sequence[Path], *, code: str, version: int, band_text: str = DEFAULT_BAND_TEXT
-) -> bytes:
-    """One JPEG showing every page in order, numbered, under a band naming code and version.
-
-    Reviewers see a whole carousel in one photo message; sendPhoto's limits (10 MB, width +
-    height <= 10000, ratio <= 20) are kept by a 2048 px long side and at most 3:1 cells.
-    Pages must have passed check_design_file.
-    """
-    if not pages:
-        raise ValueError("a contact sheet needs at least one page")
-    kinds = [_sniff_path(page) for page in pages]
-    count = len(pages)
-    columns = 1 if count == 1 else 2 if count <= 4 else 3 if count <= 30 else math.ceil(count**0.5)
-    rows = math.ceil(count / columns)
-    first = next((p for p, k in zip(pages, kinds, strict=True) if k in _IMAGE_KINDS), None)
-    aspect = min(3.0, max(1 / 3, _upright_aspect(first))) if first else 4 / 5
-    gap = 0 if count == 1 else 12
-    band = 0  # the band's height follows the sheet's width: guess, then refine once
-    for _ in range(2):
-        cell_h = (SHEET_LONG_SIDE - band - gap * (rows + 1)) / rows
-        cell_h = min(cell_h, (SHEET_LONG_SIDE - gap * (columns + 1)) / columns / aspect)
-        cell_w, sheet_w = int(cell_h * aspect), columns * int(cell_h * aspect) + gap * (columns + 1)
-        band = max(48, sheet_w // 10)
-    cell_h = int(cell_h)
-    sheet = Image.new("RGB", (sheet_w, band + rows * cell_h + gap * (rows + 1)), _BACKGROUND)
-    draw = ImageDraw.Draw(sheet)
-    _draw_band(draw, sheet_w, band, BAND_TITLE.format(code=code, version=version), band_text)
-    for index, (page, kind) in enumerate(zip(pages, kinds, strict=True)):
-        left = gap + (index % columns) * (cell_w + gap)
-        top = band + gap + (index // columns) * (cell_h + gap)
-        box = (left, top, left + cell_w, top + cell_h)
-        if kind in _IMAGE_KINDS:
-            tile = _thumbnail(page, (cell_w, cell_h))
-            sheet.paste(
-                tile, (left + (cell_w - tile.width) // 2, top + (cell_h - tile.height) // 2)
-            )
-        else:
-            _draw_placeholder(draw, box, str(kind or "?"))
-        _draw_page_number(draw, box, index + 1)
-    return _encode(sheet)
-
-
-def _sniff_path(path: Path) -> FileKind | None:
-    with path.open("rb") as file:
-        return sniff(file.read(64))
-
-
-def _upright_aspect(path: Path) -> float:
-    with Image.open(path, formats=_PIL_FORMATS) as image:  # header only
-        width, height = image.size
-        turned = image.getexif().get(0x0112, 1) in _QUARTER_TURNS
-    return height / width if turned else width / height
-
-
-def _thumbnail(path: Path, size: tuple[int, int]) -> Image.Image:
-    """The page upright, fitted into `size`, as RGB with transparency flattened onto white."""
-    with Image.open(path, formats=_PIL_FORMATS) as image:
-        image.draft("RGB", size)  # JPEG: decode at a reduced scale, saving memory
-        upright = ImageOps.exif_transpose(image)
-    upright.thumbnail(size)
-    if upright.mode in ("RGB", "L"):
-        return upright.convert("RGB")
-    rgba = upright.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, _WHITE)
-    flat.paste(rgba, mask=rgba.getchannel("A"))
-    return flat
-
-
-def _draw_band(draw: ImageDraw.ImageDraw, width: int, height: int, title: str, text: str) -> None:
-    draw.rectangle((0, 0, width, height), fill=_BAND)
-    size = height * 9 // 25  # two lines, with room around them
-    bold, regular = _fit(draw, title, size, width, True), _fit(draw, text, size, width, False)
-    draw.text((width // 2, height * 0.3), title, font=bold, fill=_WHITE, anchor="mm")
-    draw.text((width // 2, height * 0.72), text, font=regular, fill=_WHITE, anchor="mm")
-
-
-def _fit(
-    draw: ImageDraw.ImageDraw, text: str, size: int, width: int, bold: bool
-) -> ImageFont.FreeTypeFont:
-    """The biggest font up to `size` at which `text` fits the width with a margin."""
-    while size > 8 and draw.textlength(text, font=_font(size, bold)) > width * 0.94:
-        size -= 1
-    return _font(size, bold)
-
-
-def _draw_placeholder(
-    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], label: str
-) -> None:
-    draw.rectangle(box, fill=_TILE_GREY)
-    width = box[2] - box[0]
-    font = _fit(draw, label, max(10, width // 4), width, True)
-    centre = ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2)
-    draw.text(centre, label, font=font, fill=_WHITE, anchor="mm")
-
-
-def _draw_page_number(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], n: int) -> None:
-    size = max(12, min(box[2] - box[0], box[3] - box[1]) // 10)
-    font = _font(size, True)
-    pad = size // 3
-    x, y = box[0] + pad, box[1] + pad
-    text = PAGE_LABEL.format(number=n)
-    _, _, right, bottom = draw.textbbox((x + pad, y + pad), text, font=font)
-    draw.rounded_rectangle((x, y, right + pad, bottom + pad), radius=pad, fill=_INK)
-    draw.text((x + pad, y + pad), text, font=font, fill=_WHITE)
-
-
-def _encode(sheet: Image.Image) -> bytes:
-    for quality in (85, 70, 50):  # 2048 px at q85 is ~2 MB; lower only for extreme noise
-        buffer = io.BytesIO()
-        sheet.save(buffer, format="JPEG", quality=quality, subsampling=2)
-        if buffer.tell() <= SHEET_MAX_BYTES:
-            break
-    return buffer.getvalue()

@@ -12,7 +12,7 @@ from telegram import Bot, InputFile, Message
 
 from bot import texts
 from bot.filestore import FileStore
-from bot.images import contact_sheet
+from bot.preview import contact_sheet
 from bot.sop import StepKind
 from bot.views import CardData, FileRef
 from handlers.cards import RenderedCard

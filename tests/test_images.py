@@ -14,7 +14,6 @@ from PIL import Image
 
 from bot.images import (
     DEFAULT_PLATFORMS,
-    FONT_DIR,
     MAX_DOWNLOAD_BYTES,
     REASON_BROKEN,
     REASON_HEIC,
@@ -26,10 +25,10 @@ from bot.images import (
     FileCheck,
     FileKind,
     check_design_file,
-    contact_sheet,
     platform_warning,
     sniff,
 )
+from bot.preview import FONT_DIR, contact_sheet
 from tests.images import jpeg_bytes, png_bytes
 
 MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x08free"
