@@ -57,11 +57,6 @@ class JdihQueries:
             item = await uow.repo.item(item_id)
             return item.code if item else None
 
-    async def open_items(self) -> list[ItemView]:
-        async with UnitOfWork(self.factory) as uow:
-            rows = await uow.repo.items_with_status([ItemStatus.ACTIVE])
-            return [item_view(item, self.sop) for item in rows]
-
     async def card_data(
         self, item_id: int, step_key: str, version: int, return_event_id: int | None = None
     ) -> CardData | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
@@ -94,7 +94,11 @@ async def _ask(
 
 
 async def _prompt(
-    update: Update, context: JdihContext, actor: Actor, text: str, keyboard: object
+    update: Update,
+    context: JdihContext,
+    actor: Actor,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
 ) -> None:
     # Questions go to the member's private chat, so notes typed in reply never land in a
     # role's group chat; a member who never started the bot is told to do so.
@@ -103,7 +107,7 @@ async def _prompt(
             actor.user_id,
             fit(text, TEXT_LIMIT),
             parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,  # type: ignore[arg-type]
+            reply_markup=keyboard,
         )
     except Forbidden:
         await context.services.service.drop_pending(actor.user_id)

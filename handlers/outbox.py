@@ -154,8 +154,6 @@ class OutboxSender:
             await self._finish(row.id, failed=str(exc))
             return
         except BadRequest as exc:
-            if _transient(exc):
-                raise
             log.error("outbox: Telegram refused row %s (%s): %s", row.id, row.kind, exc)
             await self._finish(row.id, failed=str(exc))
             return
@@ -323,7 +321,3 @@ def _gone_or_unchanged(exc: TelegramError) -> bool:
     # PTB capitalises Telegram's text, so compare in lower case.
     message = str(exc).lower()
     return "not modified" in message or "message to edit not found" in message
-
-
-def _transient(exc: TelegramError) -> bool:
-    return "timed out" in str(exc).lower()

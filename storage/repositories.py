@@ -267,11 +267,3 @@ class Repository:
 
     async def outbox_row(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id, populate_existing=True)
-
-    async def undelivered_count(self) -> int:
-        found = await self.session.execute(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.failed_at.is_(None))
-        )
-        return int(found.scalar_one())

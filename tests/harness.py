@@ -119,9 +119,5 @@ class Harness:
         answer = await self.server.wait_for_answer(query_id)
         return str(answer.get("text") or "")
 
-    async def card_for(self, who: Person | int, contains: str, *, after: int = 0) -> BotMessage:
-        chat = who if isinstance(who, int) else who.user_id
-        return await self.server.wait_for_message(chat, contains=contains, after=after)
-
     def mark(self) -> int:
         return len(self.server.sent)
