@@ -85,6 +85,7 @@ ITEM_CLOSED = "Item {code} sudah {status}. Tidak ada yang berubah."
 ITEM_NOT_FOUND = "Item dengan kode {code} tidak ditemukan. Periksa kodenya, mis. JDIH-2026-0001."
 ITEM_GONE = "Item ini tidak ditemukan."
 BAD_BUTTON = "Tombol ini tidak dikenal atau sudah kedaluwarsa."
+PRESS_WORKING = "⏳ Sedang diproses…"
 NEED_CODE = "Sebutkan kode item, mis. <code>/{command} JDIH-2026-0001</code>."
 NOTES_WHAT = {
     "direct": "arahan untuk operator",
@@ -252,7 +253,7 @@ ARCHIVE_NONE = (
 )
 ARCHIVE_BAD_QUERY = "Bulan ditulis seperti 2026-11."
 ARCHIVE_GONE = "Arsip item ini tidak ditemukan."
-ARCHIVE_SENT = "Ringkasan dan file arsip {code} dikirim."
+ARCHIVE_SENT = "Ringkasan dan file arsip {code} sedang dikirim."
 MEMBER_UNREACHABLE = (
     "⚠️ Bot tidak dapat mengirim pesan kepada {name} (ID {chat_id}): belum menekan Start atau "
     "memblokir bot. Minta yang bersangkutan membuka bot dan menekan Start."

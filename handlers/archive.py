@@ -16,6 +16,7 @@ from bot.workflow import Actor
 from handlers.common import reply
 from handlers.context import JdihContext
 from handlers.keyboards import Callback, Verb, pack
+from handlers.press import Outcome
 
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}-\d{4}-\d{4}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -77,8 +78,11 @@ async def _buttons(context: JdihContext, rows: list[dict[str, Any]]) -> InlineKe
     return InlineKeyboardMarkup(keyboard)
 
 
-async def send_archived(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    """The button under a search result: the summary, then the archived files."""
+async def send_archived(
+    update: Update, context: JdihContext, actor: Actor, cb: Callback
+) -> str | Outcome:
+    """The button under a search result: the summary, then the archived files (sent after
+    the press is answered: a dozen documents take longer than a press may wait)."""
     services = context.services
     item = await services.queries.item_code(cb.item_id)
     found = (
@@ -91,13 +95,15 @@ async def send_archived(update: Update, context: JdihContext, actor: Actor, cb: 
     folder = Path(found[0]["folder"])
     design = sorted((folder / "desain").glob("*"))
     material = sorted((folder / "materi").glob("*"))
-    files = [folder / SUMMARY_FILE, *design, *material]
+    files = [path for path in (folder / SUMMARY_FILE, *design, *material) if path.is_file()]
     chat = update.effective_chat
     assert chat is not None
-    for path in files:
-        if path.is_file():
+
+    async def send_files() -> None:
+        for path in files:
             content = await asyncio.to_thread(path.read_bytes)
             await context.bot.send_document(
                 chat.id, InputFile(content, filename=path.name), caption=f"{item} · {path.name}"
             )
-    return texts.ARCHIVE_SENT.format(code=item)
+
+    return Outcome(texts.ARCHIVE_SENT.format(code=item), later=send_files)

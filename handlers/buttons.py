@@ -14,12 +14,14 @@ from bot import texts
 from bot.workflow import Action, Actor, Decision
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text
-from handlers.common import REFUSALS, refuse
+from handlers.common import REFUSALS
 from handlers.context import JdihContext
 from handlers.design import draft_reply
 from handlers.keyboards import Callback, Verb, confirm_sources_keyboard, dismiss_keyboard, unpack
+from handlers.press import Outcome, PressAnswer
+from handlers.refusals import refusal_text
 
-Press = Callable[[Update, JdihContext, Actor, Callback], Awaitable[str]]
+Press = Callable[[Update, JdihContext, Actor, Callback], Awaitable[str | Outcome]]
 
 
 async def on_button(update: Update, context: JdihContext) -> None:
@@ -27,21 +29,26 @@ async def on_button(update: Update, context: JdihContext) -> None:
     query = update.callback_query
     assert query is not None and query.from_user is not None
     callback = unpack(query.data)
-    if callback is None:
-        await query.answer(texts.BAD_BUTTON, show_alert=True)
-        return
-    service = context.services.service
-    try:
-        actor = service.actor(query.from_user.id)
-        answer = await _ACTIONS[callback.verb](update, context, actor, callback)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    except Forbidden:
-        await query.answer(texts.START_PRIVATE_CHAT, show_alert=True)
-        return
-    context.services.changed()
-    await query.answer(answer[:200])
+    async with PressAnswer(query, context.bot) as answer:
+        if callback is None:
+            await answer.send(texts.BAD_BUTTON, alert=True)
+            return
+        service = context.services.service
+        try:
+            actor = service.actor(query.from_user.id)
+            result = await _ACTIONS[callback.verb](update, context, actor, callback)
+        except REFUSALS as exc:
+            config = context.services.config
+            await answer.send(refusal_text(exc, config.sop, config.timezone), alert=True)
+            return
+        except Forbidden:
+            await answer.send(texts.START_PRIVATE_CHAT, alert=True)
+            return
+        context.services.changed()
+        outcome = result if isinstance(result, Outcome) else Outcome(result)
+        await answer.send(outcome.text)
+    if outcome.later is not None:
+        await outcome.later()
 
 
 async def _approve(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot import texts
 from handlers.context import JdihContext
+from handlers.press import PressAnswer, is_expired_query
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: JdihContext) -> None:
     """Logs the failure (never the token: the log filter redacts it) and tells the user."""
     error = context.error
-    if isinstance(error, BadRequest) and "query is too old" in str(error).lower():
+    if isinstance(error, TelegramError) and is_expired_query(error):
         # The press waited longer than Telegram keeps a query open; its work was done anyway.
         log.info("late answer to a callback query: %s", error)
         return
@@ -27,7 +28,9 @@ async def on_error(update: object, context: JdihContext) -> None:
         return
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.ERROR_GENERIC[:200], show_alert=True)
+            await PressAnswer(update.callback_query, context.bot).send(
+                texts.ERROR_GENERIC, alert=True
+            )
         elif update.effective_message is not None:
             await update.effective_message.reply_text(texts.ERROR_GENERIC)
     except TelegramError as exc:

@@ -1,0 +1,103 @@
+"""A press is answered in time: before slow work, and an expired query is no error."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+import handlers.press
+from bot import texts
+from tests.flows import give_direction, open_item, review_card, submit_design
+from tests.harness import HUKUM, KASUBBAG, OPERATOR, Harness
+
+
+async def _at_review(h: Harness) -> str:
+    code = await open_item(h)
+    await give_direction(h, code)
+    await submit_design(h, code)
+    return code
+
+
+async def test_a_slow_decision_is_answered_with_a_holding_toast_then_applied(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    code = await _at_review(h)
+    card = await review_card(h, code, 1, KASUBBAG)
+    monkeypatch.setattr(handlers.press, "PATIENCE", 0.05)
+    release = asyncio.Event()
+    decide = h.services.service.decide
+
+    async def slow_decide(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()  # a database that takes its time
+        return await decide(*args, **kwargs)
+
+    monkeypatch.setattr(h.services.service, "decide", slow_decide)
+    query_id = await h.server.press_button(KASUBBAG.user_id, card, texts.BTN_APPROVE)
+    answer = await h.server.wait_for_answer(query_id)
+    assert answer.get("text") == texts.PRESS_WORKING
+    release.set()
+    # The decision still happens, and the next role gets the card.
+    await review_card(h, code, 1, who=HUKUM)
+    status = await h.services.queries.status(code)
+    assert status is not None and status[0].step.key == "setuju"
+
+
+async def test_a_late_refusal_reaches_the_member_privately(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    code = await _at_review(h)
+    card = await review_card(h, code, 1, KASUBBAG)
+    monkeypatch.setattr(handlers.press, "PATIENCE", 0.05)
+    release = asyncio.Event()
+    decide = h.services.service.decide
+
+    async def slow_decide(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return await decide(*args, **kwargs)
+
+    monkeypatch.setattr(h.services.service, "decide", slow_decide)
+    # The operator may not approve at step 3: the refusal is found only after the toast.
+    before = h.mark()
+    query_id = await h.server.press_button(OPERATOR.user_id, card, texts.BTN_APPROVE)
+    assert (await h.server.wait_for_answer(query_id)).get("text") == texts.PRESS_WORKING
+    release.set()
+    told = await h.server.wait_for_message(OPERATOR.user_id, after=before, contains="Tidak ada yang berubah")
+    assert "Langkah ini" in told.body
+    status = await h.services.queries.status(code)
+    assert status is not None and status[0].step.key == "periksa"
+
+
+async def test_an_expired_query_is_no_error_and_the_decision_stands(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = harness
+    code = await _at_review(h)
+    card = await review_card(h, code, 1, KASUBBAG)
+    # Every answer now comes too late, as after the bot was down for a while.
+    h.server.state.callback_query_ttl = 0.0
+    caplog.set_level(logging.INFO)
+    before = h.mark()
+    await h.server.press_button(KASUBBAG.user_id, card, texts.BTN_APPROVE)
+    await review_card(h, code, 1, who=HUKUM)
+    await h.server.wait_idle()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # The kasubbag's card shows the decision even though the toast was lost.
+    assert texts.BTN_APPROVE not in card.button_texts
+    assert h.server.messages_in(HUKUM.user_id), h.server.describe()
+    assert h.mark() > before
+
+
+async def test_an_expired_refusal_is_sent_privately(harness: Harness) -> None:
+    h = harness
+    code = await _at_review(h)
+    card = await review_card(h, code, 1, KASUBBAG)
+    h.server.state.callback_query_ttl = 0.0
+    before = h.mark()
+    await h.server.press_button(OPERATOR.user_id, card, texts.BTN_APPROVE)
+    told = await h.server.wait_for_message(OPERATOR.user_id, after=before, contains="Tidak ada yang berubah")
+    assert "Langkah ini" in told.body
