@@ -66,7 +66,9 @@ async def test_a_late_refusal_reaches_the_member_privately(
     query_id = await h.server.press_button(OPERATOR.user_id, card, texts.BTN_APPROVE)
     assert (await h.server.wait_for_answer(query_id)).get("text") == texts.PRESS_WORKING
     release.set()
-    told = await h.server.wait_for_message(OPERATOR.user_id, after=before, contains="Tidak ada yang berubah")
+    told = await h.server.wait_for_message(
+        OPERATOR.user_id, after=before, contains="Tidak ada yang berubah"
+    )
     assert "Langkah ini" in told.body
     status = await h.services.queries.status(code)
     assert status is not None and status[0].step.key == "periksa"
@@ -99,5 +101,7 @@ async def test_an_expired_refusal_is_sent_privately(harness: Harness) -> None:
     h.server.state.callback_query_ttl = 0.0
     before = h.mark()
     await h.server.press_button(OPERATOR.user_id, card, texts.BTN_APPROVE)
-    told = await h.server.wait_for_message(OPERATOR.user_id, after=before, contains="Tidak ada yang berubah")
+    told = await h.server.wait_for_message(
+        OPERATOR.user_id, after=before, contains="Tidak ada yang berubah"
+    )
     assert "Langkah ini" in told.body
