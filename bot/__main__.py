@@ -1,5 +1,5 @@
-"""`python -m bot [--config PATH] [check]`: run the bot (long polling), or check that the
-configuration, the database and Telegram are ready."""
+"""`python -m bot [--config PATH] [check]`: run the bot (long polling, or a webhook when
+[webhook] gives a url), or check that the configuration, the database and Telegram are ready."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import build_application, run_until_stopped
 from bot.check import run_check
 from bot.config import ConfigError, load_config
 from bot.logs import setup_logging
@@ -31,8 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return 0 if asyncio.run(run_check(config)) else 1
     logging.getLogger(__name__).info("starting with %s", args.config)
-    application = build_application(config)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    run_until_stopped(build_application(config), config)
     return 0
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
+from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.archiving import Archiver
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, WebhookSettings
 from bot.directory import Directory
 from bot.filestore import FileStore
 from bot.queries import JdihQueries
@@ -50,6 +52,36 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Jd
     return application
 
 
+def run_until_stopped(application: JdihApplication, config: Config) -> None:
+    """Receive updates until SIGINT or SIGTERM: PTB then finishes the update in hand, stops
+    polling or the webhook server, and calls post_shutdown (the scheduler, the sender, the
+    database)."""
+    webhook = config.webhook
+    if webhook is None:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    log.info("webhook mode: listening on %s:%d", webhook.listen, webhook.port)
+    application.run_webhook(**_webhook_arguments(webhook))
+
+
+async def start_webhook(application: JdihApplication, webhook: WebhookSettings) -> None:
+    """The webhook half of run_webhook, for callers that own the event loop (the tests)."""
+    assert application.updater is not None
+    await application.updater.start_webhook(**_webhook_arguments(webhook))
+
+
+def _webhook_arguments(webhook: WebhookSettings) -> dict[str, Any]:
+    # PTB's own webhook server answers 403 to a request without this secret header.
+    return {
+        "listen": webhook.listen,
+        "port": webhook.port,
+        "url_path": webhook.url_path,
+        "webhook_url": webhook.url,
+        "secret_token": webhook.secret_token,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 async def _start_services(app: JdihApplication, config: Config, options: BuildOptions) -> None:
     engine = create_engine(config.database_url)
     await upgrade_to_head(engine)
@@ -87,6 +119,8 @@ async def _stop_services(app: JdihApplication) -> None:
     if services is not None:
         await services.scheduler.stop()
         await services.sender.stop()
+        log.info("scheduler and outbox sender stopped")
     engine = app.bot_data.get("engine")
     if engine is not None:
         await engine.dispose()
+        log.info("database closed")

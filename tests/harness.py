@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import BuildOptions, build_application
+from bot.app import BuildOptions, build_application, start_webhook
 from bot.clock import ManualClock
 from bot.config import Config
 from handlers.context import SERVICES_KEY, JdihApplication, Services
@@ -74,7 +74,10 @@ class Harness:
         await self.app.post_init(self.app)
         await self.app.start()
         assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        if self.config.webhook is not None:
+            await start_webhook(self.app, self.config.webhook)
+        else:
+            await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
 
     async def stop_bot(self) -> None:
         if self.app is None:

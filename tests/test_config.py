@@ -477,3 +477,47 @@ def test_the_office_chooses_the_platforms_designs_are_checked_against(tmp_path: 
 def test_a_platform_without_pixel_sizes_is_refused_naming_it(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"platforms\[0\]"):
         load_text(tmp_path, MEMBERS + '[[platforms]]\nname = "X"\nwidth = "besar"\nheight = 5\n')
+
+
+# --- webhook mode ------------------------------------------------------------------------------
+
+
+def test_without_a_webhook_url_the_bot_polls(tmp_path: Path) -> None:
+    assert load_text(tmp_path, MEMBERS).webhook is None
+    assert load_text(tmp_path, '[webhook]\nurl = ""\n' + MEMBERS).webhook is None
+
+
+def test_webhook_settings_with_the_secret_from_the_environment(tmp_path: Path) -> None:
+    text = '[webhook]\nurl = "https://bot.kpu.example/jdih/hook"\nport = 8443\n' + MEMBERS
+    config = load_text(tmp_path, text, {**ENV, "JDIH_WEBHOOK_SECRET": "dari_env-123"})
+    assert config.webhook is not None
+    assert config.webhook.secret_token == "dari_env-123"
+    assert config.webhook.url_path == "jdih/hook"
+    assert config.webhook.listen == "127.0.0.1"
+    assert "dari_env" not in repr(config.webhook)
+
+
+def test_webhook_secret_from_a_file(tmp_path: Path) -> None:
+    (tmp_path / "rahasia.txt").write_text("dari_file-456\n", encoding="utf-8")
+    text = (
+        '[webhook]\nurl = "https://bot.kpu.example/hook"\nsecret_token_file = "rahasia.txt"\n'
+        + MEMBERS
+    )
+    config = load_text(tmp_path, text)
+    assert config.webhook is not None and config.webhook.secret_token == "dari_file-456"
+
+
+@pytest.mark.parametrize(
+    ("webhook", "key"),
+    [
+        ('url = "https://bot.kpu.example/hook"', "webhook.secret_token"),
+        ('url = "https://x.example/h"\nsecret_token = "ada spasi"', "webhook.secret_token"),
+        ('url = "http://bot.kpu.example/hook"\nsecret_token = "abc"', "webhook.url"),
+        ('url = "bot.kpu.example"\nsecret_token = "abc"', "webhook.url"),
+        ('url = "https://bot.kpu.example/"\nsecret_token = "abc"\nport = 70000', "webhook.port"),
+        ('url = "https://bot.kpu.example/"\nsecret_token = "abc"\nhost = "x"', "webhook.host"),
+    ],
+)
+def test_a_wrong_webhook_setting_is_named(tmp_path: Path, webhook: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(key)):
+        load_text(tmp_path, f"[webhook]\n{webhook}\n" + MEMBERS)
