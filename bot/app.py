@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from telegram import BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.archiving import Archiver
@@ -18,7 +19,7 @@ from bot.queries import JdihQueries
 from bot.reminders import ReminderService
 from bot.scheduler import ReminderScheduler
 from bot.service import JdihService
-from handlers import BOT_COMMANDS, register_handlers
+from handlers import ADMIN_COMMANDS, BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, JdihApplication, JdihContext, Services
 from handlers.outbox import OutboxSender
 from storage.database import create_engine, session_factory
@@ -108,10 +109,20 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender, scheduler, files)
     app.bot_data["engine"] = engine
     if options.set_commands:
-        await app.bot.set_my_commands(BOT_COMMANDS)
+        await _set_commands(app, config.telegram.admins)
     sender.start()
     await scheduler.start()
     log.info("bot ready: %d members, SOP %s", len(config.members), config.sop.number)
+
+
+async def _set_commands(app: JdihApplication, admins: frozenset[int]) -> None:
+    """The command menu; admins also see the admin commands in their private chat."""
+    await app.bot.set_my_commands(BOT_COMMANDS)
+    for admin in sorted(admins):
+        try:
+            await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+        except TelegramError as exc:  # an admin who never pressed Start has no chat yet
+            log.warning("admin %s: command menu not set: %s", admin, exc)
 
 
 async def _stop_services(app: JdihApplication) -> None:

@@ -254,9 +254,24 @@ ARCHIVE_NONE = (
 ARCHIVE_BAD_QUERY = "Bulan ditulis seperti 2026-11."
 ARCHIVE_GONE = "Arsip item ini tidak ditemukan."
 ARCHIVE_SENT = "Ringkasan dan file arsip {code} sedang dikirim."
+ADMIN_ONLY = "Perintah ini hanya untuk admin bot. Tidak ada yang berubah."
+QUEUE_EMPTY = "📭 Antrean kosong: semua pesan sudah terkirim."
+QUEUE_HEADER = "📬 <b>Antrean pengiriman</b>\nMenunggu dikirim: {waiting}\nGagal: {failed}"
+QUEUE_FAILED_LINE = "• {name} (ID {chat_id}): {count} pesan. {reason}"
+QUEUE_HINT = "Ketik /kirimulang untuk mengirim ulang pesan yang gagal."
+REASON_UNREACHABLE = "Belum menekan Start atau memblokir bot."
+REASON_REFUSED = "Ditolak Telegram: {error}"
+REQUEUED = "🔁 {count} pesan yang gagal dijadwalkan untuk dikirim ulang."
+REQUEUED_NONE = "Tidak ada pesan yang gagal. Tidak ada yang berubah."
+HELD_MESSAGES = "📬 {count} pesan yang tertunda untuk Anda sedang dikirim sekarang."
+ADMIN_COMMANDS = [
+    ("antrean", "Admin: pesan yang belum terkirim"),
+    ("kirimulang", "Admin: kirim ulang pesan yang gagal"),
+]
 MEMBER_UNREACHABLE = (
     "⚠️ Bot tidak dapat mengirim pesan kepada {name} (ID {chat_id}): belum menekan Start atau "
-    "memblokir bot. Minta yang bersangkutan membuka bot dan menekan Start."
+    "memblokir bot. Minta yang bersangkutan membuka bot dan menekan Start: pesan yang "
+    "tertunda dikirim begitu ia menekan Start."
 )
 PREVIEW_CAPTION = "Pratinjau {code} versi {version} (DRAF). File asli menyusul."
 FILE_CHANGED = (

@@ -13,11 +13,12 @@ from telegram.ext import (
 )
 
 from bot import texts
-from handlers import archive, buttons, commands, gate, messages
+from handlers import admin, archive, buttons, commands, gate, messages
 from handlers.context import JdihApplication
 from handlers.errors import on_error
 
 BOT_COMMANDS = texts.BOT_COMMANDS
+ADMIN_COMMANDS = texts.BOT_COMMANDS + texts.ADMIN_COMMANDS
 
 
 def register_handlers(application: JdihApplication) -> None:
@@ -29,6 +30,8 @@ def register_handlers(application: JdihApplication) -> None:
     application.add_handler(CommandHandler("status", commands.status))
     application.add_handler(CommandHandler("batal", commands.cancel))
     application.add_handler(CommandHandler("arsip", archive.archive_command))
+    application.add_handler(CommandHandler("antrean", admin.queue_command))
+    application.add_handler(CommandHandler("kirimulang", admin.resend_command))
     application.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.on_edited))

@@ -9,6 +9,7 @@ from telegram import Update
 from bot import texts
 from bot.views import EventView, ItemView
 from bot.workflow import Action, Decision
+from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
 from handlers.common import REFUSALS, refuse, reply
 from handlers.context import JdihContext
@@ -43,6 +44,7 @@ async def start(update: Update, context: JdihContext) -> None:
     assert user is not None
     name = escape(user.first_name)
     await reply(update, texts.WELCOME.format(name=name) + "\n\n" + help_text(context, user.id))
+    await deliver_held_messages(update, context)
 
 
 async def help_command(update: Update, context: JdihContext) -> None:

@@ -16,7 +16,8 @@ async def members_only(update: Update, context: JdihContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop  # channel posts and the like: nothing for us
-    if context.services.config.member(user.id) is not None:
+    config = context.services.config
+    if config.member(user.id) is not None or user.id in config.telegram.admins:
         return
     if update.callback_query is not None:
         await update.callback_query.answer(

@@ -42,6 +42,8 @@ class StoredFileChanged(Exception):
 BATCH = 50
 MAX_BACKOFF_S = 60.0
 MAX_ATTEMPTS = 5  # for rows that fail for reasons of their own, not Telegram's
+# Marks the rows a chat refused (Forbidden): they are sent again when the member presses Start.
+UNREACHABLE = "unreachable: "
 
 
 class OutboxSender:
@@ -85,6 +87,25 @@ class OutboxSender:
     def wake(self) -> None:
         """Something was written to the outbox: deliver it now rather than at the next poll."""
         self._wake.set()
+
+    async def requeue(self, chat_id: int | None = None, *, unreachable_only: bool = False) -> int:
+        """Send failed rows again (a member who pressed Start, or an admin's /kirimulang);
+        returns how many were queued."""
+        async with UnitOfWork(self.factory) as uow:
+            count = await uow.repo.requeue_failed(chat_id, UNREACHABLE if unreachable_only else "")
+            await uow.commit()
+        if chat_id is None:
+            self._reported.clear()
+        else:
+            self._reported.discard(chat_id)  # should it fail again, it is reported again
+        if count:
+            log.info("outbox: %d failed row(s) queued again (chat %s)", count, chat_id or "all")
+            self.wake()
+        return count
+
+    async def undelivered(self) -> list[OutboxMessage]:
+        async with UnitOfWork(self.factory) as uow:
+            return list(await uow.repo.undelivered())
 
     async def _run(self) -> None:
         backoff = 0.5
@@ -146,7 +167,7 @@ class OutboxSender:
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
-            await self._finish(row.id, failed=str(exc))
+            await self._finish(row.id, failed=UNREACHABLE + str(exc))
             await self._report_unreachable(row.chat_id)
             return
         except StoredFileChanged as exc:

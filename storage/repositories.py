@@ -267,3 +267,27 @@ class Repository:
 
     async def outbox_row(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id, populate_existing=True)
+
+    async def requeue_failed(self, chat_id: int | None, error_prefix: str = "") -> int:
+        """Give failed rows (of one chat, or all; those whose error starts with
+        `error_prefix`) a new start; returns how many."""
+        statement = update(OutboxMessage).where(
+            OutboxMessage.delivered_at.is_(None),
+            OutboxMessage.failed_at.is_not(None),
+            OutboxMessage.last_error.startswith(error_prefix, autoescape=True),
+        )
+        if chat_id is not None:
+            statement = statement.where(OutboxMessage.chat_id == chat_id)
+        result = await self.session.execute(
+            statement.values(failed_at=None, attempts=0, next_attempt_at=None)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def undelivered(self) -> Sequence[OutboxMessage]:
+        """Every row not (yet) delivered: waiting, retrying or failed, oldest first."""
+        found = await self.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.delivered_at.is_(None))
+            .order_by(OutboxMessage.id)
+        )
+        return found.scalars().all()

@@ -1,0 +1,127 @@
+"""Nothing owed is lost when a member cannot be reached, admin commands are for admins, and a
+member removed from the configuration loses access at the next start."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import texts
+from bot.config import parse_config
+from localbotapi import LocalBotApi
+from tests.conftest import HarnessFactory
+from tests.flows import approve_check, give_direction, open_item, review_card, submit_design
+from tests.harness import (
+    HUKUM,
+    KASUBBAG,
+    MEMBERS,
+    OPERATOR,
+    OPERATOR2,
+    TOKEN,
+    Harness,
+    Person,
+    config_data,
+)
+
+
+async def _hukum_unreachable_at_step_4(h: Harness) -> str:
+    h.server.block(HUKUM.user_id)
+    code = await open_item(h)
+    await give_direction(h, code)
+    await submit_design(h, code)
+    await approve_check(h, code, 1)
+    await h.server.wait_for_message(KASUBBAG.user_id, contains="tidak dapat mengirim pesan")
+    return code
+
+
+@pytest.mark.parametrize("command", ["/antrean", "/kirimulang"])
+async def test_admin_commands_are_refused_to_other_members(
+    harness: Harness, command: str
+) -> None:
+    answer = await harness.say(OPERATOR, command)
+    assert answer.body == texts.ADMIN_ONLY
+
+
+async def test_the_queue_names_who_could_not_be_reached(harness: Harness) -> None:
+    h = harness
+    assert (await h.say(KASUBBAG, "/antrean")).body == texts.QUEUE_EMPTY
+    await _hukum_unreachable_at_step_4(h)
+    report = await h.say(KASUBBAG, "/antrean", expect="Antrean pengiriman")
+    assert "Gagal: " in report.body and "Gagal: 0" not in report.body
+    assert HUKUM.name in report.body and texts.REASON_UNREACHABLE in report.body
+    assert "/kirimulang" in report.body
+
+
+async def test_a_member_who_presses_start_gets_the_card_that_failed(harness: Harness) -> None:
+    h = harness
+    code = await _hukum_unreachable_at_step_4(h)
+    assert not h.server.messages_in(HUKUM.user_id)
+    h.server.unblock(HUKUM.user_id)
+    await h.say(HUKUM, "/start", expect="tertunda")
+    # The card the bot could not deliver arrives, live, and works.
+    card = await review_card(h, code, 1, HUKUM)
+    assert texts.BTN_APPROVE in card.button_texts
+    await h.press(HUKUM, card, texts.BTN_APPROVE)
+    confirm = await h.server.wait_for(
+        lambda m: m.chat_id == HUKUM.user_id and texts.BTN_CONFIRM_SOURCES in m.button_texts
+    )
+    answer = await h.press(HUKUM, confirm, texts.BTN_CONFIRM_SOURCES)
+    assert code in answer
+    await h.server.wait_idle()
+    assert (await h.say(KASUBBAG, "/antrean")).body == texts.QUEUE_EMPTY
+
+
+async def test_an_admin_resends_what_failed(harness: Harness) -> None:
+    h = harness
+    code = await _hukum_unreachable_at_step_4(h)
+    h.server.unblock(HUKUM.user_id)  # e.g. unblocked without pressing Start again
+    answer = await h.say(KASUBBAG, "/kirimulang", expect="dikirim ulang")
+    assert "1 pesan" in answer.body
+    await review_card(h, code, 1, HUKUM)
+    assert (await h.say(KASUBBAG, "/kirimulang")).body == texts.REQUEUED_NONE
+
+
+async def test_an_admin_who_is_not_a_member_may_use_admin_commands_only(
+    make_harness: HarnessFactory, server: LocalBotApi
+) -> None:
+    admin = Person(777, "Admin TI", ())
+    server.add_user(admin.user_id, "Admin")
+    server.mark_started(admin.user_id)
+    telegram = {
+        "api_base_url": server.base_url,
+        "file_base_url": server.base_file_url,
+        "admins": [admin.user_id],
+    }
+    async with make_harness(telegram=telegram) as h:
+        assert (await h.say(admin, "/antrean")).body == texts.QUEUE_EMPTY
+        # Admin rights are not an SOP role: opening an item is refused.
+        refused = await h.say(admin, "/baru")
+        assert "Tidak ada yang berubah" in refused.body or "terdaftar" in refused.body
+        assert admin.user_id not in {m.user_id for m in h.config.members}
+
+
+async def test_a_member_removed_from_the_configuration_loses_access_at_the_next_start(
+    harness: Harness, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    h = harness
+    code = await open_item(h)
+    await give_direction(h, code)
+    brief = await h.server.wait_for(
+        lambda m: m.chat_id == OPERATOR2.user_id and texts.BTN_UPLOAD_HERE in m.button_texts
+    )
+    await h.stop_bot()
+    data = config_data(h.server, h.config.database_url)
+    data["members"] = [
+        {"id": p.user_id, "name": p.name, "roles": list(p.roles)}
+        for p in MEMBERS
+        if p != OPERATOR2
+    ]
+    h.config = parse_config(
+        data, base_dir=h.config.files_dir.parent.parent, environ={"JDIH_BOT_TOKEN": TOKEN}
+    )
+    await h.start_bot()
+    told = await h.say(OPERATOR2, "/tugas")
+    assert str(OPERATOR2.user_id) in told.body and "belum terdaftar" in told.body
+    alert = await h.press(OPERATOR2, brief, texts.BTN_UPLOAD_HERE)
+    assert "belum terdaftar" in alert
+    # The remaining operator still works the item.
+    assert code in await submit_design(h, code, OPERATOR)
