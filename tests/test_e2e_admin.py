@@ -34,9 +34,7 @@ async def _hukum_unreachable_at_step_4(h: Harness) -> str:
 
 
 @pytest.mark.parametrize("command", ["/antrean", "/kirimulang"])
-async def test_admin_commands_are_refused_to_other_members(
-    harness: Harness, command: str
-) -> None:
+async def test_admin_commands_are_refused_to_other_members(harness: Harness, command: str) -> None:
     answer = await harness.say(OPERATOR, command)
     assert answer.body == texts.ADMIN_ONLY
 
@@ -111,9 +109,7 @@ async def test_a_member_removed_from_the_configuration_loses_access_at_the_next_
     await h.stop_bot()
     data = config_data(h.server, h.config.database_url)
     data["members"] = [
-        {"id": p.user_id, "name": p.name, "roles": list(p.roles)}
-        for p in MEMBERS
-        if p != OPERATOR2
+        {"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS if p != OPERATOR2
     ]
     h.config = parse_config(
         data, base_dir=h.config.files_dir.parent.parent, environ={"JDIH_BOT_TOKEN": TOKEN}
