@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, WebhookSettings
 from bot.directory import Directory
 from bot.filestore import FileStore
+from bot.processor import PerUserUpdateProcessor
 from bot.queries import JdihQueries
 from bot.reminders import ReminderService
 from bot.scheduler import ReminderScheduler
@@ -43,6 +44,7 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Jd
         .base_url(config.telegram.api_base_url)
         .base_file_url(config.telegram.file_base_url)
         .context_types(ContextTypes(context=JdihContext))
+        .concurrent_updates(PerUserUpdateProcessor())
         .post_init(lambda app: _start_services(app, config, options))
         .post_shutdown(_stop_services)
     )

@@ -3,6 +3,7 @@ on a fresh database, with a clock the test moves by hand."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -121,6 +122,20 @@ class Harness:
         query_id = await self.server.press_button(who.user_id, message, button, chat_id=chat_id)
         answer = await self.server.wait_for_answer(query_id)
         return str(answer.get("text") or "")
+
+    async def settle(self) -> None:
+        """Wait (5 s at most) until the outbox owes nothing it can still send; failed rows
+        stay failed."""
+        try:
+            async with asyncio.timeout(5.0):
+                while True:
+                    rows = await self.services.sender.undelivered()
+                    if all(row.failed_at is not None for row in rows):
+                        break
+                    await asyncio.sleep(0.01)  # the outbox has no event to await
+        except TimeoutError:
+            raise AssertionError("the outbox did not drain:\n" + self.server.describe()) from None
+        await self.server.wait_idle()
 
     def mark(self) -> int:
         return len(self.server.sent)

@@ -39,9 +39,13 @@ async def test_admin_commands_are_refused_to_other_members(harness: Harness, com
     assert answer.body == texts.ADMIN_ONLY
 
 
+async def test_an_empty_queue_says_so(make_harness: HarnessFactory) -> None:
+    async with make_harness(reminders={"digest": False}) as h:
+        assert (await h.say(KASUBBAG, "/antrean")).body == texts.QUEUE_EMPTY
+
+
 async def test_the_queue_names_who_could_not_be_reached(harness: Harness) -> None:
     h = harness
-    assert (await h.say(KASUBBAG, "/antrean")).body == texts.QUEUE_EMPTY
     await _hukum_unreachable_at_step_4(h)
     report = await h.say(KASUBBAG, "/antrean", expect="Antrean pengiriman")
     assert "Gagal: " in report.body and "Gagal: 0" not in report.body
@@ -64,7 +68,7 @@ async def test_a_member_who_presses_start_gets_the_card_that_failed(harness: Har
     )
     answer = await h.press(HUKUM, confirm, texts.BTN_CONFIRM_SOURCES)
     assert code in answer
-    await h.server.wait_idle()
+    await h.settle()
     assert (await h.say(KASUBBAG, "/antrean")).body == texts.QUEUE_EMPTY
 
 
@@ -89,7 +93,7 @@ async def test_an_admin_who_is_not_a_member_may_use_admin_commands_only(
         "file_base_url": server.base_file_url,
         "admins": [admin.user_id],
     }
-    async with make_harness(telegram=telegram) as h:
+    async with make_harness(telegram=telegram, reminders={"digest": False}) as h:
         assert (await h.say(admin, "/antrean")).body == texts.QUEUE_EMPTY
         # Admin rights are not an SOP role: opening an item is refused.
         refused = await h.say(admin, "/baru")
