@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,9 @@ from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
+
+# PTB 22 warns on every RetryAfter unless durations are timedeltas, as they will be in PTB 23.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -115,8 +115,7 @@ class OutboxSender:
                 await self.drain()
                 backoff = 0.5
             except (NetworkError, RetryAfter) as exc:
-                delay = exc.retry_after if isinstance(exc, RetryAfter) else backoff
-                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+                seconds = _retry_seconds(exc) if isinstance(exc, RetryAfter) else backoff
                 log.warning("outbox: Telegram unavailable (%s); retrying in %.1fs", exc, seconds)
                 await asyncio.sleep(float(seconds))
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
@@ -336,6 +335,12 @@ class OutboxSender:
             else:
                 row.failed_at, row.last_error = now, failed[:500]
             await uow.commit()
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    # A timedelta with PTB_TIMEDELTA set (bot/app.py), seconds without it.
+    delay = exc.retry_after
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
 
 
 def _gone_or_unchanged(exc: TelegramError) -> bool:

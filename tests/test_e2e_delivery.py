@@ -1,0 +1,60 @@
+"""Owed messages survive Telegram's bad moments: flood limits, errors, dropped connections."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot import texts
+from localbotapi import ApiError, BotMessage
+from tests import flows
+from tests.harness import HUKUM, KASUBBAG, Harness
+
+
+async def _to_legal_review(h: Harness, fault: ApiError, times: int = 1) -> tuple[str, float]:
+    """Walk an item to step 4 with `fault` injected into the next sendMessage calls after the
+    kasubbag's approval; returns the code and when the approval was pressed."""
+    code = await flows.open_item(h)
+    await flows.give_direction(h, code)
+    await flows.submit_design(h, code)
+    card = await flows.review_card(h, code, 1, KASUBBAG)
+    await h.settle()
+    h.server.fail_next("sendMessage", fault, times=times)
+    pressed = asyncio.get_running_loop().time()
+    await h.press(KASUBBAG, card, texts.BTN_APPROVE)
+    return code, pressed
+
+
+def _legal_cards(h: Harness, code: str) -> list[BotMessage]:
+    return [
+        m
+        for m in h.server.messages_in(HUKUM.user_id)
+        if code in m.body and texts.BTN_APPROVE in m.button_texts
+    ]
+
+
+async def test_a_flood_limit_waits_as_long_as_telegram_says(harness: Harness) -> None:
+    h = harness
+    code, pressed = await _to_legal_review(h, ApiError.flood(retry_after=1))
+    await flows.review_card(h, code, 1, HUKUM)
+    waited = asyncio.get_running_loop().time() - pressed
+    assert waited >= 1.0  # not before Telegram allowed it
+    await h.settle()
+    assert len(_legal_cards(h, code)) == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [ApiError.server_error(), ApiError.dropped()],
+    ids=["telegram-500", "connection-dropped"],
+)
+async def test_errors_and_dropped_connections_are_retried_until_delivered(
+    harness: Harness, fault: ApiError
+) -> None:
+    h = harness
+    code, _ = await _to_legal_review(h, fault, times=2)
+    await flows.review_card(h, code, 1, HUKUM)
+    await h.settle()
+    assert len(_legal_cards(h, code)) == 1  # delivered once: the failures never reached a chat
+    assert not await h.services.sender.undelivered()
