@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.archiving import Archiver
 from bot.clock import Clock, SystemClock
@@ -18,6 +18,7 @@ from bot.directory import Directory
 from bot.filestore import FileStore
 from bot.processor import PerUserUpdateProcessor
 from bot.queries import JdihQueries
+from bot.ratelimit import OfficeRateLimiter
 from bot.reminders import ReminderService
 from bot.scheduler import ReminderScheduler
 from bot.service import JdihService
@@ -53,7 +54,7 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Jd
         .post_shutdown(_stop_services)
     )
     if options.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(OfficeRateLimiter())
     application: JdihApplication = builder.build()
     register_handlers(application)
     return application

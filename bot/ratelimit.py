@@ -1,0 +1,67 @@
+"""Telegram's flood limits, kept while sending: PTB's AIORateLimiter holds the bot to about
+30 messages a second overall and 20 a minute per group, and honours RetryAfter; it has no
+limit per private chat, where Telegram asks for about one message a second. A card with its
+preview and files is a short burst, so each private chat may burst a few before the pace
+applies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.ext import AIORateLimiter
+
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+PRIVATE_BURST = 5  # messages a private chat may receive at once
+PRIVATE_PERIOD = 5.0  # seconds over which the burst refills: one a second on average
+_MAX_IDLE_LIMITERS = 512
+
+
+class OfficeRateLimiter(AIORateLimiter):
+    def __init__(
+        self,
+        *,
+        private_burst: int = PRIVATE_BURST,
+        private_period: float = PRIVATE_PERIOD,
+        max_retries: int = 3,
+    ) -> None:
+        super().__init__(max_retries=max_retries)
+        self._private_burst = private_burst
+        self._private_period = private_period
+        self._private: dict[int, AsyncLimiter] = {}
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Result:
+        limiter = self._private_limiter(data.get("chat_id"))
+        if limiter is None:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        async with limiter:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+
+    def _private_limiter(self, chat_id: object) -> AsyncLimiter | None:
+        try:
+            chat = int(chat_id)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return None
+        if chat <= 0:
+            return None  # groups and channels: AIORateLimiter's group limit applies
+        if len(self._private) > _MAX_IDLE_LIMITERS:
+            # Forget chats whose burst has refilled: they are idle.
+            for key, idle in list(self._private.items()):
+                if idle.has_capacity(self._private_burst):
+                    del self._private[key]
+        if chat not in self._private:
+            self._private[chat] = AsyncLimiter(self._private_burst, self._private_period)
+        return self._private[chat]
