@@ -17,6 +17,12 @@ from storage.models import Item
 async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
     """Check each part in turn, saying what was found; True when all is well."""
     say(f"config: {len(config.members)} members, {config.sop.number}, {config.timezone.key}")
+    webhook = config.webhook
+    say(
+        "updates: long polling"
+        if webhook is None
+        else f"updates: webhook {webhook.url} (listening on {webhook.listen}:{webhook.port})"
+    )
     healthy = await _check_database(config, say)
     return await _check_telegram(config, say) and healthy
 

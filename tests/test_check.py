@@ -23,8 +23,9 @@ async def test_check_passes_and_says_what_it_found(
     lines: list[str] = []
     assert await run_check(_config(server, database_url, tmp_path), lines.append)
     assert lines[0].startswith("config: 6 members")
-    assert "database:" in lines[1] and "0 items" in lines[1]
-    assert lines[2] == "telegram: ok, the bot is @jdih_test_bot (id 123456)"
+    assert lines[1] == "updates: long polling"
+    assert "database:" in lines[2] and "0 items" in lines[2]
+    assert lines[3] == "telegram: ok, the bot is @jdih_test_bot (id 123456)"
 
 
 async def test_check_fails_on_a_refused_token_without_printing_it(
