@@ -46,5 +46,5 @@ async def test_check_fails_on_an_unreachable_database(server: LocalBotApi, tmp_p
     url = "postgresql+asyncpg://nobody:wrong@127.0.0.1:1/none"
     lines: list[str] = []
     assert not await run_check(_config(server, url, tmp_path), lines.append)
-    assert lines[1].startswith("database: FAILED")
-    assert "wrong" not in lines[1]
+    assert lines[2].startswith("database: FAILED")
+    assert "wrong" not in lines[2]
