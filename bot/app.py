@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, WebhookSettings
 from bot.directory import Directory
 from bot.filestore import FileStore
+from bot.inbox import Inbox, JournalingQueue
 from bot.processor import PerUserUpdateProcessor
 from bot.queries import JdihQueries
 from bot.ratelimit import OfficeRateLimiter
@@ -50,6 +51,7 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Jd
         .base_file_url(config.telegram.file_base_url)
         .context_types(ContextTypes(context=JdihContext))
         .concurrent_updates(PerUserUpdateProcessor())
+        .update_queue(JournalingQueue())
         .post_init(lambda app: _start_services(app, config, options))
         .post_shutdown(_stop_services)
     )
@@ -113,6 +115,7 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake)
     files = FileStore(config.files_dir)
+    await _open_inbox(app, Inbox(factory, options.clock))
     app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender, scheduler, files)
     app.bot_data["engine"] = engine
     if options.set_commands:
@@ -120,6 +123,17 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     sender.start()
     await scheduler.start()
     log.info("bot ready: %d members, SOP %s", len(config.members), config.sop.number)
+
+
+async def _open_inbox(app: JdihApplication, inbox: Inbox) -> None:
+    """From now on every update is written down before it is handled; those a crash cut off
+    are handled first."""
+    queue = app.update_queue
+    processor = app.update_processor
+    assert isinstance(queue, JournalingQueue) and isinstance(processor, PerUserUpdateProcessor)
+    await queue.replay(await inbox.unfinished(app.bot))
+    queue.inbox = inbox
+    processor.finished = inbox.done
 
 
 async def _set_commands(app: JdihApplication, admins: frozenset[int]) -> None:

@@ -10,7 +10,7 @@ database lets exactly one of two simultaneous presses win.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -24,6 +24,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._waiting: dict[int | None, int] = {}
+        # Told when an update has been handled (the inbox marks it done).
+        self.finished: Callable[[object], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _sender(update)
@@ -31,7 +33,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:  # asyncio.Lock is FIFO: the person's order is kept
-                await coroutine
+                try:
+                    await coroutine
+                finally:
+                    if self.finished is not None:
+                        await self.finished(update)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this person: forget the lock

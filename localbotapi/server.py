@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from .errors import ApiError
+from .faults import DOWNLOAD, Faults, Hold, Predicate
 from .media import MediaMethods
 from .methods import Handler, MessageMethods
 from .models import JSONDict
@@ -71,6 +72,7 @@ class LocalBotApi(UserActions, Observer):
         # Telegram matches method names case-insensitively.
         self._methods = {name.lower(): handler for name, handler in tables.items()}
         self._faults: dict[str, list[ApiError]] = {}
+        self._holds = Faults()
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
         self.port: int | None = None
@@ -142,6 +144,7 @@ class LocalBotApi(UserActions, Observer):
             return
         self.state.closing = True
         self.state.changed.fire()
+        self._holds.release_all()  # nothing held may keep the shutdown waiting
         await self._updates.stop_sender()
         await self._runner.cleanup()
         self._runner = None
@@ -163,6 +166,20 @@ class LocalBotApi(UserActions, Observer):
         """Answer the next ``times`` calls of ``method`` with ``error`` instead of running it
         (``ApiError(0, "drop")`` closes the connection without any response)."""
         self._faults.setdefault(method.lower(), []).extend([error] * times)
+
+    def hold(
+        self,
+        method: str,
+        predicate: Predicate | None = None,
+        *,
+        answered: bool = False,
+        times: int = 1,
+    ) -> Hold:
+        """Keep the next ``times`` calls of ``method`` whose params match ``predicate``
+        waiting until ``Hold.release()``: before Telegram acts on them, or with
+        ``answered=True`` after it did, only the response held. File downloads are held as
+        method ``faults.DOWNLOAD``. See :mod:`localbotapi.faults`."""
+        return self._holds.hold(method, predicate, answered=answered, times=times)
 
     def add_file(
         self,
@@ -210,7 +227,9 @@ class LocalBotApi(UserActions, Observer):
             handler = self._methods.get(name.lower())
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
+            await self._holds.pause(name, params.decoded, answered=False)
             result: Any = await handler(params)
+            await self._holds.pause(name, params.decoded, answered=True)
         except ApiError as error:
             self.state.errors.append((name, error.description))
             self.state.changed.fire()
@@ -226,9 +245,12 @@ class LocalBotApi(UserActions, Observer):
             return _json_response(
                 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
             )
-        stored = self.state.paths.get(request.match_info["path"])
+        path = request.match_info["path"]
+        await self._holds.pause(DOWNLOAD, {"file_path": path}, answered=False)
+        stored = self.state.paths.get(path)
         if stored is None:
             return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        await self._holds.pause(DOWNLOAD, {"file_path": path}, answered=True)
         return web.Response(
             body=stored.content, content_type=stored.mime_type or "application/octet-stream"
         )

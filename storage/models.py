@@ -238,3 +238,18 @@ class DigestSent(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     sent_at: Mapped[datetime]
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, written down before Telegram is told it arrived, and marked
+    done when handled: a crash in between means it is handled again at the next start, and
+    an update Telegram sends twice is handled once."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_unfinished", "done_at", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(TgId, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(default=0)  # starts made at handling it
+    done_at: Mapped[datetime | None]

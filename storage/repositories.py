@@ -17,6 +17,7 @@ from storage.models import (
     DesignVersion,
     DigestSent,
     Event,
+    InboxUpdate,
     Item,
     ItemSequence,
     Material,
@@ -291,3 +292,30 @@ class Repository:
             .order_by(OutboxMessage.id)
         )
         return found.scalars().all()
+
+    # --- inbox of updates ----------------------------------------------------------------
+
+    async def journal_update(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
+        """Write an update down; False when it was already there (sent again by Telegram)."""
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        insert = pg_insert if postgres else sqlite_insert
+        written = await self.session.execute(
+            insert(InboxUpdate)
+            .values(update_id=update_id, payload=payload, received_at=now, attempts=0)
+            .on_conflict_do_nothing(index_elements=[InboxUpdate.update_id])
+        )
+        return bool(written.rowcount)  # type: ignore[attr-defined]
+
+    async def finish_update(self, update_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(done_at=now)
+        )
+
+    async def unfinished_updates(self) -> Sequence[InboxUpdate]:
+        found = await self.session.execute(
+            select(InboxUpdate).where(InboxUpdate.done_at.is_(None)).order_by(InboxUpdate.update_id)
+        )
+        return found.scalars().all()
+
+    async def forget_updates_done_before(self, moment: datetime) -> None:
+        await self.session.execute(delete(InboxUpdate).where(InboxUpdate.done_at < moment))
