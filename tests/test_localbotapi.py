@@ -7,6 +7,7 @@ import contextlib
 import io
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -390,8 +391,7 @@ async def test_wrong_token_is_unauthorized(server: LocalBotApi) -> None:
 
 
 # ------------------------------------------------------------ fault injection
-# PTB 22.2+ warns that RetryAfter.retry_after will become a timedelta; the value is what counts
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+# The bot opts in to PTB 23's timedelta durations (PTB_TIMEDELTA, set by bot.app).
 async def test_fail_next_injects_errors(server: LocalBotApi) -> None:
     await server.send_text(USER, "hai")
     server.fail_next("sendMessage", ApiError.flood(retry_after=1))
@@ -400,7 +400,7 @@ async def test_fail_next_injects_errors(server: LocalBotApi) -> None:
     async with build_app(server) as app:
         with pytest.raises(RetryAfter) as info:
             await app.bot.send_message(USER, "1")
-        assert info.value.retry_after == 1
+        assert info.value.retry_after == timedelta(seconds=1)
         with pytest.raises(NetworkError, match=r"Internal Server Error"):
             await app.bot.send_message(USER, "2")
         with pytest.raises(NetworkError):
