@@ -21,21 +21,28 @@ async def _at_review(h: Harness) -> str:
     return code
 
 
+def _slow_decisions(h: Harness, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Decisions wait for the returned event, as with a database that takes its time; the
+    bot's patience is cut to 50 ms."""
+    monkeypatch.setattr(handlers.press, "PATIENCE", 0.05)
+    release = asyncio.Event()
+    decide = h.services.service.decide
+
+    async def slow_decide(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return await decide(*args, **kwargs)
+
+    monkeypatch.setattr(h.services.service, "decide", slow_decide)
+    return release
+
+
 async def test_a_slow_decision_is_answered_with_a_holding_toast_then_applied(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = harness
     code = await _at_review(h)
     card = await review_card(h, code, 1, KASUBBAG)
-    monkeypatch.setattr(handlers.press, "PATIENCE", 0.05)
-    release = asyncio.Event()
-    decide = h.services.service.decide
-
-    async def slow_decide(*args: Any, **kwargs: Any) -> Any:
-        await release.wait()  # a database that takes its time
-        return await decide(*args, **kwargs)
-
-    monkeypatch.setattr(h.services.service, "decide", slow_decide)
+    release = _slow_decisions(h, monkeypatch)
     query_id = await h.server.press_button(KASUBBAG.user_id, card, texts.BTN_APPROVE)
     answer = await h.server.wait_for_answer(query_id)
     assert answer.get("text") == texts.PRESS_WORKING
@@ -52,15 +59,7 @@ async def test_a_late_refusal_reaches_the_member_privately(
     h = harness
     code = await _at_review(h)
     card = await review_card(h, code, 1, KASUBBAG)
-    monkeypatch.setattr(handlers.press, "PATIENCE", 0.05)
-    release = asyncio.Event()
-    decide = h.services.service.decide
-
-    async def slow_decide(*args: Any, **kwargs: Any) -> Any:
-        await release.wait()
-        return await decide(*args, **kwargs)
-
-    monkeypatch.setattr(h.services.service, "decide", slow_decide)
+    release = _slow_decisions(h, monkeypatch)
     # The operator may not approve at step 3: the refusal is found only after the toast.
     before = h.mark()
     query_id = await h.server.press_button(OPERATOR.user_id, card, texts.BTN_APPROVE)
