@@ -8,42 +8,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import texts, workflow
-from bot.clock import Clock
-from bot.directory import Directory
 from bot.errors import (
-    AlreadyDecided,
     InvalidInput,
-    ItemNotFound,
     NoDesignFiles,
     NoMaterial,
-    NotAMember,
-    NotDesignStep,
-    NotOperator,
-    UploadGone,
 )
 from bot.notices import OutboxKind, add_outbox, enqueue_after_transition
-from bot.readmodel import design_role, draft_version, event_view, item_state, item_view
-from bot.sop import Sop
-from bot.views import DraftState, FileRef, ItemView
+from bot.readmodel import design_role, draft_version, event_view, item_view
+from bot.service_base import PromptKind
+from bot.uploads import DesignUploads
+from bot.views import FileRef, ItemView
 from bot.workflow import Action, Actor, Decision, ItemStatus, Transition
-from bot.worktime import WorkCalendar
-from storage.models import DesignFile, Event, Item, Material, PendingInput
-from storage.uow import SessionFactory, UnitOfWork
+from storage.models import Event, Item, Material, PendingInput
+from storage.uow import UnitOfWork
 
 TITLE_MAX = 200
 NOTES_MAX = 3000
-
-
-class PromptKind:
-    """What the bot asked a member to type; stored so a restart does not forget the question."""
-
-    TITLE = "title"
-    MATERIAL = "material"
-    DIRECTION = "direction"
-    RETURN_NOTES = "return_notes"
-    CANCEL_REASON = "cancel_reason"
-    POST_LINKS = "post_links"
-    DESIGN = "design"  # files and caption text go to this item's draft version
 
 
 # Which prompt collects the text an action needs.
@@ -69,26 +49,8 @@ class Pending:
     version: int | None
 
 
-class JdihService:
-    def __init__(
-        self,
-        factory: SessionFactory,
-        sop: Sop,
-        directory: Directory,
-        calendar: WorkCalendar,
-        clock: Clock,
-    ) -> None:
-        self.factory = factory
-        self.sop = sop
-        self.directory = directory
-        self.calendar = calendar
-        self.clock = clock
-
-    def actor(self, user_id: int) -> Actor:
-        actor = self.directory.actor(user_id)
-        if actor is None:
-            raise NotAMember(user_id)
-        return actor
+class JdihService(DesignUploads):
+    """The use cases; design uploads come from DesignUploads."""
 
     # --- opening an item -----------------------------------------------------------------
 
@@ -166,84 +128,6 @@ class JdihService:
         return await self.decide(
             actor, item_id, Decision(Action.SUBMIT_MATERIAL, None, None), precheck=check
         )
-
-    # --- design uploads ------------------------------------------------------------------
-
-    async def upload_targets(self, actor: Actor) -> list[ItemView]:
-        """Items at the design step this operator could upload to."""
-        async with UnitOfWork(self.factory) as uow:
-            step = design_role(self.sop)
-            if step.role not in actor.roles:
-                raise NotOperator
-            items = await uow.repo.active_items_at([step.key])
-            return [item_view(item, self.sop) for item in items]
-
-    async def item_for_message(self, chat_id: int, message_id: int) -> int | None:
-        async with UnitOfWork(self.factory) as uow:
-            card = await uow.repo.card_at(chat_id, message_id)
-            return card.item_id if card else None
-
-    async def add_design_file(self, actor: Actor, item_id: int, file: FileRef) -> DraftState:
-        """A page of the next design version; the operator submits them all with a button."""
-        async with UnitOfWork(self.factory) as uow:
-            item = await self._design_item(uow, actor, item_id)
-            version = draft_version(item)
-            uow.repo.add(self._design_row(actor, file, item.id, version))
-            await uow.repo.ensure_design_version(item.id, version)
-            await self._set_design_prompt(uow, actor, item)
-            state = await self._draft_state(uow, item)
-            await uow.commit()
-            return state
-
-    async def park_upload(self, actor: Actor, file: FileRef) -> int:
-        """Keep a file whose item is not known yet, so nothing is lost while the operator
-        picks the item with a button."""
-        async with UnitOfWork(self.factory) as uow:
-            row = self._design_row(actor, file, None, None)
-            uow.repo.add(row)
-            await uow.repo.flush()
-            await uow.commit()
-            return row.id
-
-    async def assign_upload(self, actor: Actor, upload_id: int, item_id: int) -> DraftState:
-        async with UnitOfWork(self.factory) as uow:
-            row = await uow.repo.design_file(upload_id)
-            if row is None or row.item_id is not None or row.uploaded_by != actor.user_id:
-                raise UploadGone
-            item = await self._design_item(uow, actor, item_id)
-            row.item_id = item.id
-            row.version = draft_version(item)
-            await uow.repo.ensure_design_version(item.id, row.version)
-            await self._set_design_prompt(uow, actor, item)
-            state = await self._draft_state(uow, item)
-            await uow.commit()
-            return state
-
-    async def target_item_for_design(self, actor: Actor, item_id: int) -> ItemView:
-        """The operator chose an item to upload to ("Unggah desain untuk item ini")."""
-        async with UnitOfWork(self.factory) as uow:
-            item = await self._design_item(uow, actor, item_id)
-            await self._set_design_prompt(uow, actor, item)
-            await uow.commit()
-            return item_view(item, self.sop)
-
-    async def set_caption(self, actor: Actor, item_id: int, caption: str) -> DraftState:
-        async with UnitOfWork(self.factory) as uow:
-            item = await self._design_item(uow, actor, item_id)
-            version = await uow.repo.ensure_design_version(item.id, draft_version(item))
-            version.caption = caption.strip()
-            state = await self._draft_state(uow, item)
-            await uow.commit()
-            return state
-
-    async def clear_draft(self, actor: Actor, item_id: int, version: int) -> ItemView:
-        async with UnitOfWork(self.factory) as uow:
-            item = await self._design_item(uow, actor, item_id)
-            if version != draft_version(item):
-                raise self._already(item, await uow.repo.last_decision(item.id, None, None))
-            await uow.repo.delete_design_files(item.id, version)
-            await uow.commit()
-            return item_view(item, self.sop)
 
     async def submit_design(self, actor: Actor, item_id: int, version: int) -> Outcome:
         """SOP 2c: hand in the draft version's pages for checking."""
@@ -373,58 +257,6 @@ class JdihService:
 
     # --- helpers -------------------------------------------------------------------------
 
-    async def _ask(
-        self, user_id: int, kind: str, item_id: int | None, step: str | None, version: int | None
-    ) -> None:
-        async with UnitOfWork(self.factory) as uow:
-            await uow.repo.set_pending_input(
-                PendingInput(
-                    user_id=user_id,
-                    kind=kind,
-                    item_id=item_id,
-                    step_key=step,
-                    version=version,
-                    asked_at=self.clock.now(),
-                )
-            )
-            await uow.commit()
-
-    async def _item(self, uow: UnitOfWork, item_id: int) -> Item:
-        item = await uow.repo.item(item_id)
-        if item is None:
-            raise ItemNotFound(str(item_id))
-        return item
-
-    async def _check(
-        self, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
-    ) -> Transition:
-        try:
-            return workflow.decide(self.sop, item_state(item), actor, decision)
-        except (workflow.StaleDecision, workflow.ItemClosed):
-            raise await self._already_decided(
-                uow, item, decision.step_key, decision.version
-            ) from None
-
-    async def _already_decided(
-        self, uow: UnitOfWork, item: Item, step_key: str | None, version: int | None
-    ) -> AlreadyDecided:
-        if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
-            return self._already(item, await uow.repo.last_event(item.id))
-        event = await uow.repo.last_decision(item.id, step_key, version)
-        return self._already(item, event or await uow.repo.last_event(item.id))
-
-    def _already(self, item: Item, event: Event | None) -> AlreadyDecided:
-        return AlreadyDecided(
-            action=event.action if event else None,
-            name=event.actor_name if event else None,
-            role=event.role if event else None,
-            at=event.at if event else None,
-            current_step=item.step_key,
-            current_version=item.version,
-            code=item.code,
-            status=item.status,
-        )
-
     def _values_after(
         self, item: Item, transition: Transition, actor: Actor, decision: Decision, now: Any
     ) -> dict[str, Any]:
@@ -449,65 +281,6 @@ class JdihService:
         if decision.action is Action.REPORT_POSTED:
             values["post_links"] = list(decision.links)
         return values
-
-    async def _design_item(self, uow: UnitOfWork, actor: Actor, item_id: int) -> Item:
-        # Lock the item row: pages of one album arrive at once and each may create the
-        # draft's design_versions row and replace the operator's pending_inputs row.
-        item = await uow.repo.item(item_id, for_update=True)
-        if item is None:
-            raise ItemNotFound(str(item_id))
-        step = design_role(self.sop)
-        if step.role not in actor.roles:
-            raise NotOperator
-        # A new version may come at the design step or after it (then review starts again).
-        keys = [s.key for s in self.sop.steps]
-        open_to_design = keys[keys.index(step.key) :]
-        if item.status != ItemStatus.ACTIVE or item.step_key not in open_to_design:
-            current = self.sop.step(item.step_key).title if item.step_key else item.status
-            raise NotDesignStep(item.code, current)
-        return item
-
-    async def _set_design_prompt(self, uow: UnitOfWork, actor: Actor, item: Item) -> None:
-        await uow.repo.set_pending_input(
-            PendingInput(
-                user_id=actor.user_id,
-                kind=PromptKind.DESIGN,
-                item_id=item.id,
-                step_key=item.step_key,
-                version=draft_version(item),
-                asked_at=self.clock.now(),
-            )
-        )
-
-    async def _draft_state(self, uow: UnitOfWork, item: Item) -> DraftState:
-        await uow.repo.flush()
-        version = draft_version(item)
-        files = await uow.repo.design_files(item.id, version)
-        row = await uow.repo.design_version(item.id, version)
-        photos = sum(1 for f in files if f.kind == "photo")
-        return DraftState(
-            item_view(item, self.sop), version, len(files), row and row.caption, photos
-        )
-
-    def _design_row(
-        self, actor: Actor, file: FileRef, item_id: int | None, version: int | None
-    ) -> DesignFile:
-        return DesignFile(
-            item_id=item_id,
-            version=version,
-            kind=file.kind,
-            file_id=file.file_id,
-            file_unique_id=file.file_unique_id,
-            file_name=file.file_name,
-            mime_type=file.mime_type,
-            file_size=file.file_size,
-            sha256=file.sha256,
-            stored_path=file.stored_path,
-            width=file.width,
-            height=file.height,
-            uploaded_by=actor.user_id,
-            uploaded_at=self.clock.now(),
-        )
 
     @staticmethod
     def _event(

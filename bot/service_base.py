@@ -1,0 +1,101 @@
+"""What every use case shares: the service's parts, who is acting, finding an item, asking a
+member a question, and telling a member who already decided."""
+
+from __future__ import annotations
+
+from bot import workflow
+from bot.clock import Clock
+from bot.directory import Directory
+from bot.errors import AlreadyDecided, ItemNotFound, NotAMember
+from bot.readmodel import item_state
+from bot.sop import Sop
+from bot.workflow import Actor, Decision, ItemStatus, Transition
+from bot.worktime import WorkCalendar
+from storage.models import Event, Item, PendingInput
+from storage.uow import SessionFactory, UnitOfWork
+
+
+class PromptKind:
+    """What the bot asked a member to type; stored so a restart does not forget the question."""
+
+    TITLE = "title"
+    MATERIAL = "material"
+    DIRECTION = "direction"
+    RETURN_NOTES = "return_notes"
+    CANCEL_REASON = "cancel_reason"
+    POST_LINKS = "post_links"
+    DESIGN = "design"  # files and caption text go to this item's draft version
+
+
+class ServiceBase:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        sop: Sop,
+        directory: Directory,
+        calendar: WorkCalendar,
+        clock: Clock,
+    ) -> None:
+        self.factory = factory
+        self.sop = sop
+        self.directory = directory
+        self.calendar = calendar
+        self.clock = clock
+
+    def actor(self, user_id: int) -> Actor:
+        actor = self.directory.actor(user_id)
+        if actor is None:
+            raise NotAMember(user_id)
+        return actor
+
+    async def _ask(
+        self, user_id: int, kind: str, item_id: int | None, step: str | None, version: int | None
+    ) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            await uow.repo.set_pending_input(
+                PendingInput(
+                    user_id=user_id,
+                    kind=kind,
+                    item_id=item_id,
+                    step_key=step,
+                    version=version,
+                    asked_at=self.clock.now(),
+                )
+            )
+            await uow.commit()
+
+    async def _item(self, uow: UnitOfWork, item_id: int) -> Item:
+        item = await uow.repo.item(item_id)
+        if item is None:
+            raise ItemNotFound(str(item_id))
+        return item
+
+    async def _check(
+        self, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
+    ) -> Transition:
+        try:
+            return workflow.decide(self.sop, item_state(item), actor, decision)
+        except (workflow.StaleDecision, workflow.ItemClosed):
+            raise await self._already_decided(
+                uow, item, decision.step_key, decision.version
+            ) from None
+
+    async def _already_decided(
+        self, uow: UnitOfWork, item: Item, step_key: str | None, version: int | None
+    ) -> AlreadyDecided:
+        if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+            return self._already(item, await uow.repo.last_event(item.id))
+        event = await uow.repo.last_decision(item.id, step_key, version)
+        return self._already(item, event or await uow.repo.last_event(item.id))
+
+    def _already(self, item: Item, event: Event | None) -> AlreadyDecided:
+        return AlreadyDecided(
+            action=event.action if event else None,
+            name=event.actor_name if event else None,
+            role=event.role if event else None,
+            at=event.at if event else None,
+            current_step=item.step_key,
+            current_version=item.version,
+            code=item.code,
+            status=item.status,
+        )
