@@ -9,13 +9,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from bot import texts
-from bot.archive import (
-    ArchiveDecision,
-    ArchivedFile,
-    ArchiveRecord,
-    ArchiveStep,
-    write_archive,
-)
+from bot.archive import write_archive
+from bot.archive_records import ArchiveDecision, ArchivedFile, ArchiveRecord, ArchiveStep
 from bot.limits import LimitUnit
 from bot.sop import Sop
 from bot.worktime import WorkCalendar

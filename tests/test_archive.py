@@ -11,15 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.archive import (
+from bot.archive import archive_folder, search_archive, write_archive
+from bot.archive_records import (
     ArchiveDecision,
     ArchivedFile,
     ArchiveError,
     ArchiveRecord,
     ArchiveStep,
-    archive_folder,
-    search_archive,
-    write_archive,
 )
 
 ZONE = ZoneInfo("Asia/Pontianak")  # UTC+7, "WIB"

@@ -1,0 +1,75 @@
+"""What an archived item records: its decisions, its time per SOP step, its files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+class ArchiveError(Exception):
+    """The archive cannot be written as recorded (a missing file, or a copy that differs)."""
+
+
+@dataclass(frozen=True)
+class ArchivedFile:
+    source: Path
+    name: str
+    sha256: str  # as recorded when the file was received; the copy must match it
+    role: str  # "desain" | "materi"
+
+
+@dataclass(frozen=True)
+class ArchiveDecision:
+    at: datetime
+    name: str
+    role: str
+    action: str  # as people read it (the caller passes the catalog's label)
+    step: str | None
+    version: int
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class ArchiveStep:
+    """Time spent at one SOP step, in working minutes, against its limit.
+
+    A working-day limit is not a fixed number of minutes, so the caller may give the step's
+    due time instead: lateness is then ended_at > due_at.
+    """
+
+    key: str
+    title: str
+    started_at: datetime
+    ended_at: datetime | None
+    working_minutes: int
+    limit_minutes: int | None
+    limit_text: str | None = None  # "30 menit", "1 hari kerja"
+    due_at: datetime | None = None
+
+    @property
+    def late(self) -> bool | None:
+        """True or False once decidable; None when still open or without a limit."""
+        if self.ended_at is None:
+            return None
+        if self.due_at is not None:
+            return self.ended_at > self.due_at
+        if self.limit_minutes is not None:
+            return self.working_minutes > self.limit_minutes
+        return None
+
+
+@dataclass(frozen=True)
+class ArchiveRecord:
+    code: str
+    title: str
+    office: str
+    sop_number: str
+    published_at: datetime
+    sources: list[str]
+    decisions: list[ArchiveDecision]
+    steps: list[ArchiveStep]
+    post_links: list[str]
+    files: list[ArchivedFile]
+    caption: str | None
+    approved_version: int
