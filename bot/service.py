@@ -250,10 +250,16 @@ class JdihService(DesignUploads):
             view = item_view(item, self.sop) if item else None
             return Pending(row.kind, view, row.step_key, row.version)
 
-    async def drop_pending(self, user_id: int) -> None:
+    async def drop_pending(self, user_id: int, item_id: int | None = None) -> bool:
+        """Forget the question the member was asked (only if it was about `item_id`, when
+        given: an old "Batal" must not cancel a newer question); False if none was open."""
         async with UnitOfWork(self.factory) as uow:
+            row = await uow.repo.pending_input(user_id)
+            if row is None or (item_id is not None and row.item_id != item_id):
+                return False
             await uow.repo.clear_pending_input(user_id)
             await uow.commit()
+            return True
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -136,6 +136,7 @@ ASK_SOURCES = (
     "sudah diperiksa (SOP 4b)?\n\nSumber:\n{sources}"
 )
 PROMPT_CANCELLED = "Dibatalkan; tidak ada yang berubah."
+PROMPT_ALREADY_CLOSED = "Pertanyaan ini sudah dijawab atau dibatalkan. Tidak ada yang berubah."
 
 # --- acknowledgements ---------------------------------------------------------------------
 

@@ -162,9 +162,9 @@ async def _clear_design(update: Update, context: JdihContext, actor: Actor, cb: 
 
 
 async def _dismiss(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    await context.services.service.drop_pending(actor.user_id)
+    dropped = await context.services.service.drop_pending(actor.user_id, cb.item_id)
     await _drop_buttons(update.callback_query)
-    return texts.PROMPT_CANCELLED
+    return texts.PROMPT_CANCELLED if dropped else texts.PROMPT_ALREADY_CLOSED
 
 
 async def _pick_item(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
