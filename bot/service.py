@@ -212,7 +212,9 @@ class JdihService(DesignUploads):
                 row = await uow.repo.ensure_design_version(item.id, transition.version)
                 row.submitted_by, row.submitted_at = actor.user_id, now
             await uow.repo.clear_pending_input(actor.user_id)
-            if transition.step_changed:
+            if transition.step_changed or transition.to_step is None:
+                # a question about an earlier step, or about a closed item (a cancelled
+                # draft has no step to leave), has no answer any more
                 await uow.repo.clear_pending_inputs_for_item(item.id)
             await uow.repo.flush()
             await enqueue_after_transition(

@@ -73,6 +73,10 @@ START_PRIVATE_CHAT = (
     "Bot belum dapat mengirim pesan pribadi kepada Anda. Buka chat dengan bot dan tekan "
     "Start, lalu tekan tombol ini lagi."
 )
+TEXT_EXPECTED = (
+    "Saya sedang menunggu {what} dalam bentuk teks, bukan file. File ini tidak disimpan; "
+    "silakan ketik {what}."
+)
 TEXT_TOO_LONG = "Teks terlalu panjang ({length} karakter). Batasnya {limit} karakter."
 
 # --- refusals -----------------------------------------------------------------------------

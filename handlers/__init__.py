@@ -23,6 +23,9 @@ ADMIN_COMMANDS = texts.BOT_COMMANDS + texts.ADMIN_COMMANDS
 
 def register_handlers(application: JdihApplication) -> None:
     application.add_handler(TypeHandler(Update, gate.members_only), group=-1)
+    # before the commands: CommandHandler also takes edited messages, and an edit is never
+    # acted on (a message edited into "/batal KODE" must not cancel anything)
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.on_edited))
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler(["bantuan", "help"], commands.help_command))
     application.add_handler(CommandHandler("baru", commands.new_item))
@@ -34,7 +37,6 @@ def register_handlers(application: JdihApplication) -> None:
     application.add_handler(CommandHandler("kirimulang", admin.resend_command))
     application.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.on_edited))
     application.add_handler(
         MessageHandler(filters.PHOTO | filters.Document.ALL | filters.VIDEO, messages.on_file)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
@@ -18,25 +18,30 @@ async def members_only(update: Update, context: JdihContext) -> None:
         raise ApplicationHandlerStop  # channel posts and the like: nothing for us
     config = context.services.config
     if config.member(user.id) is not None or user.id in config.telegram.admins:
+        if update.callback_query is None and not _speaks_to_bot(update, context.bot):
+            raise ApplicationHandlerStop  # people talking in a group, not to the bot
         return
     if update.callback_query is not None:
         await update.callback_query.answer(
             texts.UNKNOWN_USER_ALERT.format(user_id=user.id), show_alert=True
         )
-    elif _speaks_to_bot(update):
+    elif _speaks_to_bot(update, context.bot):
         await reply(update, texts.UNKNOWN_USER.format(user_id=user.id))
     raise ApplicationHandlerStop
 
 
-def _speaks_to_bot(update: Update) -> bool:
-    """In a group, only commands and replies to the bot are meant for it; answering every
-    chat line of a non-member would flood the group."""
+def _speaks_to_bot(update: Update, bot: Bot) -> bool:
+    """In a group, only our commands and replies to our messages are meant for the bot;
+    answering every chat line (or another bot's command) would flood the group."""
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
         return False
     if chat.type == ChatType.PRIVATE:
         return True
-    is_command = bool(message.text and message.text.startswith("/"))
+    text = message.text or ""
+    if text.startswith("/"):
+        _, _, addressee = text.split(maxsplit=1)[0].partition("@")
+        return not addressee or addressee.lower() == (bot.username or "").lower()
     replied = message.reply_to_message
-    return is_command or bool(replied and replied.from_user and replied.from_user.is_bot)
+    return bool(replied and replied.from_user and replied.from_user.id == bot.id)

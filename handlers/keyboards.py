@@ -32,10 +32,12 @@ class Verb(StrEnum):
 
 _DATA_RE = re.compile(
     r"^(?P<verb>[a-z]{2})"
-    r":(?P<a>\d{1,12})"
+    r":(?P<a>[0-9]{1,10})"
     r"(?::(?P<step>[a-z][a-z0-9_]{0,15}))?"
-    r"(?::(?P<b>\d{1,12}))?$"
+    r"(?::(?P<b>[0-9]{1,10}))?\Z"
 )
+# Ids and versions are INTEGER columns: PostgreSQL refuses a bigger number in a query.
+_MAX_NUMBER = 2**31 - 1
 
 _STEP_VERBS = frozenset(
     {
@@ -85,9 +87,10 @@ def unpack(data: str | None) -> Callback | None:
         or (verb in _VERSION_VERBS and step is None and b is not None)
         or (verb not in _STEP_VERBS | _VERSION_VERBS and step is None and b is None)
     )
-    if not shape_ok:
+    number = int(b) if b is not None else None
+    if not shape_ok or int(match["a"]) > _MAX_NUMBER or (number or 0) > _MAX_NUMBER:
         return None
-    return Callback(verb, int(match["a"]), step, int(b) if b is not None else None)
+    return Callback(verb, int(match["a"]), step, number)
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:

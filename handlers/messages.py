@@ -6,6 +6,7 @@ import re
 from html import escape
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot import texts
 from bot.images import DesignFileRejected
@@ -20,6 +21,15 @@ from handlers.keyboards import material_keyboard
 
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")
 TEXT_INPUT_LIMIT = 3000
+
+# Questions whose answer is text; a file sent instead is not taken for something else.
+_TEXT_ANSWERS = {
+    PromptKind.TITLE: "judul item",
+    PromptKind.DIRECTION: "arahan",
+    PromptKind.RETURN_NOTES: "catatan perbaikan",
+    PromptKind.CANCEL_REASON: "alasan pembatalan",
+    PromptKind.POST_LINKS: "tautan postingan",
+}
 
 _DECISION_PROMPTS = {
     PromptKind.DIRECTION: Action.DIRECT,
@@ -40,7 +50,11 @@ async def on_text(update: Update, context: JdihContext) -> None:
         return
     try:
         actor = service.actor(update.effective_user.id)
-        pending = await service.pending(actor.user_id)
+        # the bot asks its questions privately; text in a group never answers one
+        private = update.effective_chat is not None and (
+            update.effective_chat.type == ChatType.PRIVATE
+        )
+        pending = await service.pending(actor.user_id) if private else None
         reply_item = await _reply_item(update, context)
         await _answer_text(update, context, actor, pending, reply_item, text)
     except REFUSALS as exc:
@@ -68,7 +82,7 @@ async def _answer_text(
         item = await service.create_item(actor, text)
         await reply(
             update,
-            texts.ASK_MATERIAL.format(code=item.code, title=item.title),
+            texts.ASK_MATERIAL.format(code=item.code, title=escape(item.title)),
             material_keyboard(item.id),
         )
     elif pending.kind == PromptKind.MATERIAL and pending.item is not None:
@@ -107,6 +121,10 @@ async def on_file(update: Update, context: JdihContext) -> None:
     try:
         actor = service.actor(update.effective_user.id)
         pending = await service.pending(actor.user_id)
+        reply_item = await _reply_item(update, context)
+        if pending is not None and pending.kind in _TEXT_ANSWERS and reply_item is None:
+            await reply(update, texts.TEXT_EXPECTED.format(what=_TEXT_ANSWERS[pending.kind]))
+            return
         if pending is not None and pending.kind == PromptKind.MATERIAL and pending.item:
             kept = await fetch_material(context.bot, context.services.files, file)
             count = await service.add_material(actor, pending.item.id, file=kept)
@@ -118,7 +136,7 @@ async def on_file(update: Update, context: JdihContext) -> None:
                 material_keyboard(pending.item.id),
             )
             return
-        await upload_design(update, context, actor, file, await _reply_item(update, context))
+        await upload_design(update, context, actor, file, reply_item)
     except REFUSALS as exc:
         await refuse(update, context, exc)
     except DesignFileRejected as exc:

@@ -47,6 +47,22 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class UserText(TypeDecorator[str]):
+    """Text a person typed (a title, notes, a caption, a file name). Telegram may carry a NUL
+    character, which PostgreSQL refuses in text columns and nobody can see: it is dropped."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else value.replace("\x00", "")
+
+
+class UserString(UserText):
+    impl = String
+    cache_ok = True
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime(), int: Integer}
 
@@ -58,7 +74,7 @@ class Item(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    title: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(UserText)
     status: Mapped[str] = mapped_column(String(16), index=True)
     step_key: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(default=0)
@@ -71,7 +87,7 @@ class Item(Base):
     step_due_at: Mapped[datetime | None]
     # When the next overdue reminder for the current step falls; empty when none is owed.
     remind_at: Mapped[datetime | None] = mapped_column(index=True)
-    direction: Mapped[str | None] = mapped_column(Text)
+    direction: Mapped[str | None] = mapped_column(UserText)
     designer_id: Mapped[int | None] = mapped_column(TgId)
     post_links: Mapped[list[str] | None] = mapped_column(JSON)
     closed_at: Mapped[datetime | None]
@@ -95,9 +111,9 @@ class Material(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # text | document | photo | video
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(UserText)
     file_id: Mapped[str | None] = mapped_column(String(256))
-    file_name: Mapped[str | None] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(UserString(256))
     sha256: Mapped[str | None] = mapped_column(String(64))
     stored_path: Mapped[str | None] = mapped_column(Text)
     added_by: Mapped[int] = mapped_column(TgId)
@@ -115,7 +131,7 @@ class DesignFile(Base):
     kind: Mapped[str] = mapped_column(String(16))  # photo | document | video
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(128))
-    file_name: Mapped[str | None] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(UserString(256))
     mime_type: Mapped[str | None] = mapped_column(String(128))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     # Our own copy: where it is, and what it must hash to (approval is bound to this).
@@ -136,7 +152,7 @@ class DesignVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     version: Mapped[int]
-    caption: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(UserText)
     submitted_by: Mapped[int | None] = mapped_column(TgId)
     submitted_at: Mapped[datetime | None]
 
@@ -155,7 +171,7 @@ class Event(Base):
     role: Mapped[str] = mapped_column(String(32))
     step_key: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int]
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(UserText)
     # For an approval: the SHA-256 of every design file approved, in page order.
     file_hashes: Mapped[list[str] | None] = mapped_column(JSON)
 
@@ -178,7 +194,7 @@ class CardMessage(Base):
     version: Mapped[int]
     kind: Mapped[str] = mapped_column(String(16))  # card | brief | ack | file
     has_buttons: Mapped[bool] = mapped_column(default=False)
-    text: Mapped[str | None] = mapped_column(Text)  # to re-render the card without buttons
+    text: Mapped[str | None] = mapped_column(UserText)  # to re-render the card without buttons
 
 
 class PendingInput(Base):

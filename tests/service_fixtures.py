@@ -131,8 +131,13 @@ class Office:
         """Steps 3 and 4: approve (sources confirmed) or return with notes."""
         by = KASUBBAG if step == "periksa" else HUKUM
         action = Action.RETURN if back else Action.APPROVE
-        decision = Decision(action, step, version, notes="Perbaiki" if back else None,
-                            sources_checked=step == "setuju")
+        decision = Decision(
+            action,
+            step,
+            version,
+            notes="Perbaiki" if back else None,
+            sources_checked=step == "setuju",
+        )
         await self.service.decide(self.who(by), item_id, decision)
 
 
@@ -146,7 +151,10 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
             clock = ManualClock(MONDAY_MORNING)
             sop = load_default_sop()
             service = JdihService(
-                factory, sop, Directory(MEMBERS, {}), WorkCalendar(timezone="Asia/Pontianak"),
+                factory,
+                sop,
+                Directory(MEMBERS, {}),
+                WorkCalendar(timezone="Asia/Pontianak"),
                 clock,
             )
             yield Office(factory, clock, service, JdihQueries(factory, sop))

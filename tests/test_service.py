@@ -149,7 +149,9 @@ async def test_an_item_walks_every_step_to_published(o: Office) -> None:
     outcome = await o.service.decide(o.who(OPERATOR2), item_id, posted)
 
     assert (outcome.item.status, outcome.item.step, outcome.item.post_links) == (
-        "published", None, (LINK,)
+        "published",
+        None,
+        (LINK,),
     )
     assert (await o.item(item_id)).closed_at == MONDAY_MORNING
     owed = await o.new_outbox()
@@ -182,7 +184,8 @@ async def test_returns_at_both_reviews_lead_to_approval_of_version_three(o: Offi
     await o.review(item_id, "periksa", 1, back=True)
     cards = await o.new_outbox()
     assert [(chat, p["step"], p["version"]) for chat, _, p in cards] == [
-        (OPERATOR, "desain", 1), (OPERATOR2, "desain", 1)
+        (OPERATOR, "desain", 1),
+        (OPERATOR2, "desain", 1),
     ]
     assert all(kind == "card" and "return_event_id" in p for _, kind, p in cards)
     assert await o.design(item_id, pages=2) == 2
@@ -190,7 +193,9 @@ async def test_returns_at_both_reviews_lead_to_approval_of_version_three(o: Offi
     await o.new_outbox()
     await o.review(item_id, "setuju", 2, back=True)
     assert [(chat, kind, p.get("template")) for chat, kind, p in await o.new_outbox()] == [
-        (OPERATOR, "card", None), (OPERATOR2, "card", None), (KASUBBAG, "notice", "returned")
+        (OPERATOR, "card", None),
+        (OPERATOR2, "card", None),
+        (KASUBBAG, "notice", "returned"),
     ]
     assert await o.design(item_id, pages=3, by=OPERATOR2) == 3
     await o.review(item_id, "periksa", 3)
@@ -202,8 +207,12 @@ async def test_returns_at_both_reviews_lead_to_approval_of_version_three(o: Offi
     assert card is not None and len(card.design) == 3
     reviews = [(e.action, e.step_key, e.version) for e in await o.events(item.code)][4:]
     assert reviews == [
-        ("return", "periksa", 1), ("submit_design", "desain", 2), ("approve", "periksa", 2),
-        ("return", "setuju", 2), ("submit_design", "desain", 3), ("approve", "periksa", 3),
+        ("return", "periksa", 1),
+        ("submit_design", "desain", 2),
+        ("approve", "periksa", 2),
+        ("return", "setuju", 2),
+        ("submit_design", "desain", 3),
+        ("approve", "periksa", 3),
         ("approve", "setuju", 3),
     ]
 
@@ -235,7 +244,10 @@ async def test_a_repeated_decision_names_who_decided_first(o: Office) -> None:
 
     err = refused.value
     assert (err.action, err.name, err.role, err.at) == (
-        "approve", "Budi Kasubbag", "kasubbag", MONDAY_MORNING
+        "approve",
+        "Budi Kasubbag",
+        "kasubbag",
+        MONDAY_MORNING,
     )
     assert (err.current_step, err.current_version, err.status) == ("setuju", 1, "active")
 
@@ -291,7 +303,10 @@ async def test_a_button_for_an_older_version_is_already_decided(o: Office) -> No
 
     err = refused.value
     assert (err.action, err.name, err.current_step, err.current_version) == (
-        "return", "Budi Kasubbag", "periksa", 2
+        "return",
+        "Budi Kasubbag",
+        "periksa",
+        2,
     )
     assert (await o.item(item_id)).step_key == "periksa"
 
@@ -306,7 +321,10 @@ async def test_a_decision_on_a_cancelled_item_says_it_was_cancelled(o: Office) -
 
     err = refused.value
     assert (err.status, err.action, err.name, err.current_step) == (
-        "cancelled", "cancel", "Budi Kasubbag", None
+        "cancelled",
+        "cancel",
+        "Budi Kasubbag",
+        None,
     )
 
 
@@ -314,8 +332,14 @@ async def test_a_decision_retires_the_buttons_of_earlier_cards(o: Office) -> Non
     item_id = await o.at_periksa()
     for message_id, buttons in ((501, True), (502, False)):
         await o.queries.record_message(
-            chat_id=KASUBBAG, message_id=message_id, item_id=item_id, step_key="periksa",
-            version=1, kind="card", has_buttons=buttons, text="JDIH-2026-0001",
+            chat_id=KASUBBAG,
+            message_id=message_id,
+            item_id=item_id,
+            step_key="periksa",
+            version=1,
+            kind="card",
+            has_buttons=buttons,
+            text="JDIH-2026-0001",
         )
     await o.new_outbox()
 
