@@ -62,10 +62,11 @@ class BotProcess:
         return self._process is not None and self._process.returncode is None
 
     async def start(self) -> None:
-        """Start the bot and wait until it polls: its services run before its first poll."""
+        """Start the bot and wait until it polls (or sets its webhook): its services run
+        before that."""
         assert not self.running, "the bot is already running"
         self.runs += 1
-        polls = len(self.server.calls("getUpdates"))
+        polls = self._listening()
         with self.stderr_path.open("a", encoding="utf-8") as log:
             log.write(f"--- run {self.runs} ---\n")
             log.flush()
@@ -82,9 +83,10 @@ class BotProcess:
                 stdout=log,
                 stderr=log,
             )
-        await self.until(
-            lambda: len(self.server.calls("getUpdates")) > polls, "its first poll", READY_TIMEOUT_S
-        )
+        await self.until(lambda: self._listening() > polls, "its first poll", READY_TIMEOUT_S)
+
+    def _listening(self) -> int:
+        return len(self.server.calls("getUpdates")) + len(self.server.calls("setWebhook"))
 
     async def kill(self) -> None:
         """SIGKILL: the process dies where it stands, nothing is cleaned up."""

@@ -4,12 +4,15 @@ updates to it, and a request without the secret is refused."""
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from bot import texts
+from localbotapi import LocalBotApi
+from tests.botprocess import BotProcess
 from tests.conftest import HarnessFactory
 from tests.flows import approve_check, give_direction, open_item, submit_design
 from tests.harness import HUKUM, KASUBBAG
@@ -76,3 +79,22 @@ async def test_a_post_without_the_right_secret_is_refused(
         assert response.status_code == 403
         await h.server.wait_idle()
         assert not h.server.messages_in(KASUBBAG.user_id)  # the forged /baru did nothing
+
+
+async def test_python_m_bot_runs_a_webhook_and_stops_cleanly_on_sigterm(
+    server: LocalBotApi, database_url: str, tmp_path: Path, webhook: dict[str, Any]
+) -> None:
+    process = BotProcess(server, database_url, tmp_path / "bot", webhook=webhook)
+    try:
+        await process.start()
+        assert server.calls("setWebhook")[-1]["url"] == webhook["url"]
+        before = len(server.sent)
+        await server.send_text(KASUBBAG.user_id, "/tugas")
+        await server.wait_for_message(KASUBBAG.user_id, after=before)
+        # Telegram retries a POST the bot's server was not yet listening for; one got in.
+        assert [status for _, status in server.webhook_log][-1] == 200
+        assert len(server.sent[before:]) == 1
+        assert await process.terminate() == 0
+        assert "webhook mode: listening on 127.0.0.1" in process.stderr()
+    finally:
+        await process.close()
