@@ -29,7 +29,7 @@ class Services:
     def changed(self) -> None:
         """The database changed: deliver what is owed, and look again at the reminders."""
         self.sender.wake()
-        self.scheduler.poke()
+        self.scheduler.poke_soon()
 
 
 class JdihContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
+import ssl
 from pathlib import Path, PurePath
 
 import anyio
@@ -33,6 +35,13 @@ _CHUNK = 256 * 1024
 _TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Building an SSL context loads the whole CA bundle (~20 ms of CPU, a tenth of the bot's
+    # CPU in the benchmark): build it once, not for every download.
+    return httpx.create_ssl_context()
+
+
 def _too_big(size: int) -> DesignFileRejected:
     return DesignFileRejected(too_big_reason(size))
 
@@ -60,7 +69,8 @@ async def _stream_to_disk(url: str, target: Path) -> None:
     """Chunk by chunk, never the whole file in memory; at most 20 MB, whatever the server
     claims. The URL holds the bot token, so errors name the status, never the URL."""
     written = 0
-    async with httpx.AsyncClient(timeout=_TIMEOUT) as client, client.stream("GET", url) as got:
+    client = httpx.AsyncClient(timeout=_TIMEOUT, verify=_tls())
+    async with client, client.stream("GET", url) as got:
         if got.status_code != httpx.codes.OK:
             raise NetworkError(f"file download failed: HTTP {got.status_code}")
         async with await anyio.open_file(target, "wb") as out:

@@ -71,6 +71,9 @@ class Item(Base):
     """A content item moving through the SOP."""
 
     __tablename__ = "items"
+    # The reminder schedule asks for the earliest remind_at of the active items after every
+    # change: without this index that walks every active item.
+    __table_args__ = (Index("ix_items_status_remind_at", "status", "remind_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

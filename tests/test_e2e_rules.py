@@ -223,9 +223,10 @@ async def test_status_of_a_wrong_code_is_explained(harness: Harness) -> None:
 async def test_tugas_lists_what_waits_for_me(harness: Harness) -> None:
     h = harness
     code = await _at_check(h)
-    mine = await h.say(KASUBBAG, "/tugas")
+    # the step 3 card may still be on its way to the kasubbag: wait for the list itself
+    mine = await h.say(KASUBBAG, "/tugas", expect="Tugas Anda")
     assert code in mine.body and "Langkah 3" in mine.body
-    theirs = await h.say(HUKUM, "/tugas")
+    theirs = await h.say(HUKUM, "/tugas", expect="Tidak ada tugas")
     assert code not in theirs.body
 
 
