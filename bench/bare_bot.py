@@ -1,0 +1,51 @@
+"""The yardstick: a bare python-telegram-bot bot that answers a button press with one message.
+
+Same library and polling settings as the bot (run_polling's defaults, no rate limiter), and
+as many updates in progress at once as the bot's own update processor allows; no database
+and no work: what is left is PTB, HTTP and JSON.
+``python -m bench.bare_bot --base-url URL --file-url URL`` (the token from JDIH_BOT_TOKEN).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot.processor import MAX_CONCURRENT_UPDATES
+
+
+async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the press, then send one message with a button to press next."""
+    query = update.callback_query
+    assert query is not None and query.message is not None and query.data is not None
+    await query.answer()
+    keyboard = InlineKeyboardMarkup.from_button(
+        InlineKeyboardButton("Lagi", callback_data=query.data)
+    )
+    await context.bot.send_message(
+        query.message.chat.id, f"Diterima: {query.data}", reply_markup=keyboard
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.bare_bot", description=__doc__)
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--file-url", required=True)
+    args = parser.parse_args()
+    application = (
+        Application.builder()
+        .token(os.environ["JDIH_BOT_TOKEN"])
+        .base_url(args.base_url)
+        .base_file_url(args.file_url)
+        .concurrent_updates(MAX_CONCURRENT_UPDATES)
+        .build()
+    )
+    application.add_handler(CallbackQueryHandler(on_press))
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+if __name__ == "__main__":
+    main()
