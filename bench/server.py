@@ -22,7 +22,7 @@ from aiohttp import web
 from localbotapi import BotMessage, LocalBotApi
 from localbotapi.models import JSONDict
 
-TOKEN = "987654321:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
+TOKEN = "987654321:BENCH-TOKEN-fake"  # not a real token: no bot has it
 # Telegram refuses answers to presses older than ~15 s. A saturated run may queue presses
 # longer than that; the benchmark reports the latency instead of failing the walk.
 CALLBACK_TTL_S = 600.0
