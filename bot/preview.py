@@ -17,6 +17,9 @@ PAGE_LABEL = "{number}"
 DEFAULT_BAND_TEXT = "DRAF - belum disetujui"
 BAND_TITLE = "{code} · versi {version}"
 SHEET_LONG_SIDE = 2048  # Telegram scales photos to 2560 px at most; 2048 keeps text crisp
+# A sheet is never larger than its pages at their own size need (the rest would be margin,
+# costly to encode), nor smaller than this, so the band's lettering stays readable.
+SHEET_MIN_LONG_SIDE = 1280
 SHEET_MAX_BYTES = 10 * 1024 * 1024  # sendPhoto limit
 FONT_DIR = Path(__file__).parent / "fonts"  # shipped: slim CI images lack fonts-dejavu-core
 
@@ -44,6 +47,8 @@ def contact_sheet(
 
     Reviewers see a whole carousel in one photo message; sendPhoto's limits (10 MB, width +
     height <= 10000, ratio <= 20) are kept by a 2048 px long side and at most 3:1 cells.
+    Pages are never enlarged: when they are small enough to show whole at their own size,
+    the sheet is only as large as that needs (but at least 1280 px long).
     Pages must have passed check_design_file.
     """
     if not pages:
@@ -55,12 +60,19 @@ def contact_sheet(
     first = next((p for p, k in zip(pages, kinds, strict=True) if k in IMAGE_KINDS), None)
     aspect = min(3.0, max(1 / 3, _upright_aspect(first))) if first else 4 / 5
     gap = 0 if count == 1 else 12
-    band = 0  # the band's height follows the sheet's width: guess, then refine once
-    for _ in range(2):
-        cell_h = (SHEET_LONG_SIDE - band - gap * (rows + 1)) / rows
-        cell_h = min(cell_h, (SHEET_LONG_SIDE - gap * (columns + 1)) / columns / aspect)
-        cell_w, sheet_w = int(cell_h * aspect), columns * int(cell_h * aspect) + gap * (columns + 1)
-        band = max(48, sheet_w // 10)
+    cell_h, band = _cell_height(SHEET_LONG_SIDE, rows, columns, aspect, gap)
+    # the cell a page needs to be shown at its own size (a tile is never enlarged); one
+    # pixel more, so rounding does not shrink the page by one
+    native = max(
+        (max(h, w / aspect) + 1 for w, h in map(_upright_size, _images(pages, kinds))),
+        default=None,
+    )
+    if native is not None and native < cell_h:
+        smallest, _ = _cell_height(SHEET_MIN_LONG_SIDE, rows, columns, aspect, gap)
+        cell_h = max(native, smallest)
+        band = max(48, (columns * int(cell_h * aspect) + gap * (columns + 1)) // 10)
+    cell_w = int(cell_h * aspect)
+    sheet_w = columns * cell_w + gap * (columns + 1)
     cell_h = int(cell_h)
     sheet = Image.new("RGB", (sheet_w, band + rows * cell_h + gap * (rows + 1)), _BACKGROUND)
     draw = ImageDraw.Draw(sheet)
@@ -80,16 +92,37 @@ def contact_sheet(
     return _encode(sheet)
 
 
+def _cell_height(
+    long_side: int, rows: int, columns: int, aspect: float, gap: int
+) -> tuple[float, int]:
+    """The tallest cell that fits the grid and its band into `long_side`, and the band."""
+    band = 0  # the band's height follows the sheet's width: guess, then refine once
+    for _ in range(2):
+        cell_h = (long_side - band - gap * (rows + 1)) / rows
+        cell_h = min(cell_h, (long_side - gap * (columns + 1)) / columns / aspect)
+        band = max(48, (columns * int(cell_h * aspect) + gap * (columns + 1)) // 10)
+    return cell_h, band
+
+
+def _images(pages: Sequence[Path], kinds: Sequence[FileKind | None]) -> list[Path]:
+    return [page for page, kind in zip(pages, kinds, strict=True) if kind in IMAGE_KINDS]
+
+
 def _sniff_path(path: Path) -> FileKind | None:
     with path.open("rb") as file:
         return sniff(file.read(64))
 
 
 def _upright_aspect(path: Path) -> float:
+    width, height = _upright_size(path)
+    return width / height
+
+
+def _upright_size(path: Path) -> tuple[int, int]:
     with Image.open(path, formats=PIL_FORMATS) as image:  # header only
         width, height = image.size
         turned = image.getexif().get(0x0112, 1) in QUARTER_TURNS
-    return height / width if turned else width / height
+    return (height, width) if turned else (width, height)
 
 
 def _thumbnail(path: Path, size: tuple[int, int]) -> Image.Image:

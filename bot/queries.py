@@ -4,6 +4,7 @@ bookkeeping of which Telegram message shows which item."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.readmodel import draft_version, event_view, file_ref, item_view, material_view
 from bot.sop import Sop, StepKind
@@ -18,6 +19,19 @@ class RetireTarget:
     chat_id: int
     message_id: int
     text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxProgress:
+    """What the outbox sender records about its row in the same commit as the message it
+    sent: how many parts of the row went out, or that the row is done."""
+
+    row_id: int
+    at: datetime
+    parts_sent: int | None = None  # a file went out: the parts sent so far
+    delivered: bool = False  # the card's text went out: the row is done
+    # other rows the sender is done with (edits it made), marked delivered in this commit
+    also_delivered: tuple[int, ...] = ()
 
 
 def _still_current(item: Item, step_key: str | None, version: int, kind: str) -> bool:
@@ -99,12 +113,19 @@ class JdihQueries:
         kind: str,
         has_buttons: bool,
         text: str | None,
+        progress: OutboxProgress | None = None,
     ) -> EventView | None:
         """Remember a message about an item: replies to it find the item, and its buttons are
         retired when the step is decided. If the step was decided while this message was on
-        its way, returns that decision: the caller retires the buttons at once."""
+        its way, returns that decision: the caller retires the buttons at once.
+
+        With `progress`, the outbox row that sent the message is updated in the same commit.
+        The row is marked delivered only when no decision is returned: otherwise the caller
+        retires the buttons first and then marks it, so a crash in between sends the card
+        again (retired at once) rather than leaving live buttons on a decided step."""
         async with UnitOfWork(self.factory) as uow:
-            item = await uow.repo.item(item_id)
+            # Only buttons care whether the step is still open: a file needs no item.
+            item = await uow.repo.item(item_id) if has_buttons else None
             live = item is not None and _still_current(item, step_key, version, kind)
             uow.repo.add(
                 CardMessage(
@@ -119,6 +140,13 @@ class JdihQueries:
                 )
             )
             closing = None if live or not has_buttons else await uow.repo.last_event(item_id)
+            if progress is not None:
+                if progress.parts_sent is not None:
+                    await uow.repo.outbox_parts_sent(progress.row_id, progress.parts_sent)
+                if progress.delivered and closing is None:
+                    await uow.repo.finish_outbox(progress.row_id, progress.at)
+                if progress.also_delivered:
+                    await uow.repo.finish_outbox_rows(progress.also_delivered, progress.at)
             await uow.commit()
             return event_view(closing) if closing else None
 

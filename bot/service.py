@@ -189,10 +189,11 @@ class JdihService(DesignUploads):
             transition = await self._check(uow, item, actor, decision)
             from_version = item.version
             values = self._values_after(item, transition, actor, decision, now)
-            if not await uow.repo.update_item_if_rev(item.id, item.rev, values):
+            updated = await uow.repo.update_item_if_rev(item.id, item.rev, values)
+            if updated is None:
                 fresh = await self._item(uow, item_id)
                 raise await self._already_decided(uow, fresh, decision.step_key, from_version)
-            item = await self._item(uow, item_id)
+            item = updated
             event = self._event(
                 item.id,
                 now,

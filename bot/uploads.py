@@ -8,7 +8,7 @@ from bot.readmodel import design_role, draft_version, item_view
 from bot.service_base import PromptKind, ServiceBase
 from bot.views import DraftState, FileRef, ItemView
 from bot.workflow import Actor, ItemStatus
-from storage.models import DesignFile, Item, PendingInput
+from storage.models import DesignFile, DesignVersion, Item, PendingInput
 from storage.uow import UnitOfWork
 
 
@@ -33,9 +33,9 @@ class DesignUploads(ServiceBase):
             item = await self._design_item(uow, actor, item_id)
             version = draft_version(item)
             uow.repo.add(self._design_row(actor, file, item.id, version))
-            await uow.repo.ensure_design_version(item.id, version)
+            row = await uow.repo.ensure_design_version(item.id, version)
             await self._set_design_prompt(uow, actor, item)
-            state = await self._draft_state(uow, item)
+            state = await self._draft_state(uow, item, row)
             await uow.commit()
             return state
 
@@ -57,9 +57,9 @@ class DesignUploads(ServiceBase):
             item = await self._design_item(uow, actor, item_id)
             row.item_id = item.id
             row.version = draft_version(item)
-            await uow.repo.ensure_design_version(item.id, row.version)
+            design = await uow.repo.ensure_design_version(item.id, row.version)
             await self._set_design_prompt(uow, actor, item)
-            state = await self._draft_state(uow, item)
+            state = await self._draft_state(uow, item, design)
             await uow.commit()
             return state
 
@@ -76,7 +76,7 @@ class DesignUploads(ServiceBase):
             item = await self._design_item(uow, actor, item_id)
             version = await uow.repo.ensure_design_version(item.id, draft_version(item))
             version.caption = caption.strip()
-            state = await self._draft_state(uow, item)
+            state = await self._draft_state(uow, item, version)
             await uow.commit()
             return state
 
@@ -118,15 +118,13 @@ class DesignUploads(ServiceBase):
             )
         )
 
-    async def _draft_state(self, uow: UnitOfWork, item: Item) -> DraftState:
+    async def _draft_state(self, uow: UnitOfWork, item: Item, row: DesignVersion) -> DraftState:
+        """The draft's pages and caption; `row` is its design_versions row, already loaded."""
         await uow.repo.flush()
         version = draft_version(item)
         files = await uow.repo.design_files(item.id, version)
-        row = await uow.repo.design_version(item.id, version)
         photos = sum(1 for f in files if f.kind == "photo")
-        return DraftState(
-            item_view(item, self.sop), version, len(files), row and row.caption, photos
-        )
+        return DraftState(item_view(item, self.sop), version, len(files), row.caption, photos)
 
     def _design_row(
         self, actor: Actor, file: FileRef, item_id: int | None, version: int | None

@@ -2,13 +2,17 @@
 
 Rows go out in the order they were written. A row is marked delivered only after Telegram
 accepted every part of it; a row with several parts (files, then the card) records how many
-parts went out, so a restart resends at most the one part in flight.
+parts went out, so a restart resends at most the one part in flight. Each part's bookkeeping
+(the message, the count, and after the last part the delivery) is one commit. Retiring buttons
+is an edit that may safely be made twice, so those rows are marked delivered with the next
+commit the sender makes (at the latest before it goes idle), not each in a commit of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 from html import escape
@@ -23,7 +27,7 @@ from bot.archiving import Archiver
 from bot.clock import Clock
 from bot.directory import Directory
 from bot.notices import OutboxKind
-from bot.queries import JdihQueries
+from bot.queries import JdihQueries, OutboxProgress, RetireTarget
 from bot.sop import Sop, StepKind
 from bot.views import CardData, EventView
 from handlers.card_files import CardFiles
@@ -72,6 +76,8 @@ class OutboxSender:
         self.clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # RETIRE rows whose edit went through, marked delivered with the next commit
+        self._edited: list[int] = []
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
@@ -83,6 +89,12 @@ class OutboxSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._edited:  # else the next start edits them again (harmless, but needless)
+            try:
+                async with UnitOfWork(self.factory) as uow:
+                    await self._commit(uow, await self._mark_edited(uow))
+            except Exception:
+                log.exception("outbox: could not mark %d retirement(s) done", len(self._edited))
 
     def wake(self) -> None:
         """Something was written to the outbox: deliver it now rather than at the next poll."""
@@ -129,27 +141,47 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout=2.0)
 
     async def drain(self) -> int:
-        """Deliver everything owed now; returns how many rows were delivered."""
+        """Deliver everything owed now; returns how many rows were handled."""
         delivered = 0
         while True:
+            self._wake.clear()
             async with UnitOfWork(self.factory) as uow:
+                marked = await self._mark_edited(uow)  # before the select: not edited again
                 rows = await uow.repo.due_outbox(self.clock.now(), BATCH)
+                # A card's text, chat and message never change: its retirement can be read now.
+                card_ids = [r.payload.get("card_id") for r in rows if r.kind == OutboxKind.RETIRE]
+                ids = [card_id for card_id in card_ids if isinstance(card_id, int)]
+                cards = await uow.repo.cards_by_id(ids) if ids else []
+                await self._commit(uow, marked)
             if not rows:
                 return delivered
+            targets = {c.id: RetireTarget(c.chat_id, c.message_id, c.text) for c in cards}
+            settled = 0
             for row in rows:
-                await self._deliver(row)
+                settled += await self._deliver(row, targets)
                 delivered += 1
+            # Look again only if something may be left: a full batch, a row to retry, or
+            # new rows written (a wake) while these went out.
+            if len(rows) < BATCH and settled == len(rows) and not self._wake.is_set():
+                if self._edited:  # nothing left to carry them: mark them now
+                    async with UnitOfWork(self.factory) as uow:
+                        await self._commit(uow, await self._mark_edited(uow))
+                return delivered
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(self, row: OutboxMessage, targets: dict[int, RetireTarget]) -> bool:
+        """Send one row; True when it is settled (delivered or given up on)."""
+        finished = False
         try:
             if row.kind == OutboxKind.CARD:
-                await self._send_card(row)
+                finished = await self._send_card(row)
             elif row.kind == OutboxKind.NOTICE:
                 payload = row.payload
                 text = render_notice(payload["template"], payload["params"])
                 await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
             elif row.kind == OutboxKind.RETIRE:
-                await self._retire(row)
+                await self._retire(row, targets.get(row.payload["card_id"]))
+                self._edited.append(row.id)  # an edit made twice changes nothing
+                finished = True
             elif row.kind == OutboxKind.REMINDER:
                 assert row.item_id is not None
                 text, keyboard = render_reminder(row.payload, row.item_id, self.sop, self.zone)
@@ -168,32 +200,36 @@ class OutboxSender:
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
             await self._finish(row.id, failed=UNREACHABLE + str(exc))
             await self._report_unreachable(row.chat_id)
-            return
+            return True
         except StoredFileChanged as exc:
             log.error("outbox: not sending row %s: stored files changed: %s", row.id, exc)
             await self._finish(row.id, failed=str(exc))
-            return
+            return True
         except BadRequest as exc:
             log.error("outbox: Telegram refused row %s (%s): %s", row.id, row.kind, exc)
             await self._finish(row.id, failed=str(exc))
-            return
+            return True
         except (NetworkError, RetryAfter):
             raise  # the whole outbox waits: Telegram or the network is the problem
         except Exception as exc:
             # A bug or bad data in one row must not hold back every message behind it.
             log.exception("outbox: row %s (%s) failed", row.id, row.kind)
             await self._note_attempt(row.id, repr(exc))
-            return
-        await self._finish(row.id)
+            return False
+        if not finished:
+            await self._finish(row.id)
+        return True
 
-    async def _send_card(self, row: OutboxMessage) -> None:
+    async def _send_card(self, row: OutboxMessage) -> bool:
+        """Send a card's files, then its text; True when the row was marked delivered with
+        the text's record (one commit), False when the caller still has to mark it."""
         payload = row.payload
         assert row.item_id is not None
         data = await self.queries.card_data(
             row.item_id, payload["step"], payload["version"], payload.get("return_event_id")
         )
         if data is None:
-            return
+            return False
         card = render_card(data, self.sop, self.zone)
         if data.step.kind is StepKind.POST and (
             pages := await asyncio.to_thread(self.files.tampered_pages, data)
@@ -205,8 +241,11 @@ class OutboxSender:
             if index < row.parts_sent:
                 continue
             message = await send(row.chat_id)
-            await self._record(message, row, data.step.key, payload["version"], "file", None)
-            await self._mark_part(row.id, index + 1)
+            # the message and the count of parts sent, in one commit
+            progress = OutboxProgress(row.id, self.clock.now(), parts_sent=index + 1)
+            await self._record(
+                message, row, data.step.key, payload["version"], "file", None, progress
+            )
         message = await self.bot.send_message(
             row.chat_id, card.text, parse_mode=ParseMode.HTML, reply_markup=card.keyboard
         )
@@ -217,12 +256,15 @@ class OutboxSender:
             payload["version"],
             "card",
             card.text,
+            OutboxProgress(row.id, self.clock.now(), delivered=True),
             has_buttons=card.keyboard is not None,
         )
-        if closing is not None:
-            # decided while this card was on its way: it shows the decision, not buttons
-            line = decision_line(closing.action, closing.actor_name, closing.at, self.zone)
-            await self.retire_message(message.chat_id, message.message_id, card.text, line)
+        if closing is None:
+            return True  # recorded and marked delivered together
+        # decided while this card was on its way: it shows the decision, not buttons
+        line = decision_line(closing.action, closing.actor_name, closing.at, self.zone)
+        await self.retire_message(message.chat_id, message.message_id, card.text, line)
+        return False
 
     async def _report_unreachable(self, chat_id: int) -> None:
         """Tell the admins and those who lead the SOP (the cancellers) that a member cannot
@@ -252,9 +294,8 @@ class OutboxSender:
         for chat_id in self.directory.chats_for_roles(order_roles):
             await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
-    async def _retire(self, row: OutboxMessage) -> None:
+    async def _retire(self, row: OutboxMessage, target: RetireTarget | None) -> None:
         payload = row.payload
-        target = await self.queries.retire_target(payload["card_id"])
         if target is None:
             return
         line = decision_line(
@@ -290,11 +331,13 @@ class OutboxSender:
         version: int,
         kind: str,
         text: str | None,
+        progress: OutboxProgress,
         *,
         has_buttons: bool = False,
     ) -> EventView | None:
         assert row.item_id is not None
-        return await self.queries.record_message(
+        marked = list(self._edited)
+        closing = await self.queries.record_message(
             chat_id=message.chat_id,
             message_id=message.message_id,
             item_id=row.item_id,
@@ -303,38 +346,43 @@ class OutboxSender:
             kind=kind,
             has_buttons=has_buttons,
             text=text,
+            progress=dataclasses.replace(progress, also_delivered=tuple(marked)),
         )
-
-    async def _mark_part(self, row_id: int, parts: int) -> None:
-        async with UnitOfWork(self.factory) as uow:
-            row = await uow.repo.outbox_row(row_id)
-            if row is not None:
-                row.parts_sent = parts
-                await uow.commit()
+        self._forget_edited(marked)
+        return closing
 
     async def _note_attempt(self, row_id: int, error: str) -> None:
         async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)
             row = await uow.repo.outbox_row(row_id)
-            if row is None:
-                return
-            row.attempts += 1
-            row.last_error = error[:500]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.failed_at = self.clock.now()
-            await uow.commit()
+            if row is not None:
+                row.attempts += 1
+                row.last_error = error[:500]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.failed_at = self.clock.now()
+            await self._commit(uow, marked)
 
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
         async with UnitOfWork(self.factory) as uow:
-            row = await uow.repo.outbox_row(row_id)
-            if row is None:
-                return
-            now = self.clock.now()
-            row.attempts += 1
-            if failed is None:
-                row.delivered_at = now
-            else:
-                row.failed_at, row.last_error = now, failed[:500]
-            await uow.commit()
+            marked = await self._mark_edited(uow)
+            await uow.repo.finish_outbox(row_id, self.clock.now(), failed)
+            await self._commit(uow, marked)
+
+    async def _mark_edited(self, uow: UnitOfWork) -> list[int]:
+        """Mark the retirements already edited as delivered, in the caller's unit of work;
+        returns them, to forget once it commits."""
+        marked = list(self._edited)
+        if marked:
+            await uow.repo.finish_outbox_rows(marked, self.clock.now())
+        return marked
+
+    async def _commit(self, uow: UnitOfWork, marked: list[int]) -> None:
+        await uow.commit()
+        self._forget_edited(marked)
+
+    def _forget_edited(self, marked: list[int]) -> None:
+        if marked:
+            self._edited = [row_id for row_id in self._edited if row_id not in marked]
 
 
 def _retry_seconds(exc: RetryAfter) -> float:

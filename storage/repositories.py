@@ -65,16 +65,20 @@ class Repository:
         found = await self.session.execute(select(Item).where(Item.code == code.upper()))
         return found.scalar_one_or_none()
 
-    async def update_item_if_rev(self, item_id: int, rev: int, values: dict[str, Any]) -> bool:
+    async def update_item_if_rev(
+        self, item_id: int, rev: int, values: dict[str, Any]
+    ) -> Item | None:
         """Apply a transition only if nobody else did first (a conditional UPDATE, not a read
-        followed by a write): exactly one of two simultaneous presses wins."""
+        followed by a write): exactly one of two simultaneous presses wins. Returns the item
+        as updated (the loaded object, refreshed by RETURNING), or None for the loser."""
         result = await self.session.execute(
             update(Item)
             .where(Item.id == item_id, Item.rev == rev)
             .values(rev=rev + 1, **values)
-            .execution_options(synchronize_session=False)
+            .returning(Item),
+            execution_options={"synchronize_session": False, "populate_existing": True},
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return result.scalars().one_or_none()
 
     async def items_with_status(self, statuses: Iterable[str]) -> Sequence[Item]:
         found = await self.session.execute(
@@ -225,6 +229,12 @@ class Repository:
         )
         return found.scalar_one_or_none()
 
+    async def cards_by_id(self, card_ids: Iterable[int]) -> Sequence[CardMessage]:
+        found = await self.session.execute(
+            select(CardMessage).where(CardMessage.id.in_(list(card_ids)))
+        )
+        return found.scalars().all()
+
     async def cards_with_buttons(self, item_id: int) -> Sequence[CardMessage]:
         found = await self.session.execute(
             select(CardMessage)
@@ -268,6 +278,37 @@ class Repository:
 
     async def outbox_row(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id, populate_existing=True)
+
+    async def outbox_parts_sent(self, row_id: int, parts: int) -> None:
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(parts_sent=parts)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def finish_outbox(self, row_id: int, now: datetime, failed: str | None = None) -> None:
+        """Mark a row delivered (or, with `failed`, given up on): one UPDATE, no read."""
+        values: dict[str, Any] = (
+            {"delivered_at": now}
+            if failed is None
+            else {"failed_at": now, "last_error": failed[:500]}
+        )
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(attempts=OutboxMessage.attempts + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def finish_outbox_rows(self, row_ids: Iterable[int], now: datetime) -> None:
+        """Mark rows delivered that are not yet (each once, however often it is asked)."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.delivered_at.is_(None))
+            .values(attempts=OutboxMessage.attempts + 1, delivered_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def requeue_failed(self, chat_id: int | None, error_prefix: str = "") -> int:
         """Give failed rows (of one chat, or all; those whose error starts with
