@@ -94,24 +94,55 @@ function unread(member) {
   return member.bot_ids.filter((id) => id > seen).length;
 }
 
+// Each member keeps one button, updated in place: a click whose press and release straddle a
+// refresh is lost when the element under the pointer is rebuilt (Firefox needs the very same
+// element under both, Chromium the same button).
+const memberButtons = new Map();  // member id -> {button, avatar, name, role, last, badge}
+
+function memberButton(id) {
+  let parts = memberButtons.get(id);
+  if (!parts) {
+    parts = {
+      avatar: el("div"),
+      name: el("div", { class: "member-name" }),
+      role: el("div", { class: "member-role" }),
+      last: el("div", { class: "member-last" }),
+      badge: el("span", { class: "badge" }),
+    };
+    parts.button = el("button",
+      { type: "button", "data-member": id, onclick: () => selectMember(id) },
+      parts.avatar, el("div", { class: "member-body" }, parts.name, parts.role, parts.last),
+      parts.badge);
+    memberButtons.set(id, parts);
+  }
+  return parts;
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function renderMembers() {
   const list = $("members");
-  list.replaceChildren(...page.members.map((m) => {
-    const count = m.id === page.memberId ? 0 : unread(m);
-    return el("button", {
-      type: "button",
-      class: "member" + (m.id === page.memberId ? " selected" : ""),
-      "data-member": m.id,
-      "aria-pressed": String(m.id === page.memberId),
-      onclick: () => selectMember(m.id),
-    },
-    el("div", { class: `avatar role-${m.role}` }, initials(m.name)),
-    el("div", { class: "member-body" },
-      el("div", { class: "member-name" }, m.name),
-      el("div", { class: "member-role" }, m.role_title),
-      el("div", { class: "member-last" }, m.last || "belum ada pesan")),
-    count ? el("span", { class: "badge", title: `${count} pesan baru` }, String(count)) : null);
-  }));
+  const buttons = page.members.map((m) => {
+    const parts = memberButton(m.id);
+    const selected = m.id === page.memberId;
+    const count = selected ? 0 : unread(m);
+    parts.button.className = "member" + (selected ? " selected" : "");
+    parts.button.setAttribute("aria-pressed", String(selected));
+    parts.avatar.className = `avatar role-${m.role}`;
+    setText(parts.avatar, initials(m.name));
+    setText(parts.name, m.name);
+    setText(parts.role, m.role_title);
+    setText(parts.last, m.last || "belum ada pesan");
+    parts.badge.hidden = !count;
+    setText(parts.badge, String(count));
+    parts.badge.title = `${count} pesan baru`;
+    return parts.button;
+  });
+  const same = buttons.length === list.children.length
+    && buttons.every((button, i) => list.children[i] === button);
+  if (!same) list.replaceChildren(...buttons);
 }
 
 function currentMember() {

@@ -3,7 +3,9 @@
 The tests that open the page (the `sandbox_page` fixture) need /usr/bin/chromium
 (`apt-get install chromium`) and the `playwright` package (the `browser` extra); without either
 they are skipped with the reason. Playwright's own browser downloads are never used.
-Screenshots go to test-artifacts/sandbox/ (gitignored). The other tests here check the
+The Firefox test (the `firefox_tab` fixture) drives /usr/bin/firefox-esr
+(`apt-get install firefox-esr`) over WebDriver BiDi (tests/browser/bidi.py); without it, it is
+skipped. Screenshots go to test-artifacts/sandbox/ (gitignored). The other tests here check the
 sandbox's JSON API and parts without a browser."""
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from sandbox.runtime import Options
 from tests.harness import MONDAY_MORNING
 
 if TYPE_CHECKING:
+    from tests.browser.bidi import Tab
     from tests.browser.sandbox_page import SandboxPage
 
 CHROMIUM = Path("/usr/bin/chromium")
+FIREFOX = Path("/usr/bin/firefox-esr")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "sandbox"
 
 
@@ -39,13 +43,17 @@ def missing_browser() -> str | None:
     return None
 
 
+def missing_firefox() -> str | None:
+    """Why the Firefox test cannot run here, or None."""
+    return None if FIREFOX.exists() else f"{FIREFOX} is missing (apt-get install firefox-esr)"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = missing_browser()
-    if reason is None:
-        return
+    reasons = {"sandbox_page": missing_browser(), "firefox_tab": missing_firefox()}
     for item in items:
-        if "sandbox_page" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {reason}"))
+        for fixture, reason in reasons.items():
+            if reason is not None and fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {reason}"))
 
 
 @pytest.fixture
@@ -73,3 +81,12 @@ async def sandbox_page(
 
     async with open_sandbox_page(live, tmp_path / "chromium-profile", artifacts) as page:
         yield page
+
+
+@pytest.fixture
+async def firefox_tab(tmp_path: Path) -> AsyncIterator[Tab]:
+    """Headless firefox-esr on a fresh offline profile, driven over WebDriver BiDi."""
+    from tests.browser.bidi import firefox
+
+    async with firefox(tmp_path / "firefox-profile", FIREFOX) as tab:
+        yield tab
