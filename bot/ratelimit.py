@@ -6,6 +6,7 @@ applies."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -40,12 +41,7 @@ class OfficeRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Result:
-        limiter = self._private_limiter(data.get("chat_id"))
-        if limiter is None:
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-        async with limiter:
+        async with self._private_limiter(data.get("chat_id")) or contextlib.nullcontext():
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )

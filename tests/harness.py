@@ -3,17 +3,19 @@ on a fresh database, with a clock the test moves by hand."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import BuildOptions, build_application, start_webhook
 from bot.clock import ManualClock
 from bot.config import Config
 from handlers.context import SERVICES_KEY, JdihApplication, Services
 from localbotapi import BotMessage, LocalBotApi
+from tests.settling import wait_settled
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 OFFICE = ZoneInfo("Asia/Pontianak")
@@ -65,6 +67,11 @@ class Harness:
     def services(self) -> Services:
         assert self.app is not None
         return self.app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+    @property
+    def engine(self) -> AsyncEngine:
+        assert self.app is not None, "the bot is not running"
+        return self.app.bot_data["engine"]  # type: ignore[no-any-return]
 
     async def start_bot(self) -> None:
         options = BuildOptions(clock=self.clock, rate_limit=False)
@@ -124,18 +131,8 @@ class Harness:
         return str(answer.get("text") or "")
 
     async def settle(self) -> None:
-        """Wait (5 s at most) until the outbox owes nothing it can still send; failed rows
-        stay failed."""
-        try:
-            async with asyncio.timeout(5.0):
-                while True:
-                    rows = await self.services.sender.undelivered()
-                    if all(row.failed_at is not None for row in rows):
-                        break
-                    await asyncio.sleep(0.01)  # the outbox has no event to await
-        except TimeoutError:
-            raise AssertionError("the outbox did not drain:\n" + self.server.describe()) from None
-        await self.server.wait_idle()
+        """Wait until the bot has handled every update and sent what it can (tests/settling.py)."""
+        await wait_settled(self.server, self.engine)
 
     def mark(self) -> int:
         return len(self.server.sent)

@@ -4,12 +4,11 @@ service cannot hide itself."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.sop import Sop, StepKind
@@ -35,47 +34,7 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 
 
 def engine_of(h: Harness) -> AsyncEngine:
-    assert h.app is not None, "the bot is not running"
-    return h.app.bot_data["engine"]  # type: ignore[no-any-return]
-
-
-SETTLE_S = 10.0
-
-
-async def settle(h: Harness) -> None:
-    """Until the bot has fetched and finished every update and delivered everything owed:
-    the server being quiet is not enough, as the outbox and the inbox work between calls."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SETTLE_S
-    while True:
-        await h.server.wait_idle(timeout=SETTLE_S)
-        busy = await _unsettled(engine_of(h))
-        if not busy:
-            return
-        if loop.time() > deadline:
-            raise AssertionError(f"the bot did not settle in {SETTLE_S}s: {busy}")
-        await asyncio.sleep(0.02)
-
-
-async def _unsettled(engine: AsyncEngine) -> list[str]:
-    busy: list[str] = []
-    async with engine.connect() as connection:
-        outbox = OutboxMessage.__table__
-        owed = await connection.execute(
-            select(func.count())
-            .select_from(outbox)
-            .where(outbox.c.delivered_at.is_(None), outbox.c.failed_at.is_(None))
-        )
-        if count := owed.scalar_one():
-            busy.append(f"{count} outbox row(s) undelivered")
-        inbox = Base.metadata.tables.get("inbox")
-        if inbox is not None and "done_at" in inbox.c:
-            open_updates = await connection.execute(
-                select(func.count()).select_from(inbox).where(inbox.c.done_at.is_(None))
-            )
-            if count := open_updates.scalar_one():
-                busy.append(f"{count} update(s) not finished")
-    return busy
+    return h.engine
 
 
 async def snapshot(engine: AsyncEngine) -> Snapshot:
@@ -93,7 +52,7 @@ async def snapshot(engine: AsyncEngine) -> Snapshot:
 
 async def settled_snapshot(h: Harness) -> Snapshot:
     """The office's state once the bot has settled: the "before" of `assert_unchanged`."""
-    await settle(h)
+    await h.settle()
     return await snapshot(engine_of(h))
 
 
@@ -112,7 +71,7 @@ def changed_tables(before: Snapshot, after: Snapshot) -> dict[str, Any]:
 
 async def assert_unchanged(h: Harness, before: Snapshot) -> None:
     """The database is as `before` (taken after `settle`); settles first."""
-    await settle(h)
+    await h.settle()
     diff = changed_tables(before, await snapshot(engine_of(h)))
     assert diff == {}, f"the database changed: {diff}"
 
@@ -122,7 +81,7 @@ async def assert_invariants(
 ) -> None:
     """No invariant is broken; with `settled`, waits for the bot to settle first."""
     if settled:
-        await settle(h)
+        await h.settle()
     found = await violations(
         engine_of(h), h.config.sop, h.config.calendar, unreachable=unreachable, settled=settled
     )

@@ -27,7 +27,7 @@ from tests.harness import (
     Person,
 )
 from tests.images import png_bytes
-from tests.invariants import assert_invariants, assert_unchanged, settle, settled_snapshot
+from tests.invariants import assert_invariants, assert_unchanged, settled_snapshot
 
 GROUP = -1001234567890
 
@@ -54,7 +54,7 @@ async def _answers(h: Harness, chat_id: int, act: Callable[[], Awaitable[Any]]) 
     """Do something, let the bot finish, and return what it wrote in that chat meanwhile."""
     before = h.mark()
     await act()
-    await settle(h)
+    await h.settle()
     return [m.body for m in h.server.sent[before:] if m.chat_id == chat_id]
 
 
@@ -566,7 +566,7 @@ async def test_a_failing_handler_answers_the_user_and_logs_context_without_the_t
                 "text": texts.ERROR_GENERIC,
                 "show_alert": True,
             }
-            await settle(h)
+            await h.settle()
     finally:
         caplog.handler.removeFilter(redact)
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -25,7 +25,7 @@ def _member_table(people: tuple[Person, ...]) -> list[dict[str, object]]:
 
 
 async def _events(h: Harness) -> list[Event]:
-    engine = h.app.bot_data["engine"]  # type: ignore[union-attr]
+    engine = h.engine
     async with engine.connect() as connection:
         rows = await connection.execute(select(Event.item_id, Event.action, Event.step_key))
         return list(rows)  # type: ignore[arg-type]

@@ -37,7 +37,7 @@ from tests.harness import (
     Person,
 )
 from tests.images import png_bytes
-from tests.invariants import assert_invariants, engine_of, settle, violations
+from tests.invariants import assert_invariants, engine_of, violations
 
 SEED = int(os.environ.get("JDIH_FUZZ_SEED", "20261123"))
 UPDATES = int(os.environ.get("JDIH_FUZZ_UPDATES", "300"))
@@ -345,7 +345,7 @@ async def _setup(h: Harness) -> None:
     await flows.open_item(h, "Keputusan KPU Nomor 10 Tahun 2026")
     await h.say(KOORDINATOR, "/baru")
     await h.say(KOORDINATOR, "Draf pengumuman JDIH")
-    await settle(h)
+    await h.settle()
 
 
 async def _approve_legal(h: Harness, code: str, version: int) -> str:
@@ -368,15 +368,15 @@ async def _normal_item_is_published(h: Harness) -> None:
     # the instant between Telegram accepting it and the bot recording which item it shows
     code = await flows.open_item(h, "Peraturan KPU Nomor 12 Tahun 2026")
     await flows.give_direction(h, code)
-    await settle(h)
+    await h.settle()
     assert "diperiksa" in await flows.submit_design(h, code)
-    await settle(h)
+    await h.settle()
     assert "Disetujui" in await flows.approve_check(h, code, 1)
-    await settle(h)
+    await h.settle()
     assert "Disetujui" in await _approve_legal(h, code, 1)
-    await settle(h)
+    await h.settle()
     await flows.order_upload(h, code)
-    await settle(h)
+    await h.settle()
     assert "dipublikasikan" in await flows.report_posted(h, code)
     status = await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")
     assert "Status: dipublikasikan" in status.body
@@ -397,7 +397,7 @@ async def test_the_invariant_checks_catch_a_corrupted_database(harness: Harness)
     code = await flows.open_item(h)
     await flows.give_direction(h, code)
     await flows.submit_design(h, code)
-    await settle(h)
+    await h.settle()
     engine, sop, calendar = engine_of(h), h.config.sop, h.config.calendar
     assert await violations(engine, sop, calendar, settled=True) == []
     async with engine.begin() as connection:
@@ -437,7 +437,7 @@ async def test_random_updates_leave_a_working_bot_and_a_consistent_database(
                 # a press may still be sending its question or the cards it owes: let them
                 # land, so the next step's answer is not mistaken for them
                 await h.server.wait_idle(quiet=0.02)
-        await settle(h)
+        await h.settle()
         errors = _bot_errors(caplog.records)
         assert errors == [], f"errors logged (seed {SEED}):\n" + "\n".join(errors)
         try:
