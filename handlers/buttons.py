@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden
 from bot import texts
 from bot.workflow import Action, Actor, Decision
 from handlers.archive import send_archived
-from handlers.cards import TEXT_LIMIT, done_text, fit, material_text
+from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
 from handlers.common import REFUSALS
 from handlers.context import JdihContext
 from handlers.design import draft_reply
@@ -97,7 +97,7 @@ async def _ask(
     item = await context.services.service.ask_for(actor, cb.item_id, placeholder)
     text = prompt.format(code=item.code, title=escape(item.title), version=item.version)
     await _prompt(update, context, actor, text, dismiss_keyboard(item.id))
-    return text.split("\n")[0].replace("<b>", "").replace("</b>", "")
+    return plain(text.split("\n")[0])  # the toast shows no markup: the title as typed
 
 
 async def _prompt(

@@ -3,9 +3,10 @@ User-written text (titles, notes, material) is escaped; long text is cut to Tele
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -238,20 +239,53 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def fit(text: str, limit: int) -> str:
-    """Cut text to Telegram's limit without leaving half an HTML entity or tag behind."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    for opener, closer in (("&", ";"), ("<", ">")):
-        start = cut.rfind(opener)
-        if start != -1 and cut.find(closer, start) == -1:
-            cut = cut[:start]
-    return _close_tags(cut) + "…"
+# What Telegram's HTML parser treats as one unit: a tag (counts nothing) or an entity such
+# as &lt; (counts one character). Our own markup never holds a bare "<".
+_MARKUP = re.compile(r"<[^>]*>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
 
 
-def _close_tags(text: str) -> str:
-    for tag in ("b", "i", "code"):
-        if text.count(f"<{tag}>") > text.count(f"</{tag}>"):
-            text += f"</{tag}>"
-    return text
+def rendered_length(html: str) -> int:
+    """The length Telegram checks against its limits: the text after the HTML is parsed
+    (https://core.telegram.org/bots/api#sendmessage, "after entities parsing")."""
+    length, at = 0, 0
+    for match in _MARKUP.finditer(html):
+        length += match.start() - at + (1 if match[0].startswith("&") else 0)
+        at = match.end()
+    return length + len(html) - at
+
+
+def plain(html: str) -> str:
+    """The text a reader sees of our HTML, for places without markup (a press's toast)."""
+    return unescape(re.sub(r"<[^>]*>", "", html))
+
+
+def fit(text: str, limit: int, tail: str = "") -> str:
+    """Cut HTML text so that, with `tail` (e.g. a decision line) kept whole after it, it fits
+    Telegram's limit as Telegram counts it; never cuts a tag or an entity in half."""
+    room = limit - rendered_length(tail)
+    if rendered_length(text) <= room:
+        return text + tail
+    budget = room - 1  # the "…" that says something was cut
+    kept: list[str] = []
+    open_tags: list[str] = []
+    used, at = 0, 0
+    for match in [*_MARKUP.finditer(text), None]:
+        run = text[at : match.start() if match else len(text)]
+        if used + len(run) >= budget:
+            kept.append(run[: budget - used])
+            break
+        kept.append(run)
+        used += len(run)
+        if match is None:
+            break
+        token, at = match[0], match.end()
+        if token.startswith("&"):
+            used += 1
+        elif token.startswith("</"):
+            if open_tags:
+                open_tags.pop()
+        elif not token.endswith("/>"):
+            open_tags.append(token[1:-1].split()[0])
+        kept.append(token)
+    closers = "".join(f"</{name}>" for name in reversed(open_tags))
+    return "".join(kept) + "…" + closers + tail

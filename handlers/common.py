@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
@@ -36,4 +38,4 @@ async def refuse(update: Update, context: JdihContext, exc: Exception) -> None:
     if query is not None:
         await query.answer(text[:200], show_alert=True)
     else:
-        await reply(update, text)
+        await reply(update, escape(text))  # the catalog's refusals are plain text

@@ -108,7 +108,8 @@ async def _decide_with_text(
     step_key = None if action is Action.CANCEL else pending.step_key
     decision = Decision(action, step_key, pending.version, notes=text, links=links)
     outcome = await context.services.service.decide(actor, pending.item.id, decision)
-    await reply(update, done_text(context.services.config.sop, outcome))
+    # done_text is plain (it is also a press's toast); role titles may hold < or &
+    await reply(update, escape(done_text(context.services.config.sop, outcome)))
 
 
 async def on_file(update: Update, context: JdihContext) -> None:

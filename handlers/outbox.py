@@ -310,7 +310,7 @@ class OutboxSender:
         try:
             if text is not None:
                 await self.bot.edit_message_text(
-                    fit(text + line, TEXT_LIMIT),
+                    fit(text, TEXT_LIMIT, tail=line),
                     chat_id,
                     message_id,
                     parse_mode=ParseMode.HTML,
