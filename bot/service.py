@@ -13,6 +13,7 @@ from bot.errors import (
     NoDesignFiles,
     NoMaterial,
 )
+from bot.names import clean_title, visible_length
 from bot.notices import OutboxKind, add_outbox, enqueue_after_transition
 from bot.readmodel import design_role, draft_version, event_view, item_view
 from bot.service_base import PromptKind
@@ -62,8 +63,10 @@ class JdihService(DesignUploads):
 
     async def create_item(self, actor: Actor, title: str) -> ItemView:
         """The title arrived: the item exists as a draft, waiting for its material."""
-        title = " ".join(title.split())
-        if not 3 <= len(title) <= TITLE_MAX:
+        title = clean_title(title)
+        if not visible_length(title):
+            raise InvalidInput(texts.TITLE_INVISIBLE)
+        if visible_length(title) < 3 or len(title) > TITLE_MAX:
             raise InvalidInput(texts.TITLE_INVALID.format(limit=TITLE_MAX))
         now = self.clock.now()
         year = now.astimezone(self.calendar.tz).year  # the office's year, not UTC's

@@ -313,3 +313,11 @@ def _zone_abbreviation(zone: ZoneInfo) -> str:
         "Asia/Jayapura": "WIT",
     }
     return names.get(zone.key, zone.key)
+
+
+# --- titles (bot/names.py) ------------------------------------------------------------------
+
+TITLE_INVISIBLE = (
+    "Judul ini tidak berisi huruf atau angka yang terlihat (hanya spasi atau karakter tak "
+    'terlihat). Silakan kirim judul yang dapat dibaca, mis. "PKPU Nomor 2 Tahun 2026".'
+)
