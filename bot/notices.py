@@ -46,7 +46,8 @@ async def enqueue_after_transition(
     params = {"code": item.code, "title": item.title, "name": event.actor_name}
     if transition.returned:
         step = sop.step(transition.from_step or "")
-        params |= {"version": item.version, "role": event.role, "notes": event.notes or ""}
+        role = sop.role_title(event.role)  # the title people know, not the config key
+        params |= {"version": item.version, "role": role, "notes": event.notes or ""}
         recipients = directory.chats_for_roles(step.notify_on_return)
         _notify(repo, now, item, recipients, event.actor_id, "returned", params)
     elif transition.status is ItemStatus.PUBLISHED:
