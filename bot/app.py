@@ -98,7 +98,14 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     factory = session_factory(engine)
     directory = Directory(config.members, config.role_chats)
     calendar = config.calendar
-    service = JdihService(factory, config.sop, directory, calendar, options.clock)
+    service = JdihService(
+        factory,
+        config.sop,
+        directory,
+        calendar,
+        options.clock,
+        reminded_roles=config.reminders.notify,
+    )
     queries = JdihQueries(factory, config.sop)
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(

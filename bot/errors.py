@@ -77,3 +77,40 @@ class UploadGone(ServiceError):
 
 class InvalidInput(ServiceError):
     """Text that cannot be used as asked (a too short title, say); the message is the reason."""
+
+
+class DraftOfAnother(ServiceError):
+    """A draft's material is handed in by its creator (or by a role that may cancel it)."""
+
+    def __init__(self, code: str, creator: str, roles: frozenset[str]) -> None:
+        super().__init__(f"{code} is {creator}'s draft")
+        self.code = code
+        self.creator = creator
+        self.roles = roles
+
+
+class PagesOfAnother(ServiceError):
+    """Draft pages are deleted by whoever uploaded them; none of these were the presser's."""
+
+    def __init__(self, code: str, version: int, uploaders: tuple[str, ...]) -> None:
+        super().__init__(f"{code} v{version}: pages of {', '.join(uploaders)}")
+        self.code = code
+        self.version = version
+        self.uploaders = uploaders
+
+
+class CardNotYours(ServiceError):
+    """An item's card is shown only to the role that must act now and to the overseers."""
+
+    def __init__(self, code: str, roles: frozenset[str]) -> None:
+        super().__init__(f"{code}: card only for {sorted(roles)}")
+        self.code = code
+        self.roles = roles
+
+
+class CardNotForChat(ServiceError):
+    """A card is shown in the presser's private chat or a chat that receives that role's cards."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"{code}: card not for this chat")
+        self.code = code

@@ -8,13 +8,14 @@ from bot.workflow import ItemState, ItemStatus
 from storage.models import DesignFile, Event, Item, Material
 
 
-def item_state(item: Item) -> ItemState:
+def item_state(item: Item, page_uploaders: frozenset[int] = frozenset()) -> ItemState:
     return ItemState(
         status=ItemStatus(item.status),
         step_key=item.step_key,
         version=item.version,
         designer_id=item.designer_id,
         created_by=item.created_by,
+        page_uploaders=page_uploaders,
     )
 
 

@@ -9,7 +9,10 @@ from typing import Any
 
 from bot import texts, workflow
 from bot.errors import (
+    CardNotForChat,
+    CardNotYours,
     InvalidInput,
+    ItemNotFound,
     NoDesignFiles,
     NoMaterial,
 )
@@ -40,6 +43,12 @@ PROMPT_FOR_ACTION = {
 class Outcome:
     item: ItemView
     transition: Transition
+
+
+@dataclass(frozen=True, slots=True)
+class CardResent:
+    item: ItemView
+    queued: bool  # False: the same card was already waiting to go to that chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,16 +243,33 @@ class JdihService(DesignUploads):
             await uow.commit()
             return Outcome(item_view(item, self.sop), transition)
 
-    async def resend_card(self, actor: Actor, item_id: int, chat_id: int) -> ItemView:
-        """A reminder's button: the item's current card again, buttons and all."""
+    async def resend_card(self, actor: Actor, item_id: int, chat_id: int) -> CardResent:
+        """A reminder's button: the item's current card again, buttons and all, for those
+        with a part in the current step and the overseers; once while one is on its way."""
         async with UnitOfWork(self.factory) as uow:
-            item = await self._item(uow, item_id)
+            # the row lock makes two simultaneous presses see each other's queued card
+            item = await uow.repo.item(item_id, for_update=True)
+            if item is None:
+                raise ItemNotFound(str(item_id))
             if item.status != ItemStatus.ACTIVE or item.step_key is None:
                 raise await self._already_decided(uow, item, None, None)
+            self._check_card_viewer(actor, item, chat_id)
             payload = {"step": item.step_key, "version": item.version}
+            waiting = await uow.repo.waiting_outbox(chat_id, OutboxKind.CARD, item.id)
+            if any(_same_card(row.payload, payload) for row in waiting):
+                return CardResent(item_view(item, self.sop), queued=False)
             add_outbox(uow.repo, self.clock.now(), chat_id, OutboxKind.CARD, item.id, payload)
             await uow.commit()
-            return item_view(item, self.sop)
+            return CardResent(item_view(item, self.sop), queued=True)
+
+    def _check_card_viewer(self, actor: Actor, item: Item, chat_id: int) -> None:
+        """The card (with its design) is for the role that must act now and the overseers,
+        in the presser's own chat or a chat that gets those roles' messages."""
+        roles = frozenset({self.sop.step(item.step_key or "").role}) | self.card_watchers
+        if not actor.roles & roles:
+            raise CardNotYours(item.code, roles)
+        if chat_id != actor.user_id and chat_id not in self.directory.chats_for_roles(roles):
+            raise CardNotForChat(item.code)
 
     # --- pending input -------------------------------------------------------------------
 
@@ -316,3 +342,7 @@ class JdihService(DesignUploads):
             version=version,
             notes=notes,
         )
+
+
+def _same_card(queued: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    return queued.get("step") == wanted["step"] and queued.get("version") == wanted["version"]

@@ -3,10 +3,12 @@ member a question, and telling a member who already decided."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot import workflow
 from bot.clock import Clock
 from bot.directory import Directory
-from bot.errors import AlreadyDecided, ItemNotFound, NotAMember
+from bot.errors import AlreadyDecided, DraftOfAnother, ItemNotFound, NotAMember
 from bot.readmodel import item_state
 from bot.sop import Sop
 from bot.workflow import Actor, Decision, ItemStatus, Transition
@@ -35,12 +37,20 @@ class ServiceBase:
         directory: Directory,
         calendar: WorkCalendar,
         clock: Clock,
+        *,
+        reminded_roles: Iterable[str] = (),
     ) -> None:
         self.factory = factory
         self.sop = sop
         self.directory = directory
         self.calendar = calendar
         self.clock = clock
+        # Who may see any active item's card besides the role at its step: the SOP's
+        # overseer and the roles the reminders go to ("responsible" is the step's own role).
+        watchers = {role for role in reminded_roles if role in sop.roles}
+        if sop.overseer is not None:
+            watchers.add(sop.overseer)
+        self.card_watchers = frozenset(watchers)
 
     def actor(self, user_id: int) -> Actor:
         actor = self.directory.actor(user_id)
@@ -73,12 +83,20 @@ class ServiceBase:
     async def _check(
         self, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
     ) -> Transition:
+        uploaders: frozenset[int] = frozenset()
+        if decision.action is workflow.Action.APPROVE:
+            # "own design" covers every page of the version, not only who handed it in
+            pages = await uow.repo.design_files(item.id, item.version)
+            uploaders = frozenset(page.uploaded_by for page in pages)
         try:
-            return workflow.decide(self.sop, item_state(item), actor, decision)
+            return workflow.decide(self.sop, item_state(item, uploaders), actor, decision)
         except (workflow.StaleDecision, workflow.ItemClosed):
             raise await self._already_decided(
                 uow, item, decision.step_key, decision.version
             ) from None
+        except workflow.NotYourDraft as exc:
+            name = self.directory.name(exc.creator_id)
+            raise DraftOfAnother(item.code, name, exc.required_roles) from None
 
     async def _already_decided(
         self, uow: UnitOfWork, item: Item, step_key: str | None, version: int | None

@@ -321,3 +321,26 @@ TITLE_INVISIBLE = (
     "Judul ini tidak berisi huruf atau angka yang terlihat (hanya spasi atau karakter tak "
     'terlihat). Silakan kirim judul yang dapat dibaca, mis. "PKPU Nomor 2 Tahun 2026".'
 )
+
+# --- issue 11: same-role gaps (button alerts: plain text, at most 200 characters) ----------
+
+DRAFT_OF_ANOTHER = (
+    "Draf {code} dibuat oleh {creator}. Hanya pembuatnya atau {roles} yang dapat "
+    "menyerahkan materinya. Tidak ada yang berubah."
+)
+PAGES_OF_ANOTHER = (
+    "Halaman draf {code} versi {version} diunggah oleh {names}; hanya pengunggahnya yang "
+    "dapat menghapusnya. Tidak ada yang berubah."
+)
+DESIGN_CLEARED_OWN = (
+    "Halaman Anda di draf {code} versi {version} dihapus; {kept} halaman dari {names} tetap ada."
+)
+CARD_NOT_YOURS = (
+    "Kartu {code} hanya ditampilkan untuk {roles}. Ketik /status {code} untuk melihat "
+    "langkah dan riwayatnya."
+)
+CARD_NOT_FOR_CHAT = (
+    "Kartu {code} tidak ditampilkan di obrolan ini. Tekan tombolnya di obrolan pribadi "
+    "dengan bot, atau ketik /status {code}."
+)
+CARD_ON_ITS_WAY = "Kartu {code} sudah dalam antrean pengiriman; tunggu sebentar."

@@ -3,13 +3,25 @@ operator names their item. Handing the version in is a decision (JdihService.sub
 
 from __future__ import annotations
 
-from bot.errors import ItemNotFound, NotDesignStep, NotOperator, UploadGone
+from dataclasses import dataclass
+
+from bot.errors import ItemNotFound, NotDesignStep, NotOperator, PagesOfAnother, UploadGone
 from bot.readmodel import design_role, draft_version, item_view
 from bot.service_base import PromptKind, ServiceBase
 from bot.views import DraftState, FileRef, ItemView
 from bot.workflow import Actor, ItemStatus
 from storage.models import DesignFile, DesignVersion, Item, PendingInput
 from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ClearedDraft:
+    """The presser's pages are gone; `kept` pages uploaded by `kept_by` remain."""
+
+    item: ItemView
+    version: int
+    kept: int
+    kept_by: tuple[str, ...]
 
 
 class DesignUploads(ServiceBase):
@@ -80,14 +92,21 @@ class DesignUploads(ServiceBase):
             await uow.commit()
             return state
 
-    async def clear_draft(self, actor: Actor, item_id: int, version: int) -> ItemView:
+    async def clear_draft(self, actor: Actor, item_id: int, version: int) -> ClearedDraft:
+        """Delete the presser's own pages of the draft version; a colleague's pages stay
+        (forged button data must not let one operator wipe another's work)."""
         async with UnitOfWork(self.factory) as uow:
             item = await self._design_item(uow, actor, item_id)
             if version != draft_version(item):
                 raise self._already(item, await uow.repo.last_decision(item.id, None, None))
-            await uow.repo.delete_design_files(item.id, version)
+            pages = await uow.repo.design_files(item.id, version)
+            others = [page.uploaded_by for page in pages if page.uploaded_by != actor.user_id]
+            names = tuple(dict.fromkeys(self.directory.name(user) for user in others))
+            if others and len(others) == len(pages):
+                raise PagesOfAnother(item.code, version, names)
+            await uow.repo.delete_design_files_of(item.id, version, actor.user_id)
             await uow.commit()
-            return item_view(item, self.sop)
+            return ClearedDraft(item_view(item, self.sop), version, len(others), names)
 
     async def _design_item(self, uow: UnitOfWork, actor: Actor, item_id: int) -> Item:
         # Lock the item row: pages of one album arrive at once and each may create the

@@ -74,6 +74,15 @@ class OwnDesign(WorkflowError):
     """Nobody approves a design they made themselves."""
 
 
+class NotYourDraft(NotYourStep):
+    """Someone else's draft: only its creator, or a member holding one of `required_roles`
+    (the SOP's cancellers, who may end the draft anyway), hands its material in."""
+
+    def __init__(self, creator_id: int, required_roles: frozenset[str]) -> None:
+        super().__init__(required_roles)
+        self.creator_id = creator_id
+
+
 class NotesRequired(WorkflowError):
     def __init__(self, action: Action) -> None:
         super().__init__(f"{action.value} needs notes")
@@ -104,6 +113,13 @@ class ItemState:
     version: int  # the number of design versions handed in so far
     designer_id: int | None  # who handed in the current version
     created_by: int
+    # who uploaded pages of the current version: a member with two roles may upload pages
+    # that a colleague hands in, and must not then approve them
+    page_uploaders: frozenset[int] = frozenset()
+
+    def made_by(self, user_id: int) -> bool:
+        """Is the current version (partly) this member's own work?"""
+        return user_id == self.designer_id or user_id in self.page_uploaders
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +179,7 @@ def _check_payload(step: Step, item: ItemState, actor: Actor, decision: Decision
     if decision.action in _NOTES_REQUIRED and not (decision.notes or "").strip():
         raise NotesRequired(decision.action)
     if decision.action is Action.APPROVE:
-        if item.designer_id == actor.user_id:
+        if item.made_by(actor.user_id):
             raise OwnDesign("the designer cannot approve their own design")
         if step.confirm_sources and not decision.sources_checked:
             raise SourcesNotConfirmed("confirm that the sources were checked")
@@ -215,11 +231,13 @@ def _revise(sop: Sop, item: ItemState, step: Step, actor: Actor) -> Transition:
 def _submit_material(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
     if decision.action is not Action.SUBMIT_MATERIAL:
         raise InvalidTransition(decision.action, "draft")
-    if actor.user_id != item.created_by and not actor.roles & sop.openers:
-        raise NotYourStep(sop.openers)
+    # Same-role colleagues do not hand in each other's drafts; those who may cancel the
+    # draft (the kasubbag in the default SOP) may also hand it in for its creator.
+    if actor.user_id != item.created_by and not actor.roles & sop.cancellers:
+        raise NotYourDraft(item.created_by, sop.cancellers)
     return Transition(
         decision.action,
-        _acting_role(actor, sop.openers),
+        _acting_role(actor, sop.openers | sop.cancellers),
         None,
         sop.first_step.key,
         ItemStatus.ACTIVE,

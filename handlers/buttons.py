@@ -156,9 +156,15 @@ async def _submit_design(update: Update, context: JdihContext, actor: Actor, cb:
 
 async def _clear_design(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
     assert cb.number is not None
-    item = await context.services.service.clear_draft(actor, cb.item_id, cb.number)
+    cleared = await context.services.service.clear_draft(actor, cb.item_id, cb.number)
     await _drop_buttons(update.callback_query)
-    return texts.DESIGN_CLEARED.format(code=item.code, version=cb.number)
+    code = cleared.item.code
+    if cleared.kept:
+        names = ", ".join(cleared.kept_by)
+        return texts.DESIGN_CLEARED_OWN.format(
+            code=code, version=cb.number, kept=cleared.kept, names=names
+        )
+    return texts.DESIGN_CLEARED.format(code=code, version=cb.number)
 
 
 async def _dismiss(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
@@ -178,8 +184,10 @@ async def _pick_item(update: Update, context: JdihContext, actor: Actor, cb: Cal
 async def _show_card(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
     query = update.callback_query
     assert query is not None and query.message is not None
-    item = await context.services.service.resend_card(actor, cb.item_id, query.message.chat.id)
-    return texts.CARD_RESENT.format(code=item.code)
+    shown = await context.services.service.resend_card(actor, cb.item_id, query.message.chat.id)
+    if not shown.queued:  # the same card is still waiting to go to this chat
+        return texts.CARD_ON_ITS_WAY.format(code=shown.item.code)
+    return texts.CARD_RESENT.format(code=shown.item.code)
 
 
 async def _drop_buttons(query: CallbackQuery | None) -> None:

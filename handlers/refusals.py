@@ -18,6 +18,16 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
             return already_decided_text(exc, sop, texts.fmt_time(exc.at, zone))
         case errors.NotAMember():
             return texts.UNKNOWN_USER_ALERT.format(user_id=exc.user_id)
+        case errors.DraftOfAnother():
+            roles = _roles(exc.roles, sop)
+            return texts.DRAFT_OF_ANOTHER.format(code=exc.code, creator=exc.creator, roles=roles)
+        case errors.PagesOfAnother():
+            names = ", ".join(exc.uploaders)
+            return texts.PAGES_OF_ANOTHER.format(code=exc.code, version=exc.version, names=names)
+        case errors.CardNotYours():
+            return texts.CARD_NOT_YOURS.format(code=exc.code, roles=_roles(exc.roles, sop))
+        case errors.CardNotForChat():
+            return texts.CARD_NOT_FOR_CHAT.format(code=exc.code)
         case workflow.NotYourStep():
             roles = ", ".join(sop.role_title(role) for role in sorted(exc.required_roles))
             return texts.NOT_YOUR_STEP.format(roles=roles)
@@ -65,3 +75,7 @@ def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str
 
 def _notes_word(action: workflow.Action) -> str:
     return texts.NOTES_WHAT.get(action.value, texts.NOTES_WHAT["default"])
+
+
+def _roles(roles: frozenset[str], sop: Sop) -> str:
+    return ", ".join(sop.role_title(role) for role in sorted(roles))

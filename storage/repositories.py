@@ -360,3 +360,31 @@ class Repository:
 
     async def forget_updates_done_before(self, moment: datetime) -> None:
         await self.session.execute(delete(InboxUpdate).where(InboxUpdate.done_at < moment))
+
+    # --- added for issue 11 (same-role gaps) ---------------------------------------------
+
+    async def delete_design_files_of(self, item_id: int, version: int, user_id: int) -> None:
+        """Delete the pages of a version that one member uploaded (not a colleague's)."""
+        await self.session.execute(
+            delete(DesignFile).where(
+                DesignFile.item_id == item_id,
+                DesignFile.version == version,
+                DesignFile.uploaded_by == user_id,
+            )
+        )
+
+    async def waiting_outbox(
+        self, chat_id: int, kind: str, item_id: int
+    ) -> Sequence[OutboxMessage]:
+        """Rows of one kind for one item still waiting to be sent to a chat (not delivered,
+        not given up on)."""
+        found = await self.session.execute(
+            select(OutboxMessage).where(
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.kind == kind,
+                OutboxMessage.item_id == item_id,
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+            )
+        )
+        return found.scalars().all()
