@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 
 from PIL import Image
 from pypdf import PdfWriter
@@ -93,10 +94,12 @@ def pdf_with_hidden_object(body: bytes) -> bytes:
     for number, obj in enumerate(PAGES, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
-    inner = b"4 0 " + body
+    inner = zlib.compress(b"4 0 " + body)
     offsets.append(len(out))  # object 5: the object stream holding object 4
-    out += b"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length %d >>\nstream\n" % len(inner)
-    out += inner + b"\nendstream\nendobj\n"
+    out += b"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\n" % len(
+        inner
+    )
+    out += b"stream\n" + inner + b"\nendstream\nendobj\n"
     rows = [b"\x00\x00\x00\x00\x00\xff\xff"]  # type, field 2 (4 bytes), field 3 (2 bytes)
     rows += [struct.pack(">BIH", 1, offset, 0) for offset in offsets[:3]]
     rows += [struct.pack(">BIH", 2, 5, 0), struct.pack(">BIH", 1, offsets[3], 0)]
