@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, JpegImagePlugin, PngImagePlugin
 
+from bot import texts
+from bot.containers import MAX_PDF_OBJECTS, Mp4Problem, PdfProblem, mp4_problem, pdf_problem
 from bot.filestore import sha256_of
 
 # --- what users read (Bahasa Indonesia) ----------------------------------------------------
@@ -145,8 +147,10 @@ def check_design_file(
     width = height = None
     if kind in IMAGE_KINDS:
         width, height = _check_image(path, kind, max_pixels)
-    elif kind is FileKind.PDF and not _pdf_has_end(path, size):
-        raise DesignFileRejected(REASON_BROKEN.format(kind=kind))
+    elif kind is FileKind.PDF:
+        _check_pdf(path, size, declared_name or THIS_FILE)
+    else:
+        _check_mp4(path, declared_name or THIS_FILE)
     return FileCheck(kind=kind, size=size, sha256=digest, width=width, height=height)
 
 
@@ -176,6 +180,42 @@ def _pdf_has_end(path: Path, size: int) -> bool:
     with path.open("rb") as file:
         file.seek(max(0, size - 2048))
         return b"%%EOF" in file.read()
+
+
+def _check_pdf(path: Path, size: int, name: str) -> None:
+    """A PDF must parse and hold no script, launch action or attached file (issue 11)."""
+    if not _pdf_has_end(path, size):  # cheap, and the usual case: cut off while sending
+        raise DesignFileRejected(REASON_BROKEN.format(kind=FileKind.PDF))
+    problem = pdf_problem(path)
+    if problem is None:
+        return
+    if problem is PdfProblem.BROKEN:
+        raise DesignFileRejected(REASON_BROKEN.format(kind=FileKind.PDF))
+    if problem is PdfProblem.ENCRYPTED:
+        raise DesignFileRejected(texts.REASON_PDF_ENCRYPTED.format(name=name))
+    if problem is PdfProblem.TOO_COMPLEX:
+        limit = f"{MAX_PDF_OBJECTS:,}".replace(",", ".")  # Indonesian thousands: 20.000
+        raise DesignFileRejected(texts.REASON_PDF_TOO_COMPLEX.format(name=name, limit=limit))
+    what = _PDF_ACTIVE[problem]
+    raise DesignFileRejected(texts.REASON_PDF_ACTIVE.format(name=name, what=what))
+
+
+_PDF_ACTIVE = {
+    PdfProblem.JAVASCRIPT: texts.PDF_JAVASCRIPT,
+    PdfProblem.LAUNCH: texts.PDF_LAUNCH,
+    PdfProblem.EMBEDDED_FILE: texts.PDF_EMBEDDED_FILE,
+}
+
+
+def _check_mp4(path: Path, name: str) -> None:
+    """An MP4 must be boxes from its first byte to its last, with a movie in them (issue 11)."""
+    problem = mp4_problem(path)
+    if problem is Mp4Problem.TRUNCATED:
+        raise DesignFileRejected(REASON_BROKEN.format(kind=FileKind.MP4))
+    if problem is Mp4Problem.MALFORMED:
+        raise DesignFileRejected(texts.REASON_MP4_MALFORMED.format(name=name))
+    if problem is Mp4Problem.NO_MOVIE:
+        raise DesignFileRejected(texts.REASON_MP4_NO_MOVIE.format(name=name))
 
 
 def _check_image(path: Path, kind: FileKind, max_pixels: int) -> tuple[int, int]:

@@ -344,3 +344,33 @@ CARD_NOT_FOR_CHAT = (
     "dengan bot, atau ketik /status {code}."
 )
 CARD_ON_ITS_WAY = "Kartu {code} sudah dalam antrean pengiriman; tunggu sebentar."
+
+# --- design files that parse (issue 11): PDFs with active content, MP4s that are not videos ---
+
+REASON_PDF_ENCRYPTED = (
+    "PDF {name} dikunci dengan kata sandi atau enkripsi, sehingga isinya tidak bisa diperiksa. "
+    "Simpan ulang desainnya sebagai PDF tanpa kata sandi, atau kirim sebagai PNG/JPEG, "
+    "lalu kirim lagi."
+)
+REASON_PDF_ACTIVE = (
+    "PDF {name} berisi {what}, yang tidak boleh ada dalam file desain. Ekspor ulang desainnya "
+    "sebagai PDF biasa dari aplikasi desain (tanpa skrip, tombol aksi atau lampiran), "
+    "atau kirim sebagai PNG/JPEG, lalu kirim lagi."
+)
+PDF_JAVASCRIPT = "JavaScript (skrip yang berjalan saat file dibuka)"
+PDF_LAUNCH = "perintah untuk membuka program atau file lain (aksi Launch)"
+PDF_EMBEDDED_FILE = "file lain yang dilampirkan di dalamnya"
+REASON_MP4_MALFORMED = (
+    "File {name} diawali tanda video MP4, tetapi isinya bukan video MP4 yang utuh (ada data "
+    "yang bukan bagian video, atau susunannya rusak). Ekspor ulang videonya sebagai MP4 dari "
+    "aplikasi penyunting video lalu kirim lagi."
+)
+REASON_MP4_NO_MOVIE = (
+    "Video {name} tidak lengkap: bagian informasi videonya (moov) tidak ada, biasanya karena "
+    "rekaman atau ekspor belum selesai. Ekspor ulang videonya sebagai MP4 lalu kirim lagi."
+)
+REASON_PDF_TOO_COMPLEX = (
+    "PDF {name} terlalu rumit untuk diperiksa (lebih dari {limit} objek; desain biasa hanya "
+    "ratusan). Ekspor ulang desainnya sebagai PDF yang diratakan (flatten) atau berukuran "
+    "kecil, atau kirim sebagai PNG/JPEG, lalu kirim lagi."
+)

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from PIL import Image
+from pypdf.generic import NameObject, TextStringObject
 
 from bot import texts
 from bot.images import (
@@ -24,9 +25,21 @@ from bot.images import (
 from localbotapi import BotMessage
 from tests import flows
 from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, OPERATOR2, Harness
-from tests.images import jpeg_bytes, png_bytes
+from tests.images import (
+    ELF_HEADER,
+    FTYP,
+    jpeg_bytes,
+    mp4_bytes,
+    pdf_bytes,
+    pdf_with_open_action,
+    png_bytes,
+)
 
 PNG = png_bytes(1080, 1350)
+JAVASCRIPT_PDF = pdf_with_open_action(
+    {"/S": NameObject("/JavaScript"), "/JS": TextStringObject("app.launchURL('http://x.id')")}
+)
+ELF_BEHIND_FTYP = FTYP + ELF_HEADER + bytes(2000)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"PE\x00\x00"
 
 
@@ -81,7 +94,9 @@ def _size(h: Harness, get_file: dict[str, object]) -> int:
 
 
 def _design_files(h: Harness) -> list[str]:
-    return sorted(p.name for p in h.config.files_dir.glob("*/*") if p.suffix != ".pdf")
+    """The files in the bot's store but the material's PDF (tests/flows.py sends it)."""
+    material = hashlib.sha256(flows.PDF).hexdigest()
+    return sorted(p.name for p in h.config.files_dir.glob("*/*") if p.stem != material)
 
 
 # --- accepted uploads ------------------------------------------------------------------------
@@ -92,9 +107,10 @@ def _design_files(h: Harness) -> list[str]:
     [
         (PNG, "desain.png", "image/png", ".png"),
         (jpeg_bytes(1080, 1080), "desain.jpg", "image/jpeg", ".jpg"),
-        (flows.PDF, "desain.pdf", "application/pdf", ".pdf"),
+        (pdf_bytes(), "desain.pdf", "application/pdf", ".pdf"),
+        (mp4_bytes(), "video.mp4", "video/mp4", ".mp4"),
     ],
-    ids=["png", "jpeg", "pdf"],
+    ids=["png", "jpeg", "pdf", "mp4"],
 )
 async def test_valid_file_is_accepted_with_a_receipt(
     harness: Harness, content: bytes, name: str, mime: str, suffix: str
@@ -181,8 +197,22 @@ async def test_album_of_three_is_one_version_with_one_receipt(harness: Harness) 
         ),
         (PNG, "poster.png", "image/png", 25 * 1024 * 1024, "File terlalu besar: 25"),
         (EXE, "desain.png", "image/png", None, REASON_UNKNOWN_CONTENT.format(name="desain.png")),
+        (
+            JAVASCRIPT_PDF,
+            "desain.pdf",
+            "application/pdf",
+            None,
+            texts.REASON_PDF_ACTIVE.format(name="desain.pdf", what=texts.PDF_JAVASCRIPT),
+        ),
+        (
+            ELF_BEHIND_FTYP,
+            "video.mp4",
+            "video/mp4",
+            None,
+            texts.REASON_MP4_MALFORMED.format(name="video.mp4"),
+        ),
     ],
-    ids=["truncated", "bomb", "over-20mb", "exe-renamed"],
+    ids=["truncated", "bomb", "over-20mb", "exe-renamed", "pdf-javascript", "elf-behind-ftyp"],
 )
 async def test_refused_file_is_explained_and_changes_nothing(
     harness: Harness, content: bytes, name: str, mime: str, declared: int | None, reason: str

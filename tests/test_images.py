@@ -29,10 +29,10 @@ from bot.images import (
     sniff,
 )
 from bot.preview import FONT_DIR, contact_sheet
-from tests.images import jpeg_bytes, png_bytes
+from tests.images import jpeg_bytes, mp4_bytes, pdf_bytes, png_bytes
 
-MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x08free"
-PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+MP4_BYTES = mp4_bytes()
+PDF_BYTES = pdf_bytes()
 RED, GREEN, BLUE = (220, 20, 20), (20, 160, 20), (20, 20, 220)
 
 
@@ -82,7 +82,7 @@ def test_sniff_reads_the_magic_bytes_not_the_name() -> None:
     assert sniff(png_bytes(2, 2)[:16]) is FileKind.PNG
     assert sniff(jpeg_bytes(2, 2)[:16]) is FileKind.JPEG
     assert sniff(PDF_BYTES[:16]) is FileKind.PDF
-    assert sniff(MP4_HEAD) is FileKind.MP4
+    assert sniff(MP4_BYTES[:64]) is FileKind.MP4
     assert sniff(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00") is None  # iPhone photo, not video
     assert sniff(b"\x7fELF\x02\x01\x01\x00") is None
     assert sniff(b"") is None
@@ -113,10 +113,10 @@ def test_valid_jpeg_reports_its_pixels(tmp_path: Path) -> None:
 
 def test_pdf_and_mp4_are_accepted_without_pixel_size(tmp_path: Path) -> None:
     pdf = check(write(tmp_path, "naskah.pdf", PDF_BYTES), mime="application/pdf")
-    mp4 = check(write(tmp_path, "video.mp4", MP4_HEAD + bytes(1000)), mime="video/mp4")
+    mp4 = check(write(tmp_path, "video.mp4", MP4_BYTES), mime="video/mp4")
 
     assert (pdf.kind, pdf.width, pdf.height) == (FileKind.PDF, None, None)
-    assert (mp4.kind, mp4.size, mp4.width) == (FileKind.MP4, len(MP4_HEAD) + 1000, None)
+    assert (mp4.kind, mp4.size, mp4.width) == (FileKind.MP4, len(MP4_BYTES), None)
 
 
 def test_pdf_cut_short_is_refused_as_broken(tmp_path: Path) -> None:
@@ -325,7 +325,7 @@ def test_contact_sheet_applies_exif_orientation(tmp_path: Path) -> None:
 
 def test_pdf_and_mp4_pages_become_grey_placeholder_tiles(tmp_path: Path) -> None:
     pdf = write(tmp_path, "naskah.pdf", PDF_BYTES)
-    mp4 = write(tmp_path, "video.mp4", MP4_HEAD)
+    mp4 = write(tmp_path, "video.mp4", MP4_BYTES)
     red = pages(tmp_path, RED)[0]
 
     sheet = open_jpeg(contact_sheet([red, pdf, mp4], code="A", version=1))
