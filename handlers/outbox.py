@@ -5,12 +5,12 @@ in a lane of its own, taking turns when more chats wait than there are lanes: on
 backlog (paced by Telegram's limit of about one message a second in a private chat) never
 holds another chat's messages. The bot's own work (writing an archive, chat 0) goes before
 any message written after it, so an item's archive exists before anyone is told it was
-published. A row is marked delivered only after Telegram
-accepted every part of it; a row with several parts (files, then the card) records how many
-parts went out, so a restart resends at most the one part in flight. Each part's bookkeeping
-(the message, the count, and after the last part the delivery) is one commit. Retiring buttons
-is an edit that may safely be made twice, so those rows are marked delivered with the next
-commit the sender makes (at the latest before it goes idle), not each in a commit of its own.
+published. A row is marked delivered only after Telegram accepted every part of it; a row
+with several parts (files, then the card) records how many parts went out, so a restart
+resends at most the one part in flight in each chat. Each part's bookkeeping (the message,
+the count, and after the last part the delivery) is one commit. Retiring buttons is an edit
+that may safely be made twice, so those rows are marked delivered with the next commit the
+sender makes (at the latest before it goes idle), not each in a commit of its own.
 """
 
 from __future__ import annotations
@@ -198,7 +198,9 @@ class OutboxSender:
     async def _next_chats(self, busy: Iterable[int], served: dict[int, int]) -> list[int]:
         """The chats with rows due and no lane, those served longest ago (or never) first."""
         async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)  # a commit to carry them: mark them
             due = await uow.repo.due_outbox_chats(self.clock.now(), ARCHIVE_CHAT)
+            await self._commit(uow, marked)
         running = set(busy)
         waiting = [chat_id for chat_id in due if chat_id not in running]
         waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
