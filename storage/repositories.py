@@ -28,6 +28,30 @@ from storage.models import (
 )
 
 
+def _due_outbox(now: datetime, work_chat: int) -> list[ColumnElement[bool]]:
+    """Outbox rows due now. A message waits for the due rows of `work_chat` (the bot's own
+    work, e.g. writing an item's archive) written before it: the archive is there before
+    anyone is told the item was published."""
+
+    def due(row: type[OutboxMessage]) -> list[ColumnElement[bool]]:
+        return [
+            row.delivered_at.is_(None),
+            row.failed_at.is_(None),
+            or_(row.next_attempt_at.is_(None), row.next_attempt_at <= now),
+        ]
+
+    work = aliased(OutboxMessage)
+    first_work = (
+        select(func.min(work.id)).where(work.chat_id == work_chat, *due(work)).scalar_subquery()
+    )
+    after_work = or_(
+        OutboxMessage.chat_id == work_chat,
+        first_work.is_(None),
+        OutboxMessage.id < first_work,
+    )
+    return [*due(OutboxMessage), after_work]
+
+
 class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -383,27 +407,3 @@ class Repository:
 
     async def forget_updates_done_before(self, moment: datetime) -> None:
         await self.session.execute(delete(InboxUpdate).where(InboxUpdate.done_at < moment))
-
-
-def _due_outbox(now: datetime, work_chat: int) -> list[ColumnElement[bool]]:
-    """Outbox rows due now. A message waits for the due rows of `work_chat` (the bot's own
-    work, e.g. writing an item's archive) written before it: the archive is there before
-    anyone is told the item was published."""
-
-    def due(row: type[OutboxMessage]) -> list[ColumnElement[bool]]:
-        return [
-            row.delivered_at.is_(None),
-            row.failed_at.is_(None),
-            or_(row.next_attempt_at.is_(None), row.next_attempt_at <= now),
-        ]
-
-    work = aliased(OutboxMessage)
-    first_work = (
-        select(func.min(work.id)).where(work.chat_id == work_chat, *due(work)).scalar_subquery()
-    )
-    after_work = or_(
-        OutboxMessage.chat_id == work_chat,
-        first_work.is_(None),
-        OutboxMessage.id < first_work,
-    )
-    return [*due(OutboxMessage), after_work]
