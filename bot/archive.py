@@ -22,22 +22,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.archive_records import (
-    ArchivedFile,
     ArchiveError,
     ArchiveRecord,
 )
 from bot.archive_summary import summary_html
+from bot.filenames import disk_name, unique_name
 
 log = logging.getLogger(__name__)
 
-UNNAMED_FILE = "berkas"  # the file name when the sender's name had nothing usable in it
 ROLES = ("desain", "materi")  # subfolders: the approved design, and the content material
 METADATA = "metadata.json"
 FORMAT_VERSION = 1  # of metadata.json; raise it when a field changes meaning
 SUMMARY = "ringkasan.html"
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # one safe path component
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
 
 
 def archive_folder(root: Path, code: str, published_at: datetime, zone: ZoneInfo) -> Path:
@@ -56,7 +54,7 @@ def write_archive(root: Path, record: ArchiveRecord, zone: ZoneInfo) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{record.code}.new-", dir=folder.parent))
     try:
-        relative = _copy_files(record.files, staging)
+        relative = _copy_files(record, staging)
         (staging / METADATA).write_text(_metadata(record, relative, zone), encoding="utf-8")
         (staging / SUMMARY).write_text(summary_html(record, relative, zone), encoding="utf-8")
         _flush_to_disk(staging)
@@ -67,40 +65,34 @@ def write_archive(root: Path, record: ArchiveRecord, zone: ZoneInfo) -> Path:
     return folder
 
 
-def _copy_files(files: list[ArchivedFile], staging: Path) -> list[str]:
+def _copy_files(record: ArchiveRecord, staging: Path) -> list[str]:
     relative: list[str] = []
-    for file in files:
+    taken: dict[str, set[str]] = {role: set() for role in ROLES}
+    pages: dict[str, int] = dict.fromkeys(ROLES, 0)
+    for file in record.files:
         if file.role not in ROLES:
             raise ValueError(f"file role must be one of {ROLES}, got {file.role!r}")
-        target = _free_name(staging / file.role, _safe_name(file.name))
+        pages[file.role] += 1
+        # The sender's name, made safe for any disk (metadata.json keeps it whole).
+        fallback = f"{record.code}-{file.role}-{pages[file.role]}"
+        name = unique_name(disk_name(file.name, fallback), taken[file.role])
+        target = staging / file.role / name
         target.parent.mkdir(exist_ok=True)
         try:
             shutil.copyfile(file.source, target)
         except OSError as error:
-            raise ArchiveError(f"cannot copy {file.source}: {error}") from error
+            raise ArchiveError(
+                f"cannot copy {file.source}: {error}", name=file.name, error=error
+            ) from error
         actual = _sha256(target)  # hash the copy itself: what the archive will really hold
         if actual != file.sha256.lower():
             raise ArchiveError(
                 f"{file.source} changed since it was received: SHA-256 {actual}, "
-                f"recorded {file.sha256}"
+                f"recorded {file.sha256}",
+                name=file.name,
             )
         relative.append(target.relative_to(staging).as_posix())
     return relative
-
-
-def _safe_name(name: str) -> str:
-    cleaned = _UNSAFE_NAME.sub("_", Path(name.replace("\\", "/")).name).strip(" .")
-    return cleaned or UNNAMED_FILE
-
-
-def _free_name(folder: Path, name: str) -> Path:
-    """`name` in `folder`, or name-2, name-3... when two archived files share a name."""
-    stem, suffix = Path(name).stem, Path(name).suffix
-    candidate, n = folder / name, 1
-    while candidate.exists():
-        n += 1
-        candidate = folder / f"{stem}-{n}{suffix}"
-    return candidate
 
 
 def _sha256(path: Path) -> str:

@@ -8,7 +8,15 @@ from pathlib import Path
 
 
 class ArchiveError(Exception):
-    """The archive cannot be written as recorded (a missing file, or a copy that differs)."""
+    """The archive cannot be written as recorded (a missing file, or a copy that differs).
+
+    `name` is the file concerned; `error` the file system's refusal, when it was one (None:
+    the copy differs from what was received)."""
+
+    def __init__(self, message: str, *, name: str = "", error: OSError | None = None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.error = error
 
 
 @dataclass(frozen=True)

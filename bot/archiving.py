@@ -4,13 +4,20 @@ it with bot.archive (SOP: "menyimpan arsip digital")."""
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 
 from bot import texts
 from bot.archive import write_archive
-from bot.archive_records import ArchiveDecision, ArchivedFile, ArchiveRecord, ArchiveStep
+from bot.archive_records import (
+    ArchiveDecision,
+    ArchivedFile,
+    ArchiveError,
+    ArchiveRecord,
+    ArchiveStep,
+)
 from bot.limits import LimitUnit
 from bot.sop import Sop
 from bot.worktime import WorkCalendar
@@ -128,3 +135,28 @@ def _archived(rows: Sequence[DesignFile | Material], role: str) -> list[Archived
         for row in rows
         if row.stored_path and row.sha256
     ]
+
+
+_ERRNO_CAUSES = {
+    errno.ENOSPC: texts.CAUSE_NO_SPACE,
+    errno.EDQUOT: texts.CAUSE_NO_SPACE,
+    errno.EACCES: texts.CAUSE_NO_PERMISSION,
+    errno.EPERM: texts.CAUSE_NO_PERMISSION,
+    errno.EROFS: texts.CAUSE_NO_PERMISSION,
+    errno.ENAMETOOLONG: texts.CAUSE_NAME_TOO_LONG,
+    errno.ENOENT: texts.CAUSE_NOT_FOUND,
+    errno.ENOTDIR: texts.CAUSE_NOT_A_FOLDER,
+    errno.EEXIST: texts.CAUSE_NOT_A_FOLDER,
+}
+
+
+def failure_cause(exc: BaseException) -> str:
+    """Why an archive could not be written, as the admins read it (Indonesian, plain text)."""
+    if isinstance(exc, ArchiveError):
+        if exc.error is None:
+            return texts.CAUSE_FILE_CHANGED.format(name=exc.name)
+        return texts.CAUSE_FILE.format(name=exc.name, cause=failure_cause(exc.error))
+    if isinstance(exc, OSError):
+        known = _ERRNO_CAUSES.get(exc.errno or 0)
+        return known or texts.CAUSE_FILESYSTEM.format(error=exc.strerror or exc)
+    return texts.CAUSE_BUG.format(error=repr(exc))

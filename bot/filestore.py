@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from pathlib import Path
 
 _CHUNK = 1024 * 1024
+_SUFFIX = re.compile(r"^\.[0-9a-z]{1,10}$")  # ".pdf": anything else is not kept in the name
 
 
 def sha256_of(path: Path) -> str:
@@ -31,7 +33,8 @@ class FileStore:
 
     def keep(self, downloaded: Path, sha256: str, suffix: str) -> Path:
         """Move a checked download to its place by content; the same content is kept once."""
-        target = self.root / sha256[:2] / f"{sha256}{suffix.lower()}"
+        suffix = suffix.lower() if _SUFFIX.match(suffix.lower()) else ""
+        target = self.root / sha256[:2] / f"{sha256}{suffix}"
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists() and sha256_of(target) == sha256:
             downloaded.unlink(missing_ok=True)

@@ -285,6 +285,27 @@ FILE_CHANGED = (
     "ulang desainnya (pemeriksaan akan dimulai lagi dari langkah 3)."
 )
 
+# --- archive failures and non-Telegram failures (issue 11) ----------------------------------
+
+ARCHIVE_FAILED = (
+    "🚨 <b>Arsip digital {code} gagal ditulis</b> — {title}\n"
+    "Penyebab: {cause}\n"
+    "File dan riwayat item tetap tersimpan di bot. Atasi penyebabnya, lalu admin mengetik "
+    "/kirimulang untuk menulis arsipnya lagi."
+)
+QUEUE_ARCHIVE_LINE = "• Arsip digital {code}: belum tertulis. Penyebab: {reason}"
+REASON_BOT = "Gagal di bot (bukan Telegram): {error}"
+CAUSE_FILE_CHANGED = "file {name} berubah sejak diterima (SHA-256 tidak cocok)"
+CAUSE_FILE = "file {name}: {cause}"
+CAUSE_NO_SPACE = "disk penuh"
+CAUSE_NO_PERMISSION = "bot tidak diizinkan menulis di folder arsip"
+CAUSE_NAME_TOO_LONG = "nama file terlalu panjang"
+CAUSE_NOT_FOUND = "file atau folder tidak ditemukan"
+CAUSE_NOT_A_FOLDER = "ada file biasa di tempat folder arsip"
+CAUSE_FILESYSTEM = "kesalahan sistem berkas ({error})"
+CAUSE_BUG = "kesalahan di bot ({error})"
+CAUSE_STORED_FILE_CHANGED = "file desain yang tersimpan tidak sama dengan yang disetujui"
+
 # --- lists --------------------------------------------------------------------------------
 
 TASKS_HEADER = "<b>Tugas Anda</b> ({count}):"

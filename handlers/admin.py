@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from collections import Counter
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot import texts
+from bot.notices import OutboxKind
 from handlers.common import reply
 from handlers.context import JdihContext
-from handlers.outbox import UNREACHABLE
+from handlers.outbox import BOT_FAILURE, UNREACHABLE
+
+if TYPE_CHECKING:
+    from storage.models import OutboxMessage
 
 
 def is_admin(context: JdihContext, user_id: int) -> bool:
@@ -37,6 +42,9 @@ async def queue_command(update: Update, context: JdihContext) -> None:
         return
     failed = [row for row in rows if row.failed_at is not None]
     lines = [texts.QUEUE_HEADER.format(waiting=len(rows) - len(failed), failed=len(failed))]
+    archives = [row for row in failed if row.kind == OutboxKind.ARCHIVE]
+    failed = [row for row in failed if row.kind != OutboxKind.ARCHIVE]
+    lines += await _archive_lines(archives, context)
     per_chat = Counter(row.chat_id for row in failed)
     reasons = {row.chat_id: row.last_error or "" for row in failed}
     directory = context.services.service.directory
@@ -49,7 +57,7 @@ async def queue_command(update: Update, context: JdihContext) -> None:
                 reason=escape(_reason(reasons[chat_id])),
             )
         )
-    if failed:
+    if failed or archives:
         lines.append(texts.QUEUE_HINT)
     await reply(update, "\n".join(lines))
 
@@ -73,7 +81,23 @@ async def deliver_held_messages(update: Update, context: JdihContext) -> None:
         await reply(update, texts.HELD_MESSAGES.format(count=count))
 
 
+async def _archive_lines(rows: list[OutboxMessage], context: JdihContext) -> list[str]:
+    """Archives not written: the bot's own work, for no chat, so named by their item."""
+    lines = []
+    for row in rows:
+        code = await context.services.queries.item_code(row.item_id or 0)
+        cause = (row.last_error or "").removeprefix(BOT_FAILURE)
+        lines.append(
+            texts.QUEUE_ARCHIVE_LINE.format(
+                code=code or f"#{row.item_id}", reason=escape(cause[:200])
+            )
+        )
+    return lines
+
+
 def _reason(error: str) -> str:
     if error.startswith(UNREACHABLE):
         return texts.REASON_UNREACHABLE
+    if error.startswith(BOT_FAILURE):
+        return texts.REASON_BOT.format(error=error.removeprefix(BOT_FAILURE)[:120])
     return texts.REASON_REFUSED.format(error=error[:120])

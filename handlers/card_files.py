@@ -11,6 +11,7 @@ from pathlib import Path
 from telegram import Bot, InputFile, Message
 
 from bot import texts
+from bot.filenames import disk_name
 from bot.filestore import FileStore
 from bot.preview import contact_sheet
 from bot.sop import StepKind
@@ -82,7 +83,9 @@ class CardFiles:
         """The approved bytes themselves, as a document, so nothing is recompressed."""
         assert file.stored_path is not None
         path = Path(file.stored_path)
-        name = file.file_name or f"{caption.split(' ')[0]}{path.suffix}"
+        code = caption.split(" ")[0]
+        # the sender's name, made safe for the receiver's disk (no name or stem: the code)
+        name = disk_name(file.file_name or f"{code}{path.suffix}", code)
         content = await asyncio.to_thread(path.read_bytes)
         return await self.bot.send_document(
             chat_id, InputFile(content, filename=name), caption=caption

@@ -11,6 +11,7 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.errors import NoItemForUpload
+from bot.filenames import clean_file_name
 from bot.images import PlatformFormat, platform_warning
 from bot.views import DraftState, FileRef
 from bot.workflow import Actor
@@ -40,7 +41,7 @@ def file_of(message: Message) -> FileRef | None:
                 kind,
                 media.file_id,
                 media.file_unique_id,
-                media.file_name,
+                clean_file_name(media.file_name),  # no invisible characters, bounded
                 media.mime_type,
                 media.file_size,
             )

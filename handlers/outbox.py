@@ -1,11 +1,16 @@
 """Delivers the outbox: the cards, notices and button retirements that transitions owe.
 
-Rows go out in the order they were written. A row is marked delivered only after Telegram
-accepted every part of it; a row with several parts (files, then the card) records how many
-parts went out, so a restart resends at most the one part in flight. Each part's bookkeeping
-(the message, the count, and after the last part the delivery) is one commit. Retiring buttons
-is an edit that may safely be made twice, so those rows are marked delivered with the next
-commit the sender makes (at the latest before it goes idle), not each in a commit of its own.
+Each chat's rows go out in the order they were written. Chats are served side by side, each
+in a lane of its own, taking turns when more chats wait than there are lanes: one chat's
+backlog (paced by Telegram's limit of about one message a second in a private chat) never
+holds another chat's messages. The bot's own work (writing an archive, chat 0) goes before
+any message written after it, so an item's archive exists before anyone is told it was
+published. A row is marked delivered only after Telegram accepted every part of it; a row
+with several parts (files, then the card) records how many parts went out, so a restart
+resends at most the one part in flight in each chat. Each part's bookkeeping (the message,
+the count, and after the last part the delivery) is one commit. Retiring buttons is an edit
+that may safely be made twice, so those rows are marked delivered with the next commit the
+sender makes (at the latest before it goes idle), not each in a commit of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -23,10 +29,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
-from bot.archiving import Archiver
+from bot.archiving import Archiver, failure_cause
 from bot.clock import Clock
 from bot.directory import Directory
-from bot.notices import OutboxKind
+from bot.notices import ARCHIVE_CHAT, OutboxKind
 from bot.queries import JdihQueries, OutboxProgress, RetireTarget
 from bot.sop import Sop, StepKind
 from bot.views import CardData, EventView
@@ -43,11 +49,16 @@ class StoredFileChanged(Exception):
     """A stored design file no longer matches the hash its approval recorded."""
 
 
-BATCH = 50
+MAX_LANES = 16  # chats served at once; a few DB sessions each, so not one per chat
+TURN = 5  # rows a chat sends before a waiting chat may have its lane (about a private burst)
+POLL_S = 2.0  # look for due rows at least this often, woken or not
 MAX_BACKOFF_S = 60.0
 MAX_ATTEMPTS = 5  # for rows that fail for reasons of their own, not Telegram's
 # Marks the rows a chat refused (Forbidden): they are sent again when the member presses Start.
 UNREACHABLE = "unreachable: "
+# Marks the rows given up for a reason of the bot's own (a bug, a full disk, a changed file):
+# /antrean must not blame Telegram for those.
+BOT_FAILURE = "bot: "
 
 
 class OutboxSender:
@@ -78,6 +89,8 @@ class OutboxSender:
         self._task: asyncio.Task[None] | None = None
         # RETIRE rows whose edit went through, marked delivered with the next commit
         self._edited: list[int] = []
+        # Set when Telegram or the network failed: every lane stops after its current row.
+        self._halt = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
@@ -141,32 +154,84 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout=2.0)
 
     async def drain(self) -> int:
-        """Deliver everything owed now; returns how many rows were handled."""
-        delivered = 0
-        while True:
-            self._wake.clear()
+        """Deliver everything owed now, each chat in its own lane; returns how many rows were
+        handled. A NetworkError or RetryAfter stops every lane after the row it is sending
+        and is raised: the whole outbox waits (the caller sleeps), as Telegram asks."""
+        lanes: dict[int, asyncio.Task[int]] = {}
+        served: dict[int, int] = {}  # the turn each chat last had: the longest waiting goes next
+        handled = turns = 0
+        trouble: Exception | None = None
+        self._halt = False
+        try:
+            while True:
+                self._wake.clear()
+                if trouble is None and len(lanes) < MAX_LANES:
+                    for chat_id in await self._next_chats(lanes.keys(), served):
+                        turns += 1
+                        served[chat_id] = turns
+                        lanes[chat_id] = asyncio.create_task(
+                            self._lane(chat_id), name=f"outbox-chat-{chat_id}"
+                        )
+                if not lanes:
+                    break
+                await self._until_lane_ends_or_wake(lanes.values())
+                for chat_id, task in list(lanes.items()):
+                    if not task.done():
+                        continue
+                    del lanes[chat_id]
+                    try:
+                        handled += task.result()
+                    except Exception as exc:  # raised below, once every lane has stopped
+                        trouble = trouble or exc
+                        self._halt = True
+        finally:
+            for task in lanes.values():  # cancelled (the bot stops): like a crash mid-send
+                task.cancel()
+            await asyncio.gather(*lanes.values(), return_exceptions=True)
+        if self._edited:  # nothing left to carry them: mark them now
             async with UnitOfWork(self.factory) as uow:
-                marked = await self._mark_edited(uow)  # before the select: not edited again
-                rows = await uow.repo.due_outbox(self.clock.now(), BATCH)
-                # A card's text, chat and message never change: its retirement can be read now.
-                card_ids = [r.payload.get("card_id") for r in rows if r.kind == OutboxKind.RETIRE]
-                ids = [card_id for card_id in card_ids if isinstance(card_id, int)]
-                cards = await uow.repo.cards_by_id(ids) if ids else []
-                await self._commit(uow, marked)
-            if not rows:
-                return delivered
-            targets = {c.id: RetireTarget(c.chat_id, c.message_id, c.text) for c in cards}
-            settled = 0
-            for row in rows:
-                settled += await self._deliver(row, targets)
-                delivered += 1
-            # Look again only if something may be left: a full batch, a row to retry, or
-            # new rows written (a wake) while these went out.
-            if len(rows) < BATCH and settled == len(rows) and not self._wake.is_set():
-                if self._edited:  # nothing left to carry them: mark them now
-                    async with UnitOfWork(self.factory) as uow:
-                        await self._commit(uow, await self._mark_edited(uow))
-                return delivered
+                await self._commit(uow, await self._mark_edited(uow))
+        if trouble is not None:
+            raise trouble
+        return handled
+
+    async def _next_chats(self, busy: Iterable[int], served: dict[int, int]) -> list[int]:
+        """The chats with rows due and no lane, those served longest ago (or never) first."""
+        async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)  # a commit to carry them: mark them
+            due = await uow.repo.due_outbox_chats(self.clock.now(), ARCHIVE_CHAT)
+            await self._commit(uow, marked)
+        running = set(busy)
+        waiting = [chat_id for chat_id in due if chat_id not in running]
+        waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
+        return waiting[: MAX_LANES - len(running)]
+
+    async def _until_lane_ends_or_wake(self, lanes: Iterable[asyncio.Task[int]]) -> None:
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([*lanes, woken], timeout=POLL_S, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+
+    async def _lane(self, chat_id: int) -> int:
+        """One turn of one chat: up to TURN of its due rows, in the order they were written;
+        returns how many were handled."""
+        async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)  # before the select: not edited again
+            rows = await uow.repo.due_outbox_of_chat(chat_id, self.clock.now(), TURN, ARCHIVE_CHAT)
+            # A card's text, chat and message never change: its retirement can be read now.
+            card_ids = [r.payload.get("card_id") for r in rows if r.kind == OutboxKind.RETIRE]
+            ids = [card_id for card_id in card_ids if isinstance(card_id, int)]
+            cards = await uow.repo.cards_by_id(ids) if ids else []
+            await self._commit(uow, marked)
+        targets = {c.id: RetireTarget(c.chat_id, c.message_id, c.text) for c in cards}
+        handled = 0
+        for row in rows:
+            if self._halt:
+                break
+            await self._deliver(row, targets)
+            handled += 1
+        return handled
 
     async def _deliver(self, row: OutboxMessage, targets: dict[int, RetireTarget]) -> bool:
         """Send one row; True when it is settled (delivered or given up on)."""
@@ -203,7 +268,8 @@ class OutboxSender:
             return True
         except StoredFileChanged as exc:
             log.error("outbox: not sending row %s: stored files changed: %s", row.id, exc)
-            await self._finish(row.id, failed=str(exc))
+            cause = f"{texts.CAUSE_STORED_FILE_CHANGED} ({exc})"
+            await self._finish(row.id, failed=BOT_FAILURE + cause)
             return True
         except BadRequest as exc:
             log.error("outbox: Telegram refused row %s (%s): %s", row.id, row.kind, exc)
@@ -214,7 +280,11 @@ class OutboxSender:
         except Exception as exc:
             # A bug or bad data in one row must not hold back every message behind it.
             log.exception("outbox: row %s (%s) failed", row.id, row.kind)
-            await self._note_attempt(row.id, repr(exc))
+            archive = row.kind == OutboxKind.ARCHIVE
+            cause = failure_cause(exc) if archive else repr(exc)
+            if await self._note_attempt(row.id, BOT_FAILURE + cause) and archive:
+                assert row.item_id is not None
+                await self._report_archive_failed(row.item_id, cause)
             return False
         if not finished:
             await self._finish(row.id)
@@ -294,6 +364,24 @@ class OutboxSender:
         for chat_id in self.directory.chats_for_roles(order_roles):
             await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
+    async def _report_archive_failed(self, item_id: int, cause: str) -> None:
+        """An item's archive could not be written: the admins and those who lead the SOP are
+        told which item and why (the row waits, failed, for /kirimulang)."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item(item_id)
+        code, title = (item.code, item.title) if item else (str(item_id), "-")
+        text = texts.ARCHIVE_FAILED.format(code=code, title=escape(title), cause=escape(cause))
+        for recipient in self._leaders():
+            try:
+                await self.bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
+            except (Forbidden, BadRequest) as exc:
+                log.warning("outbox: cannot tell %s the archive failed: %s", recipient, exc)
+
+    def _leaders(self) -> list[int]:
+        """The admins and the SOP's cancellers: who is told when something is lost."""
+        roles = sorted(self.sop.cancellers)
+        return list(dict.fromkeys([*self.admins, *self.directory.chats_for_roles(roles)]))
+
     async def _retire(self, row: OutboxMessage, target: RetireTarget | None) -> None:
         payload = row.payload
         if target is None:
@@ -351,7 +439,9 @@ class OutboxSender:
         self._forget_edited(marked)
         return closing
 
-    async def _note_attempt(self, row_id: int, error: str) -> None:
+    async def _note_attempt(self, row_id: int, error: str) -> bool:
+        """Count a failed attempt; True when it was the last (the row is given up on)."""
+        given_up = False
         async with UnitOfWork(self.factory) as uow:
             marked = await self._mark_edited(uow)
             row = await uow.repo.outbox_row(row_id)
@@ -360,7 +450,9 @@ class OutboxSender:
                 row.last_error = error[:500]
                 if row.attempts >= MAX_ATTEMPTS:
                     row.failed_at = self.clock.now()
+                    given_up = True
             await self._commit(uow, marked)
+        return given_up
 
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
         async with UnitOfWork(self.factory) as uow:

@@ -116,7 +116,7 @@ class Material(Base):
     kind: Mapped[str] = mapped_column(String(16))  # text | document | photo | video
     text: Mapped[str | None] = mapped_column(UserText)
     file_id: Mapped[str | None] = mapped_column(String(256))
-    file_name: Mapped[str | None] = mapped_column(UserString(256))
+    file_name: Mapped[str | None] = mapped_column(UserText)  # no length: see 0006
     sha256: Mapped[str | None] = mapped_column(String(64))
     stored_path: Mapped[str | None] = mapped_column(Text)
     added_by: Mapped[int] = mapped_column(TgId)
@@ -134,7 +134,7 @@ class DesignFile(Base):
     kind: Mapped[str] = mapped_column(String(16))  # photo | document | video
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(128))
-    file_name: Mapped[str | None] = mapped_column(UserString(256))
+    file_name: Mapped[str | None] = mapped_column(UserText)  # no length: see 0006
     mime_type: Mapped[str | None] = mapped_column(String(128))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     # Our own copy: where it is, and what it must hash to (approval is bound to this).

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import (
     CardMessage,
@@ -25,6 +26,30 @@ from storage.models import (
     PendingInput,
     ReminderSent,
 )
+
+
+def _due_outbox(now: datetime, work_chat: int) -> list[ColumnElement[bool]]:
+    """Outbox rows due now. A message waits for the due rows of `work_chat` (the bot's own
+    work, e.g. writing an item's archive) written before it: the archive is there before
+    anyone is told the item was published."""
+
+    def due(row: type[OutboxMessage]) -> list[ColumnElement[bool]]:
+        return [
+            row.delivered_at.is_(None),
+            row.failed_at.is_(None),
+            or_(row.next_attempt_at.is_(None), row.next_attempt_at <= now),
+        ]
+
+    work = aliased(OutboxMessage)
+    first_work = (
+        select(func.min(work.id)).where(work.chat_id == work_chat, *due(work)).scalar_subquery()
+    )
+    after_work = or_(
+        OutboxMessage.chat_id == work_chat,
+        first_work.is_(None),
+        OutboxMessage.id < first_work,
+    )
+    return [*due(OutboxMessage), after_work]
 
 
 class Repository:
@@ -271,6 +296,28 @@ class Repository:
                     OutboxMessage.next_attempt_at <= now,
                 ),
             )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        return found.scalars().all()
+
+    async def due_outbox_chats(self, now: datetime, work_chat: int) -> list[int]:
+        """The chats with rows due now, the chat with the oldest row first."""
+        found = await self.session.execute(
+            select(OutboxMessage.chat_id)
+            .where(*_due_outbox(now, work_chat))
+            .group_by(OutboxMessage.chat_id)
+            .order_by(func.min(OutboxMessage.id))
+        )
+        return list(found.scalars().all())
+
+    async def due_outbox_of_chat(
+        self, chat_id: int, now: datetime, limit: int, work_chat: int
+    ) -> Sequence[OutboxMessage]:
+        """One chat's rows due now, in the order they were written."""
+        found = await self.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat_id, *_due_outbox(now, work_chat))
             .order_by(OutboxMessage.id)
             .limit(limit)
         )

@@ -108,6 +108,22 @@ async def outbox_left(db: AsyncEngine) -> int:
         return int(left.scalar_one())
 
 
+async def until_owed_only_to(db: AsyncEngine, chat_id: int, timeout: float = 10.0) -> None:
+    """Wait until every message owed to other chats is delivered and recorded."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        async with db.connect() as connection:
+            left = await connection.execute(
+                select(func.count()).where(
+                    OutboxMessage.delivered_at.is_(None), OutboxMessage.chat_id != chat_id
+                )
+            )
+            if not left.scalar_one():
+                return
+        assert asyncio.get_running_loop().time() < deadline, "messages to other chats owed"
+        await asyncio.sleep(0.05)
+
+
 async def item_status(db: AsyncEngine, code: str) -> tuple[str, str | None]:
     async with db.connect() as connection:
         found = await connection.execute(
@@ -251,6 +267,9 @@ async def test_kill_while_the_outbox_sends_resends_at_most_the_message_in_flight
     await flows.give_direction(h, code)
     await hold.wait_held()
     assert deliveries(server, code)[(OPERATOR2.user_id, "card 2")] == 1
+    # Chats are served side by side: the other operator's brief goes on meanwhile, and the
+    # kill must not cut that one off too (each chat may have one message in flight).
+    await until_owed_only_to(db, OPERATOR2.user_id)
     await bot.kill()
 
     await bot.start()
