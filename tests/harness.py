@@ -62,6 +62,7 @@ class Harness:
     clock: ManualClock
     app: JdihApplication | None = None
     people: dict[int, Person] = field(default_factory=dict)
+    rate_limit: bool = False  # True: Telegram's flood limits kept, as in production
 
     @property
     def services(self) -> Services:
@@ -74,7 +75,7 @@ class Harness:
         return self.app.bot_data["engine"]  # type: ignore[no-any-return]
 
     async def start_bot(self) -> None:
-        options = BuildOptions(clock=self.clock, rate_limit=False)
+        options = BuildOptions(clock=self.clock, rate_limit=self.rate_limit)
         self.app = build_application(self.config, options)
         await self.app.initialize()
         # run_polling() calls post_init itself; driving the parts by hand, we do.
