@@ -32,10 +32,13 @@ class Verdict(enum.Enum):
 
 
 class FrontDoor:
-    def __init__(self, members: Collection[int], clock: Clock, bot: Bot) -> None:
+    def __init__(
+        self, members: Collection[int], clock: Clock, bot: Bot, capacity: int = MAX_REMEMBERED
+    ) -> None:
         self.members = frozenset(members)
         self.clock = clock
         self.bot = bot
+        self.capacity = capacity
         # key -> when last answered, oldest first: a user id (> 0) or a group chat id (< 0)
         self._answered: dict[int, datetime] = {}
 
@@ -60,9 +63,9 @@ class FrontDoor:
     def _may_answer(self, keys: list[int], now: datetime) -> bool:
         if any(now - self._answered[key] < ANSWER_EVERY for key in keys if key in self._answered):
             return False
-        if len(self._answered) + len(keys) > MAX_REMEMBERED:
+        if len(self._answered) + len(keys) > self.capacity:
             self._forget_before(now - ANSWER_EVERY)
-            if len(self._answered) + len(keys) > MAX_REMEMBERED:
+            if len(self._answered) + len(keys) > self.capacity:
                 return False
         for key in keys:
             self._answered.pop(key, None)  # re-inserted at the end: the dict stays in time order
@@ -71,7 +74,7 @@ class FrontDoor:
 
     def _forget_before(self, cutoff: datetime) -> None:
         for key, at in list(self._answered.items()):
-            if at >= cutoff:
+            if at > cutoff:  # answered less than ANSWER_EVERY ago: still remembered
                 break
             del self._answered[key]
 
