@@ -46,6 +46,10 @@ class FrontDoor:
         user = update.effective_user if isinstance(update, Update) else None
         return user is not None and user.id in self.members
 
+    def is_outsider(self, update: object) -> bool:
+        """An update from Telegram not sent by a member (PTB may carry other objects too)."""
+        return isinstance(update, Update) and not self.is_member(update)
+
     def admit(self, update: object) -> Verdict:
         if not isinstance(update, Update) or self.is_member(update):
             return Verdict.MEMBER

@@ -48,7 +48,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self.door: FrontDoor | None = None  # who is a member; set when the services start
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if self.door is not None and not self.door.is_member(update):
+        if self.door is not None and self.door.is_outsider(update):
             await self._outsider(update, coroutine)
             return
         key = _sender(update)

@@ -90,8 +90,8 @@ async def test_one_senders_backlog_takes_no_slot_from_another() -> None:
 
 async def test_non_members_have_a_small_lane_and_are_dropped_when_it_is_full() -> None:
     class Door:
-        def is_member(self, update: object) -> bool:
-            return isinstance(update, Update) and update.effective_user.id != 999  # type: ignore[union-attr]
+        def is_outsider(self, update: object) -> bool:
+            return isinstance(update, Update) and update.effective_user.id == 999  # type: ignore[union-attr]
 
     processor = PerUserUpdateProcessor(outsider_slots=1)
     processor.door = Door()  # type: ignore[assignment]
