@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, WebhookSettings
 from bot.directory import Directory
 from bot.filestore import FileStore
+from bot.frontdoor import FrontDoor
 from bot.inbox import Inbox, JournalingQueue
 from bot.processor import PerUserUpdateProcessor
 from bot.queries import JdihQueries
@@ -106,7 +107,7 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
         options.clock,
         reminded_roles=config.reminders.notify,
     )
-    queries = JdihQueries(factory, config.sop)
+    queries = JdihQueries(factory, config.sop, directory)
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
         app.bot,
@@ -122,7 +123,10 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake)
     files = FileStore(config.files_dir)
-    await _open_inbox(app, Inbox(factory, options.clock))
+    members = {member.user_id for member in config.members} | config.telegram.admins
+    await _open_inbox(
+        app, Inbox(factory, options.clock), FrontDoor(members, options.clock, app.bot)
+    )
     app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender, scheduler, files)
     app.bot_data["engine"] = engine
     if options.set_commands:
@@ -132,15 +136,16 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     log.info("bot ready: %d members, SOP %s", len(config.members), config.sop.number)
 
 
-async def _open_inbox(app: JdihApplication, inbox: Inbox) -> None:
-    """From now on every update is written down before it is handled; those a crash cut off
-    are handled first."""
+async def _open_inbox(app: JdihApplication, inbox: Inbox, door: FrontDoor) -> None:
+    """From now on every update is written down before it is handled (a non-member's is
+    only answered, and most are dropped at the door); those a crash cut off are handled
+    first."""
     queue = app.update_queue
     processor = app.update_processor
     assert isinstance(queue, JournalingQueue) and isinstance(processor, PerUserUpdateProcessor)
     await queue.replay(await inbox.unfinished(app.bot))
-    queue.inbox = inbox
-    processor.finished = inbox.done
+    queue.inbox, queue.door = inbox, door
+    processor.finished, processor.door = inbox.done, door
 
 
 async def _set_commands(app: JdihApplication, admins: frozenset[int]) -> None:

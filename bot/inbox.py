@@ -16,6 +16,7 @@ from datetime import timedelta
 from telegram import Bot, Update
 
 from bot.clock import Clock
+from bot.frontdoor import FrontDoor, Verdict
 from storage.uow import SessionFactory, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -70,13 +71,22 @@ class Inbox:
 
 class JournalingQueue(asyncio.Queue[object]):
     """PTB's update queue, writing each update to the inbox as the updater (polling) or the
-    webhook server puts it in, before Telegram is told it arrived."""
+    webhook server puts it in, before Telegram is told it arrived. The front door looks at
+    each first: a non-member's update is never written down, and most are dropped here."""
 
     def __init__(self) -> None:
         super().__init__()
         self.inbox: Inbox | None = None  # set once the database is open
+        self.door: FrontDoor | None = None  # set with the inbox
 
     async def put(self, item: object) -> None:
+        verdict = self.door.admit(item) if self.door is not None else Verdict.MEMBER
+        if verdict is Verdict.DROP:
+            return
+        if verdict is Verdict.ANSWER:
+            # Only the gate's answer is owed: nothing to keep across a crash.
+            await super().put(item)
+            return
         if self.inbox is not None and isinstance(item, Update):
             try:
                 if not await self.inbox.record(item):

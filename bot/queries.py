@@ -3,9 +3,15 @@ bookkeeping of which Telegram message shows which item."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
+from bot.archive import search_archive
+from bot.directory import Directory
+from bot.errors import NotAMember
 from bot.readmodel import draft_version, event_view, file_ref, item_view, material_view
 from bot.sop import Sop, StepKind
 from bot.views import CardData, EventView, ItemView
@@ -43,12 +49,21 @@ def _still_current(item: Item, step_key: str | None, version: int, kind: str) ->
 
 
 class JdihQueries:
-    def __init__(self, factory: SessionFactory, sop: Sop) -> None:
+    def __init__(self, factory: SessionFactory, sop: Sop, members: Directory | None = None) -> None:
         self.factory = factory
         self.sop = sop
+        # Who may read the office's work (the *_for reads and tasks); without it, nobody.
+        self.members = members
+
+    def _member_only(self, user_id: int) -> None:
+        """The office's work is shown to members only, whatever the handler checked before
+        (the gate is one lock, this the second)."""
+        if self.members is None or self.members.actor(user_id) is None:
+            raise NotAMember(user_id)
 
     async def tasks(self, actor: Actor) -> tuple[list[ItemView], list[ItemView]]:
         """Items waiting for one of the actor's roles, and the actor's own drafts."""
+        self._member_only(actor.user_id)
         steps = [step.key for step in self.sop.steps if step.role in actor.roles]
         async with UnitOfWork(self.factory) as uow:
             waiting = await uow.repo.active_items_at(steps) if steps else []
@@ -65,6 +80,23 @@ class JdihQueries:
                 return None
             events = await uow.repo.events(item.id)
             return item_view(item, self.sop), [event_view(event) for event in events]
+
+    async def status_for(self, viewer: int, code: str) -> tuple[ItemView, list[EventView]] | None:
+        """/status for a member: the item and its whole history; NotAMember for others."""
+        self._member_only(viewer)
+        return await self.status(code)
+
+    async def code_for(self, viewer: int, item_id: int) -> str | None:
+        """An item's code, for a member; NotAMember for others."""
+        self._member_only(viewer)
+        return await self.item_code(item_id)
+
+    async def search_archive_for(
+        self, viewer: int, root: Path, **filters: str
+    ) -> list[dict[str, Any]]:
+        """/arsip for a member (see bot.archive.search_archive); NotAMember for others."""
+        self._member_only(viewer)
+        return await asyncio.to_thread(search_archive, root, **filters)
 
     async def item_code(self, item_id: int) -> str | None:
         async with UnitOfWork(self.factory) as uow:

@@ -11,9 +11,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot import texts
-from bot.archive import search_archive
 from bot.workflow import Actor
-from handlers.common import reply
+from handlers.common import REFUSALS, refuse, reply
 from handlers.context import JdihContext
 from handlers.keyboards import Callback, Verb, pack
 from handlers.press import Outcome
@@ -38,8 +37,14 @@ async def archive_command(update: Update, context: JdihContext) -> None:
     else:
         now = services.service.clock.now().astimezone(services.config.timezone)
         filters["month"] = f"{now:%Y-%m}"
+    viewer = update.effective_user.id  # type: ignore[union-attr]
     try:
-        found = await asyncio.to_thread(search_archive, services.config.archive_dir, **filters)
+        found = await services.queries.search_archive_for(
+            viewer, services.config.archive_dir, **filters
+        )
+    except REFUSALS as exc:
+        await refuse(update, context, exc)
+        return
     except ValueError:
         await reply(update, texts.ARCHIVE_BAD_QUERY)
         return
@@ -49,7 +54,7 @@ async def archive_command(update: Update, context: JdihContext) -> None:
     await reply(
         update,
         _results_text(found, services.config.timezone),
-        await _buttons(context, found[:MAX_RESULTS]),
+        await _buttons(context, viewer, found[:MAX_RESULTS]),
     )
 
 
@@ -68,10 +73,12 @@ def _results_text(found: list[dict[str, Any]], zone: Any) -> str:
     return "\n".join(lines)
 
 
-async def _buttons(context: JdihContext, rows: list[dict[str, Any]]) -> InlineKeyboardMarkup:
+async def _buttons(
+    context: JdihContext, viewer: int, rows: list[dict[str, Any]]
+) -> InlineKeyboardMarkup:
     keyboard = []
     for row in rows:
-        found = await context.services.queries.status(row["code"])
+        found = await context.services.queries.status_for(viewer, row["code"])
         if found is not None:
             data = pack(Verb.ARCHIVE, found[0].id)
             keyboard.append([InlineKeyboardButton(f"📁 {row['code']}", callback_data=data)])
@@ -84,12 +91,10 @@ async def send_archived(
     """The button under a search result: the summary, then the archived files (sent after
     the press is answered: a dozen documents take longer than a press may wait)."""
     services = context.services
-    item = await services.queries.item_code(cb.item_id)
-    found = (
-        await asyncio.to_thread(search_archive, services.config.archive_dir, code=item)
-        if item
-        else []
-    )
+    queries = services.queries
+    item = await queries.code_for(actor.user_id, cb.item_id)
+    root = services.config.archive_dir
+    found = await queries.search_archive_for(actor.user_id, root, code=item) if item else []
     if not found:
         return texts.ARCHIVE_GONE
     folder = Path(found[0]["folder"])

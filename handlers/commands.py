@@ -17,6 +17,7 @@ from handlers.keyboards import dismiss_keyboard
 
 
 def help_text(context: JdihContext, user_id: int) -> str:
+    """The SOP and the commands, for a member (NotAMember for anyone else)."""
     config = context.services.config
     sop = config.sop
     steps = "\n".join(
@@ -28,8 +29,8 @@ def help_text(context: JdihContext, user_id: int) -> str:
         )
         for step in sop.steps
     )
-    member = config.member(user_id)
-    roles = ", ".join(sop.role_title(role) for role in sorted(member.roles)) if member else "-"
+    actor = context.services.service.actor(user_id)  # NotAMember: nothing of the office
+    roles = ", ".join(sop.role_title(role) for role in sorted(actor.roles))
     return texts.HELP.format(
         office=escape(config.office_name),
         sop_number=escape(sop.number),
@@ -42,15 +43,26 @@ async def start(update: Update, context: JdihContext) -> None:
     """Greets the member and explains the bot."""
     user = update.effective_user
     assert user is not None
-    name = escape(user.first_name)
-    await reply(update, texts.WELCOME.format(name=name) + "\n\n" + help_text(context, user.id))
-    await deliver_held_messages(update, context)
+    welcome = texts.WELCOME.format(name=escape(user.first_name)) + "\n\n"
+    if await _send_help(update, context, welcome):
+        await deliver_held_messages(update, context)
 
 
 async def help_command(update: Update, context: JdihContext) -> None:
     """Explains the SOP steps and the commands."""
+    await _send_help(update, context)
+
+
+async def _send_help(update: Update, context: JdihContext, before: str = "") -> bool:
+    """The help, for a member; anyone else is refused (the gate's second lock)."""
     assert update.effective_user is not None
-    await reply(update, help_text(context, update.effective_user.id))
+    try:
+        text = before + help_text(context, update.effective_user.id)
+    except REFUSALS as exc:
+        await refuse(update, context, exc)
+        return False
+    await reply(update, text)
+    return True
 
 
 async def new_item(update: Update, context: JdihContext) -> None:
@@ -67,8 +79,12 @@ async def new_item(update: Update, context: JdihContext) -> None:
 async def tasks(update: Update, context: JdihContext) -> None:
     """/tugas: what waits for me."""
     services = context.services
-    actor = services.service.actor(update.effective_user.id)  # type: ignore[union-attr]
-    waiting, drafts = await services.queries.tasks(actor)
+    try:
+        actor = services.service.actor(update.effective_user.id)  # type: ignore[union-attr]
+        waiting, drafts = await services.queries.tasks(actor)
+    except REFUSALS as exc:
+        await refuse(update, context, exc)
+        return
     await reply(update, render_tasks(waiting, drafts, services.config.timezone))
 
 
@@ -116,7 +132,12 @@ async def _item_from_argument(
     if code is None:
         await reply(update, texts.NEED_CODE.format(command=command))
         return None
-    found = await context.services.queries.status(code)
+    viewer = update.effective_user.id  # type: ignore[union-attr]
+    try:
+        found = await context.services.queries.status_for(viewer, code)
+    except REFUSALS as exc:
+        await refuse(update, context, exc)
+        return None
     if found is None:
         await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
     return found

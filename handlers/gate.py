@@ -1,14 +1,23 @@
-"""The door: only configured members get past; everyone else learns their user id."""
+"""The door: only configured members get past; everyone else learns their user id.
+
+The front door (bot/frontdoor.py) has already dropped most updates from outside; the few
+left are answered here, on the non-members' own sending budget. Whatever happens to that
+answer (refused, dropped, timed out), the update goes no further."""
 
 from __future__ import annotations
 
-from telegram import Bot, Update
-from telegram.constants import ChatType
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from handlers.common import reply
+from bot.frontdoor import speaks_to_bot
+from bot.ratelimit import outsider_reply
 from handlers.context import JdihContext
+
+log = logging.getLogger(__name__)
 
 
 async def members_only(update: Update, context: JdihContext) -> None:
@@ -18,30 +27,30 @@ async def members_only(update: Update, context: JdihContext) -> None:
         raise ApplicationHandlerStop  # channel posts and the like: nothing for us
     config = context.services.config
     if config.member(user.id) is not None or user.id in config.telegram.admins:
-        if update.callback_query is None and not _speaks_to_bot(update, context.bot):
+        if update.callback_query is None and not speaks_to_bot(update, context.bot):
             raise ApplicationHandlerStop  # people talking in a group, not to the bot
         return
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            texts.UNKNOWN_USER_ALERT.format(user_id=user.id), show_alert=True
-        )
-    elif _speaks_to_bot(update, context.bot):
-        await reply(update, texts.UNKNOWN_USER.format(user_id=user.id))
+    try:
+        await _tell_user_id(update, context, user.id)
+    except Exception as exc:
+        log.info("non-member %s not told their id: %s", user.id, type(exc).__name__)
     raise ApplicationHandlerStop
 
 
-def _speaks_to_bot(update: Update, bot: Bot) -> bool:
-    """In a group, only our commands and replies to our messages are meant for the bot;
-    answering every chat line (or another bot's command) would flood the group."""
+async def _tell_user_id(update: Update, context: JdihContext, user_id: int) -> None:
+    budget = outsider_reply(context.bot)
+    query = update.callback_query
+    if query is not None:
+        alert = texts.UNKNOWN_USER_ALERT.format(user_id=user_id)
+        await context.bot.answer_callback_query(query.id, alert, show_alert=True, **budget)
+        return
     message = update.effective_message
-    chat = update.effective_chat
-    if message is None or chat is None:
-        return False
-    if chat.type == ChatType.PRIVATE:
-        return True
-    text = message.text or ""
-    if text.startswith("/"):
-        _, _, addressee = text.split(maxsplit=1)[0].partition("@")
-        return not addressee or addressee.lower() == (bot.username or "").lower()
-    replied = message.reply_to_message
-    return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+    if message is None or not speaks_to_bot(update, context.bot):
+        return
+    await context.bot.send_message(
+        message.chat_id,
+        texts.UNKNOWN_USER.format(user_id=user_id),
+        parse_mode=ParseMode.HTML,
+        message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        **budget,
+    )

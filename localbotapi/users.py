@@ -207,3 +207,13 @@ class UserActions(UserMediaActions):
     def push_raw_update(self, update: dict[str, Any]) -> None:
         """Queue any update dict as is; ``update_id`` is assigned when missing."""
         self.state.push_raw(copy.deepcopy(update))
+
+    async def send_burst(
+        self, user_ids: list[int], text: str, count: int, *, chat_id: int | None = None
+    ) -> None:
+        """A flood: ``count`` text messages queued at once, from ``user_ids`` in turn (in
+        their private chats, or all in ``chat_id``), as a client script would send them."""
+        if not user_ids or count < 1:
+            raise ValueError("a burst needs at least one sender and one message")
+        for n in range(count):
+            await self.send_text(user_ids[n % len(user_ids)], text, chat_id=chat_id)

@@ -62,7 +62,7 @@ class Harness:
     clock: ManualClock
     app: JdihApplication | None = None
     people: dict[int, Person] = field(default_factory=dict)
-    rate_limit: bool = False  # Telegram's flood limits; off: the local server does not throttle
+    rate_limit: bool = False  # True: Telegram's flood limits kept, as in production
 
     @property
     def services(self) -> Services:

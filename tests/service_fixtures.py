@@ -157,6 +157,7 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
                 WorkCalendar(timezone="Asia/Pontianak"),
                 clock,
             )
-            yield Office(factory, clock, service, JdihQueries(factory, sop))
+            queries = JdihQueries(factory, sop, Directory(MEMBERS, {}))
+            yield Office(factory, clock, service, queries)
         finally:
             await engine.dispose()

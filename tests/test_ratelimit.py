@@ -6,7 +6,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.ratelimit import OfficeRateLimiter
+import pytest
+
+from bot.ratelimit import (
+    OUTSIDER_BURST,
+    OUTSIDER_REPLY,
+    OfficeRateLimiter,
+    OutsiderReplyDropped,
+)
 
 
 async def _send(limiter: OfficeRateLimiter, chat_id: int, sent: list[int]) -> None:
@@ -36,3 +43,24 @@ async def test_groups_use_the_group_limit_not_the_private_one() -> None:
         asyncio.gather(*(_send(limiter, -100123, sent) for _ in range(5))), timeout=2
     )
     assert sent == [-100123] * 5
+
+
+async def test_replies_to_non_members_have_their_own_budget_and_are_dropped_not_queued() -> None:
+    limiter = OfficeRateLimiter(private_burst=1, private_period=10.0)
+    sent: list[int] = []
+
+    async def callback(*_: Any, **__: Any) -> bool:
+        sent.append(999)
+        return True
+
+    async def outsider() -> None:
+        data = {"chat_id": 999}
+        await limiter.process_request(callback, (), {}, "sendMessage", data, OUTSIDER_REPLY)
+
+    # A burst, none held up by the private chat's limit of one (that is the members' budget).
+    await asyncio.wait_for(asyncio.gather(*(outsider() for _ in range(OUTSIDER_BURST))), 1)
+    assert sent == [999] * OUTSIDER_BURST
+    with pytest.raises(OutsiderReplyDropped):  # spent: dropped at once, not queued
+        await asyncio.wait_for(outsider(), timeout=0.5)
+    await asyncio.wait_for(_send(limiter, 101, sent), timeout=0.5)  # members: untouched
+    assert sent[-1] == 101
