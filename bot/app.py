@@ -107,7 +107,7 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
         options.clock,
         reminded_roles=config.reminders.notify,
     )
-    queries = JdihQueries(factory, config.sop, directory)
+    queries = JdihQueries(factory, config.sop, directory, config.telegram.admins)
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
         app.bot,

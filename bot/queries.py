@@ -49,17 +49,34 @@ def _still_current(item: Item, step_key: str | None, version: int, kind: str) ->
 
 
 class JdihQueries:
-    def __init__(self, factory: SessionFactory, sop: Sop, members: Directory | None = None) -> None:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        sop: Sop,
+        members: Directory | None = None,
+        admins: frozenset[int] = frozenset(),
+    ) -> None:
         self.factory = factory
         self.sop = sop
-        # Who may read the office's work (the *_for reads and tasks); without it, nobody.
+        # Who may read the office's work (the *_for reads and tasks): the members and the
+        # admins; without a member list, nobody.
         self.members = members
+        self.admins = admins
+
+    def reader(self, user_id: int) -> Actor:
+        """The member, or an admin who holds no SOP role (they read, they do not act);
+        NotAMember for anyone else."""
+        actor = self.members.actor(user_id) if self.members is not None else None
+        if actor is not None:
+            return actor
+        if self.members is not None and user_id in self.admins:
+            return Actor(user_id, self.members.name(user_id), frozenset())
+        raise NotAMember(user_id)
 
     def _member_only(self, user_id: int) -> None:
-        """The office's work is shown to members only, whatever the handler checked before
-        (the gate is one lock, this the second)."""
-        if self.members is None or self.members.actor(user_id) is None:
-            raise NotAMember(user_id)
+        """The office's work is shown to members (and admins) only, whatever the handler
+        checked before (the gate is one lock, this the second)."""
+        self.reader(user_id)
 
     async def tasks(self, actor: Actor) -> tuple[list[ItemView], list[ItemView]]:
         """Items waiting for one of the actor's roles, and the actor's own drafts."""

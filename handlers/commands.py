@@ -29,8 +29,8 @@ def help_text(context: JdihContext, user_id: int) -> str:
         )
         for step in sop.steps
     )
-    actor = context.services.service.actor(user_id)  # NotAMember: nothing of the office
-    roles = ", ".join(sop.role_title(role) for role in sorted(actor.roles))
+    actor = context.services.queries.reader(user_id)  # NotAMember: nothing of the office
+    roles = ", ".join(sop.role_title(role) for role in sorted(actor.roles)) or "-"
     return texts.HELP.format(
         office=escape(config.office_name),
         sop_number=escape(sop.number),
@@ -80,7 +80,7 @@ async def tasks(update: Update, context: JdihContext) -> None:
     """/tugas: what waits for me."""
     services = context.services
     try:
-        actor = services.service.actor(update.effective_user.id)  # type: ignore[union-attr]
+        actor = services.queries.reader(update.effective_user.id)  # type: ignore[union-attr]
         waiting, drafts = await services.queries.tasks(actor)
     except REFUSALS as exc:
         await refuse(update, context, exc)

@@ -102,6 +102,28 @@ async def test_an_admin_who_is_not_a_member_may_use_admin_commands_only(
         assert admin.user_id not in {m.user_id for m in h.config.members}
 
 
+async def test_an_admin_who_is_not_a_member_reads_the_office_work(
+    make_harness: HarnessFactory, server: LocalBotApi
+) -> None:
+    """Admins oversee: /bantuan, /tugas and /status answer them (no SOP role, nothing to do),
+    while the second lock still refuses non-members."""
+    admin = Person(777, "Admin TI", ())
+    server.add_user(admin.user_id, "Admin")
+    server.mark_started(admin.user_id)
+    telegram = {
+        "api_base_url": server.base_url,
+        "file_base_url": server.base_file_url,
+        "admins": [admin.user_id],
+    }
+    async with make_harness(telegram=telegram, reminders={"digest": False}) as h:
+        code = await open_item(h)
+        status = await h.say(admin, f"/status {code}")
+        assert code in status.body and h.config.sop.steps[0].title in status.body
+        assert (await h.say(admin, "/tugas")).body == texts.TASKS_NONE
+        help_text = await h.say(admin, "/bantuan")
+        assert h.config.sop.number in help_text.body and "belum terdaftar" not in help_text.body
+
+
 async def test_a_member_removed_from_the_configuration_loses_access_at_the_next_start(
     harness: Harness, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
