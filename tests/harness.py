@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import BuildOptions, build_application, start_webhook
 from bot.clock import ManualClock
 from bot.config import Config
+from bot.webhook import WebhookServer
 from handlers.context import SERVICES_KEY, JdihApplication, Services
 from localbotapi import BotMessage, LocalBotApi
 from tests.settling import wait_settled
@@ -62,6 +63,7 @@ class Harness:
     clock: ManualClock
     app: JdihApplication | None = None
     people: dict[int, Person] = field(default_factory=dict)
+    webhook_server: WebhookServer | None = None
 
     @property
     def services(self) -> Services:
@@ -83,7 +85,7 @@ class Harness:
         await self.app.start()
         assert self.app.updater is not None
         if self.config.webhook is not None:
-            await start_webhook(self.app, self.config.webhook)
+            self.webhook_server = await start_webhook(self.app, self.config.webhook)
         else:
             await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
 
@@ -91,7 +93,11 @@ class Harness:
         if self.app is None:
             return
         assert self.app.updater is not None
-        await self.app.updater.stop()
+        if self.webhook_server is not None:
+            await self.webhook_server.stop()
+            self.webhook_server = None
+        else:
+            await self.app.updater.stop()
         await self.app.stop()
         await self.app.shutdown()
         assert self.app.post_shutdown is not None
