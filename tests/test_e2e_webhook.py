@@ -112,17 +112,18 @@ async def _post_partly(url: str, headers: dict[str, str], body: bytes) -> int:
     declare, or a chunked body never ended), and return the status the bot answers with."""
     parts = urlsplit(url)
     assert parts.hostname is not None and parts.port is not None
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    try:
-        head = [f"POST {parts.path} HTTP/1.1", f"Host: {parts.netloc}"]
-        head += [f"{name}: {value}" for name, value in headers.items()]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-        await writer.drain()
-        async with asyncio.timeout(ANSWER_TIMEOUT_S):
+    head = [f"POST {parts.path} HTTP/1.1", f"Host: {parts.netloc}"]
+    head += [f"{name}: {value}" for name, value in headers.items()]
+    async with asyncio.timeout(ANSWER_TIMEOUT_S):
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        try:
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+            await writer.drain()
             status_line = await reader.readline()
-        return int(status_line.split()[1])
-    finally:
-        writer.close()
+        finally:
+            writer.close()
+    assert status_line, "the bot closed the connection without an answer"
+    return int(status_line.split()[1])
 
 
 @pytest.mark.parametrize("secret", [None, "salah-tebak"])
@@ -189,3 +190,16 @@ async def test_a_well_formed_update_just_over_the_limit_is_not_handled(
         assert response.status_code == 413
         await h.server.wait_idle()
         assert not h.server.messages_in(KASUBBAG.user_id)
+
+
+@pytest.mark.parametrize("body", [b"null", b"[]", b"{not json"])
+async def test_a_body_that_is_not_an_update_is_refused_and_the_bot_carries_on(
+    make_harness: HarnessFactory, webhook: dict[str, Any], body: bytes
+) -> None:
+    headers = {"Content-Type": "application/json", SECRET_HEADER: SECRET}
+    async with make_harness(webhook=webhook) as h:
+        async with httpx.AsyncClient() as client:
+            response = await client.post(webhook["url"], content=body, headers=headers)
+        assert response.status_code == 400
+        answer = await h.say(KASUBBAG, "/tugas")  # Telegram's own POSTs still go through
+        assert answer.body
