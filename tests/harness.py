@@ -62,8 +62,8 @@ class Harness:
     config: Config
     clock: ManualClock
     app: JdihApplication | None = None
+    webhook_server: WebhookServer | None = None  # webhook mode: the bot's own server
     people: dict[int, Person] = field(default_factory=dict)
-    webhook_server: WebhookServer | None = None
 
     @property
     def services(self) -> Services:
