@@ -9,10 +9,14 @@ import logging
 import sys
 from pathlib import Path
 
+from telegram.error import InvalidToken
+
 from bot.app import build_application, run_until_stopped
 from bot.check import run_check
-from bot.config import ConfigError, load_config
+from bot.config import TOKEN_ENV, Config, ConfigError, load_config
 from bot.logs import setup_logging
+
+log = logging.getLogger("bot")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +32,28 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(config.telegram.token)
     if args.command == "check":
         return 0 if asyncio.run(run_check(config)) else 1
-    logging.getLogger(__name__).info("starting with %s", args.config)
-    run_until_stopped(build_application(config), config)
+    log.info("starting with %s", args.config)
+    return _run(config)
+
+
+def _run(config: Config) -> int:
+    """Run until stopped. Whatever ends the run early is told through the logger, which
+    redacts the token (PTB's own message for a refused token quotes it whole); never a bare
+    traceback on stderr."""
+    try:
+        run_until_stopped(build_application(config), config)
+    except InvalidToken:
+        # 401 for a revoked token; 404 for a malformed one or a wrong path in the base URL.
+        log.critical(
+            "Telegram menolak token bot / Telegram refused the bot token at %s: periksa / "
+            "check %s (or telegram.token_file) dan / and telegram.api_base_url",
+            config.telegram.api_base_url,
+            TOKEN_ENV,
+        )
+        return 1
+    except Exception:  # anything else: the admin needs the traceback, redacted
+        log.critical("Bot berhenti karena kesalahan / the bot stopped on an error", exc_info=True)
+        return 1
     return 0
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -24,6 +24,7 @@ from bot.ratelimit import OfficeRateLimiter
 from bot.reminders import ReminderService
 from bot.scheduler import ReminderScheduler
 from bot.service import JdihService
+from bot.webhook import WebhookServer, serve_until_stopped
 from handlers import ADMIN_COMMANDS, BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, JdihApplication, JdihContext, Services
 from handlers.outbox import OutboxSender
@@ -64,33 +65,22 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Jd
 
 
 def run_until_stopped(application: JdihApplication, config: Config) -> None:
-    """Receive updates until SIGINT or SIGTERM: PTB then finishes the update in hand, stops
-    polling or the webhook server, and calls post_shutdown (the scheduler, the sender, the
-    database)."""
+    """Receive updates until SIGINT or SIGTERM, then finish the update in hand, stop polling
+    or the webhook server, and call post_shutdown (the scheduler, the sender, the database).
+    An error at start (Telegram refusing the token, say) is raised to the caller."""
     webhook = config.webhook
     if webhook is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
         return
-    log.info("webhook mode: listening on %s:%d", webhook.listen, webhook.port)
-    application.run_webhook(**_webhook_arguments(webhook))
+    asyncio.run(serve_until_stopped(application, webhook))
 
 
-async def start_webhook(application: JdihApplication, webhook: WebhookSettings) -> None:
-    """The webhook half of run_webhook, for callers that own the event loop (the tests)."""
-    assert application.updater is not None
-    await application.updater.start_webhook(**_webhook_arguments(webhook))
-
-
-def _webhook_arguments(webhook: WebhookSettings) -> dict[str, Any]:
-    # PTB's own webhook server answers 403 to a request without this secret header.
-    return {
-        "listen": webhook.listen,
-        "port": webhook.port,
-        "url_path": webhook.url_path,
-        "webhook_url": webhook.url,
-        "secret_token": webhook.secret_token,
-        "allowed_updates": Update.ALL_TYPES,
-    }
+async def start_webhook(application: JdihApplication, webhook: WebhookSettings) -> WebhookServer:
+    """The webhook server alone, for callers that own the event loop (the tests); they stop
+    it with `WebhookServer.stop`."""
+    server = WebhookServer(application, webhook)
+    await server.start()
+    return server
 
 
 async def _start_services(app: JdihApplication, config: Config, options: BuildOptions) -> None:

@@ -9,6 +9,7 @@ api.telegram.org (``base_url``/``base_file_url``), while tests drive the user si
 from __future__ import annotations
 
 import json
+import re
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +29,7 @@ from .users import UserActions
 # Big enough for a 50 MB upload plus its form fields; beyond it aiohttp refuses the body,
 # which is answered as Telegram's 413.
 _CLIENT_MAX_SIZE = 64 * 1024 * 1024
+_TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _SHUTDOWN_TIMEOUT = 1.0  # seconds stop() grants requests still being answered
 
 
@@ -35,6 +37,14 @@ def _json_response(status: int, body: JSONDict) -> web.Response:
     return web.Response(
         status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json"
     )
+
+
+def _token_refused(token: str) -> web.Response:
+    """Telegram's answers to a token it does not know: 401 when it looks like a token
+    (digits:letters), 404 when it does not (e.g. a typo in the base_url's path)."""
+    if _TOKEN_SHAPE.fullmatch(token):
+        return _json_response(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
 
 
 class LocalBotApi(UserActions, Observer):
@@ -124,6 +134,8 @@ class LocalBotApi(UserActions, Observer):
         app = web.Application(client_max_size=_CLIENT_MAX_SIZE)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        # Any other path (a typo in the bot's base_url): Telegram's JSON 404, not aiohttp's text.
+        app.router.add_route("*", "/{path:.*}", self._handle_unknown_path)
         # handler_cancellation: a client that gives up (PTB stopping its poll) ends the
         # held long poll instead of leaving it to time out; no access log noise in tests.
         runner = web.AppRunner(
@@ -199,9 +211,7 @@ class LocalBotApi(UserActions, Observer):
     # ------------------------------------------------------------------ HTTP
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.state.token:
-            return _json_response(
-                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-            )
+            return _token_refused(request.match_info["token"])
         name = request.match_info["method"]
         is_poll = name.lower() == "getupdates"
         if not is_poll:  # long polls are waiting, not work: they don't count as activity
@@ -242,9 +252,7 @@ class LocalBotApi(UserActions, Observer):
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.state.token:
-            return _json_response(
-                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-            )
+            return _token_refused(request.match_info["token"])
         path = request.match_info["path"]
         await self._holds.pause(DOWNLOAD, {"file_path": path}, answered=False)
         stored = self.state.paths.get(path)
@@ -254,3 +262,6 @@ class LocalBotApi(UserActions, Observer):
         return web.Response(
             body=stored.content, content_type=stored.mime_type or "application/octet-stream"
         )
+
+    async def _handle_unknown_path(self, request: web.Request) -> web.StreamResponse:
+        return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import BuildOptions, build_application, start_webhook
 from bot.clock import ManualClock
 from bot.config import Config
+from bot.webhook import WebhookServer
 from handlers.context import SERVICES_KEY, JdihApplication, Services
 from localbotapi import BotMessage, LocalBotApi
 from tests.settling import wait_settled
@@ -61,6 +62,7 @@ class Harness:
     config: Config
     clock: ManualClock
     app: JdihApplication | None = None
+    webhook_server: WebhookServer | None = None  # webhook mode: the bot's own server
     people: dict[int, Person] = field(default_factory=dict)
     rate_limit: bool = False  # True: Telegram's flood limits kept, as in production
 
@@ -84,7 +86,7 @@ class Harness:
         await self.app.start()
         assert self.app.updater is not None
         if self.config.webhook is not None:
-            await start_webhook(self.app, self.config.webhook)
+            self.webhook_server = await start_webhook(self.app, self.config.webhook)
         else:
             await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
 
@@ -92,7 +94,11 @@ class Harness:
         if self.app is None:
             return
         assert self.app.updater is not None
-        await self.app.updater.stop()
+        if self.webhook_server is not None:
+            await self.webhook_server.stop()
+            self.webhook_server = None
+        else:
+            await self.app.updater.stop()
         await self.app.stop()
         await self.app.shutdown()
         assert self.app.post_shutdown is not None

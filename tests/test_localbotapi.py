@@ -575,3 +575,15 @@ async def test_wait_idle_reports_unfetched_updates(server: LocalBotApi) -> None:
     await server.send_text(USER, "tidak ada yang polling")
     with pytest.raises(AssertionError, match="1 update"):
         await server.wait_idle(timeout=0.1)
+
+
+@pytest.mark.parametrize("path", ["/api/bot{token}/getMe", "/bott{token}/getMe"])
+async def test_a_wrong_base_url_path_gets_telegrams_json_404(
+    server: LocalBotApi, path: str
+) -> None:
+    """A wrong path, or a typo that makes the token malformed (`bott<token>` reads as the
+    token `t<token>`), is answered as Telegram does: PTB raises InvalidToken as in production."""
+    async with aiohttp.ClientSession() as http:
+        async with http.get(server.url + path.format(token=TOKEN)) as resp:
+            assert resp.status == 404
+            assert await resp.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
