@@ -14,7 +14,7 @@ import os
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot.processor import MAX_CONCURRENT_UPDATES
+from bot.delivery.processor import MAX_CONCURRENT_UPDATES
 
 
 async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

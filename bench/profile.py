@@ -191,7 +191,7 @@ def summarise(raw: Path, threads: list[tuple[str, float]]) -> Summary:
 def _owner(functions: list[str]) -> str:
     """The innermost bot function on the stack, or what kind of stack it is without one."""
     for function in reversed(functions):
-        if function.startswith(_OURS) and not function.startswith("bot/processor.py"):
+        if function.startswith(_OURS) and not function.startswith("bot/delivery/processor.py"):
             return function
     if any("aiosqlite" in f for f in functions):
         return "(aiosqlite: handing queries to and from its thread)"

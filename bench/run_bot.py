@@ -28,8 +28,8 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 
 from bot.app import BuildOptions, build_application
-from bot.clock import ManualClock
 from bot.config import parse_config
+from bot.domain.clock import ManualClock
 from bot.logs import setup_logging
 
 MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Pontianak"))

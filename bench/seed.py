@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Config
-from bot.sop import Step
+from bot.domain.sop import Step
 from storage.database import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import (

@@ -11,23 +11,24 @@ from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.archiving import Archiver
-from bot.clock import Clock, SystemClock
+from bot.archive.builder import Archiver
 from bot.config import Config, WebhookSettings
-from bot.directory import Directory
-from bot.filestore import FileStore
-from bot.frontdoor import FrontDoor
-from bot.inbox import Inbox, JournalingQueue
-from bot.processor import PerUserUpdateProcessor
-from bot.queries import JdihQueries
-from bot.ratelimit import OfficeRateLimiter
-from bot.reminders import ReminderService
-from bot.scheduler import ReminderScheduler
-from bot.service import JdihService
-from bot.webhook import WebhookServer, serve_until_stopped
+from bot.delivery.frontdoor import FrontDoor
+from bot.delivery.inbox import Inbox, JournalingQueue
+from bot.delivery.processor import PerUserUpdateProcessor
+from bot.delivery.ratelimit import OfficeRateLimiter
+from bot.delivery.scheduler import ReminderScheduler
+from bot.delivery.sender import OutboxSender
+from bot.delivery.webhook import WebhookServer, serve_until_stopped
+from bot.domain.clock import Clock, SystemClock
+from bot.media.filestore import FileStore
+from bot.service.directory import Directory
+from bot.service.items import JdihService
+from bot.service.queries import JdihQueries
+from bot.service.reminders import ReminderService
 from handlers import ADMIN_COMMANDS, BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, JdihApplication, JdihContext, Services
-from handlers.outbox import OutboxSender
+from handlers.render import TelegramRenderer
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 
@@ -108,6 +109,7 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
         options.clock,
         directory,
         archiver,
+        TelegramRenderer(config.sop, config.timezone),
         config.telegram.admins,
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)

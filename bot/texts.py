@@ -336,7 +336,7 @@ def _zone_abbreviation(zone: ZoneInfo) -> str:
     return names.get(zone.key, zone.key)
 
 
-# --- titles (bot/names.py) ------------------------------------------------------------------
+# --- titles (bot/domain/names.py) ---------------------------------------------------------
 
 TITLE_INVISIBLE = (
     "Judul ini tidak berisi huruf atau angka yang terlihat (hanya spasi atau karakter tak "

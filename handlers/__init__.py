@@ -42,4 +42,4 @@ def register_handlers(application: JdihApplication) -> None:
     )
     application.add_handler(MessageHandler(filters.TEXT, messages.on_text))
     application.add_handler(MessageHandler(filters.ALL, messages.on_other))
-    application.add_error_handler(on_error)  # type: ignore[arg-type]
+    application.add_error_handler(on_error)

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from collections import Counter
 from html import escape
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot import texts
-from bot.notices import OutboxKind
+from bot.delivery.sender import BOT_FAILURE, UNREACHABLE
+from bot.service.owed import OutboxKind
+from bot.service.views import OwedMessage
 from handlers.common import reply
 from handlers.context import JdihContext
-from handlers.outbox import BOT_FAILURE, UNREACHABLE
-
-if TYPE_CHECKING:
-    from storage.models import OutboxMessage
 
 
 def is_admin(context: JdihContext, user_id: int) -> bool:
@@ -81,7 +78,7 @@ async def deliver_held_messages(update: Update, context: JdihContext) -> None:
         await reply(update, texts.HELD_MESSAGES.format(count=count))
 
 
-async def _archive_lines(rows: list[OutboxMessage], context: JdihContext) -> list[str]:
+async def _archive_lines(rows: list[OwedMessage], context: JdihContext) -> list[str]:
     """Archives not written: the bot's own work, for no chat, so named by their item."""
     lines = []
     for row in rows:

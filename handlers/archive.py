@@ -11,7 +11,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot import texts
-from bot.workflow import Actor
+from bot.domain.workflow import Actor
 from handlers.common import REFUSALS, refuse, reply
 from handlers.context import JdihContext
 from handlers.keyboards import Callback, Verb, pack

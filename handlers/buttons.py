@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot import texts
-from bot.workflow import Action, Actor, Decision
+from bot.domain.workflow import Action, Actor, Decision
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
 from handlers.common import REFUSALS

@@ -4,7 +4,6 @@ User-written text (titles, notes, material) is escaped; long text is cut to Tele
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape, unescape
 from typing import Any
@@ -13,10 +12,11 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot import texts
-from bot.service import Outcome
-from bot.sop import Sop, Step, StepKind
-from bot.views import CardData, EventView, FileRef, ItemView
-from bot.workflow import Action
+from bot.delivery.rendering import RenderedCard
+from bot.domain.sop import Sop, Step, StepKind
+from bot.domain.workflow import Action
+from bot.service.items import Outcome
+from bot.service.views import CardData, EventView, FileRef, ItemView
 from handlers.keyboards import (
     Verb,
     review_keyboard,
@@ -26,13 +26,6 @@ from handlers.keyboards import (
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 _SNIPPET = 1200  # room left for material inside a card
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedCard:
-    files: tuple[tuple[FileRef, str], ...]  # each file with its short caption
-    text: str
-    keyboard: InlineKeyboardMarkup | None
 
 
 def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:

@@ -7,8 +7,8 @@ from html import escape
 from telegram import Update
 
 from bot import texts
-from bot.views import EventView, ItemView
-from bot.workflow import Action, Decision
+from bot.domain.workflow import Action, Decision
+from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
 from handlers.common import REFUSALS, refuse, reply

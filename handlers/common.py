@@ -7,8 +7,8 @@ from html import escape
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.errors import ServiceError
-from bot.workflow import WorkflowError
+from bot.domain.workflow import WorkflowError
+from bot.service.errors import ServiceError
 from handlers.cards import TEXT_LIMIT, fit
 from handlers.context import JdihContext
 from handlers.refusals import refusal_text

@@ -8,11 +8,11 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
-from bot.filestore import FileStore
-from bot.queries import JdihQueries
-from bot.scheduler import ReminderScheduler
-from bot.service import JdihService
-from handlers.outbox import OutboxSender
+from bot.delivery.scheduler import ReminderScheduler
+from bot.delivery.sender import OutboxSender
+from bot.media.filestore import FileStore
+from bot.service.items import JdihService
+from bot.service.queries import JdihQueries
 
 SERVICES_KEY = "services"
 

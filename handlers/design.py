@@ -10,14 +10,14 @@ from html import escape
 from telegram import Message, Update
 
 from bot import texts
-from bot.errors import NoItemForUpload
-from bot.filenames import clean_file_name
-from bot.images import PlatformFormat, platform_warning
-from bot.views import DraftState, FileRef
-from bot.workflow import Actor
+from bot.delivery.downloads import fetch_design
+from bot.domain.filenames import clean_file_name
+from bot.domain.workflow import Actor
+from bot.media.images import PlatformFormat, platform_warning
+from bot.service.errors import NoItemForUpload
+from bot.service.views import DraftState, FileRef
 from handlers.common import reply
 from handlers.context import JdihContext
-from handlers.downloads import fetch_design
 from handlers.keyboards import draft_keyboard, pick_item_keyboard
 
 # Telegram sends an album as separate messages with no marker for the last one; the receipt

@@ -13,8 +13,8 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.frontdoor import speaks_to_bot
-from bot.ratelimit import outsider_reply
+from bot.delivery.frontdoor import speaks_to_bot
+from bot.delivery.ratelimit import outsider_reply
 from handlers.context import JdihContext
 
 log = logging.getLogger(__name__)

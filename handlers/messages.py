@@ -9,14 +9,15 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot import texts
-from bot.images import DesignFileRejected
-from bot.service import Pending, PromptKind
-from bot.workflow import Action, Actor, Decision
+from bot.delivery.downloads import fetch_material
+from bot.domain.workflow import Action, Actor, Decision
+from bot.media.images import DesignFileRejected
+from bot.service.base import PromptKind
+from bot.service.items import Pending
 from handlers.cards import done_text
 from handlers.common import REFUSALS, refuse, reply
 from handlers.context import JdihContext
 from handlers.design import file_of, upload_design
-from handlers.downloads import fetch_material
 from handlers.keyboards import material_keyboard
 
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")

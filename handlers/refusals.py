@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot import errors, texts, workflow
-from bot.sop import Sop
+from bot import texts
+from bot.domain import workflow
+from bot.domain.sop import Sop
+from bot.service import errors
 
 # Callback answers (toasts and alerts) are limited to 200 characters by Telegram.
 ANSWER_LIMIT = 200

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.sop import Sop
+from bot.domain.sop import Sop
 from handlers.cards import TEXT_LIMIT, fit
 from handlers.keyboards import Verb, pack
 

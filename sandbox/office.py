@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Config, parse_config
-from bot.worktime import WorkCalendar
+from bot.domain.worktime import WorkCalendar
 
 # A made-up token: the local Bot API server accepts it, Telegram never sees it.
 TOKEN = "700000001:SANDBOX-not-a-real-token-jdih"

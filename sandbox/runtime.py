@@ -16,8 +16,8 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from bot.app import BuildOptions, build_application
-from bot.clock import ManualClock
 from bot.config import Config
+from bot.domain.clock import ManualClock
 from handlers.context import JdihApplication
 from localbotapi import LocalBotApi
 from localbotapi.state import Signal

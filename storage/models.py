@@ -58,11 +58,6 @@ class UserText(TypeDecorator[str]):
         return None if value is None else value.replace("\x00", "")
 
 
-class UserString(UserText):
-    impl = String
-    cache_ok = True
-
-
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime(), int: Integer}
 

@@ -174,7 +174,8 @@ class Repository:
             .values(remind_at=next_at)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        moved: int = result.rowcount  # type: ignore[attr-defined]
+        return moved == 1
 
     async def digest_sent(self, day: date) -> bool:
         return await self.session.get(DigestSent, day) is not None

@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.clock import ManualClock
 from bot.config import TOKEN_ENV, Config, load_config
+from bot.domain.clock import ManualClock
 from localbotapi import LocalBotApi
 from tests.harness import MONDAY_MORNING, TOKEN, Harness, config_data
 

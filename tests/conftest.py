@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.clock import ManualClock
 from bot.config import parse_config
+from bot.domain.clock import ManualClock
 from localbotapi import LocalBotApi
 from tests.databases import fresh_database
 from tests.harness import (

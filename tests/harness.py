@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import BuildOptions, build_application, start_webhook
-from bot.clock import ManualClock
 from bot.config import Config
-from bot.webhook import WebhookServer
+from bot.delivery.webhook import WebhookServer
+from bot.domain.clock import ManualClock
 from handlers.context import SERVICES_KEY, JdihApplication, Services
 from localbotapi import BotMessage, LocalBotApi
 from tests.settling import wait_settled

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.sop import Sop, StepKind
-from bot.worktime import WorkCalendar
+from bot.domain.sop import Sop, StepKind
+from bot.domain.worktime import WorkCalendar
 from storage.models import (
     Base,
     CardMessage,

@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
 from bot.config import Member
-from bot.directory import Directory
-from bot.queries import JdihQueries
-from bot.service import JdihService
-from bot.sop import load_default_sop
-from bot.views import EventView, FileRef
-from bot.workflow import Action, Actor, Decision
-from bot.worktime import WorkCalendar
+from bot.domain.clock import ManualClock
+from bot.domain.sop import load_default_sop
+from bot.domain.workflow import Action, Actor, Decision
+from bot.domain.worktime import WorkCalendar
+from bot.service.directory import Directory
+from bot.service.items import JdihService
+from bot.service.queries import JdihQueries
+from bot.service.views import EventView, FileRef
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Item, OutboxMessage

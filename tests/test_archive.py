@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.archive import archive_folder, search_archive, write_archive
-from bot.archive_records import (
+from bot.archive.record import (
     ArchiveDecision,
     ArchivedFile,
     ArchiveError,
     ArchiveRecord,
     ArchiveStep,
 )
+from bot.archive.store import archive_folder, search_archive, write_archive
 
 ZONE = ZoneInfo("Asia/Pontianak")  # UTC+7, "WIB"
 PUBLISHED = datetime(2026, 11, 30, 18, 30, tzinfo=UTC)  # already 1 December in Pulang Pisau

@@ -7,10 +7,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from bot.archive import write_archive
-from bot.archive_records import ArchivedFile
-from bot.filenames import MAX_NAME_BYTES, clean_file_name, disk_name, unique_name
-from bot.filestore import FileStore
+from bot.archive.record import ArchivedFile
+from bot.archive.store import write_archive
+from bot.domain.filenames import MAX_NAME_BYTES, clean_file_name, disk_name, unique_name
+from bot.media.filestore import FileStore
 from tests.test_archive import ZONE, make_record
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "foto\u202egnp.exe" shows as "fotoexe.png"

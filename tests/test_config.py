@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import TOKEN_ENV, Config, ConfigError, Member, load_config, parse_config
-from bot.limits import Limit, LimitUnit
-from bot.sop import load_default_sop
+from bot.domain.limits import Limit, LimitUnit
+from bot.domain.sop import load_default_sop
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
-DEFAULT_SOP = ROOT / "bot" / "sop_default.toml"
+DEFAULT_SOP = ROOT / "bot" / "domain" / "sop_default.toml"
 
 TOKEN = "123456789:AAH-env-token_for_config_tests"
 FILE_TOKEN = "222222222:BBfile-token_for_config_tests"

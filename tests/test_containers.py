@@ -12,8 +12,8 @@ import pytest
 from pypdf.generic import NameObject, TextStringObject
 
 from bot import texts
-from bot.containers import MAX_PDF_OBJECTS
-from bot.images import REASON_BROKEN, DesignFileRejected, FileKind, check_design_file
+from bot.media.containers import MAX_PDF_OBJECTS
+from bot.media.images import REASON_BROKEN, DesignFileRejected, FileKind, check_design_file
 from tests.images import (
     ELF_HEADER,
     FTYP,

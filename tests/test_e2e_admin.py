@@ -7,7 +7,7 @@ import pytest
 
 from bot import texts
 from bot.config import parse_config
-from bot.frontdoor import ANSWER_EVERY
+from bot.delivery.frontdoor import ANSWER_EVERY
 from localbotapi import LocalBotApi
 from tests.conftest import HarnessFactory
 from tests.flows import approve_check, give_direction, open_item, review_card, submit_design

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot import texts
-from bot.frontdoor import ANSWER_EVERY
+from bot.delivery.frontdoor import ANSWER_EVERY
 from bot.logs import RedactToken
 from localbotapi import BotMessage
 from tests import flows

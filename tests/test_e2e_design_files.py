@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf.generic import NameObject, TextStringObject
 
 from bot import texts
-from bot.images import (
+from bot.media.images import (
     DEFAULT_PLATFORMS,
     MAX_DOWNLOAD_BYTES,
     REASON_BROKEN,

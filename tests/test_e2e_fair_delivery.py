@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.clock import ManualClock
 from bot.config import parse_config
-from bot.notices import OutboxKind
+from bot.domain.clock import ManualClock
+from bot.service.owed import OutboxKind
 from localbotapi import LocalBotApi
 from storage.database import session_factory
 from storage.models import OutboxMessage

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bot import texts
-from bot.clock import ManualClock
 from bot.config import parse_config
+from bot.domain.clock import ManualClock
 from localbotapi import BotMessage, LocalBotApi
 from tests.flows import give_direction, open_item, review_card, submit_design
 from tests.harness import (

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.errors import NotAMember
-from bot.workflow import Actor
+from bot.domain.workflow import Actor
+from bot.service.errors import NotAMember
 from localbotapi import ApiError, LocalBotApi
 from storage.models import InboxUpdate
 from tests.flows import open_item

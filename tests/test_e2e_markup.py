@@ -10,7 +10,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
-import bot
+import bot.domain
 from bot import texts
 from tests import flows
 from tests.conftest import HarnessFactory
@@ -33,7 +33,7 @@ TITLE = "PKPU <Nomor 2> & Tahun 2026" + ODD
 
 def odd_sop(folder: Path) -> Path:
     """The default SOP with ODD added to its name, number and every role and step title."""
-    text = (Path(bot.__file__).parent / "sop_default.toml").read_text(encoding="utf-8")
+    text = (Path(bot.domain.__file__).parent / "sop_default.toml").read_text(encoding="utf-8")
     odd = re.sub(
         r'^(name|number|title) = "(.*)"$',
         lambda m: f'{m[1]} = "{m[2]}{ODD}"',

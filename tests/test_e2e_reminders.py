@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot import texts
-from bot.scheduler import JOB_ID
+from bot.delivery.scheduler import JOB_ID
 from localbotapi import BotMessage
 from storage.models import ReminderSent
 from tests import flows

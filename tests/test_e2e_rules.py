@@ -4,7 +4,7 @@ several items at once, strangers, cancellation."""
 from __future__ import annotations
 
 from bot import texts
-from bot.frontdoor import ANSWER_EVERY
+from bot.delivery.frontdoor import ANSWER_EVERY
 from tests import flows
 from tests.conftest import HarnessFactory
 from tests.harness import (

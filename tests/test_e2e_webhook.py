@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bot import texts
-from bot.webhook import MAX_BODY_BYTES, SECRET_HEADER
+from bot.delivery.webhook import MAX_BODY_BYTES, SECRET_HEADER
 from localbotapi import LocalBotApi
 from tests.botprocess import BotProcess
 from tests.conftest import HarnessFactory

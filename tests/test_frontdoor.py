@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from telegram import Bot, Update
 
-from bot.clock import ManualClock
-from bot.frontdoor import ANSWER_EVERY, FrontDoor, Verdict
+from bot.delivery.frontdoor import ANSWER_EVERY, FrontDoor, Verdict
+from bot.domain.clock import ManualClock
 from tests.harness import MONDAY_MORNING
 
 MEMBER = 101

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.images import (
+from bot.media.images import (
     DEFAULT_PLATFORMS,
     MAX_DOWNLOAD_BYTES,
     REASON_BROKEN,
@@ -28,7 +28,7 @@ from bot.images import (
     platform_warning,
     sniff,
 )
-from bot.preview import FONT_DIR, contact_sheet
+from bot.media.preview import FONT_DIR, contact_sheet
 from tests.images import jpeg_bytes, mp4_bytes, pdf_bytes, png_bytes
 
 MP4_BYTES = mp4_bytes()

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from telegram import Update
 
-from bot.clock import ManualClock
-from bot.inbox import KEEP_DONE, MAX_STARTS, Inbox, JournalingQueue
+from bot.delivery.inbox import KEEP_DONE, MAX_STARTS, Inbox, JournalingQueue
+from bot.domain.clock import ManualClock
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from tests.harness import MONDAY_MORNING

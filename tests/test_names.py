@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.names import clean_title, visible_length
+from bot.domain.names import clean_title, visible_length
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.processor import PerUserUpdateProcessor
+from bot.delivery.processor import PerUserUpdateProcessor
 
 
 def _message_from(user_id: int, update_id: int) -> Update:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.ratelimit import (
+from bot.delivery.ratelimit import (
     OUTSIDER_BURST,
     OUTSIDER_REPLY,
     OfficeRateLimiter,

@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import RESPONSIBLE, ReminderSettings
-from bot.directory import Directory
-from bot.limits import Limit, LimitUnit
-from bot.reminders import MIN_INTERVAL, ReminderService, reminder_interval, round_times
-from bot.scheduler import ReminderScheduler
-from bot.sop import load_default_sop
-from bot.workflow import Action, Decision
-from bot.worktime import OfficeHours, WorkCalendar
+from bot.delivery.scheduler import ReminderScheduler
+from bot.domain.limits import Limit, LimitUnit
+from bot.domain.sop import load_default_sop
+from bot.domain.workflow import Action, Decision
+from bot.domain.worktime import OfficeHours, WorkCalendar
+from bot.service.directory import Directory
+from bot.service.reminders import MIN_INTERVAL, ReminderService, reminder_interval, round_times
 from handlers.reports import render_digest
 from storage.models import Item, ReminderSent
 from tests.service_fixtures import (

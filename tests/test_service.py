@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import AlreadyDecided, InvalidInput, NoDesignFiles, NoMaterial, UploadGone
-from bot.service import PromptKind
-from bot.workflow import Action, Decision, NotYourStep
+from bot.domain.workflow import Action, Decision, NotYourStep
+from bot.service.errors import AlreadyDecided, InvalidInput, NoDesignFiles, NoMaterial, UploadGone
+from bot.service.items import PromptKind
 from tests.service_fixtures import (
     HUKUM,
     KASUBBAG,

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.limits import Limit, LimitUnit
-from bot.sop import Sop, SopError, StepKind, load_default_sop, load_sop, parse_sop
+from bot.domain.limits import Limit, LimitUnit
+from bot.domain.sop import Sop, SopError, StepKind, load_default_sop, load_sop, parse_sop
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +226,7 @@ def test_missing_sop_file_is_refused_naming_sop_file(tmp_path: Path) -> None:
 
 
 def test_sop_file_on_disk_is_read_and_checked(tmp_path: Path) -> None:
-    default = Path(__file__).parent.parent / "bot" / "sop_default.toml"
+    default = Path(__file__).parent.parent / "bot" / "domain" / "sop_default.toml"
     path = tmp_path / "sop_kantor.toml"
     path.write_text(
         default.read_text(encoding="utf-8").replace('limit = "30 menit"', 'limit = "45 menit"'),

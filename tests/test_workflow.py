@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.sop import Sop, load_default_sop, parse_sop
-from bot.workflow import (
+from bot.domain.sop import Sop, load_default_sop, parse_sop
+from bot.domain.workflow import (
     Action,
     Actor,
     Decision,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sop import Sop, load_default_sop
-from bot.workflow import (
+from bot.domain.sop import Sop, load_default_sop
+from bot.domain.workflow import (
     Action,
     Actor,
     Decision,

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.limits import Limit, LimitUnit
-from bot.worktime import OfficeHours, WorkCalendar
+from bot.domain.limits import Limit, LimitUnit
+from bot.domain.worktime import OfficeHours, WorkCalendar
 
 PONTIANAK = ZoneInfo("Asia/Pontianak")
 MAKASSAR = ZoneInfo("Asia/Makassar")

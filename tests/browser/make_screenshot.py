@@ -23,7 +23,7 @@ from tests.browser.walk import submit_design as submit
 from tests.harness import MONDAY_MORNING
 
 ROOT = Path(__file__).resolve().parents[2]
-FONTS = ROOT / "bot" / "fonts"
+FONTS = ROOT / "bot" / "media" / "fonts"
 KPU_RED = (153, 27, 30)
 CAPTION = (
     "PKPU Nomor 2 Tahun 2026 mengatur perubahan tahapan dan jadwal. "

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from bot import texts
-from bot.worktime import WorkCalendar
+from bot.domain.worktime import WorkCalendar
 from sandbox import office
 from sandbox.clockview import ClockStep, step_target
 from sandbox.launch import Running

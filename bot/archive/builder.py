@@ -1,0 +1,162 @@
+"""Building an item's archive record from the database, once it is published, and writing
+it with bot.archive.store (SOP: "menyimpan arsip digital")."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+from collections.abc import Sequence
+from itertools import pairwise
+from pathlib import Path
+
+from bot import texts
+from bot.archive.record import (
+    ArchiveDecision,
+    ArchivedFile,
+    ArchiveError,
+    ArchiveRecord,
+    ArchiveStep,
+)
+from bot.archive.store import write_archive
+from bot.domain.limits import LimitUnit
+from bot.domain.sop import Sop
+from bot.domain.worktime import WorkCalendar
+from storage.models import DesignFile, Event, Material
+from storage.uow import SessionFactory, UnitOfWork
+
+# Events that only open an item; every later event closes the visit of the step it names.
+_OPENING = {"created"}
+
+
+class Archiver:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        sop: Sop,
+        calendar: WorkCalendar,
+        root: Path,
+        office: str,
+    ) -> None:
+        self.factory = factory
+        self.sop = sop
+        self.calendar = calendar
+        self.root = root
+        self.office = office
+
+    async def archive(self, item_id: int) -> Path | None:
+        """Write the published item's folder; None if it is not (or no longer) published."""
+        record = await self.record(item_id)
+        if record is None:
+            return None
+        # Copying and hashing files is blocking work: off the event loop.
+        return await asyncio.to_thread(write_archive, self.root, record, self.calendar.tz)
+
+    async def record(self, item_id: int) -> ArchiveRecord | None:
+        async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item(item_id)
+            if item is None or item.status != "published" or item.closed_at is None:
+                return None
+            events = list(await uow.repo.events(item.id))
+            materials = await uow.repo.materials(item.id)
+            design = await uow.repo.design_files(item.id, item.version)
+            version = await uow.repo.design_version(item.id, item.version)
+        files = _archived(design, "desain") + _archived(materials, "materi")
+        sources = [row.text for row in materials if row.text] + [
+            f"{texts.ARCHIVE_FILE} {row.file_name or row.kind}" for row in materials if row.file_id
+        ]
+        return ArchiveRecord(
+            code=item.code,
+            title=item.title,
+            office=self.office,
+            sop_number=self.sop.number,
+            published_at=item.closed_at,
+            sources=sources,
+            decisions=[self._decision(event) for event in events],
+            steps=self._steps(events),
+            post_links=list(item.post_links or ()),
+            files=files,
+            caption=version.caption if version else None,
+            approved_version=item.version,
+        )
+
+    def _decision(self, event: Event) -> ArchiveDecision:
+        step = (
+            self.sop.step(event.step_key)
+            if event.step_key and self.sop.has_step(event.step_key)
+            else None
+        )
+        return ArchiveDecision(
+            at=event.at,
+            name=event.actor_name,
+            role=self.sop.role_title(event.role),
+            action=texts.ACTION_LABELS.get(event.action, event.action),
+            step=f"{step.ref}. {step.title}" if step else None,
+            version=event.version,
+            notes=event.notes,
+        )
+
+    def _steps(self, events: list[Event]) -> list[ArchiveStep]:
+        """Each visit of a step runs from the event that opened it to the one that closed it."""
+        steps: list[ArchiveStep] = []
+        for previous, event in pairwise(events):
+            if event.action in _OPENING or not event.step_key:
+                continue
+            if not self.sop.has_step(event.step_key):
+                continue
+            step = self.sop.step(event.step_key)
+            limit = step.limit
+            minutes = int(
+                self.calendar.working_time_between(previous.at, event.at).total_seconds() // 60
+            )
+            limit_minutes = None
+            if limit is not None and limit.unit is not LimitUnit.WORKING_DAYS:
+                limit_minutes = limit.amount * (60 if limit.unit is LimitUnit.HOURS else 1)
+            steps.append(
+                ArchiveStep(
+                    key=step.key,
+                    title=f"{step.ref}. {step.title}",
+                    started_at=previous.at,
+                    ended_at=event.at,
+                    working_minutes=minutes,
+                    limit_minutes=limit_minutes,
+                    limit_text=limit.describe() if limit else None,
+                    due_at=self.calendar.due_at(previous.at, limit) if limit else None,
+                )
+            )
+        return steps
+
+
+def _archived(rows: Sequence[DesignFile | Material], role: str) -> list[ArchivedFile]:
+    """The rows that have a stored copy, as the archive lists them."""
+    return [
+        ArchivedFile(
+            Path(row.stored_path), row.file_name or Path(row.stored_path).name, row.sha256, role
+        )
+        for row in rows
+        if row.stored_path and row.sha256
+    ]
+
+
+_ERRNO_CAUSES = {
+    errno.ENOSPC: texts.CAUSE_NO_SPACE,
+    errno.EDQUOT: texts.CAUSE_NO_SPACE,
+    errno.EACCES: texts.CAUSE_NO_PERMISSION,
+    errno.EPERM: texts.CAUSE_NO_PERMISSION,
+    errno.EROFS: texts.CAUSE_NO_PERMISSION,
+    errno.ENAMETOOLONG: texts.CAUSE_NAME_TOO_LONG,
+    errno.ENOENT: texts.CAUSE_NOT_FOUND,
+    errno.ENOTDIR: texts.CAUSE_NOT_A_FOLDER,
+    errno.EEXIST: texts.CAUSE_NOT_A_FOLDER,
+}
+
+
+def failure_cause(exc: BaseException) -> str:
+    """Why an archive could not be written, as the admins read it (Indonesian, plain text)."""
+    if isinstance(exc, ArchiveError):
+        if exc.error is None:
+            return texts.CAUSE_FILE_CHANGED.format(name=exc.name)
+        return texts.CAUSE_FILE.format(name=exc.name, cause=failure_cause(exc.error))
+    if isinstance(exc, OSError):
+        known = _ERRNO_CAUSES.get(exc.errno or 0)
+        return known or texts.CAUSE_FILESYSTEM.format(error=exc.strerror or exc)
+    return texts.CAUSE_BUG.format(error=repr(exc))

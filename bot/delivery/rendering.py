@@ -1,0 +1,39 @@
+"""What the sender needs drawn, and who draws it: the handlers render (cards, keyboards,
+reminders), the sender only delivers. The wiring (bot/app.py) hands the sender a Renderer, so
+delivery never imports a handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from telegram import InlineKeyboardMarkup
+
+from bot.service.views import CardData, FileRef
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCard:
+    files: tuple[tuple[FileRef, str], ...]  # each file with its short caption
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+class Renderer(Protocol):
+    def card(self, data: CardData) -> RenderedCard: ...
+
+    def notice(self, template: str, params: dict[str, Any]) -> str: ...
+
+    def reminder(
+        self, payload: dict[str, Any], item_id: int
+    ) -> tuple[str, InlineKeyboardMarkup | None]: ...
+
+    def digest(self, payload: dict[str, Any]) -> str: ...
+
+    def decision_line(self, action: str, name: str, at: datetime) -> str: ...
+
+    def retired(self, text: str, line: str) -> str:
+        """A card's text with the decision line in place of its buttons, within Telegram's
+        limit (the line always kept whole)."""
+        ...

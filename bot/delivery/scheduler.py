@@ -1,0 +1,122 @@
+"""The reminder schedule: one APScheduler job, always set for the next moment something is
+owed according to the database. Nothing about a deadline lives only in the scheduler: after a
+restart the job is derived again from the stored due times."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.domain.clock import Clock
+from bot.service.reminders import ReminderService
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "reminders"
+# Even when nothing is owed, look again now and then (a configuration or a day changes).
+IDLE_RECHECK = timedelta(hours=1)
+RETRY = timedelta(seconds=30)  # after a failed tick (the database was away)
+# After a decision, look again within this long: a burst of decisions costs one look, not
+# four queries each. A decision only ever moves reminders later, never earlier than that.
+SETTLE = timedelta(seconds=1)
+
+
+class ReminderScheduler:
+    def __init__(
+        self, reminders: ReminderService, clock: Clock, on_sent: Callable[[], None]
+    ) -> None:
+        self.reminders = reminders
+        self.clock = clock
+        self.on_sent = on_sent
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+        self._stopped = False
+        self._dirty = False  # poked while a tick was running: that tick looks once more
+
+    async def start(self) -> None:
+        self._scheduler.start()  # needs the running loop: called from post_init
+        subscribe = getattr(self.clock, "subscribe", None)
+        if subscribe is not None:
+            subscribe(self.poke)
+        await self.reschedule()
+
+    async def stop(self) -> None:
+        """Stop scheduling and wait for a tick in progress, so the database can close."""
+        self._stopped = True
+        unsubscribe = getattr(self.clock, "unsubscribe", None)
+        if unsubscribe is not None:
+            unsubscribe(self.poke)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        async with self._lock:
+            pass
+
+    def poke(self) -> None:
+        """Something changed (a transition, or a test moved the clock): look again at once."""
+        self._dirty = True  # a tick in progress looks once more before it sleeps
+        self._schedule(timedelta(0))
+
+    def poke_soon(self) -> None:
+        """The database changed (a decision): look again within SETTLE, once for a burst."""
+        if self._lock.locked():
+            self._dirty = True  # the tick in progress may have read before the change
+            return
+        job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
+        run_at = job.next_run_time if job is not None else None
+        # APScheduler runs on the wall clock (see _schedule), so its time is compared here.
+        if run_at is not None and run_at <= datetime.now(UTC) + SETTLE:
+            return  # a look is due by then anyway
+        self._schedule(SETTLE)
+
+    async def reschedule(self) -> None:
+        if self._stopped:
+            return
+        now = self.clock.now()
+        wake = await self.reminders.next_wakeup(now)
+        delay = (wake - now) if wake is not None else IDLE_RECHECK
+        self._schedule(max(min(delay, IDLE_RECHECK), timedelta(0)))
+
+    def _schedule(self, delay: timedelta) -> None:
+        # The job runs on the wall clock; the delay is measured on the injected clock, so a
+        # test that moves its clock pokes us and the job is set again from the new time.
+        # misfire_grace_time=None: a job missed while the loop was busy still runs
+        # (APScheduler's default of 1 s would silently drop it).
+        if self._stopped or not self._scheduler.running:
+            return
+        self._scheduler.add_job(
+            self._tick,
+            "date",
+            run_date=datetime.now(UTC) + delay,
+            id=JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+            # A job due while a tick runs (a poke, or the tick's own reschedule at 0) must wait
+            # for the lock, not be skipped: APScheduler skips a job at max_instances and drops
+            # a date job it skipped, leaving no job at all.
+            max_instances=2,
+        )
+
+    async def _tick(self) -> None:
+        async with self._lock:
+            if self._stopped:
+                return
+            self._dirty = True
+            while self._dirty and not self._stopped:
+                self._dirty = False
+                try:
+                    now = self.clock.now()
+                    sent = await self.reminders.send_due(now)
+                    digest = await self.reminders.send_digest_if_due(now)
+                    if sent or digest:
+                        self.on_sent()
+                except Exception:
+                    log.exception("reminders: tick failed; trying again in %s", RETRY)
+                    self._schedule(RETRY)
+                    return
+                if not self._dirty:
+                    await self.reschedule()  # a poke meanwhile: loop, do not sleep on old news

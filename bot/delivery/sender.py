@@ -1,0 +1,493 @@
+"""Delivers the outbox: the cards, notices and button retirements that transitions owe.
+
+Each chat's rows go out in the order they were written. Chats are served side by side, each
+in a lane of its own, taking turns when more chats wait than there are lanes: one chat's
+backlog (paced by Telegram's limit of about one message a second in a private chat) never
+holds another chat's messages. The bot's own work (writing an archive, chat 0) goes before
+any message written after it, so an item's archive exists before anyone is told it was
+published. A row is marked delivered only after Telegram accepted every part of it; a row
+with several parts (files, then the card) records how many parts went out, so a restart
+resends at most the one part in flight in each chat. Each part's bookkeeping (the message,
+the count, and after the last part the delivery) is one commit. Retiring buttons is an edit
+that may safely be made twice, so those rows are marked delivered with the next commit the
+sender makes (at the latest before it goes idle), not each in a commit of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import texts
+from bot.archive.builder import Archiver, failure_cause
+from bot.delivery.card_files import CardFiles
+from bot.delivery.rendering import Renderer
+from bot.domain.clock import Clock
+from bot.domain.sop import Sop, StepKind
+from bot.service.directory import Directory
+from bot.service.owed import ARCHIVE_CHAT, OutboxKind
+from bot.service.queries import JdihQueries, OutboxProgress, RetireTarget
+from bot.service.views import CardData, EventView, OwedMessage
+from storage.models import OutboxMessage
+from storage.uow import SessionFactory, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class StoredFileChanged(Exception):
+    """A stored design file no longer matches the hash its approval recorded."""
+
+
+MAX_LANES = 16  # chats served at once; a few DB sessions each, so not one per chat
+TURN = 5  # rows a chat sends before a waiting chat may have its lane (about a private burst)
+POLL_S = 2.0  # look for due rows at least this often, woken or not
+MAX_BACKOFF_S = 60.0
+MAX_ATTEMPTS = 5  # for rows that fail for reasons of their own, not Telegram's
+# Marks the rows a chat refused (Forbidden): they are sent again when the member presses Start.
+UNREACHABLE = "unreachable: "
+# Marks the rows given up for a reason of the bot's own (a bug, a full disk, a changed file):
+# /antrean must not blame Telegram for those.
+BOT_FAILURE = "bot: "
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        factory: SessionFactory,
+        queries: JdihQueries,
+        sop: Sop,
+        zone: ZoneInfo,
+        clock: Clock,
+        directory: Directory,
+        archiver: Archiver,
+        render: Renderer,
+        admins: frozenset[int] = frozenset(),
+    ) -> None:
+        self.bot = bot
+        self.render = render
+        self.admins = admins
+        self._reported: set[int] = set()
+        self.archiver = archiver
+        self.directory = directory
+        self.files = CardFiles(bot)
+        self.factory = factory
+        self.queries = queries
+        self.sop = sop
+        self.zone = zone
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        # RETIRE rows whose edit went through, marked delivered with the next commit
+        self._edited: list[int] = []
+        # Set when Telegram or the network failed: every lane stops after its current row.
+        self._halt = False
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+        self.wake()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._edited:  # else the next start edits them again (harmless, but needless)
+            try:
+                async with UnitOfWork(self.factory) as uow:
+                    await self._commit(uow, await self._mark_edited(uow))
+            except Exception:
+                log.exception("outbox: could not mark %d retirement(s) done", len(self._edited))
+
+    def wake(self) -> None:
+        """Something was written to the outbox: deliver it now rather than at the next poll."""
+        self._wake.set()
+
+    async def requeue(self, chat_id: int | None = None, *, unreachable_only: bool = False) -> int:
+        """Send failed rows again (a member who pressed Start, or an admin's /kirimulang);
+        returns how many were queued."""
+        async with UnitOfWork(self.factory) as uow:
+            count = await uow.repo.requeue_failed(chat_id, UNREACHABLE if unreachable_only else "")
+            await uow.commit()
+        if chat_id is None:
+            self._reported.clear()
+        else:
+            self._reported.discard(chat_id)  # should it fail again, it is reported again
+        if count:
+            log.info("outbox: %d failed row(s) queued again (chat %s)", count, chat_id or "all")
+            self.wake()
+        return count
+
+    async def undelivered(self) -> list[OwedMessage]:
+        async with UnitOfWork(self.factory) as uow:
+            return [
+                OwedMessage(row.kind, row.chat_id, row.item_id, row.failed_at, row.last_error)
+                for row in await uow.repo.undelivered()
+            ]
+
+    async def _run(self) -> None:
+        backoff = 0.5
+        while True:
+            self._wake.clear()
+            try:
+                await self.drain()
+                backoff = 0.5
+            except (NetworkError, RetryAfter) as exc:
+                seconds = _retry_seconds(exc) if isinstance(exc, RetryAfter) else backoff
+                log.warning("outbox: Telegram unavailable (%s); retrying in %.1fs", exc, seconds)
+                await asyncio.sleep(float(seconds))
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+                continue
+            except Exception:
+                log.exception("outbox: unexpected error; retrying")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
+
+    async def drain(self) -> int:
+        """Deliver everything owed now, each chat in its own lane; returns how many rows were
+        handled. A NetworkError or RetryAfter stops every lane after the row it is sending
+        and is raised: the whole outbox waits (the caller sleeps), as Telegram asks."""
+        lanes: dict[int, asyncio.Task[int]] = {}
+        served: dict[int, int] = {}  # the turn each chat last had: the longest waiting goes next
+        handled = turns = 0
+        trouble: Exception | None = None
+        self._halt = False
+        try:
+            while True:
+                self._wake.clear()
+                if trouble is None and len(lanes) < MAX_LANES:
+                    for chat_id in await self._next_chats(lanes.keys(), served):
+                        turns += 1
+                        served[chat_id] = turns
+                        lanes[chat_id] = asyncio.create_task(
+                            self._lane(chat_id), name=f"outbox-chat-{chat_id}"
+                        )
+                if not lanes:
+                    break
+                await self._until_lane_ends_or_wake(lanes.values())
+                for chat_id, task in list(lanes.items()):
+                    if not task.done():
+                        continue
+                    del lanes[chat_id]
+                    try:
+                        handled += task.result()
+                    except Exception as exc:  # raised below, once every lane has stopped
+                        trouble = trouble or exc
+                        self._halt = True
+        finally:
+            for task in lanes.values():  # cancelled (the bot stops): like a crash mid-send
+                task.cancel()
+            await asyncio.gather(*lanes.values(), return_exceptions=True)
+        if self._edited:  # nothing left to carry them: mark them now
+            async with UnitOfWork(self.factory) as uow:
+                await self._commit(uow, await self._mark_edited(uow))
+        if trouble is not None:
+            raise trouble
+        return handled
+
+    async def _next_chats(self, busy: Iterable[int], served: dict[int, int]) -> list[int]:
+        """The chats with rows due and no lane, those served longest ago (or never) first."""
+        async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)  # a commit to carry them: mark them
+            due = await uow.repo.due_outbox_chats(self.clock.now(), ARCHIVE_CHAT)
+            await self._commit(uow, marked)
+        running = set(busy)
+        waiting = [chat_id for chat_id in due if chat_id not in running]
+        waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
+        return waiting[: MAX_LANES - len(running)]
+
+    async def _until_lane_ends_or_wake(self, lanes: Iterable[asyncio.Task[int]]) -> None:
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([*lanes, woken], timeout=POLL_S, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+
+    async def _lane(self, chat_id: int) -> int:
+        """One turn of one chat: up to TURN of its due rows, in the order they were written;
+        returns how many were handled."""
+        async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)  # before the select: not edited again
+            rows = await uow.repo.due_outbox_of_chat(chat_id, self.clock.now(), TURN, ARCHIVE_CHAT)
+            # A card's text, chat and message never change: its retirement can be read now.
+            card_ids = [r.payload.get("card_id") for r in rows if r.kind == OutboxKind.RETIRE]
+            ids = [card_id for card_id in card_ids if isinstance(card_id, int)]
+            cards = await uow.repo.cards_by_id(ids) if ids else []
+            await self._commit(uow, marked)
+        targets = {c.id: RetireTarget(c.chat_id, c.message_id, c.text) for c in cards}
+        handled = 0
+        for row in rows:
+            if self._halt:
+                break
+            await self._deliver(row, targets)
+            handled += 1
+        return handled
+
+    async def _deliver(self, row: OutboxMessage, targets: dict[int, RetireTarget]) -> bool:
+        """Send one row; True when it is settled (delivered or given up on)."""
+        finished = False
+        try:
+            if row.kind == OutboxKind.CARD:
+                finished = await self._send_card(row)
+            elif row.kind == OutboxKind.NOTICE:
+                payload = row.payload
+                text = self.render.notice(payload["template"], payload["params"])
+                await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+            elif row.kind == OutboxKind.RETIRE:
+                await self._retire(row, targets.get(row.payload["card_id"]))
+                self._edited.append(row.id)  # an edit made twice changes nothing
+                finished = True
+            elif row.kind == OutboxKind.REMINDER:
+                assert row.item_id is not None
+                text, keyboard = self.render.reminder(row.payload, row.item_id)
+                await self.bot.send_message(
+                    row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                )
+            elif row.kind == OutboxKind.ARCHIVE:
+                assert row.item_id is not None
+                folder = await self.archiver.archive(row.item_id)
+                log.info("archived item %s in %s", row.item_id, folder)
+            elif row.kind == OutboxKind.DIGEST:
+                text = self.render.digest(row.payload)
+                await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+        except Forbidden as exc:
+            # The member blocked the bot or never pressed Start: retrying cannot help.
+            log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
+            await self._finish(row.id, failed=UNREACHABLE + str(exc))
+            await self._report_unreachable(row.chat_id)
+            return True
+        except StoredFileChanged as exc:
+            log.error("outbox: not sending row %s: stored files changed: %s", row.id, exc)
+            cause = f"{texts.CAUSE_STORED_FILE_CHANGED} ({exc})"
+            await self._finish(row.id, failed=BOT_FAILURE + cause)
+            return True
+        except BadRequest as exc:
+            log.error("outbox: Telegram refused row %s (%s): %s", row.id, row.kind, exc)
+            await self._finish(row.id, failed=str(exc))
+            return True
+        except (NetworkError, RetryAfter):
+            raise  # the whole outbox waits: Telegram or the network is the problem
+        except Exception as exc:
+            # A bug or bad data in one row must not hold back every message behind it.
+            log.exception("outbox: row %s (%s) failed", row.id, row.kind)
+            archive = row.kind == OutboxKind.ARCHIVE
+            cause = failure_cause(exc) if archive else repr(exc)
+            if await self._note_attempt(row.id, BOT_FAILURE + cause) and archive:
+                assert row.item_id is not None
+                await self._report_archive_failed(row.item_id, cause)
+            return False
+        if not finished:
+            await self._finish(row.id)
+        return True
+
+    async def _send_card(self, row: OutboxMessage) -> bool:
+        """Send a card's files, then its text; True when the row was marked delivered with
+        the text's record (one commit), False when the caller still has to mark it."""
+        payload = row.payload
+        assert row.item_id is not None
+        data = await self.queries.card_data(
+            row.item_id, payload["step"], payload["version"], payload.get("return_event_id")
+        )
+        if data is None:
+            return False
+        card = self.render.card(data)
+        if data.step.kind is StepKind.POST and (
+            pages := await asyncio.to_thread(self.files.tampered_pages, data)
+        ):
+            await self._report_tampered(data, pages)
+            raise StoredFileChanged(f"{data.item.code} v{data.version}: pages {pages}")
+        parts = await self.files.parts(data, card)
+        for index, send in enumerate(parts):
+            if index < row.parts_sent:
+                continue
+            message = await send(row.chat_id)
+            # the message and the count of parts sent, in one commit
+            progress = OutboxProgress(row.id, self.clock.now(), parts_sent=index + 1)
+            await self._record(
+                message, row, data.step.key, payload["version"], "file", None, progress
+            )
+        message = await self.bot.send_message(
+            row.chat_id, card.text, parse_mode=ParseMode.HTML, reply_markup=card.keyboard
+        )
+        closing = await self._record(
+            message,
+            row,
+            data.step.key,
+            payload["version"],
+            "card",
+            card.text,
+            OutboxProgress(row.id, self.clock.now(), delivered=True),
+            has_buttons=card.keyboard is not None,
+        )
+        if closing is None:
+            return True  # recorded and marked delivered together
+        # decided while this card was on its way: it shows the decision, not buttons
+        line = self.render.decision_line(closing.action, closing.actor_name, closing.at)
+        await self.retire_message(message.chat_id, message.message_id, card.text, line)
+        return False
+
+    async def _report_unreachable(self, chat_id: int) -> None:
+        """Tell the admins and those who lead the SOP (the cancellers) that a member cannot
+        be reached, so someone asks them to press Start; once per chat per run."""
+        if chat_id in self._reported:
+            return
+        self._reported.add(chat_id)
+        text = texts.MEMBER_UNREACHABLE.format(
+            name=escape(self.directory.name(chat_id)), chat_id=chat_id
+        )
+        recipients = [*self.admins, *self.directory.chats_for_roles(sorted(self.sop.cancellers))]
+        for recipient in dict.fromkeys(recipients):
+            if recipient == chat_id:
+                continue
+            try:
+                await self.bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
+            except Forbidden:
+                log.warning("outbox: cannot report to %s either", recipient)
+
+    async def _report_tampered(self, data: CardData, pages: list[int]) -> None:
+        """The approved files changed on disk: nothing goes to the operator; those who
+        ordered the upload are told."""
+        text = texts.FILE_CHANGED.format(
+            code=data.item.code, version=data.version, pages=", ".join(map(str, pages))
+        )
+        order_roles = [s.role for s in self.sop.steps if s.kind is StepKind.ORDER]
+        for chat_id in self.directory.chats_for_roles(order_roles):
+            await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+    async def _report_archive_failed(self, item_id: int, cause: str) -> None:
+        """An item's archive could not be written: the admins and those who lead the SOP are
+        told which item and why (the row waits, failed, for /kirimulang)."""
+        async with UnitOfWork(self.factory) as uow:
+            item = await uow.repo.item(item_id)
+        code, title = (item.code, item.title) if item else (str(item_id), "-")
+        text = texts.ARCHIVE_FAILED.format(code=code, title=escape(title), cause=escape(cause))
+        for recipient in self._leaders():
+            try:
+                await self.bot.send_message(recipient, text, parse_mode=ParseMode.HTML)
+            except (Forbidden, BadRequest) as exc:
+                log.warning("outbox: cannot tell %s the archive failed: %s", recipient, exc)
+
+    def _leaders(self) -> list[int]:
+        """The admins and the SOP's cancellers: who is told when something is lost."""
+        roles = sorted(self.sop.cancellers)
+        return list(dict.fromkeys([*self.admins, *self.directory.chats_for_roles(roles)]))
+
+    async def _retire(self, row: OutboxMessage, target: RetireTarget | None) -> None:
+        payload = row.payload
+        if target is None:
+            return
+        line = self.render.decision_line(
+            payload["action"], payload["name"], datetime.fromisoformat(payload["at"])
+        )
+        await self.retire_message(target.chat_id, target.message_id, target.text, line)
+
+    async def retire_message(
+        self, chat_id: int, message_id: int, text: str | None, line: str
+    ) -> None:
+        """Replace a message's buttons with the decision that closed its step."""
+        try:
+            if text is not None:
+                await self.bot.edit_message_text(
+                    self.render.retired(text, line),
+                    chat_id,
+                    message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None,
+                )
+            else:
+                await self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except BadRequest as exc:
+            # Already edited (a retry after a crash) or deleted: the buttons are gone either way.
+            if not _gone_or_unchanged(exc):
+                raise
+
+    async def _record(
+        self,
+        message: Message,
+        row: OutboxMessage,
+        step_key: str,
+        version: int,
+        kind: str,
+        text: str | None,
+        progress: OutboxProgress,
+        *,
+        has_buttons: bool = False,
+    ) -> EventView | None:
+        assert row.item_id is not None
+        marked = list(self._edited)
+        closing = await self.queries.record_message(
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            item_id=row.item_id,
+            step_key=step_key,
+            version=version,
+            kind=kind,
+            has_buttons=has_buttons,
+            text=text,
+            progress=dataclasses.replace(progress, also_delivered=tuple(marked)),
+        )
+        self._forget_edited(marked)
+        return closing
+
+    async def _note_attempt(self, row_id: int, error: str) -> bool:
+        """Count a failed attempt; True when it was the last (the row is given up on)."""
+        given_up = False
+        async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)
+            row = await uow.repo.outbox_row(row_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = error[:500]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.failed_at = self.clock.now()
+                    given_up = True
+            await self._commit(uow, marked)
+        return given_up
+
+    async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)
+            await uow.repo.finish_outbox(row_id, self.clock.now(), failed)
+            await self._commit(uow, marked)
+
+    async def _mark_edited(self, uow: UnitOfWork) -> list[int]:
+        """Mark the retirements already edited as delivered, in the caller's unit of work;
+        returns them, to forget once it commits."""
+        marked = list(self._edited)
+        if marked:
+            await uow.repo.finish_outbox_rows(marked, self.clock.now())
+        return marked
+
+    async def _commit(self, uow: UnitOfWork, marked: list[int]) -> None:
+        await uow.commit()
+        self._forget_edited(marked)
+
+    def _forget_edited(self, marked: list[int]) -> None:
+        if marked:
+            self._edited = [row_id for row_id in self._edited if row_id not in marked]
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    # A timedelta with PTB_TIMEDELTA set (bot/app.py), seconds without it.
+    delay = exc.retry_after
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+
+
+def _gone_or_unchanged(exc: TelegramError) -> bool:
+    # PTB capitalises Telegram's text, so compare in lower case.
+    message = str(exc).lower()
+    return "not modified" in message or "message to edit not found" in message

@@ -1,0 +1,236 @@
+"""The SOP as data: roles, steps, time limits and where Return goes, read from TOML.
+
+The Pulang Pisau SOP No. 3/2022 ships as `sop_default.toml`; an office that revises its SOP
+points the configuration at its own file. Nothing else in the bot names a step.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.domain.limits import Limit
+
+
+class StepKind(StrEnum):
+    """What happens at a step; the kind decides which actions the workflow allows there."""
+
+    DIRECT = "direct"  # receive the material, write the direction ("arahan"), send it on
+    DESIGN = "design"  # make the design and hand it in
+    REVIEW = "review"  # check the design: approve, or return it with notes
+    ORDER = "order"  # order the upload of the approved content
+    POST = "post"  # post it on social media and report the link(s)
+
+
+class SopError(ValueError):
+    """The SOP file is wrong; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    key: str
+    ref: str  # the SOP's own numbering, shown to users ("1", "5b")
+    kind: StepKind
+    role: str
+    title: str
+    limit: Limit | None
+    return_to: str | None = None
+    confirm_sources: bool = False  # SOP 4b: approval counts only once the sources were checked
+    notify_on_return: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sop:
+    name: str
+    number: str
+    item_prefix: str
+    roles: Mapping[str, Role]
+    steps: tuple[Step, ...]
+    openers: frozenset[str]
+    cancellers: frozenset[str]
+    overseer: str | None
+
+    def step(self, key: str) -> Step:
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise KeyError(key)
+
+    def has_step(self, key: str) -> bool:
+        return any(step.key == key for step in self.steps)
+
+    @property
+    def first_step(self) -> Step:
+        return self.steps[0]
+
+    def next_step(self, key: str) -> Step | None:
+        """The step after `key`, or None when `key` is the last one (the item is published)."""
+        index = [step.key for step in self.steps].index(key)
+        return self.steps[index + 1] if index + 1 < len(self.steps) else None
+
+    def role_title(self, key: str) -> str:
+        role = self.roles.get(key)
+        return role.title if role else key
+
+
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
+
+
+def load_default_sop() -> Sop:
+    text = resources.files("bot.domain").joinpath("sop_default.toml").read_text(encoding="utf-8")
+    return parse_sop(tomllib.loads(text), source="sop_default.toml")
+
+
+def load_sop(path: Path) -> Sop:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SopError(f"sop.file: cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise SopError(f"sop.file: {path} is not UTF-8 text (save it as UTF-8)") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SopError(f"sop.file: {path} is not valid TOML: {exc}") from exc
+    return parse_sop(data, source=str(path))
+
+
+def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
+    """Build and validate an SOP; every error names the offending key."""
+    roles = _parse_roles(data.get("roles"), source)
+    steps = tuple(
+        _parse_step(raw, f"{source}: steps[{index}]", roles)
+        for index, raw in enumerate(_list(data, "steps", source))
+    )
+    _check_steps(steps, source)
+    sop = Sop(
+        name=_text(data, "name", source),
+        number=_text(data, "number", source),
+        item_prefix=_text(data, "item_prefix", source),
+        roles=roles,
+        steps=steps,
+        openers=_role_set(data, "openers", roles, source),
+        cancellers=_role_set(data, "cancellers", roles, source),
+        overseer=data.get("overseer"),
+    )
+    if sop.overseer is not None and sop.overseer not in roles:
+        raise SopError(f"{source}: overseer: unknown role {sop.overseer!r}")
+    if not re.fullmatch(r"[A-Z][A-Z0-9]{0,9}", sop.item_prefix):
+        raise SopError(f"{source}: item_prefix: use 1-10 capital letters or digits, e.g. 'JDIH'")
+    return sop
+
+
+def _parse_roles(raw: Any, source: str) -> dict[str, Role]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise SopError(f"{source}: roles: at least one role is needed")
+    roles: dict[str, Role] = {}
+    for key, value in raw.items():
+        if not _KEY_RE.match(key):
+            raise SopError(f"{source}: roles.{key}: use lowercase letters, digits and _")
+        if not isinstance(value, Mapping):
+            raise SopError(f"{source}: roles.{key}: must be a table with a title")
+        roles[key] = Role(key, _text(value, "title", f"{source}: roles.{key}"))
+    return roles
+
+
+def _parse_step(raw: Any, where: str, roles: Mapping[str, Role]) -> Step:
+    if not isinstance(raw, Mapping):
+        raise SopError(f"{where}: must be a table")
+    key = _text(raw, "key", where)
+    if not _KEY_RE.match(key):
+        raise SopError(f"{where}.key: use lowercase letters, digits and _ (at most 16)")
+    try:
+        kind = StepKind(_text(raw, "kind", where))
+    except ValueError as exc:
+        kinds = ", ".join(kind.value for kind in StepKind)
+        raise SopError(f"{where}.kind: must be one of {kinds}") from exc
+    role = _text(raw, "role", where)
+    if role not in roles:
+        raise SopError(f"{where}.role: unknown role {role!r}")
+    raw_limit = raw.get("limit")
+    if raw_limit is not None and not isinstance(raw_limit, str):
+        raise SopError(f"{where}.limit: write it as text, e.g. '30 menit'")
+    try:
+        limit = Limit.parse(raw_limit) if raw_limit is not None else None
+    except ValueError as exc:
+        raise SopError(f"{where}.limit: {exc}") from exc
+    notify_raw = raw.get("notify_on_return", [])
+    if not isinstance(notify_raw, list):
+        raise SopError(f"{where}.notify_on_return: must be a list of roles")
+    notify = tuple(notify_raw)
+    confirm = raw.get("confirm_sources", False)
+    if not isinstance(confirm, bool):
+        raise SopError(f"{where}.confirm_sources: must be true or false")
+    for name in notify:
+        if name not in roles:
+            raise SopError(f"{where}.notify_on_return: unknown role {name!r}")
+    return Step(
+        key=key,
+        ref=str(raw.get("ref", "")) or key,
+        kind=kind,
+        role=role,
+        title=_text(raw, "title", where),
+        limit=limit,
+        return_to=raw.get("return_to"),
+        confirm_sources=confirm,
+        notify_on_return=notify,
+    )
+
+
+def _check_steps(steps: tuple[Step, ...], source: str) -> None:
+    """The workflow's assumptions about the step order, checked once at load time."""
+    if not steps:
+        raise SopError(f"{source}: steps: at least one step is needed")
+    keys = [step.key for step in steps]
+    if len(set(keys)) != len(keys):
+        raise SopError(f"{source}: steps: step keys must be unique")
+    design_indexes = [i for i, step in enumerate(steps) if step.kind is StepKind.DESIGN]
+    if len(design_indexes) != 1:
+        raise SopError(f"{source}: steps: exactly one step must have kind = 'design'")
+    for index, step in enumerate(steps):
+        where = f"{source}: steps[{index}]"
+        if step.kind is StepKind.REVIEW:
+            if step.return_to is None:
+                raise SopError(f"{where}.return_to: a review step must say where Return goes")
+            if step.return_to not in keys[:index]:
+                raise SopError(f"{where}.return_to: must name an earlier step")
+            if steps[keys.index(step.return_to)].kind is not StepKind.DESIGN:
+                raise SopError(f"{where}.return_to: must name the design step")
+        elif step.return_to is not None:
+            raise SopError(f"{where}.return_to: only review steps return")
+        if step.kind in (StepKind.ORDER, StepKind.POST) and index < design_indexes[0]:
+            raise SopError(f"{where}: kind {step.kind.value!r} must come after the design step")
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise SopError(f"{where}: {key}: a non-empty text is needed")
+    return value.strip()
+
+
+def _list(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise SopError(f"{where}: {key}: a list is needed")
+    return value
+
+
+def _role_set(
+    data: Mapping[str, Any], key: str, roles: Mapping[str, Role], where: str
+) -> frozenset[str]:
+    names = _list(data, key, where)
+    for name in names:
+        if name not in roles:
+            raise SopError(f"{where}: {key}: unknown role {name!r}")
+    return frozenset(names)

@@ -1,0 +1,264 @@
+"""The SOP state machine: which move is legal for whom, and where it leads. Pure Python.
+
+An item is a draft while its material is gathered, then active at one SOP step at a time, and
+ends published or cancelled. Every legal move is listed in `_MOVES` (step kind -> actions); any
+other move raises a named `WorkflowError`, so a handler can tell the user exactly why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.sop import Sop, Step, StepKind
+
+
+class ItemStatus(StrEnum):
+    DRAFT = "draft"  # the material is being handed in
+    ACTIVE = "active"  # at an SOP step
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Action(StrEnum):
+    SUBMIT_MATERIAL = "submit_material"  # SOP 1a: material handed in, step 1 starts
+    DIRECT = "direct"  # SOP 1c: the direction ("arahan") is written, the operator starts
+    SUBMIT_DESIGN = "submit_design"  # SOP 2c
+    APPROVE = "approve"  # SOP 3 / 4c
+    RETURN = "return"  # SOP 3c / 4d: back to the design step with notes
+    ORDER_UPLOAD = "order_upload"  # SOP 5b
+    REPORT_POSTED = "report_posted"  # the operator posted and reports the link(s)
+    CANCEL = "cancel"
+
+
+_MOVES: dict[StepKind, frozenset[Action]] = {
+    StepKind.DIRECT: frozenset({Action.DIRECT}),
+    StepKind.DESIGN: frozenset({Action.SUBMIT_DESIGN}),
+    StepKind.REVIEW: frozenset({Action.APPROVE, Action.RETURN}),
+    StepKind.ORDER: frozenset({Action.ORDER_UPLOAD}),
+    StepKind.POST: frozenset({Action.REPORT_POSTED}),
+}
+
+# Actions whose notes are the point of the action: a direction, correction notes, a reason.
+_NOTES_REQUIRED = frozenset({Action.DIRECT, Action.RETURN, Action.CANCEL})
+
+
+class WorkflowError(Exception):
+    """A move the SOP does not allow; nothing changes."""
+
+
+class ItemClosed(WorkflowError):
+    def __init__(self, status: ItemStatus) -> None:
+        super().__init__(f"item is {status.value}")
+        self.status = status
+
+
+class InvalidTransition(WorkflowError):
+    def __init__(self, action: Action, where: str) -> None:
+        super().__init__(f"{action.value} is not allowed at {where}")
+        self.action = action
+        self.where = where
+
+
+class NotYourStep(WorkflowError):
+    def __init__(self, required_roles: frozenset[str]) -> None:
+        super().__init__(f"needs one of the roles {sorted(required_roles)}")
+        self.required_roles = required_roles
+
+
+class StaleDecision(WorkflowError):
+    """The button belongs to a step or version that is no longer current."""
+
+
+class OwnDesign(WorkflowError):
+    """Nobody approves a design they made themselves."""
+
+
+class NotYourDraft(NotYourStep):
+    """Someone else's draft: only its creator, or a member holding one of `required_roles`
+    (the SOP's cancellers, who may end the draft anyway), hands its material in."""
+
+    def __init__(self, creator_id: int, required_roles: frozenset[str]) -> None:
+        super().__init__(required_roles)
+        self.creator_id = creator_id
+
+
+class NotesRequired(WorkflowError):
+    def __init__(self, action: Action) -> None:
+        super().__init__(f"{action.value} needs notes")
+        self.action = action
+
+
+class SourcesNotConfirmed(WorkflowError):
+    """SOP 4b: the approver must confirm the content's sources were checked."""
+
+
+class LinksRequired(WorkflowError):
+    """The operator reports where the content was posted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int
+    name: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """What the workflow needs to know about an item; the repository builds it from a row."""
+
+    status: ItemStatus
+    step_key: str | None
+    version: int  # the number of design versions handed in so far
+    designer_id: int | None  # who handed in the current version
+    created_by: int
+    # who uploaded pages of the current version: a member with two roles may upload pages
+    # that a colleague hands in, and must not then approve them
+    page_uploaders: frozenset[int] = frozenset()
+
+    def made_by(self, user_id: int) -> bool:
+        """Is the current version (partly) this member's own work?"""
+        return user_id == self.designer_id or user_id in self.page_uploaders
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    step_key: str | None  # the step the actor saw (from the button); None for commands
+    version: int | None  # the version the actor saw; None when versions do not matter
+    notes: str | None = None
+    sources_checked: bool = False
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The outcome of a legal move."""
+
+    action: Action
+    acting_role: str
+    from_step: str | None
+    to_step: str | None  # None once the item is published or cancelled
+    status: ItemStatus
+    version: int
+    returned: bool = False
+
+    @property
+    def step_changed(self) -> bool:
+        """A new visit of a step begins (a new design version always begins one, even when
+        it is handed in while the first review step is already under way)."""
+        return self.from_step != self.to_step or self.action is Action.SUBMIT_DESIGN
+
+
+def decide(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
+    """Check a decision against the SOP and the item's state; return where it leads."""
+    if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+        raise ItemClosed(item.status)
+    if decision.action is Action.CANCEL:
+        return _cancel(sop, item, actor, decision)
+    if item.status is ItemStatus.DRAFT:
+        return _submit_material(sop, item, actor, decision)
+    assert item.step_key is not None, "an active item is always at a step"
+    step = sop.step(item.step_key)
+    if (decision.step_key is not None and decision.step_key != step.key) or (
+        decision.version is not None and decision.version != item.version
+    ):
+        raise StaleDecision(f"item is at {step.key} v{item.version}")
+    if decision.action is Action.SUBMIT_DESIGN and step.kind is not StepKind.DESIGN:
+        return _revise(sop, item, step, actor)
+    if decision.action not in _MOVES[step.kind]:
+        raise InvalidTransition(decision.action, step.key)
+    if step.role not in actor.roles:
+        raise NotYourStep(frozenset({step.role}))
+    _check_payload(step, item, actor, decision)
+    return _advance(sop, item, step, decision)
+
+
+def _check_payload(step: Step, item: ItemState, actor: Actor, decision: Decision) -> None:
+    if decision.action in _NOTES_REQUIRED and not (decision.notes or "").strip():
+        raise NotesRequired(decision.action)
+    if decision.action is Action.APPROVE:
+        if item.made_by(actor.user_id):
+            raise OwnDesign("the designer cannot approve their own design")
+        if step.confirm_sources and not decision.sources_checked:
+            raise SourcesNotConfirmed("confirm that the sources were checked")
+    if decision.action is Action.REPORT_POSTED and not decision.links:
+        raise LinksRequired("report at least one link")
+
+
+def _advance(sop: Sop, item: ItemState, step: Step, decision: Decision) -> Transition:
+    if decision.action is Action.RETURN:
+        assert step.return_to is not None, "checked when the SOP was loaded"
+        return Transition(
+            decision.action,
+            step.role,
+            step.key,
+            step.return_to,
+            ItemStatus.ACTIVE,
+            item.version,
+            returned=True,
+        )
+    version = item.version + 1 if decision.action is Action.SUBMIT_DESIGN else item.version
+    following = sop.next_step(step.key)
+    if following is None:
+        return Transition(decision.action, step.role, step.key, None, ItemStatus.PUBLISHED, version)
+    return Transition(
+        decision.action, step.role, step.key, following.key, ItemStatus.ACTIVE, version
+    )
+
+
+def _revise(sop: Sop, item: ItemState, step: Step, actor: Actor) -> Transition:
+    """A new design handed in after the design step: whatever was approved was approved for
+    other files, so review starts again at the step after the design step."""
+    keys = [s.key for s in sop.steps]
+    design = next(s for s in sop.steps if s.kind is StepKind.DESIGN)
+    if keys.index(step.key) < keys.index(design.key):
+        raise InvalidTransition(Action.SUBMIT_DESIGN, step.key)
+    if design.role not in actor.roles:
+        raise NotYourStep(frozenset({design.role}))
+    following = sop.next_step(design.key)
+    return Transition(
+        Action.SUBMIT_DESIGN,
+        design.role,
+        step.key,
+        following.key if following else None,
+        ItemStatus.ACTIVE if following else ItemStatus.PUBLISHED,
+        item.version + 1,
+    )
+
+
+def _submit_material(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
+    if decision.action is not Action.SUBMIT_MATERIAL:
+        raise InvalidTransition(decision.action, "draft")
+    # Same-role colleagues do not hand in each other's drafts; those who may cancel the
+    # draft (the kasubbag in the default SOP) may also hand it in for its creator.
+    if actor.user_id != item.created_by and not actor.roles & sop.cancellers:
+        raise NotYourDraft(item.created_by, sop.cancellers)
+    return Transition(
+        decision.action,
+        _acting_role(actor, sop.openers | sop.cancellers),
+        None,
+        sop.first_step.key,
+        ItemStatus.ACTIVE,
+        item.version,
+    )
+
+
+def _cancel(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
+    if not actor.roles & sop.cancellers:
+        raise NotYourStep(sop.cancellers)
+    if not (decision.notes or "").strip():
+        raise NotesRequired(decision.action)
+    return Transition(
+        decision.action,
+        _acting_role(actor, sop.cancellers),
+        item.step_key,
+        None,
+        ItemStatus.CANCELLED,
+        item.version,
+    )
+
+
+def _acting_role(actor: Actor, allowed: frozenset[str]) -> str:
+    return sorted(actor.roles & allowed)[0] if actor.roles & allowed else "-"

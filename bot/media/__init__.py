@@ -1,0 +1,1 @@
+"""Design files: content checks (Pillow, PDF and MP4 parsers), previews, the file store."""

@@ -1,0 +1,224 @@
+"""PDF and MP4 design files, parsed rather than sniffed (issue 11).
+
+Magic bytes only say how a file begins: an ELF behind an MP4 `ftyp` box, or a PDF that runs
+JavaScript when a reviewer opens it, begin like good files. Here a PDF must parse with pypdf
+and hold nothing active, and an MP4 must be ISO-BMFF boxes from its first byte to its last.
+Pure: a path in, a problem (or None) out; bot/images.py turns a problem into what users read.
+Both checks are CPU work and run in a worker thread (handlers/downloads.py, asyncio.to_thread).
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
+
+
+class PdfProblem(StrEnum):
+    BROKEN = "broken"  # pypdf cannot read it, or it has no page
+    ENCRYPTED = "encrypted"  # its objects cannot be inspected (and reviewers may need a password)
+    JAVASCRIPT = "javascript"
+    LAUNCH = "launch"  # an action that starts another program or opens another file
+    EMBEDDED_FILE = "embedded_file"
+    TOO_COMPLEX = "too_complex"  # more objects than a design has, and than we read quickly
+
+
+class Mp4Problem(StrEnum):
+    TRUNCATED = "truncated"  # a top-level box runs past the end of the file
+    MALFORMED = "malformed"  # bytes that are not boxes, or box sizes that do not add up
+    NO_MOVIE = "no_movie"  # no `moov` with a movie header and a track: nothing to play
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+_SCRIPT_KEYS = ("/JS", "/JavaScript", "/XFA")  # an action's script, the Names tree, XFA forms
+_EMBEDDING_KEYS = ("/EmbeddedFiles", "/EF")  # the Names tree of attachments, a file spec's data
+# pypdf reads about 10,000 objects a second on a busy small server; a 10-page Canva or
+# InDesign export has a few hundred to a few thousand. A 20 MB file could hold 500,000.
+MAX_PDF_OBJECTS = 20_000
+
+
+def pdf_problem(path: Path) -> PdfProblem | None:
+    """What makes this PDF unfit to show reviewers, or None.
+
+    Every object in the cross-reference table is read (not only those reachable from the
+    catalog, since a viewer repairing a file may find the others) but no stream is decoded,
+    so a 20 MB PDF of images is read in well under a second, and one of many small objects
+    is refused before they are read.
+    """
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            return PdfProblem.ENCRYPTED
+        objects = sum(len(numbers) for numbers in reader.xref.values())
+        if objects + len(reader.xref_objStm) > MAX_PDF_OBJECTS:
+            return PdfProblem.TOO_COMPLEX
+        if len(reader.pages) == 0:
+            return PdfProblem.BROKEN
+        for obj in _pdf_objects(reader):
+            problem = _active_content(obj)
+            if problem is not None:
+                return problem
+    # pypdf raises many kinds of error on hostile input (PdfReadError, but also ValueError,
+    # KeyError, TypeError, RecursionError...): whatever it is, the file did not parse.
+    except Exception:
+        return PdfProblem.BROKEN
+    return None
+
+
+def _pdf_objects(reader: PdfReader) -> Iterator[PdfObject]:
+    for generation, numbers in reader.xref.items():
+        for number in numbers:
+            if (obj := reader.get_object(IndirectObject(number, generation, reader))) is not None:
+                yield obj
+    for number in reader.xref_objStm:  # objects compressed inside object streams
+        if (obj := reader.get_object(number)) is not None:
+            yield obj
+
+
+def _active_content(obj: PdfObject | None) -> PdfProblem | None:
+    """Look through one object and its direct parts; references are visited on their own."""
+    stack: list[object] = [obj]
+    while stack:  # a loop, not recursion: nesting depth is the sender's choice
+        item = stack.pop()
+        if isinstance(item, DictionaryObject):  # stream objects too: their dictionary
+            problem = _dictionary_problem(item)
+            if problem is not None:
+                return problem
+            stack.extend(dict.values(item))  # raw values: references stay unresolved
+        elif isinstance(item, ArrayObject):
+            stack.extend(list.__iter__(item))
+    return None
+
+
+def _dictionary_problem(item: DictionaryObject) -> PdfProblem | None:
+    if any(key in item for key in _SCRIPT_KEYS) or _name(item, "/S") == "/JavaScript":
+        return PdfProblem.JAVASCRIPT
+    if _name(item, "/S") == "/Launch":
+        return PdfProblem.LAUNCH
+    if (
+        any(key in item for key in _EMBEDDING_KEYS)
+        or _name(item, "/Type") == "/EmbeddedFile"
+        or _name(item, "/Subtype") == "/FileAttachment"
+    ):
+        return PdfProblem.EMBEDDED_FILE
+    return None
+
+
+def _name(item: DictionaryObject, key: str) -> object:
+    # `/S 7 0 R` is odd but legal, so a value given by reference is followed (one step).
+    value = dict.get(item, key)
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+# --- MP4 ---------------------------------------------------------------------------------
+
+# Boxes made only of other boxes (ISO/IEC 14496-12); the walk checks their children too.
+# Not udta or meta: QuickTime ends udta with a zero word and writes meta without a version.
+_CONTAINERS = frozenset(
+    {
+        b"moov",
+        b"trak",
+        b"mdia",
+        b"minf",
+        b"stbl",
+        b"edts",
+        b"dinf",
+        b"mvex",
+        b"moof",
+        b"traf",
+        b"mfra",
+    }
+)
+_MAX_DEPTH = 8  # moov/trak/mdia/minf/stbl is 5 deep
+_MAX_BOXES = 100_000  # a long fragmented video has a few thousand
+_MAX_FTYP_PAYLOAD = 8 + 4 * 64  # major brand and version, up to 64 compatible brands
+_TYPE_BYTES = frozenset(range(0x20, 0x7F)) | {0xA9}  # printable ASCII, and © (QuickTime)
+
+Box = tuple[bytes, int, int, list["Box"]]  # type, payload start, end, children (containers)
+
+
+class _BadBoxes(Exception):
+    def __init__(self, problem: Mp4Problem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def mp4_problem(path: Path) -> Mp4Problem | None:
+    """What keeps this file from being an MP4 video, or None.
+
+    The boxes must follow each other from byte 0 to the last byte (nothing after, nothing
+    cut off), `ftyp` first, then a `moov` with a movie header and at least one track. The
+    file is mapped, not read: only box headers are touched, never the media data.
+    """
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        try:
+            boxes = _Boxes(data).walk(0, len(data), depth=0)
+        except _BadBoxes as bad:
+            return bad.problem
+    if not _good_ftyp(boxes[0]):
+        return Mp4Problem.MALFORMED
+    movies = [children for kind, _, _, children in boxes if kind == b"moov"]
+    if len(movies) > 1:
+        return Mp4Problem.MALFORMED
+    if not movies or not {b"mvhd", b"trak"} <= {kind for kind, *_ in movies[0]}:
+        return Mp4Problem.NO_MOVIE
+    return None
+
+
+def _good_ftyp(box: Box) -> bool:
+    """First, and only brands in it: a big ftyp would be a place to hide something."""
+    kind, payload, end, _ = box
+    length = end - payload
+    return kind == b"ftyp" and 8 <= length <= _MAX_FTYP_PAYLOAD and length % 4 == 0
+
+
+class _Boxes:
+    """A walk over the boxes of a file, counting them so a file of tiny boxes stays cheap."""
+
+    def __init__(self, data: mmap.mmap) -> None:
+        self.data = data
+        self.count = 0
+
+    def walk(self, start: int, end: int, depth: int) -> list[Box]:
+        """The boxes that exactly fill data[start:end]; raise _BadBoxes if they do not."""
+        if depth > _MAX_DEPTH:
+            raise _BadBoxes(Mp4Problem.MALFORMED)
+        boxes: list[Box] = []
+        position = start
+        while position < end:
+            kind, payload, box_end = self._header(position, end, top=depth == 0)
+            children = self.walk(payload, box_end, depth + 1) if kind in _CONTAINERS else []
+            boxes.append((kind, payload, box_end, children))
+            position = box_end
+        if not boxes:
+            raise _BadBoxes(Mp4Problem.MALFORMED)
+        return boxes
+
+    def _header(self, position: int, end: int, *, top: bool) -> tuple[bytes, int, int]:
+        """(type, payload start, box end) of the box at `position`, which must fit by `end`."""
+        self.count += 1
+        if self.count > _MAX_BOXES or end - position < 8:
+            raise _BadBoxes(Mp4Problem.MALFORMED)
+        size, kind = struct.unpack_from(">I4s", self.data, position)
+        # Checked before the size: another format's bytes here are not a cut-off box.
+        if not set(kind) <= _TYPE_BYTES:
+            raise _BadBoxes(Mp4Problem.MALFORMED)
+        header = 8
+        if size == 1:  # a 64-bit size follows the type
+            if end - position < 16:
+                raise _BadBoxes(Mp4Problem.TRUNCATED if top else Mp4Problem.MALFORMED)
+            (size,) = struct.unpack_from(">Q", self.data, position + 8)
+            header = 16
+        elif size == 0 and top:  # "to the end of the file", allowed for the last box only
+            size = end - position
+        if size < header:
+            raise _BadBoxes(Mp4Problem.MALFORMED)
+        if position + size > end:
+            raise _BadBoxes(Mp4Problem.TRUNCATED if top else Mp4Problem.MALFORMED)
+        return kind, position + header, position + size

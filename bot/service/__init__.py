@@ -1,0 +1,1 @@
+"""Use cases and read queries: each method one transaction, over the domain and storage."""

@@ -1,0 +1,119 @@
+"""What every use case shares: the service's parts, who is acting, finding an item, asking a
+member a question, and telling a member who already decided."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.domain import workflow
+from bot.domain.clock import Clock
+from bot.domain.sop import Sop
+from bot.domain.workflow import Actor, Decision, ItemStatus, Transition
+from bot.domain.worktime import WorkCalendar
+from bot.service.directory import Directory
+from bot.service.errors import AlreadyDecided, DraftOfAnother, ItemNotFound, NotAMember
+from bot.service.rows import item_state
+from storage.models import Event, Item, PendingInput
+from storage.uow import SessionFactory, UnitOfWork
+
+
+class PromptKind:
+    """What the bot asked a member to type; stored so a restart does not forget the question."""
+
+    TITLE = "title"
+    MATERIAL = "material"
+    DIRECTION = "direction"
+    RETURN_NOTES = "return_notes"
+    CANCEL_REASON = "cancel_reason"
+    POST_LINKS = "post_links"
+    DESIGN = "design"  # files and caption text go to this item's draft version
+
+
+class ServiceBase:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        sop: Sop,
+        directory: Directory,
+        calendar: WorkCalendar,
+        clock: Clock,
+        *,
+        reminded_roles: Iterable[str] = (),
+    ) -> None:
+        self.factory = factory
+        self.sop = sop
+        self.directory = directory
+        self.calendar = calendar
+        self.clock = clock
+        # Who may see any active item's card besides the role at its step: the SOP's
+        # overseer and the roles the reminders go to ("responsible" is the step's own role).
+        watchers = {role for role in reminded_roles if role in sop.roles}
+        if sop.overseer is not None:
+            watchers.add(sop.overseer)
+        self.card_watchers = frozenset(watchers)
+
+    def actor(self, user_id: int) -> Actor:
+        actor = self.directory.actor(user_id)
+        if actor is None:
+            raise NotAMember(user_id)
+        return actor
+
+    async def _ask(
+        self, user_id: int, kind: str, item_id: int | None, step: str | None, version: int | None
+    ) -> None:
+        async with UnitOfWork(self.factory) as uow:
+            await uow.repo.set_pending_input(
+                PendingInput(
+                    user_id=user_id,
+                    kind=kind,
+                    item_id=item_id,
+                    step_key=step,
+                    version=version,
+                    asked_at=self.clock.now(),
+                )
+            )
+            await uow.commit()
+
+    async def _item(self, uow: UnitOfWork, item_id: int) -> Item:
+        item = await uow.repo.item(item_id)
+        if item is None:
+            raise ItemNotFound(str(item_id))
+        return item
+
+    async def _check(
+        self, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
+    ) -> Transition:
+        uploaders: frozenset[int] = frozenset()
+        if decision.action is workflow.Action.APPROVE:
+            # "own design" covers every page of the version, not only who handed it in
+            pages = await uow.repo.design_files(item.id, item.version)
+            uploaders = frozenset(page.uploaded_by for page in pages)
+        try:
+            return workflow.decide(self.sop, item_state(item, uploaders), actor, decision)
+        except (workflow.StaleDecision, workflow.ItemClosed):
+            raise await self._already_decided(
+                uow, item, decision.step_key, decision.version
+            ) from None
+        except workflow.NotYourDraft as exc:
+            name = self.directory.name(exc.creator_id)
+            raise DraftOfAnother(item.code, name, exc.required_roles) from None
+
+    async def _already_decided(
+        self, uow: UnitOfWork, item: Item, step_key: str | None, version: int | None
+    ) -> AlreadyDecided:
+        if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+            return self._already(item, await uow.repo.last_event(item.id))
+        event = await uow.repo.last_decision(item.id, step_key, version)
+        return self._already(item, event or await uow.repo.last_event(item.id))
+
+    def _already(self, item: Item, event: Event | None) -> AlreadyDecided:
+        return AlreadyDecided(
+            action=event.action if event else None,
+            name=event.actor_name if event else None,
+            role=event.role if event else None,
+            at=event.at if event else None,
+            current_step=item.step_key,
+            current_version=item.version,
+            code=item.code,
+            status=item.status,
+        )

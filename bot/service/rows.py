@@ -1,0 +1,91 @@
+"""Turning rows into the workflow's state and the handlers' views."""
+
+from __future__ import annotations
+
+from bot.domain.sop import Sop, Step, StepKind
+from bot.domain.workflow import ItemState, ItemStatus
+from bot.service.views import EventView, FileRef, ItemView, MaterialView
+from storage.models import DesignFile, Event, Item, Material
+
+
+def item_state(item: Item, page_uploaders: frozenset[int] = frozenset()) -> ItemState:
+    return ItemState(
+        status=ItemStatus(item.status),
+        step_key=item.step_key,
+        version=item.version,
+        designer_id=item.designer_id,
+        created_by=item.created_by,
+        page_uploaders=page_uploaders,
+    )
+
+
+def item_view(item: Item, sop: Sop) -> ItemView:
+    step = sop.step(item.step_key) if item.step_key and sop.has_step(item.step_key) else None
+    return ItemView(
+        id=item.id,
+        code=item.code,
+        title=item.title,
+        status=item.status,
+        step=step,
+        version=item.version,
+        created_by=item.created_by,
+        designer_id=item.designer_id,
+        direction=item.direction,
+        step_started_at=item.step_started_at,
+        step_due_at=item.step_due_at,
+        post_links=tuple(item.post_links or ()),
+    )
+
+
+def event_view(event: Event) -> EventView:
+    return EventView(
+        at=event.at,
+        action=event.action,
+        actor_id=event.actor_id,
+        actor_name=event.actor_name,
+        role=event.role,
+        step_key=event.step_key,
+        version=event.version,
+        notes=event.notes,
+    )
+
+
+def file_ref(row: DesignFile) -> FileRef:
+    return FileRef(
+        kind=row.kind,
+        file_id=row.file_id,
+        file_unique_id=row.file_unique_id,
+        file_name=row.file_name,
+        mime_type=row.mime_type,
+        file_size=row.file_size,
+        sha256=row.sha256,
+        stored_path=row.stored_path,
+        width=row.width,
+        height=row.height,
+    )
+
+
+def material_view(row: Material) -> MaterialView:
+    file = (
+        FileRef(
+            kind=row.kind,
+            file_id=row.file_id,
+            file_unique_id="",
+            file_name=row.file_name,
+            sha256=row.sha256,
+            stored_path=row.stored_path,
+        )
+        if row.file_id
+        else None
+    )
+    return MaterialView(kind=row.kind, text=row.text, file=file)
+
+
+def draft_version(item: Item) -> int:
+    """The version number the operator's next upload belongs to."""
+    return item.version + 1
+
+
+def design_role(sop: Sop) -> Step:
+    """The SOP's design step (the loader guarantees there is exactly one)."""
+    return next(step for step in sop.steps if step.kind is StepKind.DESIGN)

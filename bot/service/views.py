@@ -1,0 +1,101 @@
+"""Read models handed from the service to the handlers: plain data, no ORM rows escape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.sop import Step
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file as Telegram gave it to us; re-sent later by file_id."""
+
+    kind: str  # photo | document | video
+    file_id: str
+    file_unique_id: str
+    file_name: str | None = None
+    mime_type: str | None = None
+    file_size: int | None = None
+    sha256: str | None = None  # of our stored copy
+    stored_path: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialView:
+    kind: str
+    text: str | None
+    file: FileRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    at: datetime
+    action: str
+    actor_id: int
+    actor_name: str
+    role: str
+    step_key: str | None
+    version: int
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    id: int
+    code: str
+    title: str
+    status: str
+    step: Step | None
+    version: int
+    created_by: int
+    designer_id: int | None
+    direction: str | None
+    step_started_at: datetime | None
+    step_due_at: datetime | None
+    post_links: tuple[str, ...] = ()
+
+    @property
+    def step_key(self) -> str | None:
+        return self.step.key if self.step else None
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    """Everything one card shows: the item, its material, the design of one version."""
+
+    item: ItemView
+    step: Step
+    version: int
+    materials: tuple[MaterialView, ...]
+    design: tuple[FileRef, ...]
+    caption: str | None
+    return_event: EventView | None  # why the item came back to the design step
+    history: tuple[EventView, ...] = field(default=())
+    # What the last approval of this version was given for: one SHA-256 per page.
+    approved_hashes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftState:
+    """The operator's upload in progress for an item: the next version's pages so far."""
+
+    item: ItemView
+    version: int
+    pages: int
+    caption: str | None
+    photo_pages: int = 0  # pages Telegram compressed (sent as photo, not as file)
+
+
+@dataclass(frozen=True, slots=True)
+class OwedMessage:
+    """An outbox row not yet delivered, as the admins' /antrean shows it."""
+
+    kind: str
+    chat_id: int
+    item_id: int | None
+    failed_at: datetime | None
+    last_error: str | None
