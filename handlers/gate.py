@@ -1,6 +1,6 @@
 """The door: only configured members get past; everyone else learns their user id.
 
-The front door (bot/frontdoor.py) has already dropped most updates from outside; the few
+The front door (bot/delivery/frontdoor.py) has already dropped most updates from outside; the few
 left are answered here, on the non-members' own sending budget. Whatever happens to that
 answer (refused, dropped, timed out), the update goes no further."""
 

@@ -1,4 +1,4 @@
-"""What counts as a visible title (bot/names.py)."""
+"""What counts as a visible title (bot/domain/names.py)."""
 
 from __future__ import annotations
 

@@ -94,7 +94,7 @@ class WebhookServer:
         except Exception as exc:  # not JSON, or not an update: nothing to queue
             log.warning("webhook: a request that is not an update refused: %s", exc)
             return web.Response(status=400)
-        # JournalingQueue.put writes it down before Telegram hears 200 (bot/inbox.py).
+        # JournalingQueue.put writes it down before Telegram hears 200 (bot/delivery/inbox.py).
         await self._application.update_queue.put(update)
         return web.Response(status=200)
 

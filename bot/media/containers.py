@@ -3,8 +3,8 @@
 Magic bytes only say how a file begins: an ELF behind an MP4 `ftyp` box, or a PDF that runs
 JavaScript when a reviewer opens it, begin like good files. Here a PDF must parse with pypdf
 and hold nothing active, and an MP4 must be ISO-BMFF boxes from its first byte to its last.
-Pure: a path in, a problem (or None) out; bot/images.py turns a problem into what users read.
-Both checks are CPU work and run in a worker thread (handlers/downloads.py, asyncio.to_thread).
+Pure: a path in, a problem (or None) out; bot/media/images.py turns a problem into what users read.
+Both checks are CPU work and run in a worker thread (bot/delivery/downloads.py, asyncio.to_thread).
 """
 
 from __future__ import annotations

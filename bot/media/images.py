@@ -1,5 +1,5 @@
 """Design files: check what an operator uploaded, and warn about sizes (the review preview is
-bot/preview.py).
+bot/media/preview.py).
 
 Pure: paths in, values and JPEG bytes out; no Telegram, no database. Every sentence a user may
 read is a constant below, so the message catalog can import it and tests can compare with it.
