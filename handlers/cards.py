@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import escape, unescape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
@@ -16,6 +15,7 @@ from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop, Step, StepKind
 from bot.domain.workflow import Action
 from bot.service.items import Outcome
+from bot.service.payloads import Notice, NoticeKind
 from bot.service.views import CardData, EventView, FileRef, ItemView
 from handlers.keyboards import (
     Verb,
@@ -150,14 +150,16 @@ def decision_line(action: str, name: str, at: datetime, zone: ZoneInfo) -> str:
     )
 
 
-def render_notice(template: str, params: dict[str, Any]) -> str:
-    catalog = {
-        "returned": texts.NOTICE_RETURNED,
-        "published": texts.NOTICE_PUBLISHED,
-        "cancelled": texts.NOTICE_CANCELLED,
-    }
-    safe = {key: escape(str(value)) for key, value in params.items()}
-    return fit(catalog[template].format(**safe), TEXT_LIMIT)
+NOTICE_TEXTS: dict[NoticeKind, str] = {
+    NoticeKind.RETURNED: texts.NOTICE_RETURNED,
+    NoticeKind.PUBLISHED: texts.NOTICE_PUBLISHED,
+    NoticeKind.CANCELLED: texts.NOTICE_CANCELLED,
+}
+
+
+def render_notice(notice: Notice) -> str:
+    safe = {key: escape(str(value)) for key, value in notice.params().items()}
+    return fit(NOTICE_TEXTS[notice.template].format(**safe), TEXT_LIMIT)
 
 
 def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo) -> str:

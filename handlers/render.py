@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop
+from bot.service.payloads import Digest, Notice, Reminder
 from bot.service.views import CardData
 from handlers.cards import TEXT_LIMIT, decision_line, fit, render_card, render_notice
 from handlers.reports import render_digest, render_reminder
@@ -25,16 +25,14 @@ class TelegramRenderer:
     def card(self, data: CardData) -> RenderedCard:
         return render_card(data, self.sop, self.zone)
 
-    def notice(self, template: str, params: dict[str, Any]) -> str:
-        return render_notice(template, params)
+    def notice(self, notice: Notice) -> str:
+        return render_notice(notice)
 
-    def reminder(
-        self, payload: dict[str, Any], item_id: int
-    ) -> tuple[str, InlineKeyboardMarkup | None]:
-        return render_reminder(payload, item_id, self.sop, self.zone)
+    def reminder(self, reminder: Reminder, item_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+        return render_reminder(reminder, item_id, self.sop, self.zone)
 
-    def digest(self, payload: dict[str, Any]) -> str:
-        return render_digest(payload, self.sop, self.zone)
+    def digest(self, digest: Digest) -> str:
+        return render_digest(digest, self.sop, self.zone)
 
     def decision_line(self, action: str, name: str, at: datetime) -> str:
         return decision_line(action, name, at, self.zone)

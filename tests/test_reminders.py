@@ -22,6 +22,7 @@ from bot.domain.sop import load_default_sop
 from bot.domain.workflow import Action, Decision
 from bot.domain.worktime import OfficeHours, WorkCalendar
 from bot.service.directory import Directory
+from bot.service.payloads import OutboxKind, from_json
 from bot.service.reminders import MIN_INTERVAL, ReminderService, reminder_interval, round_times
 from handlers.reports import render_digest
 from storage.models import Item, ReminderSent
@@ -357,7 +358,7 @@ async def test_the_digest_lists_overdue_items_first_and_yesterdays_publications(
     assert not rows[codes[waiting]]["overdue"]
     assert payload["published"] == [{"code": codes[published], "title": "PKPU Nomor 9 Tahun 2026"}]
 
-    text = render_digest(payload, SOP, OFFICE)
+    text = render_digest(from_json(OutboxKind.DIGEST, payload), SOP, OFFICE)
     first_overdue = text.index(codes[overdue])
     assert text.index("Terlambat") < first_overdue < text.index(codes[waiting])
     assert "Admin/Operator Media Sosial (Sari Operator, Dedi Operator)" in text

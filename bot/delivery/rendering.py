@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from telegram import InlineKeyboardMarkup
 
+from bot.service.payloads import Digest, Notice, Reminder
 from bot.service.views import CardData, FileRef
 
 
@@ -23,13 +24,13 @@ class RenderedCard:
 class Renderer(Protocol):
     def card(self, data: CardData) -> RenderedCard: ...
 
-    def notice(self, template: str, params: dict[str, Any]) -> str: ...
+    def notice(self, notice: Notice) -> str: ...
 
     def reminder(
-        self, payload: dict[str, Any], item_id: int
+        self, reminder: Reminder, item_id: int
     ) -> tuple[str, InlineKeyboardMarkup | None]: ...
 
-    def digest(self, payload: dict[str, Any]) -> str: ...
+    def digest(self, digest: Digest) -> str: ...
 
     def decision_line(self, action: str, name: str, at: datetime) -> str: ...
 

@@ -20,7 +20,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,17 @@ from bot.domain.clock import Clock
 from bot.domain.sop import Sop, StepKind
 from bot.service.directory import Directory
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
+from bot.service.payloads import (
+    ArchiveJob,
+    CardJob,
+    Digest,
+    Notice,
+    Payload,
+    PayloadError,
+    Reminder,
+    Retire,
+    from_json,
+)
 from bot.service.queries import JdihQueries, OutboxProgress, RetireTarget
 from bot.service.views import CardData, EventView, OwedMessage
 from storage.models import OutboxMessage
@@ -223,47 +234,54 @@ class OutboxSender:
         async with UnitOfWork(self.factory) as uow:
             marked = await self._mark_edited(uow)  # before the select: not edited again
             rows = await uow.repo.due_outbox_of_chat(chat_id, self.clock.now(), TURN, ARCHIVE_CHAT)
+            jobs = [(row, _parse(row)) for row in rows]
             # A card's text, chat and message never change: its retirement can be read now.
-            card_ids = [r.payload.get("card_id") for r in rows if r.kind == OutboxKind.RETIRE]
-            ids = [card_id for card_id in card_ids if isinstance(card_id, int)]
+            ids = [job.card_id for _, job in jobs if isinstance(job, Retire)]
             cards = await uow.repo.cards_by_id(ids) if ids else []
             await self._commit(uow, marked)
         targets = {c.id: RetireTarget(c.chat_id, c.message_id, c.text) for c in cards}
         handled = 0
-        for row in rows:
+        for row, job in jobs:
             if self._halt:
                 break
-            await self._deliver(row, targets)
+            await self._deliver(row, job, targets)
             handled += 1
         return handled
 
-    async def _deliver(self, row: OutboxMessage, targets: dict[int, RetireTarget]) -> bool:
+    async def _deliver(
+        self, row: OutboxMessage, job: Payload | PayloadError, targets: dict[int, RetireTarget]
+    ) -> bool:
         """Send one row; True when it is settled (delivered or given up on)."""
+        if isinstance(job, PayloadError):
+            # Written by hand or in a shape this version cannot read: retrying cannot mend it.
+            log.error("outbox: row %s (%s) is unreadable: %s", row.id, row.kind, job)
+            await self._finish(row.id, failed=BOT_FAILURE + str(job))
+            return True
         finished = False
         try:
-            if row.kind == OutboxKind.CARD:
-                finished = await self._send_card(row)
-            elif row.kind == OutboxKind.NOTICE:
-                payload = row.payload
-                text = self.render.notice(payload["template"], payload["params"])
-                await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
-            elif row.kind == OutboxKind.RETIRE:
-                await self._retire(row, targets.get(row.payload["card_id"]))
-                self._edited.append(row.id)  # an edit made twice changes nothing
-                finished = True
-            elif row.kind == OutboxKind.REMINDER:
-                assert row.item_id is not None
-                text, keyboard = self.render.reminder(row.payload, row.item_id)
-                await self.bot.send_message(
-                    row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-                )
-            elif row.kind == OutboxKind.ARCHIVE:
-                assert row.item_id is not None
-                folder = await self.archiver.archive(row.item_id)
-                log.info("archived item %s in %s", row.item_id, folder)
-            elif row.kind == OutboxKind.DIGEST:
-                text = self.render.digest(row.payload)
-                await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+            match job:
+                case CardJob():
+                    finished = await self._send_card(row, job)
+                case Notice():
+                    text = self.render.notice(job)
+                    await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+                case Retire():
+                    await self._retire(job, targets.get(job.card_id))
+                    self._edited.append(row.id)  # an edit made twice changes nothing
+                    finished = True
+                case Reminder():
+                    assert row.item_id is not None
+                    text, keyboard = self.render.reminder(job, row.item_id)
+                    await self.bot.send_message(
+                        row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                    )
+                case ArchiveJob():
+                    assert row.item_id is not None
+                    folder = await self.archiver.archive(row.item_id)
+                    log.info("archived item %s in %s", row.item_id, folder)
+                case Digest():
+                    text = self.render.digest(job)
+                    await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
@@ -294,14 +312,11 @@ class OutboxSender:
             await self._finish(row.id)
         return True
 
-    async def _send_card(self, row: OutboxMessage) -> bool:
+    async def _send_card(self, row: OutboxMessage, job: CardJob) -> bool:
         """Send a card's files, then its text; True when the row was marked delivered with
         the text's record (one commit), False when the caller still has to mark it."""
-        payload = row.payload
         assert row.item_id is not None
-        data = await self.queries.card_data(
-            row.item_id, payload["step"], payload["version"], payload.get("return_event_id")
-        )
+        data = await self.queries.card_data(row.item_id, job.step, job.version, job.return_event_id)
         if data is None:
             return False
         card = self.render.card(data)
@@ -317,9 +332,7 @@ class OutboxSender:
             message = await send(row.chat_id)
             # the message and the count of parts sent, in one commit
             progress = OutboxProgress(row.id, self.clock.now(), parts_sent=index + 1)
-            await self._record(
-                message, row, data.step.key, payload["version"], "file", None, progress
-            )
+            await self._record(message, row, data.step.key, job.version, "file", None, progress)
         message = await self.bot.send_message(
             row.chat_id, card.text, parse_mode=ParseMode.HTML, reply_markup=card.keyboard
         )
@@ -327,7 +340,7 @@ class OutboxSender:
             message,
             row,
             data.step.key,
-            payload["version"],
+            job.version,
             "card",
             card.text,
             OutboxProgress(row.id, self.clock.now(), delivered=True),
@@ -386,13 +399,10 @@ class OutboxSender:
         roles = sorted(self.sop.cancellers)
         return list(dict.fromkeys([*self.admins, *self.directory.chats_for_roles(roles)]))
 
-    async def _retire(self, row: OutboxMessage, target: RetireTarget | None) -> None:
-        payload = row.payload
+    async def _retire(self, job: Retire, target: RetireTarget | None) -> None:
         if target is None:
             return
-        line = self.render.decision_line(
-            payload["action"], payload["name"], datetime.fromisoformat(payload["at"])
-        )
+        line = self.render.decision_line(job.action, job.name, job.at)
         await self.retire_message(target.chat_id, target.message_id, target.text, line)
 
     async def retire_message(
@@ -479,6 +489,15 @@ class OutboxSender:
     def _forget_edited(self, marked: list[int]) -> None:
         if marked:
             self._edited = [row_id for row_id in self._edited if row_id not in marked]
+
+
+def _parse(row: OutboxMessage) -> Payload | PayloadError:
+    """The row's payload, typed; an unreadable one is kept as its error, for _deliver to
+    give the row up (the rest of the chat's rows still go)."""
+    try:
+        return from_json(row.kind, row.payload)
+    except PayloadError as exc:
+        return exc
 
 
 def _retry_seconds(exc: RetryAfter) -> float:

@@ -21,6 +21,7 @@ from bot.service.errors import (
     NoMaterial,
 )
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
+from bot.service.payloads import CardJob
 from bot.service.rows import design_role, draft_version, event_view, item_view
 from bot.service.uploads import DesignUploads
 from bot.service.views import FileRef, ItemView
@@ -255,11 +256,11 @@ class JdihService(DesignUploads):
             if item.status != ItemStatus.ACTIVE or item.step_key is None:
                 raise await self._already_decided(uow, item, None, None)
             self._check_card_viewer(actor, item, chat_id)
-            payload = {"step": item.step_key, "version": item.version}
+            card = CardJob(item.step_key, item.version)
             waiting = await uow.repo.waiting_outbox(chat_id, OutboxKind.CARD, item.id)
-            if any(_same_card(row.payload, payload) for row in waiting):
+            if any(_same_card(row.payload, card) for row in waiting):
                 return CardResent(item_view(item, self.sop), queued=False)
-            add_outbox(uow.repo, self.clock.now(), chat_id, OutboxKind.CARD, item.id, payload)
+            add_outbox(uow.repo, self.clock.now(), chat_id, item.id, card)
             await uow.commit()
             return CardResent(item_view(item, self.sop), queued=True)
 
@@ -345,5 +346,5 @@ class JdihService(DesignUploads):
         )
 
 
-def _same_card(queued: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    return bool(queued.get("step") == wanted["step"] and queued.get("version") == wanted["version"])
+def _same_card(queued: dict[str, Any], wanted: CardJob) -> bool:
+    return bool(queued.get("step") == wanted.step and queued.get("version") == wanted.version)

@@ -3,26 +3,27 @@ transaction: a crash after the commit cannot lose them, a rollback cannot send t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from bot.domain.sop import Sop, StepKind
 from bot.domain.workflow import Action, ItemStatus, Transition
 from bot.service.directory import Directory
+from bot.service.payloads import (
+    ArchiveJob,
+    CardJob,
+    Notice,
+    NoticeKind,
+    Payload,
+    Retire,
+    to_json,
+)
+from bot.service.payloads import OutboxKind as OutboxKind  # re-exported: its old home
 from bot.service.views import EventView
 from storage.models import Item, OutboxMessage
 from storage.repositories import Repository
 
 ARCHIVE_CHAT = 0  # outbox rows that are work for the bot itself, not a message to a chat
-
-
-class OutboxKind:
-    CARD = "card"  # an item's card for the role at a step (files, text, buttons)
-    NOTICE = "notice"  # a line of information from the catalog
-    RETIRE = "retire"  # replace a card's buttons with the decision taken on it
-    REMINDER = "reminder"  # a step is overdue
-    DIGEST = "digest"  # the overseer's daily summary
-    ARCHIVE = "archive"  # write the published item's archive folder (no chat: chat_id 0)
 
 
 async def enqueue_after_transition(
@@ -38,43 +39,48 @@ async def enqueue_after_transition(
     await _retire_cards(repo, item, event, now)
     if transition.to_step is not None and transition.step_changed:
         step = sop.step(transition.to_step)
-        payload: dict[str, object] = {"step": step.key, "version": item.version}
-        if transition.returned:
-            payload["return_event_id"] = event_id
+        returned = event_id if transition.returned else None
+        card = CardJob(step.key, item.version, return_event_id=returned)
         for chat_id in directory.chats_for_role(step.role):
-            add_outbox(repo, now, chat_id, OutboxKind.CARD, item.id, payload)
-    params: dict[str, object] = {"code": item.code, "title": item.title, "name": event.actor_name}
+            add_outbox(repo, now, chat_id, item.id, card)
     if transition.returned:
         step = sop.step(transition.from_step or "")
         role = sop.role_title(event.role)  # the title people know, not the config key
-        params |= {"version": item.version, "role": role, "notes": event.notes or ""}
+        notice = replace(
+            _notice(NoticeKind.RETURNED, item, event),
+            version=item.version,
+            role=role,
+            notes=event.notes or "",
+        )
         recipients = directory.chats_for_roles(step.notify_on_return)
-        _notify(repo, now, item, recipients, event.actor_id, "returned", params)
+        _notify(repo, now, item, recipients, event.actor_id, notice)
     elif transition.status is ItemStatus.PUBLISHED:
-        add_outbox(repo, now, ARCHIVE_CHAT, OutboxKind.ARCHIVE, item.id, {})
+        add_outbox(repo, now, ARCHIVE_CHAT, item.id, ArchiveJob())
         order_roles = [step.role for step in sop.steps if step.kind is StepKind.ORDER]
         recipients = [item.created_by, *directory.chats_for_roles(order_roles)]
-        params["links"] = "\n".join(item.post_links or ())
-        _notify(repo, now, item, recipients, event.actor_id, "published", params)
+        links = "\n".join(item.post_links or ())
+        notice = replace(_notice(NoticeKind.PUBLISHED, item, event), links=links)
+        _notify(repo, now, item, recipients, event.actor_id, notice)
     elif transition.action is Action.CANCEL:
         roles = [sop.step(transition.from_step).role] if transition.from_step else []
         people = [item.created_by] + ([item.designer_id] if item.designer_id else [])
         recipients = [*people, *directory.chats_for_roles(roles)]
-        params["reason"] = event.notes or ""
-        _notify(repo, now, item, recipients, event.actor_id, "cancelled", params)
+        notice = _notice(NoticeKind.CANCELLED, item, event)
+        notice = replace(notice, reason=event.notes or "")
+        _notify(repo, now, item, recipients, event.actor_id, notice)
 
 
 async def _retire_cards(repo: Repository, item: Item, event: EventView, now: datetime) -> None:
     """After any decision, no earlier card of the item keeps live buttons."""
     for card in await repo.cards_with_buttons(item.id):
         card.has_buttons = False
-        payload = {
-            "card_id": card.id,
-            "action": event.action,
-            "name": event.actor_name,
-            "at": event.at.isoformat(),
-        }
-        add_outbox(repo, now, card.chat_id, OutboxKind.RETIRE, item.id, payload)
+        retire = Retire(card.id, event.action, event.actor_name, event.at)
+        add_outbox(repo, now, card.chat_id, item.id, retire)
+
+
+def _notice(template: NoticeKind, item: Item, event: EventView) -> Notice:
+    """A notice's common part; the caller adds its template's own parameters."""
+    return Notice(template, item.code, item.title, event.actor_name)
 
 
 def _notify(
@@ -83,25 +89,27 @@ def _notify(
     item: Item,
     recipients: list[int],
     actor_id: int,
-    template: str,
-    params: dict[str, Any],
+    notice: Notice,
 ) -> None:
     seen: set[int] = {actor_id}  # the actor hears from the bot directly, not as a notice
     for chat_id in recipients:
         if chat_id not in seen:
             seen.add(chat_id)
-            payload = {"template": template, "params": params}
-            add_outbox(repo, now, chat_id, OutboxKind.NOTICE, item.id, payload)
+            add_outbox(repo, now, chat_id, item.id, notice)
 
 
 def add_outbox(
     repo: Repository,
     now: datetime,
     chat_id: int,
-    kind: str,
     item_id: int | None,
-    payload: dict[str, Any],
+    payload: Payload,
 ) -> None:
+    """Owe `payload` to `chat_id`; a payload that would not parse back raises PayloadError
+    here, before the row is added (and the caller's transaction is not committed)."""
+    data = to_json(payload)
     repo.add(
-        OutboxMessage(created_at=now, chat_id=chat_id, kind=kind, item_id=item_id, payload=payload)
+        OutboxMessage(
+            created_at=now, chat_id=chat_id, kind=payload.kind, item_id=item_id, payload=data
+        )
     )

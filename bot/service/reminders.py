@@ -10,6 +10,7 @@ happen; after downtime only the latest owed round is sent, not one per missed in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,8 @@ from bot.domain.limits import Limit, LimitUnit
 from bot.domain.sop import Sop, Step
 from bot.domain.worktime import WorkCalendar
 from bot.service.directory import Directory
-from bot.service.owed import OutboxKind, add_outbox
+from bot.service.owed import add_outbox
+from bot.service.payloads import Digest, DigestRow, PublishedRow, Reminder
 from storage.models import DigestSent, Item, ReminderSent
 from storage.uow import SessionFactory, UnitOfWork
 
@@ -139,15 +141,16 @@ class ReminderService:
     ) -> None:
         responsible = self.directory.chats_for_role(step.role)
         names = ", ".join(m.name for m in self.directory.members_with(step.role)) or "-"
-        payload = {
-            "code": item.code,
-            "title": item.title,
-            "step": step.key,
-            "round": round_,
-            "late_minutes": minutes,
-            "who": names,
-            "due_at": item.step_due_at.isoformat() if item.step_due_at else None,
-        }
+        reminder = Reminder(
+            code=item.code,
+            title=item.title,
+            step=step.key,
+            round=round_,
+            late_minutes=minutes,
+            who=names,
+            due_at=item.step_due_at,
+            overseer=False,
+        )
         seen: set[int] = set()
         for role in self.settings.notify:
             chats = responsible if role == RESPONSIBLE else self.directory.chats_for_role(role)
@@ -156,14 +159,7 @@ class ReminderService:
                     continue
                 seen.add(chat_id)
                 overseer = role != RESPONSIBLE and chat_id not in responsible
-                add_outbox(
-                    uow.repo,
-                    now,
-                    chat_id,
-                    OutboxKind.REMINDER,
-                    item.id,
-                    payload | {"overseer": overseer},
-                )
+                add_outbox(uow.repo, now, chat_id, item.id, replace(reminder, overseer=overseer))
 
     # --- the daily digest ----------------------------------------------------------------
 
@@ -207,30 +203,30 @@ class ReminderService:
                 start, _ = self._day_bounds(previous)
                 end, _ = self._day_bounds(day)  # and the days off since: nothing is skipped
                 published = await uow.repo.published_between(start, end)
-                payload = {
-                    "day": day.isoformat(),
-                    "previous": previous.isoformat(),
-                    "active": [self._digest_row(item, now) for item in active],
-                    "published": [{"code": i.code, "title": i.title} for i in published],
-                }
+                digest = Digest(
+                    day=day,
+                    previous=previous,
+                    active=tuple(self._digest_row(item, now) for item in active),
+                    published=tuple(PublishedRow(i.code, i.title) for i in published),
+                )
                 for chat_id in self.directory.chats_for_role(self.sop.overseer):
-                    add_outbox(uow.repo, now, chat_id, OutboxKind.DIGEST, None, payload)
+                    add_outbox(uow.repo, now, chat_id, None, digest)
                 await uow.commit()
                 return True
         except IntegrityError:
             return False  # another tick sent today's digest
 
-    def _digest_row(self, item: Item, now: datetime) -> dict[str, object]:
+    def _digest_row(self, item: Item, now: datetime) -> DigestRow:
         step = self.sop.step(item.step_key) if item.step_key else None
         names = [m.name for m in self.directory.members_with(step.role)] if step else []
-        return {
-            "code": item.code,
-            "title": item.title,
-            "step": item.step_key,
-            "due_at": item.step_due_at.isoformat() if item.step_due_at else None,
-            "overdue": bool(item.step_due_at and item.step_due_at <= now),
-            "who": ", ".join(names) or "-",
-        }
+        return DigestRow(
+            code=item.code,
+            title=item.title,
+            step=item.step_key,
+            due_at=item.step_due_at,
+            overdue=bool(item.step_due_at and item.step_due_at <= now),
+            who=", ".join(names) or "-",
+        )
 
     def _previous_working_day(self, day: date) -> date:
         candidate = day - timedelta(days=1)

@@ -1,0 +1,382 @@
+"""What an outbox row asks for: one frozen dataclass per kind of owed message, and its JSON.
+
+A row's payload is stored as JSON (storage/models.py, `OutboxMessage.payload`). The writers
+build these dataclasses and `to_json` checks that the payload comes back whole from its JSON
+before the row is added: a payload that would not parse is refused at write time, in the use
+case that made it, rather than found by the sender as a failed delivery. The sender parses each
+row once with `from_json` and hands the renderer typed values. The JSON keys are the ones rows
+have always had, so rows already in a database parse without a migration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar, TypeAlias
+
+
+class OutboxKind(StrEnum):
+    CARD = "card"  # an item's card for the role at a step (files, text, buttons)
+    NOTICE = "notice"  # a line of information from the catalog
+    RETIRE = "retire"  # replace a card's buttons with the decision taken on it
+    REMINDER = "reminder"  # a step is overdue
+    DIGEST = "digest"  # the overseer's daily summary
+    ARCHIVE = "archive"  # write the published item's archive folder (no chat: chat_id 0)
+
+
+class NoticeKind(StrEnum):
+    """Which catalog text a notice is (stored as the payload's "template")."""
+
+    RETURNED = "returned"  # a version went back to the operator
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class PayloadError(ValueError):
+    """A payload that cannot be written or read; the message names the kind and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardJob:
+    """Send the item's card for `step` at `version` (after a return, the return's event)."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.CARD
+    step: str
+    version: int
+    return_event_id: int | None = None
+
+
+# The parameters each notice's text needs beyond code, title and name (its stored "params").
+_NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
+    NoticeKind.RETURNED: ("version", "role", "notes"),
+    NoticeKind.PUBLISHED: ("links",),
+    NoticeKind.CANCELLED: ("reason",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A line of information about an item; the fields after `name` belong to one template
+    each and are None for the others."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.NOTICE
+    template: NoticeKind
+    code: str
+    title: str
+    name: str  # who decided
+    version: int | None = None  # RETURNED: the version sent back
+    role: str | None = None  # RETURNED: the title of the role that returned it
+    notes: str | None = None  # RETURNED: the correction notes
+    links: str | None = None  # PUBLISHED: the posts' links, one a line
+    reason: str | None = None  # CANCELLED
+
+    def params(self) -> dict[str, object]:
+        """The template's parameters, exactly the ones its text uses."""
+        values: dict[str, object] = {"code": self.code, "title": self.title, "name": self.name}
+        for key in _NOTICE_EXTRAS[self.template]:
+            value = getattr(self, key)
+            if value is None:
+                raise PayloadError(f"notice {self.template.value!r} needs {key!r}")
+            values[key] = value
+        return values
+
+
+@dataclass(frozen=True, slots=True)
+class Retire:
+    """Replace the buttons of a sent card with the decision taken on it."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.RETIRE
+    card_id: int
+    action: str
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A step is overdue: round `round`, `late_minutes` of office time late."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.REMINDER
+    code: str
+    title: str
+    step: str
+    round: int
+    late_minutes: int
+    who: str  # the names of those who must act
+    due_at: datetime | None
+    overseer: bool  # sent to an overseer (no button to act), not to one who must act
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveJob:
+    """Write the published item's archive folder (work for the bot itself, no chat)."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.ARCHIVE
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    """An active item in the overseer's digest."""
+
+    code: str
+    title: str
+    step: str | None
+    due_at: datetime | None
+    overdue: bool
+    who: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedRow:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The overseer's daily summary: the active items, and those published since `previous`."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.DIGEST
+    day: date
+    previous: date
+    active: tuple[DigestRow, ...]
+    published: tuple[PublishedRow, ...]
+
+
+Payload: TypeAlias = CardJob | Notice | Retire | Reminder | ArchiveJob | Digest
+
+
+def to_json(payload: Payload) -> dict[str, object]:
+    """The payload as stored; raises PayloadError when it would not parse back whole (a wrong
+    type, a missing parameter, a naive time), so a bad row is never written."""
+    data = _encode(payload)
+    try:
+        json.dumps(data)
+    except (TypeError, ValueError) as exc:
+        raise PayloadError(f"{payload.kind.value} payload is not JSON: {exc}") from exc
+    if from_json(payload.kind, data) != payload:
+        raise PayloadError(f"{payload.kind.value} payload does not survive JSON: {payload!r}")
+    return data
+
+
+def from_json(kind: str, data: object) -> Payload:
+    """The payload of a row of `kind`; raises PayloadError naming what is missing or wrong.
+    Keys it does not know are ignored (a newer version may add some)."""
+    try:
+        known = OutboxKind(kind)
+    except ValueError:
+        raise PayloadError(f"unknown outbox kind {kind!r}") from None
+    fields = _Fields(known.value, data)
+    match known:
+        case OutboxKind.CARD:
+            return CardJob(
+                fields.text("step"),
+                fields.number("version"),
+                fields.optional_number("return_event_id"),
+            )
+        case OutboxKind.NOTICE:
+            return _notice(fields)
+        case OutboxKind.RETIRE:
+            return Retire(
+                fields.number("card_id"),
+                fields.text("action"),
+                fields.text("name"),
+                fields.moment("at"),
+            )
+        case OutboxKind.REMINDER:
+            return Reminder(
+                code=fields.text("code"),
+                title=fields.text("title"),
+                step=fields.text("step"),
+                round=fields.number("round"),
+                late_minutes=fields.number("late_minutes"),
+                who=fields.text("who"),
+                due_at=fields.optional_moment("due_at"),
+                overseer=fields.flag("overseer", default=False),
+            )
+        case OutboxKind.ARCHIVE:
+            return ArchiveJob()
+        case OutboxKind.DIGEST:
+            return Digest(
+                day=fields.day("day"),
+                previous=fields.day("previous"),
+                active=tuple(_digest_row(row) for row in fields.objects("active")),
+                published=tuple(
+                    PublishedRow(row.text("code"), row.text("title"))
+                    for row in fields.objects("published")
+                ),
+            )
+
+
+def _encode(payload: Payload) -> dict[str, object]:
+    match payload:
+        case CardJob():
+            data: dict[str, object] = {"step": payload.step, "version": payload.version}
+            if payload.return_event_id is not None:
+                data["return_event_id"] = payload.return_event_id
+            return data
+        case Notice():
+            return {"template": payload.template.value, "params": payload.params()}
+        case Retire():
+            return {
+                "card_id": payload.card_id,
+                "action": str(payload.action),
+                "name": payload.name,
+                "at": _iso(payload.at, "retire payload: 'at'"),
+            }
+        case Reminder():
+            return {
+                "code": payload.code,
+                "title": payload.title,
+                "step": payload.step,
+                "round": payload.round,
+                "late_minutes": payload.late_minutes,
+                "who": payload.who,
+                "due_at": _optional_iso(payload.due_at, "reminder payload: 'due_at'"),
+                "overseer": payload.overseer,
+            }
+        case ArchiveJob():
+            return {}
+        case Digest():
+            return {
+                "day": payload.day.isoformat(),
+                "previous": payload.previous.isoformat(),
+                "active": [_encode_digest_row(row) for row in payload.active],
+                "published": [{"code": r.code, "title": r.title} for r in payload.published],
+            }
+
+
+def _encode_digest_row(row: DigestRow) -> dict[str, object]:
+    return {
+        "code": row.code,
+        "title": row.title,
+        "step": row.step,
+        "due_at": _optional_iso(row.due_at, "digest payload: active 'due_at'"),
+        "overdue": row.overdue,
+        "who": row.who,
+    }
+
+
+def _iso(moment: datetime, where: str) -> str:
+    # A naive time would be read back in the wrong zone: refused here, with its key.
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise PayloadError(f"{where} must be an aware datetime, not {_name(moment)}")
+    return moment.isoformat()
+
+
+def _optional_iso(moment: datetime | None, where: str) -> str | None:
+    return None if moment is None else _iso(moment, where)
+
+
+def _notice(fields: _Fields) -> Notice:
+    try:
+        template = NoticeKind(fields.text("template"))
+    except ValueError:
+        raise PayloadError(f"notice: unknown template {fields.data['template']!r}") from None
+    params = fields.object("params")
+    extras = _NOTICE_EXTRAS[template]
+    return Notice(
+        template,
+        code=params.text("code"),
+        title=params.text("title"),
+        name=params.text("name"),
+        version=params.number("version") if "version" in extras else None,
+        role=params.text("role") if "role" in extras else None,
+        notes=params.text("notes") if "notes" in extras else None,
+        links=params.text("links") if "links" in extras else None,
+        reason=params.text("reason") if "reason" in extras else None,
+    )
+
+
+def _digest_row(row: _Fields) -> DigestRow:
+    return DigestRow(
+        code=row.text("code"),
+        title=row.text("title"),
+        step=row.optional_text("step"),
+        due_at=row.optional_moment("due_at"),
+        overdue=row.flag("overdue"),
+        who=row.text("who"),
+    )
+
+
+class _Fields:
+    """A JSON object being read, with errors that say which kind and which key."""
+
+    def __init__(self, where: str, data: object) -> None:
+        if not isinstance(data, dict):
+            raise PayloadError(f"{where} payload must be a JSON object, not {_name(data)}")
+        self.where = where
+        self.data: dict[str, object] = data
+
+    def _get(self, key: str) -> object:
+        if key not in self.data:
+            raise PayloadError(f"{self.where} payload lacks {key!r}")
+        return self.data[key]
+
+    def _wrong(self, key: str, wanted: str) -> PayloadError:
+        value = self.data.get(key)
+        return PayloadError(f"{self.where} payload: {key!r} must be {wanted}, not {_name(value)}")
+
+    def text(self, key: str) -> str:
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise self._wrong(key, "text")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        return None if self.data.get(key) is None else self.text(key)
+
+    def number(self, key: str) -> int:
+        value = self._get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self._wrong(key, "a whole number")
+        return value
+
+    def optional_number(self, key: str) -> int | None:
+        return None if self.data.get(key) is None else self.number(key)
+
+    def flag(self, key: str, *, default: bool | None = None) -> bool:
+        if default is not None and key not in self.data:
+            return default
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self._wrong(key, "true or false")
+        return value
+
+    def moment(self, key: str) -> datetime:
+        value = self._get(key)
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            raise self._wrong(key, "an ISO time with its zone")
+        return parsed
+
+    def optional_moment(self, key: str) -> datetime | None:
+        return None if self.data.get(key) is None else self.moment(key)
+
+    def day(self, key: str) -> date:
+        value = self._get(key)
+        try:
+            parsed = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise self._wrong(key, "an ISO date")
+        return parsed
+
+    def object(self, key: str) -> _Fields:
+        return _Fields(f"{self.where} {key}", self._get(key))
+
+    def objects(self, key: str) -> list[_Fields]:
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self._wrong(key, "a list")
+        return [_Fields(f"{self.where} {key}[{n}]", row) for n, row in enumerate(value)]
+
+
+def _name(value: object) -> str:
+    return "null" if value is None else f"{type(value).__name__} {value!r}"[:80]
