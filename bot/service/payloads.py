@@ -151,7 +151,10 @@ Payload: TypeAlias = CardJob | Notice | Retire | Reminder | ArchiveJob | Digest
 def to_json(payload: Payload) -> dict[str, object]:
     """The payload as stored; raises PayloadError when it would not parse back whole (a wrong
     type, a missing parameter, a naive time), so a bad row is never written."""
-    data = _encode(payload)
+    try:
+        data = _encode(payload)
+    except (AttributeError, TypeError) as exc:  # a field of the wrong type, caught by no check
+        raise PayloadError(f"{payload.kind.value} payload cannot be written: {exc}") from exc
     try:
         json.dumps(data)
     except (TypeError, ValueError) as exc:
@@ -241,8 +244,8 @@ def _encode(payload: Payload) -> dict[str, object]:
             return {}
         case Digest():
             return {
-                "day": payload.day.isoformat(),
-                "previous": payload.previous.isoformat(),
+                "day": _day_iso(payload.day, "digest payload: 'day'"),
+                "previous": _day_iso(payload.previous, "digest payload: 'previous'"),
                 "active": [_encode_digest_row(row) for row in payload.active],
                 "published": [{"code": r.code, "title": r.title} for r in payload.published],
             }
@@ -264,6 +267,12 @@ def _iso(moment: datetime, where: str) -> str:
     if not isinstance(moment, datetime) or moment.tzinfo is None:
         raise PayloadError(f"{where} must be an aware datetime, not {_name(moment)}")
     return moment.isoformat()
+
+
+def _day_iso(day: date, where: str) -> str:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise PayloadError(f"{where} must be a date, not {_name(day)}")
+    return day.isoformat()
 
 
 def _optional_iso(moment: datetime | None, where: str) -> str | None:
