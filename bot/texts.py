@@ -395,3 +395,15 @@ REASON_PDF_TOO_COMPLEX = (
     "ratusan). Ekspor ulang desainnya sebagai PDF yang diratakan (flatten) atau berukuran "
     "kecil, atau kirim sebagai PNG/JPEG, lalu kirim lagi."
 )
+
+# --- a button of an item that moved on or closed (issue 12, bugs12) ----------------------------
+ITEM_CLOSED_NOW = "Item ini sudah {status}. Tombol ini tidak berlaku lagi; tidak ada yang berubah."
+STEP_MOVED_ON = (
+    "Tombol ini sudah tidak berlaku: langkahnya sudah diputuskan atau ada versi desain yang "
+    "lebih baru. Tidak ada yang berubah; lihat /status KODE untuk langkah sekarang."
+)
+ACTION_NOT_NOW = (
+    "Tindakan ini tidak dapat dilakukan saat item berada pada {where}. Tidak ada yang berubah; "
+    "lihat /status KODE untuk langkah sekarang."
+)
+STEP_WHERE = "langkah {ref}: {title}"

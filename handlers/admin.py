@@ -13,7 +13,7 @@ from bot import texts
 from bot.delivery.sender import BOT_FAILURE, UNREACHABLE
 from bot.service.owed import OutboxKind
 from bot.service.views import OwedMessage
-from handlers.common import reply
+from handlers.common import answers_refusals, reply
 from handlers.context import JdihContext
 
 
@@ -29,6 +29,7 @@ async def _refused(update: Update, context: JdihContext) -> bool:
     return True
 
 
+@answers_refusals
 async def queue_command(update: Update, context: JdihContext) -> None:
     """/antrean: how many messages wait, and which failed for whom."""
     if await _refused(update, context):
@@ -59,6 +60,7 @@ async def queue_command(update: Update, context: JdihContext) -> None:
     await reply(update, "\n".join(lines))
 
 
+@answers_refusals
 async def resend_command(update: Update, context: JdihContext) -> None:
     """/kirimulang: queue every failed message again."""
     if await _refused(update, context):

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 
 from bot import texts
 from bot.domain.workflow import Actor
-from handlers.common import REFUSALS, refuse, reply
+from handlers.common import answers_refusals, reply
 from handlers.context import JdihContext
 from handlers.keyboards import Callback, Verb, pack
 from handlers.press import Outcome
@@ -23,6 +23,7 @@ MAX_RESULTS = 10
 SUMMARY_FILE = "ringkasan.html"
 
 
+@answers_refusals
 async def archive_command(update: Update, context: JdihContext) -> None:
     """/arsip [KODE | kata judul | TAHUN-BULAN]: find published items in the archive."""
     services = context.services
@@ -42,9 +43,6 @@ async def archive_command(update: Update, context: JdihContext) -> None:
         found = await services.queries.search_archive_for(
             viewer, services.config.archive_dir, **filters
         )
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
     except ValueError:
         await reply(update, texts.ARCHIVE_BAD_QUERY)
         return

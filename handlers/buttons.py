@@ -14,12 +14,11 @@ from bot import texts
 from bot.domain.workflow import Action, Actor, Decision
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
-from handlers.common import REFUSALS
+from handlers.common import REFUSALS, refusal_for
 from handlers.context import JdihContext
 from handlers.design import draft_reply
 from handlers.keyboards import Callback, Verb, confirm_sources_keyboard, dismiss_keyboard, unpack
 from handlers.press import Outcome, PressAnswer
-from handlers.refusals import refusal_text
 
 Press = Callable[[Update, JdihContext, Actor, Callback], Awaitable[str | Outcome]]
 
@@ -38,8 +37,7 @@ async def on_button(update: Update, context: JdihContext) -> None:
             actor = service.actor(query.from_user.id)
             result = await _ACTIONS[callback.verb](update, context, actor, callback)
         except REFUSALS as exc:
-            config = context.services.config
-            await answer.send(refusal_text(exc, config.sop, config.timezone), alert=True)
+            await answer.send(refusal_for(context, exc), alert=True)
             return
         except Forbidden:
             await answer.send(texts.START_PRIVATE_CHAT, alert=True)

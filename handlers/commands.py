@@ -11,7 +11,7 @@ from bot.domain.workflow import Action, Decision
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
-from handlers.common import REFUSALS, refuse, reply
+from handlers.common import answers_refusals, reply
 from handlers.context import JdihContext
 from handlers.keyboards import dismiss_keyboard
 
@@ -39,55 +39,46 @@ def help_text(context: JdihContext, user_id: int) -> str:
     )
 
 
+@answers_refusals
 async def start(update: Update, context: JdihContext) -> None:
     """Greets the member and explains the bot."""
     user = update.effective_user
     assert user is not None
     welcome = texts.WELCOME.format(name=escape(user.first_name)) + "\n\n"
-    if await _send_help(update, context, welcome):
-        await deliver_held_messages(update, context)
+    await _send_help(update, context, welcome)  # a refusal ends here: nothing held is sent
+    await deliver_held_messages(update, context)
 
 
+@answers_refusals
 async def help_command(update: Update, context: JdihContext) -> None:
     """Explains the SOP steps and the commands."""
     await _send_help(update, context)
 
 
-async def _send_help(update: Update, context: JdihContext, before: str = "") -> bool:
-    """The help, for a member; anyone else is refused (the gate's second lock)."""
+async def _send_help(update: Update, context: JdihContext, before: str = "") -> None:
+    """The help, for a member; anyone else is refused (NotAMember: the gate's second lock)."""
     assert update.effective_user is not None
-    try:
-        text = before + help_text(context, update.effective_user.id)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return False
-    await reply(update, text)
-    return True
+    await reply(update, before + help_text(context, update.effective_user.id))
 
 
+@answers_refusals
 async def new_item(update: Update, context: JdihContext) -> None:
     """/baru: opens a new content item; the title is asked next."""
     service = context.services.service
-    try:
-        await service.begin_item(service.actor(update.effective_user.id))  # type: ignore[union-attr]
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
+    await service.begin_item(service.actor(update.effective_user.id))  # type: ignore[union-attr]
     await reply(update, texts.ASK_TITLE)
 
 
+@answers_refusals
 async def tasks(update: Update, context: JdihContext) -> None:
     """/tugas: what waits for me."""
     services = context.services
-    try:
-        actor = services.queries.reader(update.effective_user.id)  # type: ignore[union-attr]
-        waiting, drafts = await services.queries.tasks(actor)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
+    actor = services.queries.reader(update.effective_user.id)  # type: ignore[union-attr]
+    waiting, drafts = await services.queries.tasks(actor)
     await reply(update, render_tasks(waiting, drafts, services.config.timezone))
 
 
+@answers_refusals
 async def status(update: Update, context: JdihContext) -> None:
     """/status KODE: an item's step, who must act, when it is due, and its history."""
     found = await _item_from_argument(update, context, "status")
@@ -102,6 +93,7 @@ async def status(update: Update, context: JdihContext) -> None:
     await reply(update, render_status(item, events, config.sop, config.timezone, who))
 
 
+@answers_refusals
 async def cancel(update: Update, context: JdihContext) -> None:
     """/batal KODE: the kasubbag cancels an open item; the reason is asked next."""
     found = await _item_from_argument(update, context, "batal")
@@ -109,12 +101,8 @@ async def cancel(update: Update, context: JdihContext) -> None:
         return
     item = found[0]
     service = context.services.service
-    try:
-        actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
-        await service.ask_for(actor, item.id, Decision(Action.CANCEL, None, None, notes="-"))
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
+    actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
+    await service.ask_for(actor, item.id, Decision(Action.CANCEL, None, None, notes="-"))
     prompt = texts.ASK_CANCEL_REASON.format(code=item.code, title=escape(item.title))
     await reply(update, prompt, dismiss_keyboard(item.id))
 
@@ -133,11 +121,7 @@ async def _item_from_argument(
         await reply(update, texts.NEED_CODE.format(command=command))
         return None
     viewer = update.effective_user.id  # type: ignore[union-attr]
-    try:
-        found = await context.services.queries.status_for(viewer, code)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return None
+    found = await context.services.queries.status_for(viewer, code)
     if found is None:
         await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
     return found

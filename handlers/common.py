@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
 from html import escape
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -14,6 +17,8 @@ from handlers.context import JdihContext
 from handlers.refusals import refusal_text
 
 REFUSALS = (ServiceError, WorkflowError)
+
+Handler = Callable[[Update, JdihContext], Coroutine[Any, Any, None]]
 
 
 async def reply(
@@ -30,10 +35,29 @@ async def reply(
     )
 
 
+def refusal_for(context: JdihContext, exc: Exception) -> str:
+    """The words for a refusal, in the office's SOP and time zone."""
+    config = context.services.config
+    return refusal_text(exc, config.sop, config.timezone)
+
+
+def answers_refusals(handler: Handler) -> Handler:
+    """The one place a handler's refusals become words: a refused request is answered with
+    its reason, never with the error handler's "Maaf, terjadi kesalahan" and an ERROR log."""
+
+    @functools.wraps(handler)
+    async def answered(update: Update, context: JdihContext) -> None:
+        try:
+            await handler(update, context)
+        except REFUSALS as exc:
+            await refuse(update, context, exc)
+
+    return answered
+
+
 async def refuse(update: Update, context: JdihContext, exc: Exception) -> None:
     """Tell the user why nothing happened: an alert for a button, a reply for a message."""
-    config = context.services.config
-    text = refusal_text(exc, config.sop, config.timezone)
+    text = refusal_for(context, exc)
     query = update.callback_query
     if query is not None:
         await query.answer(text[:200], show_alert=True)

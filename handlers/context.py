@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -18,6 +19,16 @@ SERVICES_KEY = "services"
 
 
 @dataclass(slots=True)
+class AlbumReceipts:
+    """Albums whose one receipt waits for their last page. Per application: two bots in one
+    process (tests, the sandbox) must not cancel each other's receipts."""
+
+    timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # every page's advice, said once
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+@dataclass(slots=True)
 class Services:
     config: Config
     service: JdihService
@@ -25,6 +36,7 @@ class Services:
     sender: OutboxSender
     scheduler: ReminderScheduler
     files: FileStore
+    albums: AlbumReceipts = field(default_factory=AlbumReceipts)
 
     def changed(self) -> None:
         """The database changed: deliver what is owed, and look again at the reminders."""

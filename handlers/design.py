@@ -23,9 +23,6 @@ from handlers.keyboards import draft_keyboard, pick_item_keyboard
 # Telegram sends an album as separate messages with no marker for the last one; the receipt
 # waits this long after the latest page (the pages themselves are stored at once).
 ALBUM_QUIET_S = 0.8
-_album_receipts: dict[str, asyncio.TimerHandle] = {}
-_album_notes: dict[str, list[str]] = {}  # every page's advice, said once
-_receipt_tasks: set[asyncio.Task[None]] = set()
 
 
 def file_of(message: Message) -> FileRef | None:
@@ -99,22 +96,23 @@ def design_notes(
 def _receipt_after_album(
     update: Update, context: JdihContext, state: DraftState, group: str, notes: list[str]
 ) -> None:
-    previous = _album_receipts.pop(group, None)
+    albums = context.services.albums  # this application's albums, not the process's
+    previous = albums.timers.pop(group, None)
     if previous is not None:
         previous.cancel()
-    gathered = _album_notes.setdefault(group, [])
+    gathered = albums.notes.setdefault(group, [])
     gathered.extend(note for note in notes if note not in gathered)
 
     def send() -> None:
-        _album_receipts.pop(group, None)
-        album_notes = _album_notes.pop(group, [])
+        albums.timers.pop(group, None)
+        album_notes = albums.notes.pop(group, [])
         task = asyncio.create_task(
             draft_reply(update, context, state, file_name=texts.ALBUM_NAME, notes=album_notes)
         )
-        _receipt_tasks.add(task)
-        task.add_done_callback(_receipt_tasks.discard)
+        albums.tasks.add(task)
+        task.add_done_callback(albums.tasks.discard)
 
-    _album_receipts[group] = asyncio.get_running_loop().call_later(ALBUM_QUIET_S, send)
+    albums.timers[group] = asyncio.get_running_loop().call_later(ALBUM_QUIET_S, send)
 
 
 async def draft_reply(

@@ -15,7 +15,7 @@ from bot.media.images import DesignFileRejected
 from bot.service.base import PromptKind
 from bot.service.items import Pending
 from handlers.cards import done_text
-from handlers.common import REFUSALS, refuse, reply
+from handlers.common import answers_refusals, reply
 from handlers.context import JdihContext
 from handlers.design import file_of, upload_design
 from handlers.keyboards import material_keyboard
@@ -40,6 +40,7 @@ _DECISION_PROMPTS = {
 }
 
 
+@answers_refusals
 async def on_text(update: Update, context: JdihContext) -> None:
     """Text answers the question the bot asked; otherwise the member is told what to do."""
     message = update.effective_message
@@ -58,9 +59,8 @@ async def on_text(update: Update, context: JdihContext) -> None:
         pending = await service.pending(actor.user_id) if private else None
         reply_item = await _reply_item(update, context)
         await _answer_text(update, context, actor, pending, reply_item, text)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-    context.services.changed()
+    finally:
+        context.services.changed()  # refused or not, what was committed may owe messages
 
 
 async def _answer_text(
@@ -113,6 +113,7 @@ async def _decide_with_text(
     await reply(update, escape(done_text(context.services.config.sop, outcome)))
 
 
+@answers_refusals
 async def on_file(update: Update, context: JdihContext) -> None:
     """A file is material (while a draft is open) or a design page (from an operator)."""
     message = update.effective_message
@@ -139,8 +140,6 @@ async def on_file(update: Update, context: JdihContext) -> None:
             )
             return
         await upload_design(update, context, actor, file, reply_item)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
     except DesignFileRejected as exc:
         await reply(update, escape(exc.reason))
 

@@ -57,6 +57,12 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
             return texts.ITEM_GONE
         case errors.InvalidInput():
             return str(exc)
+        case workflow.ItemClosed():
+            return texts.ITEM_CLOSED_NOW.format(status=texts.STATUS_LABELS[exc.status.value])
+        case workflow.StaleDecision():
+            return texts.STEP_MOVED_ON
+        case workflow.InvalidTransition():
+            return texts.ACTION_NOT_NOW.format(where=_where(exc.where, sop))
         case _:
             return texts.BAD_BUTTON
 
@@ -73,6 +79,14 @@ def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str
         role=sop.role_title(exc.role or ""),
         at=when,
     )
+
+
+def _where(where: str, sop: Sop) -> str:
+    """The step by its number and title, or the item's status for a draft."""
+    if sop.has_step(where):
+        step = sop.step(where)
+        return texts.STEP_WHERE.format(ref=step.ref, title=step.title)
+    return texts.STATUS_LABELS.get(where, where)
 
 
 def _notes_word(action: workflow.Action) -> str:

@@ -120,6 +120,9 @@ class DesignUploads(ServiceBase):
         # A new version may come at the design step or after it (then review starts again).
         keys = [s.key for s in self.sop.steps]
         open_to_design = keys[keys.index(step.key) :]
+        if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+            # an old brief or receipt of a closed item: say who closed it, not a raw status
+            raise self._already(item, await uow.repo.last_event(item.id))
         if item.status != ItemStatus.ACTIVE or item.step_key not in open_to_design:
             current = self.sop.step(item.step_key).title if item.step_key else item.status
             raise NotDesignStep(item.code, current)
