@@ -81,7 +81,10 @@ TEXT_TOO_LONG = "Teks terlalu panjang ({length} karakter). Batasnya {limit} kara
 
 # --- refusals -----------------------------------------------------------------------------
 
-NOT_YOUR_STEP = "Langkah ini hanya untuk peran: {roles}. Tidak ada yang berubah."
+NOT_YOUR_STEP = (
+    "Langkah ini hanya untuk peran: {roles}. Tidak ada yang berubah. "
+    "Ketik /tugas untuk melihat tugas Anda."
+)
 OWN_DESIGN = "Anda tidak dapat menyetujui desain yang Anda unggah sendiri."
 ALREADY_DECIDED = "Sudah diputuskan: {action} oleh {name} ({role}) pada {at}."
 STALE_BUTTON = "Tombol ini sudah tidak berlaku: item sekarang di langkah {step}, versi {version}."
@@ -105,10 +108,16 @@ LINKS_REQUIRED = (
 )
 NO_MATERIAL = "Belum ada materi. Kirim teks, tautan atau file materi terlebih dahulu."
 NO_DESIGN_FILES = "Belum ada file desain untuk versi ini. Kirim file desain terlebih dahulu."
-NOT_OPENER = "Hanya {roles} yang dapat membuat item baru."
-NOT_CANCELLER = "Hanya {roles} yang dapat membatalkan item."
+NOT_OPENER = (
+    "Hanya {roles} yang dapat membuat item baru. Minta mereka membuatnya, "
+    "atau ketik /tugas untuk melihat tugas Anda."
+)
+NOT_CANCELLER = (
+    "Hanya {roles} yang dapat membatalkan item. Minta mereka membatalkannya, "
+    "atau ketik /status KODE untuk melihat posisi item."
+)
 NOT_DESIGN_STEP = "Item {code} sedang tidak menunggu desain (langkah sekarang: {step})."
-NOT_OPERATOR = "Hanya operator yang dapat mengunggah desain."
+NOT_OPERATOR = "Hanya {role} yang dapat mengunggah desain. Ketik /tugas untuk melihat tugas Anda."
 NO_ITEM_FOR_UPLOAD = (
     "Tidak ada item yang sedang menunggu desain. File ini tidak disimpan. "
     "Ketik /tugas untuk melihat tugas Anda."

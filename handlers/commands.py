@@ -7,7 +7,7 @@ from html import escape
 from telegram import Update
 
 from bot import texts
-from bot.domain.workflow import Action, Decision
+from bot.domain.workflow import Action
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
@@ -111,7 +111,7 @@ async def cancel(update: Update, context: JdihContext) -> None:
     service = context.services.service
     try:
         actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
-        await service.ask_for(actor, item.id, Decision(Action.CANCEL, None, None, notes="-"))
+        await service.ask_for(actor, item.id, Action.CANCEL)
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return

@@ -7,7 +7,7 @@ the operator posts and reports the link.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -28,8 +28,10 @@ from bot.domain.workflow import (
     SourcesNotConfirmed,
     StaleDecision,
     Transition,
+    changes_after,
     decide,
 )
+from bot.domain.worktime import WorkCalendar
 
 KOORDINATOR = Actor(1, "Koordinator", frozenset({"koordinator"}))
 KASUBBAG = Actor(2, "Kasubbag", frozenset({"kasubbag"}))
@@ -38,6 +40,8 @@ HUKUM = Actor(4, "Divisi Hukum", frozenset({"divisi_hukum"}))
 SEKRETARIS = Actor(5, "Sekretaris", frozenset({"sekretaris"}))
 OPERATOR_2 = Actor(6, "Operator kedua", frozenset({"operator"}))
 LINK = "https://instagram.com/p/abc"
+CALENDAR = WorkCalendar.default()
+NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 in Pulang Pisau (WIB)
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +64,15 @@ def press(action: Action, item: ItemState, **payload: Any) -> Decision:
     return Decision(action, item.step_key, item.version, **payload)
 
 
-def apply(item: ItemState, actor: Actor, transition: Transition) -> ItemState:
-    """What the repository stores after a legal move."""
-    designer_id = actor.user_id if transition.action is Action.SUBMIT_DESIGN else item.designer_id
-    return replace(
-        item,
-        status=transition.status,
-        step_key=transition.to_step,
-        version=transition.version,
-        designer_id=designer_id,
-    )
+def apply(
+    sop: Sop, item: ItemState, actor: Actor, decision: Decision, transition: Transition
+) -> ItemState:
+    """What the service stores after a legal move (the domain's own function)."""
+    return item.after(changes_after(sop, CALENDAR, transition, actor, decision, NOW))
 
 
 def move(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> ItemState:
-    return apply(item, actor, decide(sop, item, actor, decision))
+    return apply(sop, item, actor, decision, decide(sop, item, actor, decision))
 
 
 def reach_setuju(sop: Sop) -> ItemState:
@@ -98,7 +97,7 @@ def test_happy_path_goes_from_draft_through_every_step_to_published(sop: Sop) ->
         nonlocal item
         transition = decide(sop, item, actor, decision)
         steps.append((actor, decision, transition))
-        item = apply(item, actor, transition)
+        item = apply(sop, item, actor, decision, transition)
 
     step(KOORDINATOR, Decision(Action.SUBMIT_MATERIAL, None, None))
     step(KASUBBAG, press(Action.DIRECT, item, notes="Buat infografis PKPU 1/2024"))
@@ -394,8 +393,9 @@ def test_member_who_is_kasubbag_and_legal_division_acts_at_both_reviews(sop: Sop
     both = Actor(8, "Kasubbag merangkap Divisi Hukum", frozenset({"kasubbag", "divisi_hukum"}))
     item = at("periksa")
 
-    first = decide(sop, item, both, press(Action.APPROVE, item))
-    item = apply(item, both, first)
+    approve = press(Action.APPROVE, item)
+    first = decide(sop, item, both, approve)
+    item = apply(sop, item, both, approve, first)
     second = decide(sop, item, both, press(Action.APPROVE, item, sources_checked=True))
 
     assert (first.acting_role, first.to_step) == ("kasubbag", "setuju")

@@ -364,8 +364,7 @@ class OutboxSender:
         text = texts.FILE_CHANGED.format(
             code=data.item.code, version=data.version, pages=", ".join(map(str, pages))
         )
-        order_roles = [s.role for s in self.sop.steps if s.kind is StepKind.ORDER]
-        for chat_id in self.directory.chats_for_roles(order_roles):
+        for chat_id in self.directory.chats_for_roles(self.sop.order_roles):
             await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
     async def _report_archive_failed(self, item_id: int, cause: str) -> None:

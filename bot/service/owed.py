@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.domain.sop import Sop, StepKind
+from bot.domain.sop import Sop
 from bot.domain.workflow import Action, ItemStatus, Transition
 from bot.service.directory import Directory
 from bot.service.views import EventView
@@ -52,8 +52,7 @@ async def enqueue_after_transition(
         _notify(repo, now, item, recipients, event.actor_id, "returned", params)
     elif transition.status is ItemStatus.PUBLISHED:
         add_outbox(repo, now, ARCHIVE_CHAT, OutboxKind.ARCHIVE, item.id, {})
-        order_roles = [step.role for step in sop.steps if step.kind is StepKind.ORDER]
-        recipients = [item.created_by, *directory.chats_for_roles(order_roles)]
+        recipients = [item.created_by, *directory.chats_for_roles(sop.order_roles)]
         params["links"] = "\n".join(item.post_links or ())
         _notify(repo, now, item, recipients, event.actor_id, "published", params)
     elif transition.action is Action.CANCEL:
