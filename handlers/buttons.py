@@ -11,7 +11,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot import texts
+from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision
+from bot.service.views import ItemView
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
 from handlers.common import REFUSALS
@@ -94,9 +96,19 @@ async def _ask(
     """Check the action is open to this member now, then ask for its text privately."""
     service = context.services.service
     item = await service.ask_for(actor, cb.item_id, action, cb.step_key, cb.number)
-    text = prompt.format(code=item.code, title=escape(item.title), version=item.version)
+    role = escape(_receiving_role(context.services.config.sop, item))
+    text = prompt.format(code=item.code, title=escape(item.title), version=item.version, role=role)
     await _prompt(update, context, actor, text, dismiss_keyboard(item.id))
     return plain(text.split("\n")[0])  # the toast shows no markup: the title as typed
+
+
+def _receiving_role(sop: Sop, item: ItemView) -> str:
+    """The role the typed text goes to: where Return sends the item, or the next step's."""
+    step = item.step
+    if step is None:
+        return ""
+    following = sop.step(step.return_to) if step.return_to else sop.next_step(step.key)
+    return sop.role_title((following or step).role)
 
 
 async def _prompt(

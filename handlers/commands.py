@@ -7,6 +7,7 @@ from html import escape
 from telegram import Update
 
 from bot import texts
+from bot.domain.sop import Sop
 from bot.domain.workflow import Action
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
@@ -36,7 +37,13 @@ def help_text(context: JdihContext, user_id: int) -> str:
         sop_number=escape(sop.number),
         steps=steps,
         roles=escape(roles),
+        openers=escape(_titles(sop, sop.openers)),
+        cancellers=escape(_titles(sop, sop.cancellers)),
     )
+
+
+def _titles(sop: Sop, roles: frozenset[str]) -> str:
+    return ", ".join(sop.role_title(role) for role in sorted(roles))
 
 
 async def start(update: Update, context: JdihContext) -> None:
