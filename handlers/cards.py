@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 from bot import texts
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop, Step, StepKind
-from bot.domain.workflow import Action
+from bot.domain.workflow import Action, ItemStatus
 from bot.service.items import Outcome
 from bot.service.views import CardData, EventView, FileRef, ItemView
 from handlers.keyboards import (
@@ -201,7 +201,7 @@ def render_status(
     item: ItemView, events: list[EventView], sop: Sop, zone: ZoneInfo, who: str
 ) -> str:
     position = ""
-    if item.step is not None and item.status == "active":
+    if item.step is not None and item.status == ItemStatus.ACTIVE:
         due = (
             "\n"
             + texts.CARD_DUE.format(

@@ -41,6 +41,10 @@ _MOVES: dict[StepKind, frozenset[Action]] = {
     StepKind.POST: frozenset({Action.REPORT_POSTED}),
 }
 
+# The first event of an item's history: it was opened (a draft begins; not a move, so not
+# an Action).
+ITEM_CREATED = "created"
+
 # Actions whose notes are the point of the action: a direction, correction notes, a reason.
 _NOTES_REQUIRED = frozenset({Action.DIRECT, Action.RETURN, Action.CANCEL})
 

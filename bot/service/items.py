@@ -90,7 +90,9 @@ class JdihService(DesignUploads):
             )
             uow.repo.add(item)
             await uow.repo.flush()
-            uow.repo.add(self._event(item.id, now, "created", actor, None, None, 0, None))
+            uow.repo.add(
+                self._event(item.id, now, workflow.ITEM_CREATED, actor, None, None, 0, None)
+            )
             await uow.repo.set_pending_input(
                 PendingInput(
                     user_id=actor.user_id,

@@ -31,7 +31,7 @@ class DesignUploads(ServiceBase):
             step = self.sop.design_step
             if step.role not in actor.roles:
                 raise NotOperator
-            items = await uow.repo.active_items_at([step.key])
+            items = await uow.repo.items_at(ItemStatus.ACTIVE, [step.key])
             return [item_view(item, self.sop) for item in items]
 
     async def item_for_message(self, chat_id: int, message_id: int) -> int | None:
