@@ -11,8 +11,8 @@ BTN_APPROVE = "✅ Setujui"
 BTN_RETURN = "↩️ Kembalikan"
 BTN_CONFIRM_SOURCES = "✅ Ya, sumber sudah diperiksa — Setujui"
 BTN_CANCEL_CONFIRM = "Batal"
-BTN_MATERIAL_DONE = "📨 Selesai, kirim ke Kasubbag"
-BTN_WRITE_DIRECTION = "✍️ Tulis arahan & teruskan ke operator"
+BTN_MATERIAL_DONE = "📨 Selesai, serahkan materi"
+BTN_WRITE_DIRECTION = "✍️ Tulis arahan & teruskan"
 BTN_UPLOAD_HERE = "📤 Unggah desain untuk item ini"
 BTN_SUBMIT_DESIGN = "📨 Kirim desain untuk diperiksa"
 BTN_CLEAR_DESIGN = "🗑 Hapus file draf"
@@ -40,10 +40,10 @@ HELP = (
     "<b>Kembalikan</b>.\n\n"
     "{steps}\n\n"
     "<b>Perintah</b>\n"
-    "/baru — membuat item konten baru (koordinator/kasubbag)\n"
+    "/baru — membuat item konten baru ({openers})\n"
     "/tugas — daftar tugas yang menunggu Anda\n"
     "/status KODE — posisi, tenggat dan riwayat sebuah item, mis. /status JDIH-2026-0001\n"
-    "/batal KODE — membatalkan item (kasubbag)\n"
+    "/batal KODE — membatalkan item ({cancellers})\n"
     "/arsip KODE, kata judul, atau 2026-11 — mencari di arsip digital\n"
     "/bantuan — pesan ini\n\n"
     "Peran Anda: {roles}"
@@ -81,7 +81,10 @@ TEXT_TOO_LONG = "Teks terlalu panjang ({length} karakter). Batasnya {limit} kara
 
 # --- refusals -----------------------------------------------------------------------------
 
-NOT_YOUR_STEP = "Langkah ini hanya untuk peran: {roles}. Tidak ada yang berubah."
+NOT_YOUR_STEP = (
+    "Langkah ini hanya untuk peran: {roles}. Tidak ada yang berubah. "
+    "Ketik /tugas untuk melihat tugas Anda."
+)
 OWN_DESIGN = "Anda tidak dapat menyetujui desain yang Anda unggah sendiri."
 ALREADY_DECIDED = "Sudah diputuskan: {action} oleh {name} ({role}) pada {at}."
 STALE_BUTTON = "Tombol ini sudah tidak berlaku: item sekarang di langkah {step}, versi {version}."
@@ -92,7 +95,7 @@ BAD_BUTTON = "Tombol ini tidak dikenal atau sudah kedaluwarsa."
 PRESS_WORKING = "⏳ Sedang diproses…"
 NEED_CODE = "Sebutkan kode item, mis. <code>/{command} JDIH-2026-0001</code>."
 NOTES_WHAT = {
-    "direct": "arahan untuk operator",
+    "direct": "arahan pembuatan konten",
     "return": "catatan perbaikan",
     "cancel": "alasan pembatalan",
     "default": "catatan",
@@ -105,10 +108,16 @@ LINKS_REQUIRED = (
 )
 NO_MATERIAL = "Belum ada materi. Kirim teks, tautan atau file materi terlebih dahulu."
 NO_DESIGN_FILES = "Belum ada file desain untuk versi ini. Kirim file desain terlebih dahulu."
-NOT_OPENER = "Hanya {roles} yang dapat membuat item baru."
-NOT_CANCELLER = "Hanya {roles} yang dapat membatalkan item."
+NOT_OPENER = (
+    "Hanya {roles} yang dapat membuat item baru. Minta mereka membuatnya, "
+    "atau ketik /tugas untuk melihat tugas Anda."
+)
+NOT_CANCELLER = (
+    "Hanya {roles} yang dapat membatalkan item. Minta mereka membatalkannya, "
+    "atau ketik /status KODE untuk melihat posisi item."
+)
 NOT_DESIGN_STEP = "Item {code} sedang tidak menunggu desain (langkah sekarang: {step})."
-NOT_OPERATOR = "Hanya operator yang dapat mengunggah desain."
+NOT_OPERATOR = "Hanya {role} yang dapat mengunggah desain. Ketik /tugas untuk melihat tugas Anda."
 NO_ITEM_FOR_UPLOAD = (
     "Tidak ada item yang sedang menunggu desain. File ini tidak disimpan. "
     "Ketik /tugas untuk melihat tugas Anda."
@@ -126,12 +135,12 @@ ASK_MATERIAL = (
 MATERIAL_ADDED = "Materi ke-{count} diterima untuk {code}. Kirim lagi, atau tekan Selesai."
 MATERIAL_SUBMITTED = "Materi {code} dikirim ke {role}. Langkah 1 dimulai."
 ASK_DIRECTION = (
-    "Tulis <b>arahan</b> untuk operator untuk item {code} — {title}.\n"
-    "Arahan ini dikirim bersama materi kepada operator."
+    "Tulis <b>arahan</b> untuk {role} untuk item {code} — {title}.\n"
+    "Arahan ini dikirim bersama materi kepada {role}."
 )
 ASK_RETURN_NOTES = (
     "Tulis <b>catatan perbaikan</b> untuk {code} versi {version}.\n"
-    "Catatan ini dikirim ke operator bersama desainnya (wajib diisi)."
+    "Catatan ini dikirim ke {role} bersama desainnya (wajib diisi)."
 )
 ASK_CANCEL_REASON = "Tulis <b>alasan pembatalan</b> item {code} — {title}."
 ASK_LINKS = "Kirim <b>tautan postingan</b> {code} di media sosial (satu atau beberapa)."
@@ -175,7 +184,7 @@ PHOTO_COMPRESSED_TIP = (
 CARD_HEADER = "<b>{code}</b> — {title}\nLangkah {ref}: {step}\nPeran: {role}"
 CARD_VERSION = "Versi desain: {version}"
 CARD_DUE = "Batas waktu: {limit} — tenggat {due}"
-CARD_DIRECTION = "Arahan Kasubbag:\n{direction}"
+CARD_DIRECTION = "Arahan {role}:\n{direction}"
 CARD_RETURN_NOTES = "↩️ Dikembalikan oleh {name} ({role}). Catatan perbaikan:\n{notes}"
 CARD_CAPTION = "Caption postingan:\n{caption}"
 CARD_NO_CAPTION = "Caption postingan: (tidak ada)"
@@ -183,10 +192,10 @@ CARD_MATERIAL = "Materi:\n{material}"
 CARD_FILES_ABOVE = "File: {count} terlampir di atas."
 CARD_LINKS = "Tautan postingan:\n{links}"
 CARD_HINT = {
-    "direct": "Periksa materi, lalu tulis arahan untuk operator.",
+    "direct": "Periksa materi, lalu tulis arahan untuk {role}.",
     "design": "Buat desain, lalu unggah di sini (balas pesan ini dengan file), lalu tekan Kirim.",
     "review": "Periksa desain lalu pilih Setujui atau Kembalikan (catatan wajib).",
-    "order": "Konten sudah disetujui. Perintahkan operator untuk mengunggah.",
+    "order": "Konten sudah disetujui. Perintahkan {role} untuk mengunggah.",
     "post": "Unggah file dan caption di atas ke media sosial kantor, lalu laporkan tautannya.",
 }
 DECISION_LINE = "\n\n{mark} {action} oleh {name} pada {at}."
@@ -213,7 +222,7 @@ STATUS_LABELS = {
 # --- notices ------------------------------------------------------------------------------
 
 NOTICE_RETURNED = (
-    "ℹ️ {code} — {title} versi {version} dikembalikan ke operator oleh {name} ({role}).\n"
+    "ℹ️ {code} — {title} versi {version} dikembalikan untuk diperbaiki oleh {name} ({role}).\n"
     "Catatan: {notes}"
 )
 NOTICE_PUBLISHED = "🎉 {code} — {title} sudah dipublikasikan.\n{links}"
@@ -281,8 +290,8 @@ MEMBER_UNREACHABLE = (
 PREVIEW_CAPTION = "Pratinjau {code} versi {version} (DRAF). File asli menyusul."
 FILE_CHANGED = (
     "⛔ <b>{code}</b> versi {version}: file yang tersimpan (halaman {pages}) tidak lagi sama "
-    "dengan yang disetujui. Tidak ada yang dikirim ke operator. Minta operator mengunggah "
-    "ulang desainnya (pemeriksaan akan dimulai lagi dari langkah 3)."
+    "dengan yang disetujui. Tidak ada yang dikirim ke {poster}. Minta {designer} mengunggah "
+    "ulang desainnya (pemeriksaan akan dimulai lagi dari langkah {ref})."
 )
 
 # --- archive failures and non-Telegram failures (issue 11) ----------------------------------

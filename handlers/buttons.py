@@ -11,7 +11,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot import texts
+from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision
+from bot.service.views import ItemView
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
 from handlers.common import REFUSALS, refusal_for
@@ -55,8 +57,7 @@ async def _approve(update: Update, context: JdihContext, actor: Actor, cb: Callb
     step = sop.step(cb.step_key) if cb.step_key and sop.has_step(cb.step_key) else None
     if step is not None and step.confirm_sources:
         # SOP 4b: approval counts only after the approver confirms the sources were checked.
-        decision = Decision(Action.APPROVE, cb.step_key, cb.number, sources_checked=True)
-        item = await service.check_decision(actor, cb.item_id, decision)
+        item = await service.may_act(actor, cb.item_id, Action.APPROVE, cb.step_key, cb.number)
         data = await context.services.queries.card_data(item.id, step.key, item.version)
         sources = fit(material_text(data), 1500) if data else "-"
         text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
@@ -91,11 +92,21 @@ async def _ask(
     update: Update, context: JdihContext, actor: Actor, cb: Callback, action: Action, prompt: str
 ) -> str:
     """Check the action is open to this member now, then ask for its text privately."""
-    placeholder = Decision(action, cb.step_key, cb.number, notes="-", links=("-",))
-    item = await context.services.service.ask_for(actor, cb.item_id, placeholder)
-    text = prompt.format(code=item.code, title=escape(item.title), version=item.version)
+    service = context.services.service
+    item = await service.ask_for(actor, cb.item_id, action, cb.step_key, cb.number)
+    role = escape(_receiving_role(context.services.config.sop, item))
+    text = prompt.format(code=item.code, title=escape(item.title), version=item.version, role=role)
     await _prompt(update, context, actor, text, dismiss_keyboard(item.id))
     return plain(text.split("\n")[0])  # the toast shows no markup: the title as typed
+
+
+def _receiving_role(sop: Sop, item: ItemView) -> str:
+    """The role the typed text goes to: where Return sends the item, or the next step's."""
+    step = item.step
+    if step is None:
+        return ""
+    following = sop.step(step.return_to) if step.return_to else sop.next_step(step.key)
+    return sop.role_title((following or step).role)
 
 
 async def _prompt(

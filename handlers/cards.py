@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup
 from bot import texts
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop, Step, StepKind
-from bot.domain.workflow import Action
+from bot.domain.workflow import Action, ItemStatus
 from bot.service.items import Outcome
 from bot.service.payloads import Notice, NoticeKind
 from bot.service.views import CardData, EventView, FileRef, ItemView
@@ -49,10 +49,10 @@ def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
             )
         )
     files = _card_files(data)
-    lines.extend(_body(data, step))
+    lines.extend(_body(data, step, sop))
     if files:
         lines.append(texts.CARD_FILES_ABOVE.format(count=len(files)))
-    lines.append(f"<i>{texts.CARD_HINT[step.kind.value]}</i>")
+    lines.append(f"<i>{_hint(step, sop)}</i>")
     text = fit("\n\n".join(lines), TEXT_LIMIT)
     captions = tuple(
         (file, f"{item.code} · {index}/{len(files)}") for index, file in enumerate(files, 1)
@@ -70,7 +70,19 @@ def _header(item: ItemView, step: Step, sop: Sop) -> str:
     )
 
 
-def _body(data: CardData, step: Step) -> list[str]:
+def _hint(step: Step, sop: Sop) -> str:
+    """What to do at the step; it names the role the item goes to next."""
+    following = sop.next_step(step.key) or step
+    return texts.CARD_HINT[step.kind.value].format(role=escape(sop.role_title(following.role)))
+
+
+def _direction_role(sop: Sop) -> str:
+    """Who writes the direction: the role at the SOP's direct step."""
+    direct = next((s for s in sop.steps if s.kind is StepKind.DIRECT), None)
+    return sop.role_title(direct.role) if direct else ""
+
+
+def _body(data: CardData, step: Step, sop: Sop) -> list[str]:
     lines: list[str] = []
     show_material = step.kind in (StepKind.DIRECT, StepKind.DESIGN) or step.confirm_sources
     if show_material:
@@ -79,7 +91,10 @@ def _body(data: CardData, step: Step) -> list[str]:
             lines.append(texts.CARD_MATERIAL.format(material=fit(material, _SNIPPET)))
     if step.kind in (StepKind.DESIGN, StepKind.POST) and data.item.direction:
         lines.append(
-            texts.CARD_DIRECTION.format(direction=fit(escape(data.item.direction), _SNIPPET))
+            texts.CARD_DIRECTION.format(
+                role=escape(_direction_role(sop)),
+                direction=fit(escape(data.item.direction), _SNIPPET),
+            )
         )
     if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):
         lines.append(
@@ -188,7 +203,7 @@ def render_status(
     item: ItemView, events: list[EventView], sop: Sop, zone: ZoneInfo, who: str
 ) -> str:
     position = ""
-    if item.step is not None and item.status == "active":
+    if item.step is not None and item.status == ItemStatus.ACTIVE:
         due = (
             "\n"
             + texts.CARD_DUE.format(

@@ -7,7 +7,8 @@ from html import escape
 from telegram import Update
 
 from bot import texts
-from bot.domain.workflow import Action, Decision
+from bot.domain.sop import Sop
+from bot.domain.workflow import Action
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
@@ -36,7 +37,13 @@ def help_text(context: JdihContext, user_id: int) -> str:
         sop_number=escape(sop.number),
         steps=steps,
         roles=escape(roles),
+        openers=escape(_titles(sop, sop.openers)),
+        cancellers=escape(_titles(sop, sop.cancellers)),
     )
+
+
+def _titles(sop: Sop, roles: frozenset[str]) -> str:
+    return ", ".join(sop.role_title(role) for role in sorted(roles))
 
 
 @answers_refusals
@@ -102,7 +109,7 @@ async def cancel(update: Update, context: JdihContext) -> None:
     item = found[0]
     service = context.services.service
     actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
-    await service.ask_for(actor, item.id, Decision(Action.CANCEL, None, None, notes="-"))
+    await service.ask_for(actor, item.id, Action.CANCEL)
     prompt = texts.ASK_CANCEL_REASON.format(code=item.code, title=escape(item.title))
     await reply(update, prompt, dismiss_keyboard(item.id))
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import workflow
 from bot.domain.sop import Sop
+from bot.domain.workflow import ItemStatus
 from bot.service import errors
 
 # Callback answers (toasts and alerts) are limited to 200 characters by Telegram.
@@ -30,6 +31,10 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
             return texts.CARD_NOT_YOURS.format(code=exc.code, roles=_roles(exc.roles, sop))
         case errors.CardNotForChat():
             return texts.CARD_NOT_FOR_CHAT.format(code=exc.code)
+        case workflow.NotOpener():
+            return texts.NOT_OPENER.format(roles=_roles(exc.required_roles, sop))
+        case workflow.NotCanceller():
+            return texts.NOT_CANCELLER.format(roles=_roles(exc.required_roles, sop))
         case workflow.NotYourStep():
             roles = ", ".join(sop.role_title(role) for role in sorted(exc.required_roles))
             return texts.NOT_YOUR_STEP.format(roles=roles)
@@ -48,7 +53,7 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
         case errors.NotDesignStep():
             return texts.NOT_DESIGN_STEP.format(code=exc.code, step=exc.step_title)
         case errors.NotOperator():
-            return texts.NOT_OPERATOR
+            return texts.NOT_OPERATOR.format(role=sop.role_title(sop.design_step.role))
         case errors.NoItemForUpload():
             return texts.NO_ITEM_FOR_UPLOAD
         case errors.UploadGone():
@@ -68,7 +73,7 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
 
 
 def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str:
-    if exc.status in ("published", "cancelled") and exc.name is None:
+    if exc.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED) and exc.name is None:
         return texts.ITEM_CLOSED.format(code=exc.code, status=texts.STATUS_LABELS[exc.status])
     if exc.name is None:
         step = sop.step(exc.current_step).title if exc.current_step else exc.status

@@ -111,40 +111,44 @@ class Repository:
         )
         return found.scalars().all()
 
-    async def active_items_at(self, step_keys: Iterable[str]) -> Sequence[Item]:
+    # The item statuses are the workflow's (bot.domain.workflow.ItemStatus); storage knows
+    # nothing of the bot, so the service passes the status it means.
+
+    async def items_at(self, status: str, step_keys: Iterable[str]) -> Sequence[Item]:
         found = await self.session.execute(
             select(Item)
-            .where(Item.status == "active", Item.step_key.in_(list(step_keys)))
+            .where(Item.status == status, Item.step_key.in_(list(step_keys)))
             .order_by(Item.id)
         )
         return found.scalars().all()
 
-    async def drafts_of(self, user_id: int) -> Sequence[Item]:
+    async def items_created_by(self, user_id: int, status: str) -> Sequence[Item]:
         found = await self.session.execute(
-            select(Item).where(Item.status == "draft", Item.created_by == user_id).order_by(Item.id)
+            select(Item).where(Item.status == status, Item.created_by == user_id).order_by(Item.id)
         )
         return found.scalars().all()
 
-    async def published_between(self, start: datetime, end: datetime) -> Sequence[Item]:
+    async def closed_between(self, status: str, start: datetime, end: datetime) -> Sequence[Item]:
         found = await self.session.execute(
             select(Item)
-            .where(Item.status == "published", Item.closed_at >= start, Item.closed_at < end)
+            .where(Item.status == status, Item.closed_at >= start, Item.closed_at < end)
             .order_by(Item.closed_at)
         )
         return found.scalars().all()
 
     # --- reminders -----------------------------------------------------------------------
 
-    async def earliest_reminder(self) -> datetime | None:
+    async def earliest_reminder(self, *, status: str) -> datetime | None:
+        """The earliest reminder owed for an item in `status` (the active one)."""
         found = await self.session.execute(
-            select(func.min(Item.remind_at)).where(Item.status == "active")
+            select(func.min(Item.remind_at)).where(Item.status == status)
         )
         return found.scalar_one_or_none()
 
-    async def items_to_remind(self, now: datetime, limit: int) -> list[int]:
+    async def items_to_remind(self, now: datetime, limit: int, *, status: str) -> list[int]:
         found = await self.session.execute(
             select(Item.id)
-            .where(Item.status == "active", Item.remind_at <= now)
+            .where(Item.status == status, Item.remind_at <= now)
             .order_by(Item.remind_at, Item.id)
             .limit(limit)
         )
@@ -160,14 +164,15 @@ class Repository:
         )
         return int(found.scalar_one_or_none() or 0)
 
-    async def move_reminder(self, item: Item, next_at: datetime | None) -> bool:
-        """Move the item's next reminder on, only if it is still the one we read (a decision
-        or another tick may have moved it): the row is claimed before anything is sent."""
+    async def move_reminder(self, item: Item, next_at: datetime | None, *, status: str) -> bool:
+        """Move the item's next reminder on, only if it is still the one we read, in `status`
+        (a decision or another tick may have moved it): the row is claimed before anything
+        is sent."""
         result = await self.session.execute(
             update(Item)
             .where(
                 Item.id == item.id,
-                Item.status == "active",
+                Item.status == status,
                 Item.remind_at == item.remind_at,
                 Item.step_started_at == item.step_started_at,
             )

@@ -298,7 +298,9 @@ async def test_changed_stored_file_is_not_sent_and_kasubbag_is_told(harness: Har
     told = await h.server.wait_for_message(
         KASUBBAG.user_id, contains="tidak lagi sama", after=before
     )
-    assert told.body == _plain(texts.FILE_CHANGED.format(code=code, version=1, pages="1"))
+    operator = h.config.sop.role_title("operator")
+    roles = {"poster": operator, "designer": operator, "ref": "3"}
+    assert told.body == _plain(texts.FILE_CHANGED.format(code=code, version=1, pages="1", **roles))
     await h.server.wait_idle()
     for operator in (OPERATOR, OPERATOR2):
         assert [m for m in h.server.sent[before:] if m.chat_id == operator.user_id] == []

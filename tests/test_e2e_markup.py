@@ -95,7 +95,9 @@ async def _walk_the_sop(h: Harness) -> None:
     await flows.submit_design(h, code)
     await flows.approve_check(h, code, 2)
     await flows.return_design(h, code, 2, HUKUM, "Sumber <pasal 3> & 4" + ODD)
-    notice = await h.server.wait_for_message(KASUBBAG.user_id, contains="dikembalikan ke operator")
+    notice = await h.server.wait_for_message(
+        KASUBBAG.user_id, contains="dikembalikan untuk diperbaiki"
+    )
     assert TITLE in notice.body and odd_name(HUKUM) in notice.body
     assert f"({sop.role_title('divisi_hukum')})" in notice.body
     await flows.submit_design(h, code)

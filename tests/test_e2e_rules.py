@@ -57,7 +57,7 @@ async def test_returns_at_check_and_legal_approval_then_version_3_is_approved(
     await h.server.wait_for(
         lambda m: (
             m.chat_id == KASUBBAG.user_id
-            and "dikembalikan ke operator" in m.body
+            and "dikembalikan untuk diperbaiki" in m.body
             and "Nomor pasal salah" in m.body
         )
     )

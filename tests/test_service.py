@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.workflow import Action, Decision, NotYourStep
+from bot.domain.workflow import Action, Decision, NotOpener, NotYourStep
 from bot.service.errors import AlreadyDecided, InvalidInput, NoDesignFiles, NoMaterial, UploadGone
 from bot.service.items import PromptKind
 from tests.service_fixtures import (
@@ -29,8 +29,6 @@ from tests.service_fixtures import (
 )
 
 APPROVE_PERIKSA_V1 = Decision(Action.APPROVE, "periksa", 1)
-# The handlers ask with a placeholder text: the check wants notes that are typed only later.
-ASK_RETURN = Decision(Action.RETURN, "periksa", 1, notes="-")
 
 
 @pytest.fixture
@@ -61,7 +59,7 @@ async def test_a_too_short_title_is_refused_and_uses_no_number(o: Office) -> Non
 
 
 async def test_only_openers_may_begin_an_item(o: Office) -> None:
-    with pytest.raises(NotYourStep):
+    with pytest.raises(NotOpener):
         await o.service.begin_item(o.who(OPERATOR))
     assert await o.service.pending(OPERATOR) is None
 
@@ -362,14 +360,14 @@ async def test_a_wrong_role_asking_for_return_notes_records_nothing(o: Office) -
     item_id = await o.at_periksa()
 
     with pytest.raises(NotYourStep):
-        await o.service.ask_for(o.who(HUKUM), item_id, ASK_RETURN)
+        await o.service.ask_for(o.who(HUKUM), item_id, Action.RETURN, "periksa", 1)
 
     assert await o.service.pending(HUKUM) is None
 
 
 async def test_a_question_for_return_notes_is_remembered_across_a_restart(o: Office) -> None:
     item_id = await o.at_periksa()
-    await o.service.ask_for(o.who(KASUBBAG), item_id, ASK_RETURN)
+    await o.service.ask_for(o.who(KASUBBAG), item_id, Action.RETURN, "periksa", 1)
 
     restarted = o.restart()
 

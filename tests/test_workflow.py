@@ -7,7 +7,7 @@ the operator posts and reports the link.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,14 +22,21 @@ from bot.domain.workflow import (
     ItemState,
     ItemStatus,
     LinksRequired,
+    NotCanceller,
     NotesRequired,
+    NotOpener,
     NotYourStep,
     OwnDesign,
     SourcesNotConfirmed,
     StaleDecision,
+    StepVisit,
     Transition,
+    changes_after,
     decide,
+    may_act,
+    may_open,
 )
+from bot.domain.worktime import WorkCalendar
 
 KOORDINATOR = Actor(1, "Koordinator", frozenset({"koordinator"}))
 KASUBBAG = Actor(2, "Kasubbag", frozenset({"kasubbag"}))
@@ -38,6 +45,8 @@ HUKUM = Actor(4, "Divisi Hukum", frozenset({"divisi_hukum"}))
 SEKRETARIS = Actor(5, "Sekretaris", frozenset({"sekretaris"}))
 OPERATOR_2 = Actor(6, "Operator kedua", frozenset({"operator"}))
 LINK = "https://instagram.com/p/abc"
+CALENDAR = WorkCalendar.default()
+NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 in Pulang Pisau (WIB)
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +69,15 @@ def press(action: Action, item: ItemState, **payload: Any) -> Decision:
     return Decision(action, item.step_key, item.version, **payload)
 
 
-def apply(item: ItemState, actor: Actor, transition: Transition) -> ItemState:
-    """What the repository stores after a legal move."""
-    designer_id = actor.user_id if transition.action is Action.SUBMIT_DESIGN else item.designer_id
-    return replace(
-        item,
-        status=transition.status,
-        step_key=transition.to_step,
-        version=transition.version,
-        designer_id=designer_id,
-    )
+def apply(
+    sop: Sop, item: ItemState, actor: Actor, decision: Decision, transition: Transition
+) -> ItemState:
+    """What the service stores after a legal move (the domain's own function)."""
+    return item.after(changes_after(sop, CALENDAR, transition, actor, decision, NOW))
 
 
 def move(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> ItemState:
-    return apply(item, actor, decide(sop, item, actor, decision))
+    return apply(sop, item, actor, decision, decide(sop, item, actor, decision))
 
 
 def reach_setuju(sop: Sop) -> ItemState:
@@ -98,7 +102,7 @@ def test_happy_path_goes_from_draft_through_every_step_to_published(sop: Sop) ->
         nonlocal item
         transition = decide(sop, item, actor, decision)
         steps.append((actor, decision, transition))
-        item = apply(item, actor, transition)
+        item = apply(sop, item, actor, decision, transition)
 
     step(KOORDINATOR, Decision(Action.SUBMIT_MATERIAL, None, None))
     step(KASUBBAG, press(Action.DIRECT, item, notes="Buat infografis PKPU 1/2024"))
@@ -394,8 +398,9 @@ def test_member_who_is_kasubbag_and_legal_division_acts_at_both_reviews(sop: Sop
     both = Actor(8, "Kasubbag merangkap Divisi Hukum", frozenset({"kasubbag", "divisi_hukum"}))
     item = at("periksa")
 
-    first = decide(sop, item, both, press(Action.APPROVE, item))
-    item = apply(item, both, first)
+    approve = press(Action.APPROVE, item)
+    first = decide(sop, item, both, approve)
+    item = apply(sop, item, both, approve, first)
     second = decide(sop, item, both, press(Action.APPROVE, item, sources_checked=True))
 
     assert (first.acting_role, first.to_step) == ("kasubbag", "setuju")
@@ -471,3 +476,84 @@ def test_revised_sop_can_require_source_confirmation_at_its_review() -> None:
         decide(sop, item, KEPALA, press(Action.APPROVE, item))
     published = decide(sop, item, KEPALA, press(Action.APPROVE, item, sources_checked=True))
     assert published.status is ItemStatus.PUBLISHED
+
+
+# --- what a move changes on the item, and "may I?" before the payload ------------------------
+
+
+def test_applying_a_direction_starts_the_design_step_with_its_due_time(sop: Sop) -> None:
+    item = at("materi", version=0, designer=None)
+    decision = press(Action.DIRECT, item, notes="Buat infografis")
+    transition = decide(sop, item, KASUBBAG, decision)
+
+    changes = changes_after(sop, CALENDAR, transition, KASUBBAG, decision, NOW)
+
+    limit = sop.step("desain").limit
+    assert limit is not None
+    due = CALENDAR.due_at(NOW, limit)
+    assert changes.visit is not None
+    assert (changes.visit.step_key, changes.visit.started_at) == ("desain", NOW)
+    assert (changes.visit.limit, changes.visit.due_at) == (limit.as_text(), due)
+    assert changes.visit.remind_at == CALENDAR.next_opening(due)
+    assert (changes.direction, changes.designer_id, changes.closed_at) == (
+        "Buat infografis",
+        None,
+        None,
+    )
+
+
+def test_applying_a_new_version_records_its_designer(sop: Sop) -> None:
+    item = at("desain", version=0, designer=None)
+    decision = press(Action.SUBMIT_DESIGN, item)
+    transition = decide(sop, item, OPERATOR_2, decision)
+
+    after = item.after(changes_after(sop, CALENDAR, transition, OPERATOR_2, decision, NOW))
+
+    assert (after.step_key, after.version, after.designer_id) == ("periksa", 1, OPERATOR_2.user_id)
+
+
+def test_applying_the_posted_report_closes_the_item_with_its_links(sop: Sop) -> None:
+    item = at("posting")
+    decision = press(Action.REPORT_POSTED, item, links=(LINK,))
+    transition = decide(sop, item, OPERATOR, decision)
+
+    changes = changes_after(sop, CALENDAR, transition, OPERATOR, decision, NOW)
+
+    assert (changes.status, changes.closed_at, changes.post_links) == (
+        ItemStatus.PUBLISHED,
+        NOW,
+        (LINK,),
+    )
+    assert changes.visit == StepVisit(None, None, None, None, None)  # no step, no reminder
+
+
+def test_may_act_answers_before_the_notes_are_typed(sop: Sop) -> None:
+    item = at("periksa")
+
+    may_act(sop, item, KASUBBAG, Action.RETURN, "periksa", 1)  # no notes yet: still allowed
+    with pytest.raises(NotYourStep):
+        may_act(sop, item, HUKUM, Action.RETURN, "periksa", 1)
+    with pytest.raises(OwnDesign):
+        may_act(
+            sop, item, Actor(3, "Operator", frozenset({"operator", "kasubbag"})), Action.APPROVE
+        )
+    with pytest.raises(NotesRequired):
+        decide(sop, item, KASUBBAG, press(Action.RETURN, item))
+
+
+def test_openers_and_cancellers_are_refused_with_their_own_errors(sop: Sop) -> None:
+    with pytest.raises(NotOpener) as opener:
+        may_open(sop, OPERATOR)
+    assert opener.value.required_roles == sop.openers
+    may_open(sop, KOORDINATOR)
+
+    with pytest.raises(NotCanceller) as canceller:
+        may_act(sop, at("periksa"), OPERATOR, Action.CANCEL)
+    assert canceller.value.required_roles == sop.cancellers
+
+
+def test_a_new_version_is_accepted_from_the_design_step_on(sop: Sop) -> None:
+    assert sop.design_step.key == "desain"
+    accepted = [step.key for step in sop.steps if sop.accepts_design_at(step.key)]
+    assert accepted == ["desain", "periksa", "setuju", "unggah", "posting"]
+    assert sop.order_roles == ("kasubbag",)

@@ -20,12 +20,13 @@ from bot.archive.record import (
 from bot.archive.store import write_archive
 from bot.domain.limits import LimitUnit
 from bot.domain.sop import Sop
+from bot.domain.workflow import ITEM_CREATED, ItemStatus
 from bot.domain.worktime import WorkCalendar
 from storage.models import DesignFile, Event, Material
 from storage.uow import SessionFactory, UnitOfWork
 
 # Events that only open an item; every later event closes the visit of the step it names.
-_OPENING = {"created"}
+_OPENING = {ITEM_CREATED}
 
 
 class Archiver:
@@ -54,7 +55,7 @@ class Archiver:
     async def record(self, item_id: int) -> ArchiveRecord | None:
         async with UnitOfWork(self.factory) as uow:
             item = await uow.repo.item(item_id)
-            if item is None or item.status != "published" or item.closed_at is None:
+            if item is None or item.status != ItemStatus.PUBLISHED or item.closed_at is None:
                 return None
             events = list(await uow.repo.events(item.id))
             materials = await uow.repo.materials(item.id)

@@ -33,7 +33,7 @@ from bot.archive.builder import Archiver, failure_cause
 from bot.delivery.card_files import CardFiles
 from bot.delivery.rendering import Renderer
 from bot.domain.clock import Clock
-from bot.domain.sop import Sop, StepKind
+from bot.domain.sop import Sop, Step, StepKind
 from bot.service.directory import Directory
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
@@ -375,10 +375,12 @@ class OutboxSender:
         """The approved files changed on disk: nothing goes to the operator; those who
         ordered the upload are told."""
         text = texts.FILE_CHANGED.format(
-            code=data.item.code, version=data.version, pages=", ".join(map(str, pages))
+            code=data.item.code,
+            version=data.version,
+            pages=", ".join(map(str, pages)),
+            **file_changed_roles(self.sop, data.step),
         )
-        order_roles = [s.role for s in self.sop.steps if s.kind is StepKind.ORDER]
-        for chat_id in self.directory.chats_for_roles(order_roles):
+        for chat_id in self.directory.chats_for_roles(self.sop.order_roles):
             await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
     async def _report_archive_failed(self, item_id: int, cause: str) -> None:
@@ -510,3 +512,15 @@ def _gone_or_unchanged(exc: TelegramError) -> bool:
     # PTB capitalises Telegram's text, so compare in lower case.
     message = str(exc).lower()
     return "not modified" in message or "message to edit not found" in message
+
+
+def file_changed_roles(sop: Sop, step: Step) -> dict[str, str]:
+    """Who FILE_CHANGED names: the role that posts (`step`), the role that designs, and the
+    step where review starts again, from the SOP (a revised SOP's titles show)."""
+    design = sop.design_step
+    again = sop.next_step(design.key) or design
+    return {
+        "poster": escape(sop.role_title(step.role)),
+        "designer": escape(sop.role_title(design.role)),
+        "ref": escape(again.ref),
+    }

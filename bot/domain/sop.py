@@ -84,6 +84,24 @@ class Sop:
         role = self.roles.get(key)
         return role.title if role else key
 
+    @property
+    def design_step(self) -> Step:
+        """The one design step (the loader checks there is exactly one)."""
+        return next(step for step in self.steps if step.kind is StepKind.DESIGN)
+
+    @property
+    def order_roles(self) -> tuple[str, ...]:
+        """The roles that order the upload (SOP 5): they hear about a published item and
+        about approved files that changed on disk."""
+        return tuple(dict.fromkeys(s.role for s in self.steps if s.kind is StepKind.ORDER))
+
+    def accepts_design_at(self, key: str) -> bool:
+        """May a new design version be handed in while the item is at step `key`? At the
+        design step, and after it (whatever was approved then was approved for other files,
+        so review starts again); never before it."""
+        keys = [step.key for step in self.steps]
+        return key in keys and keys.index(key) >= keys.index(self.design_step.key)
+
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 

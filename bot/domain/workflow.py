@@ -7,10 +7,12 @@ other move raises a named `WorkflowError`, so a handler can tell the user exactl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.sop import Sop, Step, StepKind
+from bot.domain.worktime import WorkCalendar
 
 
 class ItemStatus(StrEnum):
@@ -38,6 +40,10 @@ _MOVES: dict[StepKind, frozenset[Action]] = {
     StepKind.ORDER: frozenset({Action.ORDER_UPLOAD}),
     StepKind.POST: frozenset({Action.REPORT_POSTED}),
 }
+
+# The first event of an item's history: it was opened (a draft begins; not a move, so not
+# an Action).
+ITEM_CREATED = "created"
 
 # Actions whose notes are the point of the action: a direction, correction notes, a reason.
 _NOTES_REQUIRED = frozenset({Action.DIRECT, Action.RETURN, Action.CANCEL})
@@ -72,6 +78,14 @@ class StaleDecision(WorkflowError):
 
 class OwnDesign(WorkflowError):
     """Nobody approves a design they made themselves."""
+
+
+class NotOpener(NotYourStep):
+    """Only the SOP's openers start a new item (/baru)."""
+
+
+class NotCanceller(NotYourStep):
+    """Only the SOP's cancellers end an item (/batal)."""
 
 
 class NotYourDraft(NotYourStep):
@@ -121,6 +135,16 @@ class ItemState:
         """Is the current version (partly) this member's own work?"""
         return user_id == self.designer_id or user_id in self.page_uploaders
 
+    def after(self, changes: ItemChanges) -> ItemState:
+        """The state once `changes` are stored."""
+        return replace(
+            self,
+            status=changes.status,
+            version=changes.version,
+            step_key=changes.visit.step_key if changes.visit else self.step_key,
+            designer_id=self.designer_id if changes.designer_id is None else changes.designer_id,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -151,47 +175,69 @@ class Transition:
         return self.from_step != self.to_step or self.action is Action.SUBMIT_DESIGN
 
 
-def decide(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
-    """Check a decision against the SOP and the item's state; return where it leads."""
+def may_open(sop: Sop, actor: Actor) -> None:
+    """May this member start a new item (/baru)? Raises NotOpener if not."""
+    if not actor.roles & sop.openers:
+        raise NotOpener(sop.openers)
+
+
+def may_act(
+    sop: Sop,
+    item: ItemState,
+    actor: Actor,
+    action: Action,
+    step_key: str | None = None,
+    version: int | None = None,
+) -> Transition:
+    """May this member take this action on this item now (the step and version are the ones
+    the member saw, None when they do not matter)? Raises the reason if not, and returns where
+    the move would lead. What the action must carry (notes, links, the sources confirmation)
+    is checked by `decide` once it is given."""
     if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
         raise ItemClosed(item.status)
-    if decision.action is Action.CANCEL:
-        return _cancel(sop, item, actor, decision)
+    if action is Action.CANCEL:
+        return _cancel(sop, item, actor)
     if item.status is ItemStatus.DRAFT:
-        return _submit_material(sop, item, actor, decision)
+        return _submit_material(sop, item, actor, action)
     assert item.step_key is not None, "an active item is always at a step"
     step = sop.step(item.step_key)
-    if (decision.step_key is not None and decision.step_key != step.key) or (
-        decision.version is not None and decision.version != item.version
+    if (step_key is not None and step_key != step.key) or (
+        version is not None and version != item.version
     ):
         raise StaleDecision(f"item is at {step.key} v{item.version}")
-    if decision.action is Action.SUBMIT_DESIGN and step.kind is not StepKind.DESIGN:
+    if action is Action.SUBMIT_DESIGN and step.kind is not StepKind.DESIGN:
         return _revise(sop, item, step, actor)
-    if decision.action not in _MOVES[step.kind]:
-        raise InvalidTransition(decision.action, step.key)
+    if action not in _MOVES[step.kind]:
+        raise InvalidTransition(action, step.key)
     if step.role not in actor.roles:
         raise NotYourStep(frozenset({step.role}))
-    _check_payload(step, item, actor, decision)
-    return _advance(sop, item, step, decision)
+    if action is Action.APPROVE and item.made_by(actor.user_id):
+        raise OwnDesign("the designer cannot approve their own design")
+    return _advance(sop, item, step, action)
 
 
-def _check_payload(step: Step, item: ItemState, actor: Actor, decision: Decision) -> None:
+def decide(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
+    """Check a decision against the SOP and the item's state; return where it leads."""
+    transition = may_act(sop, item, actor, decision.action, decision.step_key, decision.version)
+    _check_payload(sop, item, decision)
+    return transition
+
+
+def _check_payload(sop: Sop, item: ItemState, decision: Decision) -> None:
     if decision.action in _NOTES_REQUIRED and not (decision.notes or "").strip():
         raise NotesRequired(decision.action)
-    if decision.action is Action.APPROVE:
-        if item.made_by(actor.user_id):
-            raise OwnDesign("the designer cannot approve their own design")
-        if step.confirm_sources and not decision.sources_checked:
+    if decision.action is Action.APPROVE and not decision.sources_checked:
+        if item.step_key is not None and sop.step(item.step_key).confirm_sources:
             raise SourcesNotConfirmed("confirm that the sources were checked")
     if decision.action is Action.REPORT_POSTED and not decision.links:
         raise LinksRequired("report at least one link")
 
 
-def _advance(sop: Sop, item: ItemState, step: Step, decision: Decision) -> Transition:
-    if decision.action is Action.RETURN:
+def _advance(sop: Sop, item: ItemState, step: Step, action: Action) -> Transition:
+    if action is Action.RETURN:
         assert step.return_to is not None, "checked when the SOP was loaded"
         return Transition(
-            decision.action,
+            action,
             step.role,
             step.key,
             step.return_to,
@@ -199,22 +245,19 @@ def _advance(sop: Sop, item: ItemState, step: Step, decision: Decision) -> Trans
             item.version,
             returned=True,
         )
-    version = item.version + 1 if decision.action is Action.SUBMIT_DESIGN else item.version
+    version = item.version + 1 if action is Action.SUBMIT_DESIGN else item.version
     following = sop.next_step(step.key)
     if following is None:
-        return Transition(decision.action, step.role, step.key, None, ItemStatus.PUBLISHED, version)
-    return Transition(
-        decision.action, step.role, step.key, following.key, ItemStatus.ACTIVE, version
-    )
+        return Transition(action, step.role, step.key, None, ItemStatus.PUBLISHED, version)
+    return Transition(action, step.role, step.key, following.key, ItemStatus.ACTIVE, version)
 
 
 def _revise(sop: Sop, item: ItemState, step: Step, actor: Actor) -> Transition:
     """A new design handed in after the design step: whatever was approved was approved for
     other files, so review starts again at the step after the design step."""
-    keys = [s.key for s in sop.steps]
-    design = next(s for s in sop.steps if s.kind is StepKind.DESIGN)
-    if keys.index(step.key) < keys.index(design.key):
+    if not sop.accepts_design_at(step.key):
         raise InvalidTransition(Action.SUBMIT_DESIGN, step.key)
+    design = sop.design_step
     if design.role not in actor.roles:
         raise NotYourStep(frozenset({design.role}))
     following = sop.next_step(design.key)
@@ -228,15 +271,15 @@ def _revise(sop: Sop, item: ItemState, step: Step, actor: Actor) -> Transition:
     )
 
 
-def _submit_material(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
-    if decision.action is not Action.SUBMIT_MATERIAL:
-        raise InvalidTransition(decision.action, "draft")
+def _submit_material(sop: Sop, item: ItemState, actor: Actor, action: Action) -> Transition:
+    if action is not Action.SUBMIT_MATERIAL:
+        raise InvalidTransition(action, "draft")
     # Same-role colleagues do not hand in each other's drafts; those who may cancel the
     # draft (the kasubbag in the default SOP) may also hand it in for its creator.
     if actor.user_id != item.created_by and not actor.roles & sop.cancellers:
         raise NotYourDraft(item.created_by, sop.cancellers)
     return Transition(
-        decision.action,
+        action,
         _acting_role(actor, sop.openers | sop.cancellers),
         None,
         sop.first_step.key,
@@ -245,13 +288,11 @@ def _submit_material(sop: Sop, item: ItemState, actor: Actor, decision: Decision
     )
 
 
-def _cancel(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Transition:
+def _cancel(sop: Sop, item: ItemState, actor: Actor) -> Transition:
     if not actor.roles & sop.cancellers:
-        raise NotYourStep(sop.cancellers)
-    if not (decision.notes or "").strip():
-        raise NotesRequired(decision.action)
+        raise NotCanceller(sop.cancellers)
     return Transition(
-        decision.action,
+        Action.CANCEL,
         _acting_role(actor, sop.cancellers),
         item.step_key,
         None,
@@ -262,3 +303,65 @@ def _cancel(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Tran
 
 def _acting_role(actor: Actor, allowed: frozenset[str]) -> str:
     return sorted(actor.roles & allowed)[0] if actor.roles & allowed else "-"
+
+
+# --- what a legal move changes on the item ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StepVisit:
+    """A new visit of a step: when it started, its limit, when it falls due and when the first
+    reminder is owed. All None once the item leaves its last step (published or cancelled)."""
+
+    step_key: str | None
+    started_at: datetime | None
+    limit: str | None  # the limit as the SOP wrote it ("30 menit"), kept for the history
+    due_at: datetime | None
+    remind_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChanges:
+    """What a transition changes on an item; None fields stay as they are."""
+
+    status: ItemStatus
+    version: int
+    visit: StepVisit | None = None  # None: the item stays on its step
+    closed_at: datetime | None = None
+    direction: str | None = None
+    designer_id: int | None = None
+    post_links: tuple[str, ...] | None = None
+
+
+def changes_after(
+    sop: Sop,
+    calendar: WorkCalendar,
+    transition: Transition,
+    actor: Actor,
+    decision: Decision,
+    now: datetime,
+) -> ItemChanges:
+    """Apply a legal move: the item's status, step, due time, reminder time, designer,
+    direction and links once `actor`'s `decision` took effect at `now`."""
+    visit = _visit(sop, calendar, transition.to_step, now) if transition.step_changed else None
+    action = decision.action
+    return ItemChanges(
+        status=transition.status,
+        version=transition.version,
+        visit=visit,
+        closed_at=now if transition.to_step is None else None,
+        direction=decision.notes if action is Action.DIRECT else None,
+        designer_id=actor.user_id if action is Action.SUBMIT_DESIGN else None,
+        post_links=tuple(decision.links) if action is Action.REPORT_POSTED else None,
+    )
+
+
+def _visit(sop: Sop, calendar: WorkCalendar, key: str | None, now: datetime) -> StepVisit:
+    step = sop.step(key) if key else None
+    if step is None:
+        return StepVisit(None, None, None, None, None)
+    if step.limit is None:
+        return StepVisit(step.key, now, None, None, None)
+    due = calendar.due_at(now, step.limit)
+    # the first reminder is owed when the step falls due, in office hours
+    return StepVisit(step.key, now, step.limit.as_text(), due, calendar.next_opening(due))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from bot.domain import workflow
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop
-from bot.domain.workflow import Actor, Decision, ItemStatus, Transition
+from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.domain.worktime import WorkCalendar
 from bot.service.directory import Directory
 from bot.service.errors import AlreadyDecided, DraftOfAnother, ItemNotFound, NotAMember
@@ -83,20 +83,54 @@ class ServiceBase:
     async def _check(
         self, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
     ) -> Transition:
+        """The workflow's answer to a decision, with what it carries."""
+        state = await self._state(uow, item, decision.action)
+        try:
+            return workflow.decide(self.sop, state, actor, decision)
+        except workflow.WorkflowError as exc:
+            step, version = decision.step_key, decision.version
+            raise await self._translate(uow, item, exc, step, version) from None
+
+    async def _may_act(
+        self,
+        uow: UnitOfWork,
+        item: Item,
+        actor: Actor,
+        action: Action,
+        step_key: str | None,
+        version: int | None,
+    ) -> None:
+        """The workflow's answer to "may this member take this action now?"."""
+        state = await self._state(uow, item, action)
+        try:
+            workflow.may_act(self.sop, state, actor, action, step_key, version)
+        except workflow.WorkflowError as exc:
+            raise await self._translate(uow, item, exc, step_key, version) from None
+
+    async def _state(self, uow: UnitOfWork, item: Item, action: Action) -> workflow.ItemState:
         uploaders: frozenset[int] = frozenset()
-        if decision.action is workflow.Action.APPROVE:
+        if action is Action.APPROVE:
             # "own design" covers every page of the version, not only who handed it in
             pages = await uow.repo.design_files(item.id, item.version)
             uploaders = frozenset(page.uploaded_by for page in pages)
-        try:
-            return workflow.decide(self.sop, item_state(item, uploaders), actor, decision)
-        except (workflow.StaleDecision, workflow.ItemClosed):
-            raise await self._already_decided(
-                uow, item, decision.step_key, decision.version
-            ) from None
-        except workflow.NotYourDraft as exc:
+        return item_state(item, uploaders)
+
+    async def _translate(
+        self,
+        uow: UnitOfWork,
+        item: Item,
+        exc: workflow.WorkflowError,
+        step_key: str | None,
+        version: int | None,
+    ) -> Exception:
+        """The refusal to raise for a workflow error: a stale or closed item names who
+        decided; someone else's draft names its creator; the rest as they are."""
+        if isinstance(exc, workflow.StaleDecision | workflow.ItemClosed):
+            return await self._already_decided(uow, item, step_key, version)
+        if isinstance(exc, workflow.NotYourDraft):
             name = self.directory.name(exc.creator_id)
-            raise DraftOfAnother(item.code, name, exc.required_roles) from None
+            return DraftOfAnother(item.code, name, exc.required_roles)
+        return exc
 
     async def _already_decided(
         self, uow: UnitOfWork, item: Item, step_key: str | None, version: int | None

@@ -22,7 +22,7 @@ from bot.service.errors import (
 )
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
 from bot.service.payloads import CardJob
-from bot.service.rows import design_role, draft_version, event_view, item_view
+from bot.service.rows import draft_version, event_view, item_values, item_view
 from bot.service.uploads import DesignUploads
 from bot.service.views import FileRef, ItemView
 from storage.models import Event, Item, Material, PendingInput
@@ -68,8 +68,7 @@ class JdihService(DesignUploads):
 
     async def begin_item(self, actor: Actor) -> None:
         """/baru: check the member may open items, then ask for the title."""
-        if not actor.roles & self.sop.openers:
-            raise workflow.NotYourStep(self.sop.openers)
+        workflow.may_open(self.sop, actor)
         await self._ask(actor.user_id, PromptKind.TITLE, None, None, None)
 
     async def create_item(self, actor: Actor, title: str) -> ItemView:
@@ -92,7 +91,9 @@ class JdihService(DesignUploads):
             )
             uow.repo.add(item)
             await uow.repo.flush()
-            uow.repo.add(self._event(item.id, now, "created", actor, None, None, 0, None))
+            uow.repo.add(
+                self._event(item.id, now, workflow.ITEM_CREATED, actor, None, None, 0, None)
+            )
             await uow.repo.set_pending_input(
                 PendingInput(
                     user_id=actor.user_id,
@@ -148,7 +149,7 @@ class JdihService(DesignUploads):
 
         async def check(uow: UnitOfWork, item: Item) -> None:
             if version != draft_version(item):
-                raise await self._already_decided(uow, item, design_role(self.sop).key, version)
+                raise await self._already_decided(uow, item, self.sop.design_step.key, version)
             if not await uow.repo.design_files(item.id, version):
                 raise NoDesignFiles
 
@@ -159,24 +160,40 @@ class JdihService(DesignUploads):
 
     # --- decisions -----------------------------------------------------------------------
 
-    async def check_decision(self, actor: Actor, item_id: int, decision: Decision) -> ItemView:
-        """Would this decision be legal now? Used before asking for notes or a confirmation,
-        so a wrong-role press is refused at once instead of after typing."""
+    async def may_act(
+        self,
+        actor: Actor,
+        item_id: int,
+        action: Action,
+        step_key: str | None = None,
+        version: int | None = None,
+    ) -> ItemView:
+        """May this member take this action on the item now (at the step and version they
+        saw)? Asked before asking for notes or a confirmation, so a wrong-role press is
+        refused at once instead of after typing."""
         async with UnitOfWork(self.factory) as uow:
             item = await self._item(uow, item_id)
-            await self._check(uow, item, actor, decision)
+            await self._may_act(uow, item, actor, action, step_key, version)
             return item_view(item, self.sop)
 
-    async def ask_for(self, actor: Actor, item_id: int, decision: Decision) -> ItemView:
-        """Check the decision, then remember that its text (notes, reason, links) comes next."""
+    async def ask_for(
+        self,
+        actor: Actor,
+        item_id: int,
+        action: Action,
+        step_key: str | None = None,
+        version: int | None = None,
+    ) -> ItemView:
+        """Check the member may take the action, then remember that its text (notes, reason,
+        links) comes next."""
         async with UnitOfWork(self.factory) as uow:
             item = await self._item(uow, item_id)
-            await self._check(uow, item, actor, decision)
+            await self._may_act(uow, item, actor, action, step_key, version)
             now = self.clock.now()
             await uow.repo.set_pending_input(
                 PendingInput(
                     user_id=actor.user_id,
-                    kind=PROMPT_FOR_ACTION[decision.action],
+                    kind=PROMPT_FOR_ACTION[action],
                     item_id=item.id,
                     step_key=item.step_key,
                     version=item.version,
@@ -202,8 +219,10 @@ class JdihService(DesignUploads):
                 await precheck(uow, item)
             transition = await self._check(uow, item, actor, decision)
             from_version = item.version
-            values = self._values_after(item, transition, actor, decision, now)
-            updated = await uow.repo.update_item_if_rev(item.id, item.rev, values)
+            changes = workflow.changes_after(
+                self.sop, self.calendar, transition, actor, decision, now
+            )
+            updated = await uow.repo.update_item_if_rev(item.id, item.rev, item_values(changes))
             if updated is None:
                 fresh = await self._item(uow, item_id)
                 raise await self._already_decided(uow, fresh, decision.step_key, from_version)
@@ -296,31 +315,6 @@ class JdihService(DesignUploads):
             return True
 
     # --- helpers -------------------------------------------------------------------------
-
-    def _values_after(
-        self, item: Item, transition: Transition, actor: Actor, decision: Decision, now: Any
-    ) -> dict[str, Any]:
-        values: dict[str, Any] = {"status": transition.status, "version": transition.version}
-        if transition.step_changed:
-            step = self.sop.step(transition.to_step) if transition.to_step else None
-            due = self.calendar.due_at(now, step.limit) if step and step.limit else None
-            values |= {
-                "step_key": transition.to_step,
-                "step_started_at": now if step else None,
-                "step_limit": step.limit.as_text() if step and step.limit else None,
-                "step_due_at": due,
-                # the first reminder is owed when the step falls due, in office hours
-                "remind_at": self.calendar.next_opening(due) if due else None,
-            }
-        if transition.to_step is None:
-            values["closed_at"] = now
-        if decision.action is Action.DIRECT:
-            values["direction"] = decision.notes
-        if decision.action is Action.SUBMIT_DESIGN:
-            values["designer_id"] = actor.user_id
-        if decision.action is Action.REPORT_POSTED:
-            values["post_links"] = list(decision.links)
-        return values
 
     @staticmethod
     def _event(

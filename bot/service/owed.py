@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.domain.sop import Sop, StepKind
+from bot.domain.sop import Sop
 from bot.domain.workflow import Action, ItemStatus, Transition
 from bot.service.directory import Directory
 from bot.service.payloads import (
@@ -56,8 +56,7 @@ async def enqueue_after_transition(
         _notify(repo, now, item, recipients, event.actor_id, notice)
     elif transition.status is ItemStatus.PUBLISHED:
         add_outbox(repo, now, ARCHIVE_CHAT, item.id, ArchiveJob())
-        order_roles = [step.role for step in sop.steps if step.kind is StepKind.ORDER]
-        recipients = [item.created_by, *directory.chats_for_roles(order_roles)]
+        recipients = [item.created_by, *directory.chats_for_roles(sop.order_roles)]
         links = "\n".join(item.post_links or ())
         notice = replace(_notice(NoticeKind.PUBLISHED, item, event), links=links)
         _notify(repo, now, item, recipients, event.actor_id, notice)

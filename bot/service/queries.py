@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.archive.store import search_archive
 from bot.domain.sop import Sop, StepKind
-from bot.domain.workflow import Actor, ItemStatus
+from bot.domain.workflow import Action, Actor, ItemStatus
 from bot.service.directory import Directory
 from bot.service.errors import NotAMember
 from bot.service.rows import draft_version, event_view, file_ref, item_view, material_view
@@ -83,8 +83,8 @@ class JdihQueries:
         self._member_only(actor.user_id)
         steps = [step.key for step in self.sop.steps if step.role in actor.roles]
         async with UnitOfWork(self.factory) as uow:
-            waiting = await uow.repo.active_items_at(steps) if steps else []
-            drafts = await uow.repo.drafts_of(actor.user_id)
+            waiting = await uow.repo.items_at(ItemStatus.ACTIVE, steps) if steps else []
+            drafts = await uow.repo.items_created_by(actor.user_id, ItemStatus.DRAFT)
             return (
                 [item_view(item, self.sop) for item in waiting],
                 [item_view(item, self.sop) for item in drafts],
@@ -137,7 +137,7 @@ class JdihQueries:
             approvals = [
                 e
                 for e in events
-                if e.action == "approve" and e.version == version and e.file_hashes is not None
+                if e.action == Action.APPROVE and e.version == version and e.file_hashes is not None
             ]
             return CardData(
                 item=item_view(item, self.sop),

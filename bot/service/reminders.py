@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.config import RESPONSIBLE, ReminderSettings
 from bot.domain.limits import Limit, LimitUnit
 from bot.domain.sop import Sop, Step
+from bot.domain.workflow import ItemStatus
 from bot.domain.worktime import WorkCalendar
 from bot.service.directory import Directory
 from bot.service.owed import add_outbox
@@ -68,7 +69,7 @@ class ReminderService:
         candidates: list[datetime] = []
         if self.settings.enabled:
             async with UnitOfWork(self.factory) as uow:
-                owed = await uow.repo.earliest_reminder()
+                owed = await uow.repo.earliest_reminder(status=ItemStatus.ACTIVE)
             if owed is not None:
                 candidates.append(self.calendar.next_opening(max(owed, now)))
         if self.settings.digest and self.sop.overseer is not None:
@@ -82,7 +83,7 @@ class ReminderService:
         sent = 0
         while True:
             async with UnitOfWork(self.factory) as uow:
-                ids = await uow.repo.items_to_remind(now, BATCH)
+                ids = await uow.repo.items_to_remind(now, BATCH, status=ItemStatus.ACTIVE)
             for item_id in ids:
                 sent += await self._remind(item_id, now)
             if len(ids) < BATCH:
@@ -107,13 +108,13 @@ class ReminderService:
                 if not owed:
                     # the calendar or the settings changed since remind_at was stored: the
                     # first round now falls later; only the schedule needs mending
-                    if await uow.repo.move_reminder(item, times[0]):
+                    if await uow.repo.move_reminder(item, times[0], status=ItemStatus.ACTIVE):
                         await uow.commit()
                     return 0
                 owed_round = max(owed)
                 next_at = times[owed_round] if owed_round < len(times) else None
                 # Claim the round first: if a decision or another tick got there, stop.
-                if not await uow.repo.move_reminder(item, next_at):
+                if not await uow.repo.move_reminder(item, next_at, status=ItemStatus.ACTIVE):
                     return 0
                 if owed_round <= already:
                     await uow.commit()  # only the schedule needed mending
@@ -199,10 +200,10 @@ class ReminderService:
                     return False
                 uow.repo.add(DigestSent(day=day, sent_at=now))
                 await uow.repo.flush()
-                active = await uow.repo.items_with_status(["active"])
+                active = await uow.repo.items_with_status([ItemStatus.ACTIVE])
                 start, _ = self._day_bounds(previous)
                 end, _ = self._day_bounds(day)  # and the days off since: nothing is skipped
-                published = await uow.repo.published_between(start, end)
+                published = await uow.repo.closed_between(ItemStatus.PUBLISHED, start, end)
                 digest = Digest(
                     day=day,
                     previous=previous,
@@ -241,7 +242,7 @@ class ReminderService:
 
 def _owed(item: Item, now: datetime) -> bool:
     return (
-        item.status == "active"
+        item.status == ItemStatus.ACTIVE
         and item.remind_at is not None
         and item.remind_at <= now
         and item.step_due_at is not None

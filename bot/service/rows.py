@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.domain.sop import Sop, Step, StepKind
-from bot.domain.workflow import ItemState, ItemStatus
+from typing import Any
+
+from bot.domain.sop import Sop
+from bot.domain.workflow import ItemChanges, ItemState, ItemStatus
 from bot.service.views import EventView, FileRef, ItemView, MaterialView
 from storage.models import DesignFile, Event, Item, Material
 
@@ -86,6 +88,24 @@ def draft_version(item: Item) -> int:
     return item.version + 1
 
 
-def design_role(sop: Sop) -> Step:
-    """The SOP's design step (the loader guarantees there is exactly one)."""
-    return next(step for step in sop.steps if step.kind is StepKind.DESIGN)
+def item_values(changes: ItemChanges) -> dict[str, Any]:
+    """The item's columns a transition changes (see workflow.changes_after)."""
+    values: dict[str, Any] = {"status": changes.status, "version": changes.version}
+    if changes.visit is not None:
+        visit = changes.visit
+        values |= {
+            "step_key": visit.step_key,
+            "step_started_at": visit.started_at,
+            "step_limit": visit.limit,
+            "step_due_at": visit.due_at,
+            "remind_at": visit.remind_at,
+        }
+    if changes.closed_at is not None:
+        values["closed_at"] = changes.closed_at
+    if changes.direction is not None:
+        values["direction"] = changes.direction
+    if changes.designer_id is not None:
+        values["designer_id"] = changes.designer_id
+    if changes.post_links is not None:
+        values["post_links"] = list(changes.post_links)
+    return values

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.domain.workflow import Actor, ItemStatus
 from bot.service.base import PromptKind, ServiceBase
 from bot.service.errors import ItemNotFound, NotDesignStep, NotOperator, PagesOfAnother, UploadGone
-from bot.service.rows import design_role, draft_version, item_view
+from bot.service.rows import draft_version, item_view
 from bot.service.views import DraftState, FileRef, ItemView
 from storage.models import DesignFile, DesignVersion, Item, PendingInput
 from storage.uow import UnitOfWork
@@ -28,10 +28,10 @@ class DesignUploads(ServiceBase):
     async def upload_targets(self, actor: Actor) -> list[ItemView]:
         """Items at the design step this operator could upload to."""
         async with UnitOfWork(self.factory) as uow:
-            step = design_role(self.sop)
+            step = self.sop.design_step
             if step.role not in actor.roles:
                 raise NotOperator
-            items = await uow.repo.active_items_at([step.key])
+            items = await uow.repo.items_at(ItemStatus.ACTIVE, [step.key])
             return [item_view(item, self.sop) for item in items]
 
     async def item_for_message(self, chat_id: int, message_id: int) -> int | None:
@@ -114,17 +114,14 @@ class DesignUploads(ServiceBase):
         item = await uow.repo.item(item_id, for_update=True)
         if item is None:
             raise ItemNotFound(str(item_id))
-        step = design_role(self.sop)
-        if step.role not in actor.roles:
+        if self.sop.design_step.role not in actor.roles:
             raise NotOperator
-        # A new version may come at the design step or after it (then review starts again).
-        keys = [s.key for s in self.sop.steps]
-        open_to_design = keys[keys.index(step.key) :]
+        step = item.step_key
         if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
             # an old brief or receipt of a closed item: say who closed it, not a raw status
             raise self._already(item, await uow.repo.last_event(item.id))
-        if item.status != ItemStatus.ACTIVE or item.step_key not in open_to_design:
-            current = self.sop.step(item.step_key).title if item.step_key else item.status
+        if item.status != ItemStatus.ACTIVE or not step or not self.sop.accepts_design_at(step):
+            current = self.sop.step(step).title if step else item.status
             raise NotDesignStep(item.code, current)
         return item
 

@@ -39,7 +39,7 @@ async def give_direction(ui: SandboxPage) -> None:
     await ui.expect_bot("pkpu-2-2026.pdf")
     await ui.screenshot("kasubbag-gets-the-material")
     await ui.press(texts.BTN_WRITE_DIRECTION, card)
-    await ui.expect_bot("Tulis arahan untuk operator")
+    await ui.expect_bot("Tulis arahan untuk")
     await ui.say("Buat infografis 1 halaman, logo KPU di kanan atas.")
     await ui.expect_bot(f"Arahan tersimpan. {CODE} diteruskan")
 
