@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot import texts
 from bot.service.owed import add_outbox
 from bot.service.payloads import (
     ArchiveJob,
@@ -174,9 +175,13 @@ def test_the_notice_reads_as_before_with_its_values_escaped() -> None:
     notice = from_json(OutboxKind.NOTICE, STORED[2][1])
     assert isinstance(notice, Notice)
     text = render_notice(notice)
-    assert text == (
-        "ℹ️ JDIH-2026-0003 — PKPU versi 1 dikembalikan ke operator oleh Ibu Sari "
-        "(Kepala Subbagian).\nCatatan: Perbaiki"
+    assert text == texts.NOTICE_RETURNED.format(
+        code="JDIH-2026-0003",
+        title="PKPU",
+        version=1,
+        name="Ibu Sari",
+        role="Kepala Subbagian",
+        notes="Perbaiki",
     )
     assert "&lt;Nomor&gt;" in render_notice(EXAMPLES[2])  # type: ignore[arg-type]
 
