@@ -30,13 +30,15 @@ from bot.domain.workflow import (
     Transition,
     decide,
 )
+from tests import office
 
-KOORDINATOR = Actor(1, "Koordinator", frozenset({"koordinator"}))
-KASUBBAG = Actor(2, "Kasubbag", frozenset({"kasubbag"}))
-OPERATOR = Actor(3, "Operator", frozenset({"operator"}))
-HUKUM = Actor(4, "Divisi Hukum", frozenset({"divisi_hukum"}))
-SEKRETARIS = Actor(5, "Sekretaris", frozenset({"sekretaris"}))
-OPERATOR_2 = Actor(6, "Operator kedua", frozenset({"operator"}))
+# The office of tests/office.py, as the workflow sees its members.
+KOORDINATOR = office.KOORDINATOR.actor
+KASUBBAG = office.KASUBBAG.actor
+OPERATOR = office.OPERATOR.actor
+HUKUM = office.HUKUM.actor
+SEKRETARIS = office.SEKRETARIS.actor
+OPERATOR_2 = office.OPERATOR2.actor
 LINK = "https://instagram.com/p/abc"
 
 
