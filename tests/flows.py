@@ -4,8 +4,26 @@ from __future__ import annotations
 
 from bot import texts
 from localbotapi import BotMessage
+from localbotapi.html_markup import parse_html
 from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, Harness, Person
 from tests.images import png_bytes
+
+
+def shown(html: str) -> str:
+    """A catalog text as Telegram shows it (what `BotMessage.body` holds): tags gone."""
+    return parse_html(html)[0]
+
+
+def role_at(h: Harness, step_key: str) -> str:
+    """The title of the role that acts at a step, as the bot's texts name it."""
+    sop = h.config.sop
+    return sop.role_title(sop.step(step_key).role)
+
+
+def returned(h: Harness, code: str, version: int = 1) -> str:
+    """The kasubbag's answer after returning a design with notes."""
+    return texts.DONE_RETURN.format(code=code, version=version, role=role_at(h, "desain"))
+
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
