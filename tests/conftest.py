@@ -34,7 +34,8 @@ HarnessFactory = Callable[..., AbstractAsyncContextManager[Harness]]
 # module must be named here, so a new one is placed on purpose (collection fails until it is).
 PURE = {
     "test_archive.py", "test_archive_names.py", "test_cards.py", "test_config.py",
-    "test_containers.py", "test_images.py", "test_logs.py", "test_names.py", "test_sop.py",
+    "test_containers.py", "test_images.py", "test_logs.py", "test_names.py", "test_payloads.py",
+    "test_sop.py",
     "test_workflow.py", "test_workflow_gaps.py", "test_worktime.py",
 }  # fmt: skip
 SERVICE = {
@@ -43,7 +44,7 @@ SERVICE = {
 }  # fmt: skip
 E2E = {
     "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",
-    "test_localbotapi_faults.py", "test_startup.py",
+    "test_localbotapi_faults.py", "test_startup.py", "test_transactions.py",
 }  # fmt: skip
 SLOW = {"test_bench_smoke.py", "test_crash.py", "test_e2e_flood.py", "test_e2e_fuzz.py"}
 
