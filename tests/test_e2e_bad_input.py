@@ -207,14 +207,15 @@ MALFORMED = [
 
 async def test_malformed_callback_data_is_refused_and_changes_nothing(harness: Harness) -> None:
     h = harness
-    _, card = await _at_check(h)
+    code, card = await _at_check(h)
     before = await settled_snapshot(h)
     for data in MALFORMED:
         alert = await _press_data(h, KASUBBAG, card, data)
         assert (alert.get("text"), alert.get("show_alert")) == (texts.BAD_BUTTON, True), data
     await assert_unchanged(h, before)
     assert texts.BTN_APPROVE in card.button_texts
-    assert "Disetujui" in await h.press(KASUBBAG, card, texts.BTN_APPROVE)
+    answer = await h.press(KASUBBAG, card, texts.BTN_APPROVE)
+    assert answer == flows.approved(h, code, 1, "setuju")
 
 
 MISSING = 987654  # no item, upload or archive has this id
@@ -565,7 +566,7 @@ async def test_a_failing_handler_answers_the_user_and_logs_context_without_the_t
     harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = harness
-    _, card = await _at_check(h)
+    code, card = await _at_check(h)
     service = h.services.service
 
     async def broken(*args: Any, **kwargs: Any) -> Any:
@@ -601,5 +602,6 @@ async def test_a_failing_handler_answers_the_user_and_logs_context_without_the_t
     await assert_unchanged(h, before)
     # repaired, the same press counts: nothing was half done
     monkeypatch.undo()
-    assert "Disetujui" in await h.press(KASUBBAG, card, texts.BTN_APPROVE)
+    answer = await h.press(KASUBBAG, card, texts.BTN_APPROVE)
+    assert answer == flows.approved(h, code, 1, "setuju")
     await assert_invariants(h)

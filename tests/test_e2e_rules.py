@@ -170,7 +170,8 @@ async def test_operator_with_two_items_picks_the_item_for_an_upload(harness: Har
         OPERATOR.user_id, png_bytes(1080, 1080), "b.png", "image/png", reply_to=brief.message_id
     )
     receipt = await h.server.wait_for_message(OPERATOR.user_id, after=before)
-    assert first in receipt.body and "halaman 1" in receipt.body
+    added = texts.DESIGN_FILE_ADDED.format(count=1, code=first, version=1, name="b.png")
+    assert receipt.body == flows.shown(added)
     await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN)
     assert "Langkah 3" in await _status(h, first)
     assert "Langkah 2" in await _status(h, second)
@@ -198,7 +199,7 @@ async def test_kasubbag_cancels_an_item_with_a_reason(harness: Harness) -> None:
     prompt = await h.say(KASUBBAG, f"/batal {code}")
     assert "alasan pembatalan" in prompt.body
     done = await h.say(KASUBBAG, "Peraturan dicabut")
-    assert "dibatalkan" in done.body
+    assert done.body == texts.DONE_CANCEL.format(code=code)
     await h.server.wait_for(
         lambda m: (
             m.chat_id == KOORDINATOR.user_id

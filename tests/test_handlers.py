@@ -18,6 +18,7 @@ from bot.config import parse_config
 from bot.domain.clock import ManualClock
 from handlers.context import JdihApplication
 from tests.databases import fresh_database
+from tests.harness import TOKEN
 from tests.office import (
     ADMINS,
     KASUBBAG,
@@ -32,7 +33,6 @@ from tests.office import (
 )
 from tests.recording import BOT_USER, RecordingRequest
 
-TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 _update_ids = count(1)
 
 
@@ -49,10 +49,8 @@ async def bot(tmp_path: Path) -> AsyncIterator[tuple[JdihApplication, RecordingR
             "reminders": {"digest": False},
         }
         config = parse_config(data, base_dir=tmp_path, environ={"JDIH_BOT_TOKEN": TOKEN})
-        options = BuildOptions(
-            clock=ManualClock(MONDAY_MORNING), rate_limit=False, set_commands=False,
-            request=request,
-        )  # fmt: skip
+        clock = ManualClock(MONDAY_MORNING)
+        options = BuildOptions(clock, rate_limit=False, set_commands=False, request=request)
         app = build_application(config, options)
         await app.initialize()
         assert app.post_init is not None and app.post_shutdown is not None
