@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
 
 from bot.archive.builder import Archiver
 from bot.config import Config, WebhookSettings
@@ -43,6 +44,8 @@ class BuildOptions:
     clock: Clock
     rate_limit: bool = True  # off in tests: the local server does not throttle
     set_commands: bool = True
+    # tests: a recording request in place of HTTP (tests/recording.py), as PTB's own tests do
+    request: BaseRequest | None = None
 
 
 def build_application(config: Config, options: BuildOptions | None = None) -> JdihApplication:
@@ -60,6 +63,8 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Jd
     )
     if options.rate_limit:
         builder = builder.rate_limiter(OfficeRateLimiter())
+    if options.request is not None:
+        builder = builder.request(options.request).get_updates_request(options.request)
     application: JdihApplication = builder.build()
     register_handlers(application)
     return application

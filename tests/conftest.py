@@ -1,4 +1,5 @@
-"""Fixtures: the local Bot API server, a fresh database, and the real bot polling them."""
+"""Fixtures: the local Bot API server, a fresh database, and the real bot polling them; and
+which kind each test module is (the markers that let a developer run the fast part alone)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,52 @@ from tests.harness import (
 )
 
 HarnessFactory = Callable[..., AbstractAsyncContextManager[Harness]]
+
+# --- markers: what each test module needs, by file name --------------------------------------
+# pure: no database, no server, no subprocess of the bot; milliseconds to a few seconds.
+# service: a real database (SQLite, or PostgreSQL with JDIH_TEST_POSTGRES_URL), no Bot API server.
+# e2e: the real Application (or the bot process) against the local Bot API server over HTTP.
+# slow: also marked on top of its kind; what `scripts/test -m "not slow"` leaves out.
+# Every test_e2e_* module is e2e, every module under tests/browser/ is e2e and slow; any other
+# module must be named here, so a new one is placed on purpose (collection fails until it is).
+PURE = {
+    "test_archive.py", "test_archive_names.py", "test_cards.py", "test_config.py",
+    "test_containers.py", "test_images.py", "test_logs.py", "test_names.py", "test_payloads.py",
+    "test_sop.py", "test_workflow.py", "test_workflow_gaps.py", "test_worktime.py",
+}  # fmt: skip
+SERVICE = {
+    "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_migrations.py",
+    "test_processor.py", "test_ratelimit.py", "test_reminders.py", "test_service.py",
+}  # fmt: skip
+E2E = {
+    "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",
+    "test_localbotapi_faults.py", "test_startup.py", "test_transactions.py",
+}  # fmt: skip
+SLOW = {"test_bench_smoke.py", "test_crash.py", "test_e2e_flood.py", "test_e2e_fuzz.py"}
+
+
+def kinds_of(path: Path) -> list[str]:
+    """The markers of a test module, by its file name (see the table above)."""
+    name = path.name
+    if path.parent.name == "browser":
+        return ["e2e", "slow"]
+    if name in PURE:
+        kind = "pure"
+    elif name in SERVICE:
+        kind = "service"
+    elif name in E2E or name.startswith("test_e2e_"):
+        kind = "e2e"
+    else:
+        raise pytest.UsageError(
+            f"{path}: no kind; add it to PURE, SERVICE or E2E in tests/conftest.py"
+        )
+    return [kind, "slow"] if name in SLOW else [kind]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for kind in kinds_of(item.path):
+            item.add_marker(kind)
 
 
 @pytest.fixture

@@ -4,8 +4,40 @@ from __future__ import annotations
 
 from bot import texts
 from localbotapi import BotMessage
+from localbotapi.html_markup import parse_html
 from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, Harness, Person
 from tests.images import png_bytes
+
+
+def shown(html: str) -> str:
+    """A catalog text as Telegram shows it (what `BotMessage.body` holds): tags gone."""
+    return parse_html(html)[0]
+
+
+def role_at(h: Harness, step_key: str) -> str:
+    """The title of the role that acts at a step, as the bot's texts name it."""
+    sop = h.config.sop
+    return sop.role_title(sop.step(step_key).role)
+
+
+def returned(h: Harness, code: str, version: int = 1) -> str:
+    """The kasubbag's answer after returning a design with notes."""
+    return texts.DONE_RETURN.format(code=code, version=version, role=role_at(h, "desain"))
+
+
+def approved(h: Harness, code: str, version: int, next_step: str) -> str:
+    """The reviewer's toast after approving a version that goes on to `next_step`."""
+    return texts.DONE_APPROVE.format(code=code, version=version, role=role_at(h, next_step))
+
+
+def already_decided(h: Harness, action: str, by: Person) -> str:
+    """The refusal of a press on a step `by` decided (at the clock's present time)."""
+    role = h.config.sop.role_title(by.roles[0])
+    at = texts.fmt_time(h.clock.now(), h.config.timezone)
+    return texts.ALREADY_DECIDED.format(
+        action=texts.ACTION_LABELS[action], name=by.name, role=role, at=at
+    )
+
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

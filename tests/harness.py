@@ -4,9 +4,7 @@ on a fresh database, with a clock the test moves by hand."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,29 +14,24 @@ from bot.delivery.webhook import WebhookServer
 from bot.domain.clock import ManualClock
 from handlers.context import SERVICES_KEY, JdihApplication, Services
 from localbotapi import BotMessage, LocalBotApi
+from tests.office import (  # noqa: F401  (the e2e tests take the office from here too)
+    ADMINS,
+    HUKUM,
+    KASUBBAG,
+    KOORDINATOR,
+    MEMBERS,
+    MONDAY_MORNING,
+    OFFICE,
+    OFFICE_NAME,
+    OPERATOR,
+    OPERATOR2,
+    SEKRETARIS,
+    STRANGER,
+    Person,
+)
 from tests.settling import wait_settled
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
-OFFICE = ZoneInfo("Asia/Pontianak")
-# Monday 23 November 2026, 09:00 in Pulang Pisau: an ordinary working morning.
-MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=OFFICE)
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    user_id: int
-    name: str
-    roles: tuple[str, ...]
-
-
-KOORDINATOR = Person(101, "Rina Koordinator", ("koordinator",))
-KASUBBAG = Person(102, "Budi Kasubbag", ("kasubbag",))
-OPERATOR = Person(103, "Sari Operator", ("operator",))
-OPERATOR2 = Person(104, "Dedi Operator", ("operator",))
-HUKUM = Person(105, "Ibu Divisi Hukum", ("divisi_hukum",))
-SEKRETARIS = Person(106, "Pak Sekretaris", ("sekretaris",))
-STRANGER = Person(999, "Orang Asing", ())
-MEMBERS = (KOORDINATOR, KASUBBAG, OPERATOR, OPERATOR2, HUKUM, SEKRETARIS)
 
 
 def config_data(server: LocalBotApi, database_url: str, **extra: Any) -> dict[str, Any]:
@@ -46,11 +39,11 @@ def config_data(server: LocalBotApi, database_url: str, **extra: Any) -> dict[st
         "telegram": {
             "api_base_url": server.base_url,
             "file_base_url": server.base_file_url,
-            "admins": [KASUBBAG.user_id],
+            "admins": [p.user_id for p in ADMINS],
         },
         "database": {"url": database_url},
-        "office": {"name": "KPU Kabupaten Pulang Pisau", "timezone": "Asia/Pontianak"},
-        "members": [{"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS],
+        "office": {"name": OFFICE_NAME, "timezone": OFFICE.key},
+        "members": [p.config() for p in MEMBERS],
     }
     data.update(extra)
     return data

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.config import Member
 from bot.domain.clock import ManualClock
 from bot.domain.sop import load_default_sop
 from bot.domain.workflow import Action, Actor, Decision
@@ -26,20 +24,18 @@ from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Item, OutboxMessage
 from storage.uow import SessionFactory
+from tests import office as office_people
 from tests.databases import ON_POSTGRES, PG_ENV, fresh_database  # noqa: F401
+from tests.office import MONDAY_MORNING, OFFICE
 
-OFFICE = ZoneInfo("Asia/Pontianak")
-# Monday 23 November 2026, 09:00 in Pulang Pisau: an ordinary working morning.
-MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=OFFICE)
-KOORDINATOR, KASUBBAG, OPERATOR, OPERATOR2, HUKUM, SEKRETARIS = 101, 102, 103, 104, 105, 106
-MEMBERS = (
-    Member(KOORDINATOR, "Rina Koordinator", frozenset({"koordinator"})),
-    Member(KASUBBAG, "Budi Kasubbag", frozenset({"kasubbag"})),
-    Member(OPERATOR, "Sari Operator", frozenset({"operator"})),
-    Member(OPERATOR2, "Dedi Operator", frozenset({"operator"})),
-    Member(HUKUM, "Ibu Divisi Hukum", frozenset({"divisi_hukum"})),
-    Member(SEKRETARIS, "Pak Sekretaris", frozenset({"sekretaris"})),
-)
+# The office of tests/office.py; the service tests name its members by their Telegram ids.
+MEMBERS = tuple(person.member for person in office_people.MEMBERS)
+KOORDINATOR = office_people.KOORDINATOR.user_id
+KASUBBAG = office_people.KASUBBAG.user_id
+OPERATOR = office_people.OPERATOR.user_id
+OPERATOR2 = office_people.OPERATOR2.user_id
+HUKUM = office_people.HUKUM.user_id
+SEKRETARIS = office_people.SEKRETARIS.user_id
 LINK = "https://instagram.com/p/jdih-pulpis"
 
 
@@ -64,7 +60,7 @@ class Office:
 
     def restart(self) -> JdihService:
         """A new service on the same database, as after the bot process restarts."""
-        calendar = WorkCalendar(timezone="Asia/Pontianak")
+        calendar = WorkCalendar(timezone=OFFICE.key)
         return JdihService(
             self.factory, load_default_sop(), Directory(MEMBERS, {}), calendar, self.clock
         )
@@ -154,7 +150,7 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
                 factory,
                 sop,
                 Directory(MEMBERS, {}),
-                WorkCalendar(timezone="Asia/Pontianak"),
+                WorkCalendar(timezone=OFFICE.key),
                 clock,
             )
             queries = JdihQueries(factory, sop, Directory(MEMBERS, {}))

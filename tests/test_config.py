@@ -360,7 +360,7 @@ def test_parse_config_reads_the_sop_file_relative_to_base_dir(tmp_path: Path) ->
     assert config.sop.step("desain").limit == Limit(20, LimitUnit.MINUTES)
 
 
-# --- known bugs: wrong settings that crash instead of naming the key ---------------------------
+# --- wrong settings of odd types and encodings: named, never a crash ---------------------------
 
 
 def test_member_role_that_is_not_text_stops_naming_members_roles(tmp_path: Path) -> None:

@@ -240,7 +240,7 @@ async def test_kill_after_a_decision_before_the_next_card_loses_nothing(
     # files go out, its text is held before Telegram sees it.
     hold = server.hold("sendMessage", lambda p: p.get("chat_id") == HUKUM.user_id)
     answer = await h.press(KASUBBAG, card, texts.BTN_APPROVE)
-    assert answer.startswith("Disetujui")
+    assert answer == flows.approved(h, code, 1, "setuju")
     await hold.wait_held()
     sent = deliveries(server, code)
     assert (sent[(HUKUM.user_id, "files")], sent[(HUKUM.user_id, "card 4")]) == (3, 0)
@@ -335,7 +335,7 @@ async def test_press_redelivered_after_a_crash_is_not_applied_twice(
     query_id = await server.press_button(KASUBBAG.user_id, card, texts.BTN_APPROVE)
     press = server.state.last_update_id
     answer = await server.wait_for_answer(query_id)  # answered after the commit
-    assert str(answer.get("text")).startswith("Disetujui")
+    assert answer.get("text") == flows.approved(h, code, 1, "setuju")
     await confirm.wait_held()
     await flows.review_card(h, code, 1, HUKUM)  # the decision's card went out too
     await settle(server, db)

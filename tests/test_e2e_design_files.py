@@ -118,13 +118,17 @@ async def test_valid_file_is_accepted_with_a_receipt(
     h = harness
     code, brief = await _at_design(h)
     receipt = await _send(h, brief, content, name, mime)
-    assert f"Diterima: halaman 1 untuk {code} versi 1 ({name})" in receipt.body
-    assert "⚠️" not in receipt.body  # 1080x1350 and 1080x1080 fit Instagram
+    # no warning: 1080x1350 and 1080x1080 fit Instagram
+    added = texts.DESIGN_FILE_ADDED.format(count=1, code=code, version=1, name=name)
+    assert receipt.body == _plain(added)
     assert texts.BTN_SUBMIT_DESIGN in receipt.button_texts
     digest = hashlib.sha256(content).hexdigest()
     kept = h.config.files_dir / digest[:2] / f"{digest}{suffix}"
     assert kept.read_bytes() == content  # the bot's own copy, named by its SHA-256
-    assert "versi 1" in await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN)
+    submitted = texts.DONE_SUBMIT_DESIGN.format(
+        code=code, version=1, role=flows.role_at(h, "periksa")
+    )
+    assert await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN) == submitted
     assert "Langkah 3" in await _status(h, code)
 
 
@@ -240,7 +244,8 @@ async def test_refused_file_is_explained_and_changes_nothing(
     assert _design_files(h) == [] and not list((h.config.files_dir / "incoming").glob("*"))
     # the next good file is page 1: the refused one was never counted
     receipt = await _send(h, brief, PNG, "desain.png", "image/png")
-    assert "Diterima: halaman 1 " in receipt.body
+    added = texts.DESIGN_FILE_ADDED.format(count=1, code=code, version=1, name="desain.png")
+    assert receipt.body == _plain(added)
 
 
 async def test_wrong_ratio_is_a_warning_not_a_refusal(harness: Harness) -> None:

@@ -25,17 +25,19 @@ async def test_item_goes_from_material_to_published(harness: Harness) -> None:
         )
 
     answer = await flows.submit_design(h, code)
-    assert "versi 1" in answer and "Kasubbag" in answer
+    assert answer == texts.DONE_SUBMIT_DESIGN.format(
+        code=code, version=1, role=flows.role_at(h, "periksa")
+    )
 
     card = await flows.review_card(h, code, 1, KASUBBAG)
     assert "Caption postingan" in card.body
-    assert "✅ Disetujui" in await flows.approve_check(h, code, 1) or True
+    assert await flows.approve_check(h, code, 1) == flows.approved(h, code, 1, "setuju")
 
     answer = await flows.approve_legal(h, code, 1)
-    assert answer.startswith("Disetujui")
+    assert answer == flows.approved(h, code, 1, "unggah")
     await flows.order_upload(h, code)
     done = await flows.report_posted(h, code, links="https://instagram.com/p/abc123")
-    assert "dipublikasikan" in done
+    assert done == texts.DONE_POSTED.format(code=code)
 
     notice = await h.server.wait_for(
         lambda m: m.chat_id == KOORDINATOR.user_id and "sudah dipublikasikan" in m.body

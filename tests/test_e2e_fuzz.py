@@ -370,15 +370,17 @@ async def _normal_item_is_published(h: Harness) -> None:
     code = await flows.open_item(h, "Peraturan KPU Nomor 12 Tahun 2026")
     await flows.give_direction(h, code)
     await h.settle()
-    assert "diperiksa" in await flows.submit_design(h, code)
+    role = flows.role_at(h, "periksa")
+    submitted = texts.DONE_SUBMIT_DESIGN.format(code=code, version=1, role=role)
+    assert await flows.submit_design(h, code) == submitted
     await h.settle()
-    assert "Disetujui" in await flows.approve_check(h, code, 1)
+    assert await flows.approve_check(h, code, 1) == flows.approved(h, code, 1, "setuju")
     await h.settle()
-    assert "Disetujui" in await _approve_legal(h, code, 1)
+    assert await _approve_legal(h, code, 1) == flows.approved(h, code, 1, "unggah")
     await h.settle()
     await flows.order_upload(h, code)
     await h.settle()
-    assert "dipublikasikan" in await flows.report_posted(h, code)
+    assert await flows.report_posted(h, code) == texts.DONE_POSTED.format(code=code)
     status = await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")
     assert "Status: dipublikasikan" in status.body
 

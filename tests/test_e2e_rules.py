@@ -38,7 +38,7 @@ async def test_returns_at_check_and_legal_approval_then_version_3_is_approved(
     h = harness
     code = await _at_check(h)
     answer = await flows.return_design(h, code, 1, KASUBBAG, "Logo KPU terlalu kecil")
-    assert "dikembalikan" in answer
+    assert answer == flows.returned(h, code)
     brief = await h.server.wait_for(
         lambda m: (
             m.chat_id == OPERATOR.user_id
@@ -63,7 +63,7 @@ async def test_returns_at_check_and_legal_approval_then_version_3_is_approved(
     )
     assert "versi 3" in await flows.submit_design(h, code)
     await flows.approve_check(h, code, 3)
-    assert "diteruskan" in await flows.approve_legal(h, code, 3)
+    assert await flows.approve_legal(h, code, 3) == flows.approved(h, code, 3, "unggah")
     await flows.order_upload(h, code)
     status = await _status(h, code)
     assert "Langkah 5b" in status and "Versi desain: 3" in status
@@ -91,11 +91,12 @@ async def test_wrong_role_press_in_a_group_is_refused_and_changes_nothing(
             lambda m: m.chat_id == group and code in m.body and texts.BTN_APPROVE in m.button_texts
         )
         answer = await h.press(OPERATOR2, card, texts.BTN_APPROVE, chat_id=group)
-        assert "hanya untuk peran" in answer and "Kasubbag" in answer
+        assert answer == texts.NOT_YOUR_STEP.format(roles=flows.role_at(h, "periksa"))
         assert texts.BTN_APPROVE in h.server.last_in(group).button_texts
         assert "Langkah 3" in await _status(h, code)
         # the kasubbag presses the same card in the group: it counts
-        assert "Disetujui" in await h.press(KASUBBAG, card, texts.BTN_APPROVE, chat_id=group)
+        answer = await h.press(KASUBBAG, card, texts.BTN_APPROVE, chat_id=group)
+        assert answer == flows.approved(h, code, 1, "setuju")
 
 
 async def test_double_tap_applies_once_and_tells_who_acted(harness: Harness) -> None:
@@ -105,8 +106,10 @@ async def test_double_tap_applies_once_and_tells_who_acted(harness: Harness) -> 
     first = await h.server.press_button(KASUBBAG.user_id, card, texts.BTN_APPROVE)
     second = await h.server.press_button(KASUBBAG.user_id, card, texts.BTN_APPROVE)
     answers = [(await h.server.wait_for_answer(query)).get("text", "") for query in (first, second)]
-    assert answers[0].startswith("Disetujui.")
-    assert "Sudah diputuskan: Disetujui oleh Budi Kasubbag" in answers[1]
+    assert answers == [
+        flows.approved(h, code, 1, "setuju"),
+        flows.already_decided(h, "approve", KASUBBAG),
+    ]
     status = await _status(h, code)
     assert status.count("— Disetujui —") == 1
     assert "Langkah 4" in status
@@ -132,7 +135,7 @@ async def test_button_from_version_1_is_stale_after_version_2(harness: Harness) 
         KASUBBAG.user_id, old_card.message_id, KASUBBAG.user_id, old_data
     )
     answer = (await h.server.wait_for_answer(query)).get("text", "")
-    assert "Sudah diputuskan: Dikembalikan oleh Budi Kasubbag" in answer
+    assert answer == flows.already_decided(h, "return", KASUBBAG)
     status = await _status(h, code)
     assert "Langkah 3" in status and "Versi desain: 2" in status
     assert "— Disetujui —" not in status
@@ -167,7 +170,8 @@ async def test_operator_with_two_items_picks_the_item_for_an_upload(harness: Har
         OPERATOR.user_id, png_bytes(1080, 1080), "b.png", "image/png", reply_to=brief.message_id
     )
     receipt = await h.server.wait_for_message(OPERATOR.user_id, after=before)
-    assert first in receipt.body and "halaman 1" in receipt.body
+    added = texts.DESIGN_FILE_ADDED.format(count=1, code=first, version=1, name="b.png")
+    assert receipt.body == flows.shown(added)
     await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN)
     assert "Langkah 3" in await _status(h, first)
     assert "Langkah 2" in await _status(h, second)
@@ -195,7 +199,7 @@ async def test_kasubbag_cancels_an_item_with_a_reason(harness: Harness) -> None:
     prompt = await h.say(KASUBBAG, f"/batal {code}")
     assert "alasan pembatalan" in prompt.body
     done = await h.say(KASUBBAG, "Peraturan dicabut")
-    assert "dibatalkan" in done.body
+    assert done.body == texts.DONE_CANCEL.format(code=code)
     await h.server.wait_for(
         lambda m: (
             m.chat_id == KOORDINATOR.user_id

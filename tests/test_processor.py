@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import tracemalloc
 
 from telegram import Update
 
@@ -51,16 +53,29 @@ async def test_a_slow_update_holds_back_its_sender_only() -> None:
     assert done == [3, 1, 2]  # member 1's updates in the order they came
 
 
-async def test_locks_are_forgotten_when_idle() -> None:
+async def test_a_bot_that_heard_from_many_people_keeps_no_memory_of_them_once_idle() -> None:
+    # A long-running bot meets many senders; what it keeps per sender while their updates
+    # are handled must go when they are done, or its memory grows with everyone it ever met.
     processor = PerUserUpdateProcessor()
+    senders = 1000
 
     async def nothing() -> None:
         return None
 
     async with processor:
-        for update_id in range(50):
-            await processor.process_update(_message_from(update_id, update_id), nothing())
-    assert not processor._locks and not processor._waiting
+        await processor.process_update(_message_from(0, 0), nothing())  # warm up
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for user_id in range(1, senders + 1):
+                await processor.process_update(_message_from(user_id, user_id), nothing())
+            gc.collect()
+            kept = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+    # A lock and its counters cost about 180 bytes per sender; allow a tenth of that in all.
+    assert kept < 18 * senders, f"{kept} bytes kept after {senders} senders"
 
 
 async def test_one_senders_backlog_takes_no_slot_from_another() -> None:

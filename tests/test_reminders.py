@@ -424,7 +424,7 @@ async def test_the_stored_due_times_are_what_reminders_are_derived_from(o: Offic
     assert await sent_rows(o) == [(item_id, "periksa", 1, 0)]
 
 
-# --- known bugs ------------------------------------------------------------------------------
+# --- calendar edges: a changed calendar, closing time, the weekend ----------------------------
 
 
 async def test_a_changed_calendar_postpones_the_first_round_instead_of_failing(o: Office) -> None:

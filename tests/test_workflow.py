@@ -37,13 +37,15 @@ from bot.domain.workflow import (
     may_open,
 )
 from bot.domain.worktime import WorkCalendar
+from tests import office
 
-KOORDINATOR = Actor(1, "Koordinator", frozenset({"koordinator"}))
-KASUBBAG = Actor(2, "Kasubbag", frozenset({"kasubbag"}))
-OPERATOR = Actor(3, "Operator", frozenset({"operator"}))
-HUKUM = Actor(4, "Divisi Hukum", frozenset({"divisi_hukum"}))
-SEKRETARIS = Actor(5, "Sekretaris", frozenset({"sekretaris"}))
-OPERATOR_2 = Actor(6, "Operator kedua", frozenset({"operator"}))
+# The office of tests/office.py, as the workflow sees its members.
+KOORDINATOR = office.KOORDINATOR.actor
+KASUBBAG = office.KASUBBAG.actor
+OPERATOR = office.OPERATOR.actor
+HUKUM = office.HUKUM.actor
+SEKRETARIS = office.SEKRETARIS.actor
+OPERATOR_2 = office.OPERATOR2.actor
 LINK = "https://instagram.com/p/abc"
 CALENDAR = WorkCalendar.default()
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 in Pulang Pisau (WIB)
@@ -535,7 +537,10 @@ def test_may_act_answers_before_the_notes_are_typed(sop: Sop) -> None:
         may_act(sop, item, HUKUM, Action.RETURN, "periksa", 1)
     with pytest.raises(OwnDesign):
         may_act(
-            sop, item, Actor(3, "Operator", frozenset({"operator", "kasubbag"})), Action.APPROVE
+            sop,
+            item,
+            Actor(OPERATOR.user_id, "Operator", frozenset({"operator", "kasubbag"})),
+            Action.APPROVE,
         )
     with pytest.raises(NotesRequired):
         decide(sop, item, KASUBBAG, press(Action.RETURN, item))

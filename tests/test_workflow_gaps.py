@@ -16,11 +16,12 @@ from bot.domain.workflow import (
     OwnDesign,
     decide,
 )
+from tests import office
 
-KOORDINATOR = Actor(1, "Rina", frozenset({"koordinator"}))
+KOORDINATOR = office.KOORDINATOR.actor  # the office of tests/office.py
 KOORDINATOR_2 = Actor(8, "Yanti", frozenset({"koordinator"}))
-KASUBBAG = Actor(2, "Budi", frozenset({"kasubbag"}))
-OPERATOR = Actor(3, "Sari", frozenset({"operator"}))
+KASUBBAG = office.KASUBBAG.actor
+OPERATOR = office.OPERATOR.actor
 # a member with two roles: uploads pages as operator, reviews as kasubbag
 BOTH = Actor(7, "Ani", frozenset({"operator", "kasubbag"}))
 

@@ -120,3 +120,11 @@ class ReminderScheduler:
                     return
                 if not self._dirty:
                     await self.reschedule()  # a poke meanwhile: loop, do not sleep on old news
+
+    def at_rest(self) -> bool:
+        """No look running and none due within a second: everything owed up to the clock's
+        present time has been looked at. What the tests wait for before they check that no
+        reminder followed (tests/test_e2e_reminders.py)."""
+        job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
+        soon = datetime.now(UTC) + timedelta(seconds=1)  # APScheduler's wall clock
+        return not self._lock.locked() and job is not None and job.next_run_time > soon
