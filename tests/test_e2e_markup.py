@@ -88,6 +88,9 @@ async def _walk_the_sop(h: Harness) -> None:
         SEKRETARIS.user_id, contains="Pengingat", after=before
     )
     assert odd_name(OPERATOR) in overseer.body and sop.role_title("operator") in overseer.body
+    # the operator's own reminder too, before the upload: else it may arrive where the
+    # upload's receipt is awaited
+    await h.server.wait_for_message(OPERATOR.user_id, contains="Pengingat", after=before)
 
     await flows.submit_design(h, code)
     answer = await flows.return_design(h, code, 1, KASUBBAG, "Perbaiki <judul> & logo" + ODD)
