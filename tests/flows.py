@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from localbotapi import BotMessage
+from localbotapi import BotMessage, LocalBotApi
 from localbotapi.html_markup import parse_html
 from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, Harness, Person
 from tests.images import png_bytes
@@ -175,3 +175,18 @@ async def report_posted(
     await h.press(who, card, texts.BTN_REPORT_POSTED)
     answer = await h.say(who, links)
     return answer.body
+
+
+ADMIN_WITHOUT_ROLE = Person(777, "Admin TI", ())
+
+
+def admin_without_role(server: LocalBotApi) -> dict[str, object]:
+    """The [telegram] settings of an office whose only admin holds no SOP role (the
+    ADMIN_WITHOUT_ROLE, who pressed Start)."""
+    server.add_user(ADMIN_WITHOUT_ROLE.user_id, "Admin")
+    server.mark_started(ADMIN_WITHOUT_ROLE.user_id)
+    return {
+        "api_base_url": server.base_url,
+        "file_base_url": server.base_file_url,
+        "admins": [ADMIN_WITHOUT_ROLE.user_id],
+    }

@@ -10,7 +10,15 @@ from bot.config import parse_config
 from bot.delivery.frontdoor import ANSWER_EVERY
 from localbotapi import LocalBotApi
 from tests.conftest import HarnessFactory
-from tests.flows import approve_check, give_direction, open_item, review_card, submit_design
+from tests.flows import (
+    ADMIN_WITHOUT_ROLE,
+    admin_without_role,
+    approve_check,
+    give_direction,
+    open_item,
+    review_card,
+    submit_design,
+)
 from tests.harness import (
     HUKUM,
     KASUBBAG,
@@ -19,7 +27,6 @@ from tests.harness import (
     OPERATOR2,
     TOKEN,
     Harness,
-    Person,
     config_data,
 )
 
@@ -86,14 +93,8 @@ async def test_an_admin_resends_what_failed(harness: Harness) -> None:
 async def test_an_admin_who_is_not_a_member_may_use_admin_commands_only(
     make_harness: HarnessFactory, server: LocalBotApi
 ) -> None:
-    admin = Person(777, "Admin TI", ())
-    server.add_user(admin.user_id, "Admin")
-    server.mark_started(admin.user_id)
-    telegram = {
-        "api_base_url": server.base_url,
-        "file_base_url": server.base_file_url,
-        "admins": [admin.user_id],
-    }
+    admin = ADMIN_WITHOUT_ROLE
+    telegram = admin_without_role(server)
     async with make_harness(telegram=telegram, reminders={"digest": False}) as h:
         assert (await h.say(admin, "/antrean")).body == texts.QUEUE_EMPTY
         # Admin rights are not an SOP role: opening an item is refused. The answer should
@@ -109,14 +110,8 @@ async def test_an_admin_who_is_not_a_member_reads_the_office_work(
 ) -> None:
     """Admins oversee: /bantuan, /tugas and /status answer them (no SOP role, nothing to do),
     while the second lock still refuses non-members."""
-    admin = Person(777, "Admin TI", ())
-    server.add_user(admin.user_id, "Admin")
-    server.mark_started(admin.user_id)
-    telegram = {
-        "api_base_url": server.base_url,
-        "file_base_url": server.base_file_url,
-        "admins": [admin.user_id],
-    }
+    admin = ADMIN_WITHOUT_ROLE
+    telegram = admin_without_role(server)
     async with make_harness(telegram=telegram, reminders={"digest": False}) as h:
         code = await open_item(h)
         status = await h.say(admin, f"/status {code}")

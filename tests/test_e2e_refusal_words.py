@@ -22,6 +22,7 @@ from localbotapi import BotMessage, LocalBotApi
 from tests import flows
 from tests.conftest import HarnessFactory
 from tests.databases import fresh_database
+from tests.flows import ADMIN_WITHOUT_ROLE, admin_without_role
 from tests.harness import (
     HUKUM,
     KASUBBAG,
@@ -42,14 +43,8 @@ from tests.images import png_bytes
 async def test_an_admin_with_no_sop_role_is_answered_without_an_error(
     make_harness: HarnessFactory, server: LocalBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
-    admin = Person(777, "Admin TI", ())
-    server.add_user(admin.user_id, "Admin")
-    server.mark_started(admin.user_id)
-    telegram = {
-        "api_base_url": server.base_url,
-        "file_base_url": server.base_file_url,
-        "admins": [admin.user_id],
-    }
+    admin = ADMIN_WITHOUT_ROLE
+    telegram = admin_without_role(server)
     caplog.set_level(logging.WARNING)
     async with make_harness(telegram=telegram, reminders={"digest": False}) as h:
         code = await flows.open_item(h)
