@@ -416,3 +416,10 @@ ACTION_NOT_NOW = (
     "lihat /status KODE untuk langkah sekarang."
 )
 STEP_WHERE = "langkah {ref}: {title}"
+
+# --- what a member was asked to type, named when a file comes instead (TEXT_EXPECTED) ---------
+TYPED_TITLE = "judul item"
+TYPED_DIRECTION = "arahan"
+TYPED_RETURN_NOTES = "catatan perbaikan"
+TYPED_CANCEL_REASON = "alasan pembatalan"
+TYPED_POST_LINKS = "tautan postingan"

@@ -14,6 +14,7 @@ from bot import texts
 from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision
 from bot.service.views import ItemView
+from handlers.actions import ACTION_VIEWS
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
 from handlers.common import REFUSALS, refusal_for
@@ -89,12 +90,14 @@ async def _decide(
 
 
 async def _ask(
-    update: Update, context: JdihContext, actor: Actor, cb: Callback, action: Action, prompt: str
+    update: Update, context: JdihContext, actor: Actor, cb: Callback, action: Action
 ) -> str:
     """Check the action is open to this member now, then ask for its text privately."""
     service = context.services.service
     item = await service.ask_for(actor, cb.item_id, action, cb.step_key, cb.number)
     role = escape(_receiving_role(context.services.config.sop, item))
+    prompt = ACTION_VIEWS[action].ask
+    assert prompt is not None, f"{action.value} asks for no text"
     text = prompt.format(code=item.code, title=escape(item.title), version=item.version, role=role)
     await _prompt(update, context, actor, text, dismiss_keyboard(item.id))
     return plain(text.split("\n")[0])  # the toast shows no markup: the title as typed
@@ -131,15 +134,15 @@ async def _prompt(
 
 
 async def _return(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    return await _ask(update, context, actor, cb, Action.RETURN, texts.ASK_RETURN_NOTES)
+    return await _ask(update, context, actor, cb, Action.RETURN)
 
 
 async def _direct(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    return await _ask(update, context, actor, cb, Action.DIRECT, texts.ASK_DIRECTION)
+    return await _ask(update, context, actor, cb, Action.DIRECT)
 
 
 async def _posted(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    return await _ask(update, context, actor, cb, Action.REPORT_POSTED, texts.ASK_LINKS)
+    return await _ask(update, context, actor, cb, Action.REPORT_POSTED)
 
 
 async def _order(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:

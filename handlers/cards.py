@@ -12,16 +12,14 @@ from telegram import InlineKeyboardMarkup
 
 from bot import texts
 from bot.delivery.rendering import RenderedCard
+from bot.domain import workflow
 from bot.domain.sop import Sop, Step, StepKind
-from bot.domain.workflow import Action, ItemStatus
+from bot.domain.workflow import ItemStatus
 from bot.service.items import Outcome
 from bot.service.payloads import Notice, NoticeKind
 from bot.service.views import CardData, EventView, FileRef, ItemView
-from handlers.keyboards import (
-    Verb,
-    review_keyboard,
-    single_action_keyboard,
-)
+from handlers.actions import ACTION_VIEWS, event_label, event_mark
+from handlers.keyboards import step_keyboard
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -125,41 +123,28 @@ def _keyboard(data: CardData) -> InlineKeyboardMarkup | None:
     item, step, version = data.item, data.step, data.version
     if item.step_key != step.key or item.version != version:
         return None  # rendered late, after the step moved on: information only
-    single = {
-        StepKind.DIRECT: (Verb.DIRECT, texts.BTN_WRITE_DIRECTION),
-        StepKind.DESIGN: (Verb.UPLOAD_HERE, texts.BTN_UPLOAD_HERE),
-        StepKind.ORDER: (Verb.ORDER, texts.BTN_ORDER_UPLOAD),
-        StepKind.POST: (Verb.POSTED, texts.BTN_REPORT_POSTED),
-    }
-    if step.kind is StepKind.REVIEW:
-        return review_keyboard(item.id, step.key, version)
-    verb, label = single[step.kind]
-    return single_action_keyboard(verb, label, item.id, step.key, version)
+    moves = workflow.moves_at(step.kind)
+    # in the table's order, so Approve comes before Return
+    buttons = [
+        (view.card_button.verb, view.card_button.label)
+        for action, view in ACTION_VIEWS.items()
+        if action in moves and view.card_button is not None
+    ]
+    return step_keyboard(buttons, item.id, step.key, version)
 
 
 def done_text(sop: Sop, outcome: Outcome) -> str:
     """The toast that tells the presser what their decision did."""
     transition = outcome.transition
     role = sop.role_title(sop.step(transition.to_step).role) if transition.to_step else ""
-    templates = {
-        Action.APPROVE: texts.DONE_APPROVE if transition.to_step else texts.DONE_APPROVE_LAST,
-        Action.RETURN: texts.DONE_RETURN,
-        Action.DIRECT: texts.DONE_DIRECT,
-        Action.ORDER_UPLOAD: texts.DONE_ORDER,
-        Action.REPORT_POSTED: texts.DONE_POSTED,
-        Action.CANCEL: texts.DONE_CANCEL,
-        Action.SUBMIT_DESIGN: texts.DONE_SUBMIT_DESIGN,
-        Action.SUBMIT_MATERIAL: texts.MATERIAL_SUBMITTED,
-    }
-    return templates[transition.action].format(
-        code=outcome.item.code, version=transition.version, role=role
-    )
+    template = ACTION_VIEWS[transition.action].done_text(transition.to_step is not None)
+    return template.format(code=outcome.item.code, version=transition.version, role=role)
 
 
 def decision_line(action: str, name: str, at: datetime, zone: ZoneInfo) -> str:
     return texts.DECISION_LINE.format(
-        mark=texts.DECISION_MARKS.get(action, "☑️"),
-        action=texts.ACTION_LABELS.get(action, action),
+        mark=event_mark(action),
+        action=event_label(action),
         name=escape(name),
         at=texts.fmt_time(at, zone),
     )
@@ -236,7 +221,7 @@ def _history_line(event: EventView, sop: Sop, zone: ZoneInfo) -> str:
     step = sop.step(event.step_key).ref if event.step_key and sop.has_step(event.step_key) else "-"
     return texts.STATUS_HISTORY_LINE.format(
         at=texts.fmt_time(event.at, zone),
-        action=texts.ACTION_LABELS.get(event.action, event.action),
+        action=event_label(event.action),
         name=escape(event.actor_name),
         role=escape(sop.role_title(event.role)),
         step=step,

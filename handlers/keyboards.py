@@ -97,21 +97,13 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-def review_keyboard(item_id: int, step_key: str, version: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                _button(texts.BTN_APPROVE, pack(Verb.APPROVE, item_id, step_key, version)),
-                _button(texts.BTN_RETURN, pack(Verb.RETURN, item_id, step_key, version)),
-            ]
-        ]
-    )
-
-
-def single_action_keyboard(
-    verb: Verb, label: str, item_id: int, step_key: str, version: int
+def step_keyboard(
+    buttons: list[tuple[Verb, str]], item_id: int, step_key: str, version: int
 ) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(label, pack(verb, item_id, step_key, version))]])
+    """One row: a step's actions as buttons that carry the item, the step and the version."""
+    return InlineKeyboardMarkup(
+        [[_button(label, pack(verb, item_id, step_key, version)) for verb, label in buttons]]
+    )
 
 
 def confirm_sources_keyboard(item_id: int, step_key: str, version: int) -> InlineKeyboardMarkup:

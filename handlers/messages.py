@@ -10,10 +10,11 @@ from telegram.constants import ChatType
 
 from bot import texts
 from bot.delivery.downloads import fetch_material
+from bot.domain.actions import ACTION_FOR_PROMPT, PromptKind
 from bot.domain.workflow import Action, Actor, Decision
 from bot.media.images import DesignFileRejected
-from bot.service.base import PromptKind
 from bot.service.items import Pending
+from handlers.actions import TYPED_WHAT
 from handlers.cards import done_text
 from handlers.common import answers_refusals, reply
 from handlers.context import JdihContext
@@ -22,22 +23,6 @@ from handlers.keyboards import material_keyboard
 
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")
 TEXT_INPUT_LIMIT = 3000
-
-# Questions whose answer is text; a file sent instead is not taken for something else.
-_TEXT_ANSWERS = {
-    PromptKind.TITLE: "judul item",
-    PromptKind.DIRECTION: "arahan",
-    PromptKind.RETURN_NOTES: "catatan perbaikan",
-    PromptKind.CANCEL_REASON: "alasan pembatalan",
-    PromptKind.POST_LINKS: "tautan postingan",
-}
-
-_DECISION_PROMPTS = {
-    PromptKind.DIRECTION: Action.DIRECT,
-    PromptKind.RETURN_NOTES: Action.RETURN,
-    PromptKind.CANCEL_REASON: Action.CANCEL,
-    PromptKind.POST_LINKS: Action.REPORT_POSTED,
-}
 
 
 @answers_refusals
@@ -96,7 +81,7 @@ async def _answer_text(
     elif pending.kind == PromptKind.DESIGN and pending.item is not None:
         state = await service.set_caption(actor, pending.item.id, text)
         await reply(update, texts.CAPTION_SET.format(code=state.item.code, version=state.version))
-    elif pending.kind in _DECISION_PROMPTS and pending.item is not None:
+    elif pending.kind in ACTION_FOR_PROMPT and pending.item is not None:
         await _decide_with_text(update, context, actor, pending, text)
 
 
@@ -104,7 +89,7 @@ async def _decide_with_text(
     update: Update, context: JdihContext, actor: Actor, pending: Pending, text: str
 ) -> None:
     assert pending.item is not None
-    action = _DECISION_PROMPTS[pending.kind]
+    action = ACTION_FOR_PROMPT[pending.kind]
     links = tuple(LINK_RE.findall(text)) if action is Action.REPORT_POSTED else ()
     step_key = None if action is Action.CANCEL else pending.step_key
     decision = Decision(action, step_key, pending.version, notes=text, links=links)
@@ -125,8 +110,8 @@ async def on_file(update: Update, context: JdihContext) -> None:
         actor = service.actor(update.effective_user.id)
         pending = await service.pending(actor.user_id)
         reply_item = await _reply_item(update, context)
-        if pending is not None and pending.kind in _TEXT_ANSWERS and reply_item is None:
-            await reply(update, texts.TEXT_EXPECTED.format(what=_TEXT_ANSWERS[pending.kind]))
+        if pending is not None and pending.kind in TYPED_WHAT and reply_item is None:
+            await reply(update, texts.TEXT_EXPECTED.format(what=TYPED_WHAT[pending.kind]))
             return
         if pending is not None and pending.kind == PromptKind.MATERIAL and pending.item:
             kept = await fetch_material(context.bot, context.services.files, file)

@@ -9,6 +9,7 @@ from bot.domain import workflow
 from bot.domain.sop import Sop
 from bot.domain.workflow import ItemStatus
 from bot.service import errors
+from handlers.actions import ACTION_VIEWS
 
 # Callback answers (toasts and alerts) are limited to 200 characters by Telegram.
 ANSWER_LIMIT = 200
@@ -95,7 +96,7 @@ def _where(where: str, sop: Sop) -> str:
 
 
 def _notes_word(action: workflow.Action) -> str:
-    return texts.NOTES_WHAT.get(action.value, texts.NOTES_WHAT["default"])
+    return ACTION_VIEWS[action].notes_what or texts.NOTES_WHAT["default"]
 
 
 def _roles(roles: frozenset[str], sop: Sop) -> str:

@@ -8,6 +8,10 @@ from html import escape
 
 import pytest
 
+from bot.domain.actions import ACTION_FACTS, Action
+from bot.domain.sop import StepKind
+from bot.domain.workflow import moves_at
+from handlers.actions import ACTION_VIEWS, TYPED_WHAT
 from handlers.cards import fit, plain, rendered_length
 from localbotapi.html_markup import parse_html
 
@@ -47,3 +51,23 @@ def test_a_tail_is_kept_whole_after_the_cut() -> None:
 def test_plain_is_the_text_without_markup() -> None:
     html = "Tulis <b>arahan</b> untuk " + escape("A <b> & C")
     assert plain(html) == "Tulis arahan untuk A <b> & C"
+
+
+# --- each action's words and buttons: one table, no action half-added -------------------------
+
+
+def test_every_action_has_its_words_and_every_text_action_its_question() -> None:
+    assert set(ACTION_VIEWS) == set(Action)
+    for action, facts in ACTION_FACTS.items():
+        view = ACTION_VIEWS[action]
+        assert view.label and view.done, action
+        if facts.prompt is not None:  # the bot asks for its text and names it on a wrong file
+            assert view.ask and TYPED_WHAT[facts.prompt] == view.typed_what, action
+        if facts.notes_required:  # the refusal of empty notes names them
+            assert view.notes_what, action
+
+
+def test_every_step_kind_card_shows_a_button_for_each_move_there() -> None:
+    for kind in StepKind:
+        for action in moves_at(kind):
+            assert ACTION_VIEWS[action].card_button is not None, (kind, action)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.domain.actions import ACTION_FACTS, ACTION_FOR_PROMPT
 from bot.domain.sop import Sop, load_default_sop, parse_sop
 from bot.domain.workflow import (
     Action,
@@ -562,3 +563,13 @@ def test_a_new_version_is_accepted_from_the_design_step_on(sop: Sop) -> None:
     accepted = [step.key for step in sop.steps if sop.accepts_design_at(step.key)]
     assert accepted == ["desain", "periksa", "setuju", "unggah", "posting"]
     assert sop.order_roles == ("kasubbag",)
+
+
+# --- the table of actions: a new action cannot be half-added ---------------------------------
+
+
+def test_every_action_has_its_facts_and_every_prompt_leads_back_to_its_action() -> None:
+    assert set(ACTION_FACTS) == set(Action)
+    asked = {a: f.prompt for a, f in ACTION_FACTS.items() if f.prompt is not None}
+    assert {ACTION_FOR_PROMPT[prompt]: prompt for prompt in asked.values()} == asked
+    assert len(set(asked.values())) == len(asked)  # one question per action, never shared

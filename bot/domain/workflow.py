@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.actions import ACTION_FACTS
+from bot.domain.actions import Action as Action  # re-exported: callers know it from here
 from bot.domain.sop import Sop, Step, StepKind
 from bot.domain.worktime import WorkCalendar
 
@@ -22,17 +24,6 @@ class ItemStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Action(StrEnum):
-    SUBMIT_MATERIAL = "submit_material"  # SOP 1a: material handed in, step 1 starts
-    DIRECT = "direct"  # SOP 1c: the direction ("arahan") is written, the operator starts
-    SUBMIT_DESIGN = "submit_design"  # SOP 2c
-    APPROVE = "approve"  # SOP 3 / 4c
-    RETURN = "return"  # SOP 3c / 4d: back to the design step with notes
-    ORDER_UPLOAD = "order_upload"  # SOP 5b
-    REPORT_POSTED = "report_posted"  # the operator posted and reports the link(s)
-    CANCEL = "cancel"
-
-
 _MOVES: dict[StepKind, frozenset[Action]] = {
     StepKind.DIRECT: frozenset({Action.DIRECT}),
     StepKind.DESIGN: frozenset({Action.SUBMIT_DESIGN}),
@@ -41,12 +32,15 @@ _MOVES: dict[StepKind, frozenset[Action]] = {
     StepKind.POST: frozenset({Action.REPORT_POSTED}),
 }
 
+
+def moves_at(kind: StepKind) -> frozenset[Action]:
+    """The actions the SOP allows at a step of this kind."""
+    return _MOVES[kind]
+
+
 # The first event of an item's history: it was opened (a draft begins; not a move, so not
 # an Action).
 ITEM_CREATED = "created"
-
-# Actions whose notes are the point of the action: a direction, correction notes, a reason.
-_NOTES_REQUIRED = frozenset({Action.DIRECT, Action.RETURN, Action.CANCEL})
 
 
 class WorkflowError(Exception):
@@ -224,7 +218,7 @@ def decide(sop: Sop, item: ItemState, actor: Actor, decision: Decision) -> Trans
 
 
 def _check_payload(sop: Sop, item: ItemState, decision: Decision) -> None:
-    if decision.action in _NOTES_REQUIRED and not (decision.notes or "").strip():
+    if ACTION_FACTS[decision.action].notes_required and not (decision.notes or "").strip():
         raise NotesRequired(decision.action)
     if decision.action is Action.APPROVE and not decision.sources_checked:
         if item.step_key is not None and sop.step(item.step_key).confirm_sources:

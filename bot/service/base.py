@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.domain import workflow
+from bot.domain.actions import PromptKind as PromptKind  # re-exported: its old home
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
@@ -15,18 +16,6 @@ from bot.service.errors import AlreadyDecided, DraftOfAnother, ItemNotFound, Not
 from bot.service.rows import item_state
 from storage.models import Event, Item, PendingInput
 from storage.uow import SessionFactory, UnitOfWork
-
-
-class PromptKind:
-    """What the bot asked a member to type; stored so a restart does not forget the question."""
-
-    TITLE = "title"
-    MATERIAL = "material"
-    DIRECTION = "direction"
-    RETURN_NOTES = "return_notes"
-    CANCEL_REASON = "cancel_reason"
-    POST_LINKS = "post_links"
-    DESIGN = "design"  # files and caption text go to this item's draft version
 
 
 class ServiceBase:

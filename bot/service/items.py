@@ -9,6 +9,7 @@ from typing import Any
 
 from bot import texts
 from bot.domain import workflow
+from bot.domain.actions import prompt_for
 from bot.domain.names import clean_title, visible_length
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service.base import PromptKind
@@ -30,15 +31,6 @@ from storage.uow import UnitOfWork
 
 TITLE_MAX = 200
 NOTES_MAX = 3000
-
-
-# Which prompt collects the text an action needs.
-PROMPT_FOR_ACTION = {
-    Action.DIRECT: PromptKind.DIRECTION,
-    Action.RETURN: PromptKind.RETURN_NOTES,
-    Action.CANCEL: PromptKind.CANCEL_REASON,
-    Action.REPORT_POSTED: PromptKind.POST_LINKS,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +185,7 @@ class JdihService(DesignUploads):
             await uow.repo.set_pending_input(
                 PendingInput(
                     user_id=actor.user_id,
-                    kind=PROMPT_FOR_ACTION[action],
+                    kind=prompt_for(action),
                     item_id=item.id,
                     step_key=item.step_key,
                     version=item.version,
