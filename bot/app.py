@@ -95,14 +95,6 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     factory = session_factory(engine)
     directory = Directory(config.members, config.role_chats)
     calendar = config.calendar
-    service = JdihService(
-        factory,
-        config.sop,
-        directory,
-        calendar,
-        options.clock,
-        reminded_roles=config.reminders.notify,
-    )
     queries = JdihQueries(factory, config.sop, directory, config.telegram.admins)
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
@@ -119,6 +111,23 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake)
+
+    def owed_or_moved() -> None:
+        """A use case committed messages owed or a moved reminder: deliver them now, and
+        look again at the reminders."""
+        sender.wake()
+        scheduler.poke_soon()
+
+    # built after the sender and the scheduler, which its commits wake
+    service = JdihService(
+        factory,
+        config.sop,
+        directory,
+        calendar,
+        options.clock,
+        reminded_roles=config.reminders.notify,
+        on_commit=owed_or_moved,
+    )
     files = FileStore(config.files_dir)
     members = {member.user_id for member in config.members} | config.telegram.admins
     await _open_inbox(

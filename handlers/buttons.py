@@ -45,7 +45,6 @@ async def on_button(update: Update, context: JdihContext) -> None:
         except Forbidden:
             await answer.send(texts.START_PRIVATE_CHAT, alert=True)
             return
-        context.services.changed()
         outcome = result if isinstance(result, Outcome) else Outcome(result)
         await answer.send(outcome.text)
     if outcome.later is not None:

@@ -38,11 +38,6 @@ class Services:
     files: FileStore
     albums: AlbumReceipts = field(default_factory=AlbumReceipts)
 
-    def changed(self) -> None:
-        """The database changed: deliver what is owed, and look again at the reminders."""
-        self.sender.wake()
-        self.scheduler.poke_soon()
-
 
 class JdihContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     @property

@@ -35,17 +35,12 @@ async def on_text(update: Update, context: JdihContext) -> None:
     if len(text) > TEXT_INPUT_LIMIT:
         await reply(update, texts.TEXT_TOO_LONG.format(length=len(text), limit=TEXT_INPUT_LIMIT))
         return
-    try:
-        actor = service.actor(update.effective_user.id)
-        # the bot asks its questions privately; text in a group never answers one
-        private = update.effective_chat is not None and (
-            update.effective_chat.type == ChatType.PRIVATE
-        )
-        pending = await service.pending(actor.user_id) if private else None
-        reply_item = await _reply_item(update, context)
-        await _answer_text(update, context, actor, pending, reply_item, text)
-    finally:
-        context.services.changed()  # refused or not, what was committed may owe messages
+    actor = service.actor(update.effective_user.id)
+    # the bot asks its questions privately; text in a group never answers one
+    private = update.effective_chat is not None and (update.effective_chat.type == ChatType.PRIVATE)
+    pending = await service.pending(actor.user_id) if private else None
+    reply_item = await _reply_item(update, context)
+    await _answer_text(update, context, actor, pending, reply_item, text)
 
 
 async def _answer_text(

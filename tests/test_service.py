@@ -14,6 +14,7 @@ import pytest
 from bot.domain.workflow import Action, Decision, NotOpener, NotYourStep
 from bot.service.errors import AlreadyDecided, InvalidInput, NoDesignFiles, NoMaterial, UploadGone
 from bot.service.items import PromptKind
+from storage.uow import UnitOfWork
 from tests.service_fixtures import (
     HUKUM,
     KASUBBAG,
@@ -351,6 +352,49 @@ async def test_a_decision_retires_the_buttons_of_earlier_cards(o: Office) -> Non
     assert target is not None and target.message_id == 501
     await o.review(item_id, "setuju", 1)
     assert [kind for _, kind, _ in await o.new_outbox()] == ["card"]  # nothing left to retire
+
+
+# --- waking delivery ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def wakes(o: Office, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The order of commits and wake-ups: the service calls its `on_commit` (the wiring's
+    "wake the sender and the scheduler") itself, so no handler has to remember it."""
+    seen: list[str] = []
+    commit = UnitOfWork.commit
+
+    async def recorded_commit(uow: UnitOfWork) -> None:
+        await commit(uow)
+        seen.append("commit")
+
+    monkeypatch.setattr(UnitOfWork, "commit", recorded_commit)
+    o.service.on_commit = lambda: seen.append("wake")
+    return seen
+
+
+async def test_a_decision_wakes_delivery_once_after_its_commit(o: Office, wakes: list[str]) -> None:
+    item_id = await o.at_periksa()
+    await o.new_outbox()
+    wakes.clear()
+
+    await o.service.decide(o.who(KASUBBAG), item_id, APPROVE_PERIKSA_V1)
+
+    assert wakes == ["commit", "wake"]
+    assert await o.new_outbox() != []  # what the wake-up is for: the messages it owes
+
+
+async def test_a_refused_decision_wakes_nothing(o: Office, wakes: list[str]) -> None:
+    item_id = await o.at_periksa()
+    await o.service.decide(o.who(KASUBBAG), item_id, APPROVE_PERIKSA_V1)
+    wakes.clear()
+
+    with pytest.raises(AlreadyDecided):
+        await o.service.decide(o.who(KASUBBAG), item_id, APPROVE_PERIKSA_V1)
+    with pytest.raises(NotYourStep):
+        await o.service.decide(o.who(OPERATOR), item_id, Decision(Action.APPROVE, "setuju", 1))
+
+    assert wakes == []
 
 
 # --- pending input -----------------------------------------------------------------------

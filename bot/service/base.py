@@ -3,7 +3,7 @@ member a question, and telling a member who already decided."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.domain import workflow
 from bot.domain.actions import PromptKind as PromptKind  # re-exported: its old home
@@ -18,6 +18,10 @@ from storage.models import Event, Item, PendingInput
 from storage.uow import SessionFactory, UnitOfWork
 
 
+def _nothing() -> None:
+    """No one to wake: a service without a sender (a test of the service alone)."""
+
+
 class ServiceBase:
     def __init__(
         self,
@@ -28,8 +32,13 @@ class ServiceBase:
         clock: Clock,
         *,
         reminded_roles: Iterable[str] = (),
+        on_commit: Callable[[], None] = _nothing,
     ) -> None:
         self.factory = factory
+        # Called right after a commit that owed messages or moved a reminder: the wiring
+        # wakes the outbox sender and the reminder scheduler with it. A plain callable, so
+        # the service knows nothing of delivery, and no handler has to remember it.
+        self.on_commit = on_commit
         self.sop = sop
         self.directory = directory
         self.calendar = calendar

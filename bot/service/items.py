@@ -254,7 +254,9 @@ class JdihService(DesignUploads):
                 now,
             )
             await uow.commit()
-            return Outcome(item_view(item, self.sop), transition)
+            outcome = Outcome(item_view(item, self.sop), transition)
+        self.on_commit()  # the next role's card and the notices are owed; reminders moved
+        return outcome
 
     async def resend_card(self, actor: Actor, item_id: int, chat_id: int) -> CardResent:
         """A reminder's button: the item's current card again, buttons and all, for those
@@ -273,7 +275,9 @@ class JdihService(DesignUploads):
                 return CardResent(item_view(item, self.sop), queued=False)
             add_outbox(uow.repo, self.clock.now(), chat_id, item.id, card)
             await uow.commit()
-            return CardResent(item_view(item, self.sop), queued=True)
+            resent = CardResent(item_view(item, self.sop), queued=True)
+        self.on_commit()  # the card is owed
+        return resent
 
     def _check_card_viewer(self, actor: Actor, item: Item, chat_id: int) -> None:
         """The card (with its design) is for the role that must act now and the overseers,
