@@ -7,7 +7,6 @@ from html import escape
 from telegram import Update
 
 from bot import texts
-from bot.domain.sop import Sop
 from bot.domain.workflow import Action
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
@@ -31,19 +30,15 @@ def help_text(context: JdihContext, user_id: int) -> str:
         for step in sop.steps
     )
     actor = context.services.queries.reader(user_id)  # NotAMember: nothing of the office
-    roles = ", ".join(sop.role_title(role) for role in sorted(actor.roles)) or "-"
+    roles = sop.role_titles(actor.roles) or "-"
     return texts.HELP.format(
         office=escape(config.office_name),
         sop_number=escape(sop.number),
         steps=steps,
         roles=escape(roles),
-        openers=escape(_titles(sop, sop.openers)),
-        cancellers=escape(_titles(sop, sop.cancellers)),
+        openers=escape(sop.role_titles(sop.openers)),
+        cancellers=escape(sop.role_titles(sop.cancellers)),
     )
-
-
-def _titles(sop: Sop, roles: frozenset[str]) -> str:
-    return ", ".join(sop.role_title(role) for role in sorted(roles))
 
 
 @answers_refusals

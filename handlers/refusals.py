@@ -23,22 +23,21 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
         case errors.NotAMember():
             return texts.UNKNOWN_USER_ALERT.format(user_id=exc.user_id)
         case errors.DraftOfAnother():
-            roles = _roles(exc.roles, sop)
+            roles = sop.role_titles(exc.roles)
             return texts.DRAFT_OF_ANOTHER.format(code=exc.code, creator=exc.creator, roles=roles)
         case errors.PagesOfAnother():
             names = ", ".join(exc.uploaders)
             return texts.PAGES_OF_ANOTHER.format(code=exc.code, version=exc.version, names=names)
         case errors.CardNotYours():
-            return texts.CARD_NOT_YOURS.format(code=exc.code, roles=_roles(exc.roles, sop))
+            return texts.CARD_NOT_YOURS.format(code=exc.code, roles=sop.role_titles(exc.roles))
         case errors.CardNotForChat():
             return texts.CARD_NOT_FOR_CHAT.format(code=exc.code)
         case workflow.NotOpener():
-            return texts.NOT_OPENER.format(roles=_roles(exc.required_roles, sop))
+            return texts.NOT_OPENER.format(roles=sop.role_titles(exc.required_roles))
         case workflow.NotCanceller():
-            return texts.NOT_CANCELLER.format(roles=_roles(exc.required_roles, sop))
+            return texts.NOT_CANCELLER.format(roles=sop.role_titles(exc.required_roles))
         case workflow.NotYourStep():
-            roles = ", ".join(sop.role_title(role) for role in sorted(exc.required_roles))
-            return texts.NOT_YOUR_STEP.format(roles=roles)
+            return texts.NOT_YOUR_STEP.format(roles=sop.role_titles(exc.required_roles))
         case workflow.OwnDesign():
             return texts.OWN_DESIGN
         case workflow.NotesRequired():
@@ -97,7 +96,3 @@ def _where(where: str, sop: Sop) -> str:
 
 def _notes_word(action: workflow.Action) -> str:
     return ACTION_VIEWS[action].notes_what or texts.NOTES_WHAT["default"]
-
-
-def _roles(roles: frozenset[str], sop: Sop) -> str:
-    return ", ".join(sop.role_title(role) for role in sorted(roles))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -83,6 +83,10 @@ class Sop:
     def role_title(self, key: str) -> str:
         role = self.roles.get(key)
         return role.title if role else key
+
+    def role_titles(self, keys: Iterable[str]) -> str:
+        """The roles as people know them, in a stable order: "Kasubbag, Koordinator"."""
+        return ", ".join(self.role_title(key) for key in sorted(keys))
 
     @property
     def design_step(self) -> Step:
