@@ -42,7 +42,8 @@ async def test_a_member_who_may_not_cancel_hears_who_may(harness: Harness) -> No
         cancellers = _titles(h, h.config.sop.cancellers)
         assert refused.body == texts.NOT_CANCELLER.format(roles=cancellers)
 
-    prompt = await h.say(KASUBBAG, f"/batal {code}")  # the canceller is asked for a reason
+    # the canceller is asked for a reason (the item's card may still be arriving in that chat)
+    prompt = await h.say(KASUBBAG, f"/batal {code}", expect="alasan pembatalan")
     assert "alasan pembatalan" in prompt.body
 
 
