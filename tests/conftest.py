@@ -35,7 +35,8 @@ HarnessFactory = Callable[..., AbstractAsyncContextManager[Harness]]
 PURE = {
     "test_archive.py", "test_archive_names.py", "test_cards.py", "test_config.py",
     "test_containers.py", "test_images.py", "test_logs.py", "test_names.py", "test_payloads.py",
-    "test_roster.py", "test_sop.py", "test_workflow.py", "test_workflow_gaps.py", "test_worktime.py",
+    "test_invitations.py", "test_roster.py", "test_sop.py", "test_workflow.py",
+    "test_workflow_gaps.py", "test_worktime.py",
 }  # fmt: skip
 SERVICE = {
     "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_migrations.py",
