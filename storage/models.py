@@ -172,6 +172,10 @@ class Event(Base):
     notes: Mapped[str | None] = mapped_column(UserText)
     # For an approval: the SHA-256 of every design file approved, in page order.
     file_hashes: Mapped[list[str] | None] = mapped_column(JSON)
+    # An acting official's capacity ("Plh. Kasubbag Hukum") and the letter naming them;
+    # empty for a member acting in their own role.
+    capacity: Mapped[str | None] = mapped_column(UserText)
+    basis: Mapped[str | None] = mapped_column(UserText)
 
 
 class CardMessage(Base):
@@ -267,3 +271,92 @@ class InboxUpdate(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(default=0)  # starts made at handling it
     done_at: Mapped[datetime | None]
+
+
+class Member(Base):
+    """A person the office let in (by invitation, or seeded from config.toml on first start);
+    their current roles are MemberRole rows, their past in RosterLog."""
+
+    __tablename__ = "members"
+
+    user_id: Mapped[int] = mapped_column(TgId, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(UserText)
+    active: Mapped[bool] = mapped_column(default=True)
+    joined_at: Mapped[datetime]
+    joined_via: Mapped[str] = mapped_column(String(16))  # config | invitation
+    deactivated_at: Mapped[datetime | None]
+
+
+class MemberRole(Base):
+    __tablename__ = "member_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("members.user_id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Absence(Base):
+    """A member away from `start` to `end` (whole office days, both included); cancelled
+    absences stay, with when they were cancelled, for the record."""
+
+    __tablename__ = "absences"
+    __table_args__ = (Index("ix_absences_period", "end", "start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("members.user_id"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[int] = mapped_column(TgId)
+    recorded_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class ActingAppointment(Base):
+    """Who acts in one role of an absent member for the absence's period (Plh or Plt), and
+    the letter that appoints them."""
+
+    __tablename__ = "acting_appointments"
+    __table_args__ = (UniqueConstraint("absence_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    absence_id: Mapped[int] = mapped_column(ForeignKey("absences.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("members.user_id"))
+    kind: Mapped[str] = mapped_column(String(8))  # plh | plt
+    basis: Mapped[str] = mapped_column(UserText)
+
+
+class RosterLog(Base):
+    """Who held which role, when: every change to members, roles, absences and acting
+    officials, by whom and on what basis. Append-only, for the monitoring report and audits."""
+
+    __tablename__ = "roster_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    user_id: Mapped[int] = mapped_column(TgId, index=True)  # whom the change is about
+    change: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str | None] = mapped_column(String(32))
+    by_user: Mapped[int | None] = mapped_column(TgId)  # None: the bot itself (config seed)
+    basis: Mapped[str | None] = mapped_column(UserText)
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+
+
+class Invitation(Base):
+    """A one-time deep link into a role; only the token's hash is kept."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[int] = mapped_column(TgId)
+    created_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(TgId)
+    used_name: Mapped[str | None] = mapped_column(UserText)
+    used_at: Mapped[datetime | None]
+    # The admin's answer to the person who opened it: accepted, refused, or not yet.
+    decided_by: Mapped[int | None] = mapped_column(TgId)
+    decided_at: Mapped[datetime | None]
+    accepted: Mapped[bool | None]
+    revoked_at: Mapped[datetime | None]
