@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import Repository
+from storage.roster import RosterRepository
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -21,6 +22,7 @@ class UnitOfWork:
         self.session = self._factory()
         await self.session.begin()
         self.repo = Repository(self.session)
+        self.roster = RosterRepository(self.session)
         return self
 
     async def __aexit__(

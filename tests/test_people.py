@@ -1,0 +1,187 @@
+"""The office's people kept in the database (bot/service/people.py): seeding from config,
+invitations, roles, deactivation, leave and acting officials, and the roster log."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import pytest
+
+from bot.domain.clock import ManualClock
+from bot.domain.invitations import TTL, InvitationProblem, InvitationRefused
+from bot.domain.roster import (
+    Absence,
+    AbsenceProblem,
+    AbsenceRejected,
+    Acting,
+    ActingKind,
+    Holder,
+    Roster,
+    RosterMember,
+)
+from bot.domain.sop import load_default_sop
+from bot.service.people import ClaimAlreadyAnswered, NotAllowed, People, UnknownRole
+from storage.database import create_engine, session_factory
+from storage.migrate import upgrade_to_head
+from storage.uow import UnitOfWork
+from tests.office import MONDAY_MORNING, OFFICE
+
+ADMIN = 900
+SARI = RosterMember(1, "Sari", frozenset({"kasubbag"}))
+BUDI = RosterMember(2, "Budi", frozenset({"operator"}))
+TINI = RosterMember(3, "Tini", frozenset({"sekretaris"}))
+BASIS = "Surat Perintah Sekretaris No. 12/HK.03/2026"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_MORNING)
+
+
+@pytest.fixture
+def seen() -> list[Roster]:
+    """Each roster the directory was handed after a change."""
+    return []
+
+
+@pytest.fixture
+async def people(
+    database_url: str, clock: ManualClock, seen: list[Roster]
+) -> AsyncIterator[People]:
+    engine = create_engine(database_url)
+    await upgrade_to_head(engine)
+    service = People(
+        session_factory(engine),
+        load_default_sop(),
+        clock,
+        lambda at: at.astimezone(OFFICE).date(),
+        frozenset({ADMIN}),
+        on_change=seen.append,
+    )
+    try:
+        yield service
+    finally:
+        await engine.dispose()
+
+
+def today(people: People) -> date:
+    return people.today(people.clock.now())
+
+
+async def test_config_seeds_the_members_once_then_the_database_wins(
+    people: People, seen: list[Roster]
+) -> None:
+    assert await people.seed([SARI, BUDI])
+    assert not await people.seed([RosterMember(7, "Other", frozenset({"operator"}))])
+    roster = await people.roster()
+    assert set(roster.members) == {1, 2}
+    assert roster.holders("kasubbag", today(people)) == [Holder(1, "kasubbag")]
+    assert seen[-1] == roster  # the directory was told at once
+
+
+async def test_an_invitation_admits_one_person_after_an_admin_accepts(people: People) -> None:
+    token = await people.invite(ADMIN, "operator")
+    claim = await people.open_invitation(55, "Dewi", token)
+    assert 55 not in (await people.roster()).members  # not a member until an admin says so
+    with pytest.raises(InvitationRefused) as again:
+        await people.open_invitation(56, "Eko", token)
+    assert again.value.problem is InvitationProblem.USED
+    await people.answer_claim(ADMIN, claim.invitation_id, accept=True)
+    roster = await people.roster()
+    assert roster.members[55] == RosterMember(55, "Dewi", frozenset({"operator"}))
+    with pytest.raises(ClaimAlreadyAnswered):
+        await people.answer_claim(ADMIN, claim.invitation_id, accept=False)
+
+
+async def test_a_refused_claim_admits_nobody(people: People) -> None:
+    claim = await people.open_invitation(55, "Dewi", await people.invite(ADMIN, "operator"))
+    await people.answer_claim(ADMIN, claim.invitation_id, accept=False)
+    assert 55 not in (await people.roster()).members
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [("not-a-token-at-all-xyz", InvitationProblem.UNKNOWN), ("<b>", InvitationProblem.UNKNOWN)],
+)
+async def test_a_forged_token_is_refused(
+    people: People, token: str, problem: InvitationProblem
+) -> None:
+    with pytest.raises(InvitationRefused) as refused:
+        await people.open_invitation(55, "Dewi", token)
+    assert refused.value.problem is problem
+
+
+async def test_expired_revoked_and_member_links_are_refused(
+    people: People, clock: ManualClock
+) -> None:
+    await people.seed([SARI])
+    old = await people.invite(ADMIN, "operator")
+    clock.advance(TTL)
+    revoked = await people.invite(ADMIN, "operator")
+    async with UnitOfWork(people.factory) as uow:
+        newest = (await uow.roster.open_invitations(clock.now() - TTL))[-1].id
+    await people.revoke(ADMIN, newest)
+    mine = await people.invite(ADMIN, "koordinator")
+    for token, user, problem in (
+        (old, 55, InvitationProblem.EXPIRED),
+        (revoked, 55, InvitationProblem.REVOKED),
+        (mine, SARI.user_id, InvitationProblem.ALREADY_MEMBER),
+    ):
+        with pytest.raises(InvitationRefused) as refused:
+            await people.open_invitation(user, "X", token)
+        assert refused.value.problem is problem
+
+
+async def test_only_admins_invite_and_only_sop_roles(people: People) -> None:
+    with pytest.raises(NotAllowed):
+        await people.invite(SARI.user_id, "operator")
+    with pytest.raises(UnknownRole):
+        await people.invite(ADMIN, "bupati")
+
+
+async def test_roles_changes_and_deactivation_take_effect_and_are_logged(people: People) -> None:
+    await people.seed([SARI, BUDI])
+    await people.set_roles(ADMIN, BUDI.user_id, frozenset({"operator", "koordinator"}))
+    await people.set_active(ADMIN, SARI.user_id, False)
+    roster = await people.roster()
+    assert roster.holders("koordinator", today(people)) == [Holder(2, "koordinator")]
+    assert roster.holders("kasubbag", today(people)) == []
+    async with UnitOfWork(people.factory) as uow:
+        log = [
+            (row.user_id, row.change, row.role, row.by_user) for row in await uow.roster.history()
+        ]
+    assert log == [
+        (1, "appointed", "kasubbag", None),
+        (2, "appointed", "operator", None),
+        (2, "appointed", "koordinator", ADMIN),
+        (1, "deactivated", None, ADMIN),
+    ]
+
+
+async def test_leave_with_a_plh_is_recorded_by_the_sekretaris(people: People) -> None:
+    await people.seed([SARI, BUDI, TINI])
+    start = today(people) + timedelta(days=1)
+    leave = Absence(
+        1, start, start + timedelta(days=4), (Acting("kasubbag", 2, ActingKind.PLH, BASIS),)
+    )
+    kept = await people.record_absence(TINI.user_id, leave)
+    roster = await people.roster()
+    assert roster.holders("kasubbag", start) == [Holder(2, "kasubbag", leave.acting[0])]
+    assert roster.holders("kasubbag", today(people)) == [Holder(1, "kasubbag")]
+    with pytest.raises(AbsenceRejected) as refused:
+        await people.record_absence(
+            ADMIN, Absence(1, start + timedelta(days=2), start + timedelta(days=9))
+        )
+    assert refused.value.problem is AbsenceProblem.OVERLAPS
+    assert await people.cancel_absence(ADMIN, kept.id or 0)
+    assert (await people.roster()).holders("kasubbag", start) == [Holder(1, "kasubbag")]
+    async with UnitOfWork(people.factory) as uow:
+        log = [(row.user_id, row.change, row.basis) for row in await uow.roster.history()][3:]
+    assert log == [(1, "absent", None), (2, "acting_plh", BASIS), (1, "absence_cancelled", None)]
+
+
+async def test_an_operator_may_not_record_leave(people: People) -> None:
+    await people.seed([SARI, BUDI])
+    with pytest.raises(NotAllowed):
+        await people.record_absence(BUDI.user_id, Absence(1, today(people), today(people)))
