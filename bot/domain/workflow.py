@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bot.domain.actions import ACTION_FACTS
 from bot.domain.actions import Action as Action  # re-exported: callers know it from here
+from bot.domain.roster import Acting
 from bot.domain.sop import Sop, Step, StepKind
 from bot.domain.worktime import WorkCalendar
 
@@ -109,7 +110,12 @@ class LinksRequired(WorkflowError):
 class Actor:
     user_id: int
     name: str
-    roles: frozenset[str]
+    roles: frozenset[str]  # today's roles, those held as an acting official included
+    acting: tuple[Acting, ...] = ()  # the roles held as Plh/Plt, with their appointing letter
+
+    def acting_in(self, role: str | None) -> Acting | None:
+        """The appointment under which the actor holds `role`; None for their own role."""
+        return next((acting for acting in self.acting if acting.role == role), None)
 
 
 @dataclass(frozen=True, slots=True)

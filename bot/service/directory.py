@@ -1,35 +1,78 @@
-"""Who is who: the configured members, as workflow actors and as message recipients."""
+"""Who is who today: the office's members as workflow actors and as message recipients.
+
+It holds a snapshot of the roster (members, roles, leave, acting officials) that the people use
+cases replace after each change, so a new member or a Plh counts at once, without a restart.
+Who holds a role depends on the day (leave begins and ends by itself), so each question is
+asked for the office's current date."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 
 from bot.config import Member
+from bot.domain.roster import Holder, Roster, RosterMember
 from bot.domain.workflow import Actor
 
 
+def _no_day() -> date:
+    """A directory without a calendar: only right while nobody is on leave (config only)."""
+    return date.min
+
+
 class Directory:
-    def __init__(self, members: Iterable[Member], role_chats: Mapping[str, int]) -> None:
-        self._members = {member.user_id: member for member in members}
+    def __init__(
+        self,
+        members: Iterable[Member],
+        role_chats: Mapping[str, int],
+        today: Callable[[], date] = _no_day,
+    ) -> None:
+        self._roster = Roster.of(RosterMember(m.user_id, m.name, m.roles) for m in members)
         self._role_chats = dict(role_chats)
+        self._today = today
+
+    def replace(self, roster: Roster) -> None:
+        """The people changed: answer from the new roster from now on."""
+        self._roster = roster
+
+    @property
+    def roster(self) -> Roster:
+        return self._roster
+
+    def is_member(self, user_id: int) -> bool:
+        """Someone the bot works for today (a member on leave is still one)."""
+        member = self._roster.members.get(user_id)
+        return member is not None and member.active
 
     def actor(self, user_id: int) -> Actor | None:
-        member = self._members.get(user_id)
-        return Actor(member.user_id, member.name, member.roles) if member else None
+        member = self._roster.members.get(user_id)
+        if member is None or not member.active:
+            return None
+        held = self._roster.roles_on(user_id, self._today())
+        acting = tuple(holder.acting for holder in held.values() if holder.acting is not None)
+        return Actor(member.user_id, member.name, frozenset(held), acting)
 
     def name(self, user_id: int | None) -> str:
-        member = self._members.get(user_id) if user_id is not None else None
+        member = self._roster.members.get(user_id) if user_id is not None else None
         return member.name if member else str(user_id)
 
-    def members_with(self, role: str) -> list[Member]:
-        return [member for member in self._members.values() if role in member.roles]
+    def holders(self, role: str) -> list[Holder]:
+        """Who receives the role's cards and may act in it today (acting officials too)."""
+        return self._roster.holders(role, self._today())
+
+    def members_with(self, role: str) -> list[RosterMember]:
+        return [self._roster.members[holder.user_id] for holder in self.holders(role)]
+
+    def uncovered(self, roles: Iterable[str]) -> list[str]:
+        return self._roster.uncovered(roles, self._today())
 
     def chats_for_role(self, role: str) -> list[int]:
-        """Where a role's cards go: its group chat if it has one, else each member privately."""
+        """Where a role's cards go: its group chat if it has one, else each holder privately
+        (a member on leave gets none; their acting official does)."""
         group = self._role_chats.get(role)
         if group is not None:
             return [group]
-        return [member.user_id for member in self.members_with(role)]
+        return [holder.user_id for holder in self.holders(role)]
 
     def chats_for_roles(self, roles: Iterable[str]) -> list[int]:
         chats: list[int] = []
