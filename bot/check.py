@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
@@ -12,6 +13,7 @@ from bot.config import Config
 from storage.database import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import Item
+from storage.roster import RosterRepository
 
 
 async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
@@ -34,6 +36,8 @@ async def _check_database(config: Config, say: Callable[[str], None]) -> bool:
         async with engine.connect() as connection:
             items = (await connection.execute(select(func.count()).select_from(Item))).scalar()
         say(f"database: {engine.url.render_as_string(hide_password=True)} ok, {items} items")
+        for line in await _member_conflicts(engine, config):
+            say(line)
         return True
     except Exception as exc:  # any driver error: report it, the admin fixes the URL
         say(f"database: FAILED ({type(exc).__name__}: {exc})")
@@ -58,3 +62,37 @@ async def _check_telegram(config: Config, say: Callable[[str], None]) -> bool:
     except TelegramError as exc:
         say(f"telegram: FAILED ({type(exc).__name__}: {exc})")
     return False
+
+
+async def _member_conflicts(engine: AsyncEngine, config: Config) -> list[str]:
+    """Where config.toml's [[members]] and the database disagree. The database wins once it
+    has members (config.toml only seeds the first start), so these are warnings."""
+    async with AsyncSession(engine) as session:
+        repo = RosterRepository(session)
+        stored = {row.user_id: row for row in await repo.members()}
+        roles = await repo.roles()
+    if not stored:
+        return []
+    found: list[str] = []
+    for member in config.members:
+        row = stored.get(member.user_id)
+        held = frozenset(roles.get(member.user_id, ()))
+        if row is None:
+            found.append(
+                f"members: CONFLICT: {member.user_id} ({member.name}) is in config.toml "
+                "but not in the database; invite them with /undang"
+            )
+        elif not row.active:
+            found.append(
+                f"members: CONFLICT: {member.user_id} ({member.name}) is in config.toml "
+                "but deactivated in the database"
+            )
+        elif held != member.roles:
+            found.append(
+                f"members: CONFLICT: {member.user_id} ({member.name}) has roles "
+                f"{', '.join(sorted(member.roles))} in config.toml but "
+                f"{', '.join(sorted(held)) or 'none'} in the database"
+            )
+    if found:
+        found.append("members: the database wins; change members with /anggota in Telegram")
+    return found

@@ -7,8 +7,14 @@ from pathlib import Path
 
 from bot.check import run_check
 from bot.config import Config, Secret, parse_config
+from bot.domain.clock import ManualClock
+from bot.domain.roster import RosterMember
+from bot.service.people import People
 from localbotapi import LocalBotApi
+from storage.database import create_engine, session_factory
+from storage.migrate import upgrade_to_head
 from tests.harness import TOKEN, config_data
+from tests.office import MONDAY_MORNING
 
 
 def _config(server: LocalBotApi, database_url: str, tmp_path: Path) -> Config:
@@ -48,3 +54,33 @@ async def test_check_fails_on_an_unreachable_database(server: LocalBotApi, tmp_p
     assert not await run_check(_config(server, url, tmp_path), lines.append)
     assert lines[2].startswith("database: FAILED")
     assert "wrong" not in lines[2]
+
+
+async def test_check_reports_where_config_toml_and_the_database_disagree_on_members(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    config = _config(server, database_url, tmp_path)
+    first, second, *_ = config.members
+    engine = create_engine(database_url)
+    try:
+        await upgrade_to_head(engine)
+        people = People(
+            session_factory(engine), config.sop, ManualClock(MONDAY_MORNING),
+            lambda at: at.date(), config.telegram.admins,
+        )  # fmt: skip
+        await people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
+        admin = next(iter(config.telegram.admins))
+        await people.set_roles(admin, first.user_id, frozenset({"operator"}))
+        await people.set_active(admin, second.user_id, False)
+    finally:
+        await engine.dispose()
+    lines: list[str] = []
+    assert await run_check(config, lines.append)  # a warning, not a failure
+    conflicts = [line for line in lines if line.startswith("members:")]
+    assert conflicts == [
+        f"members: CONFLICT: {first.user_id} ({first.name}) has roles "
+        f"{', '.join(sorted(first.roles))} in config.toml but operator in the database",
+        f"members: CONFLICT: {second.user_id} ({second.name}) is in config.toml but "
+        "deactivated in the database",
+        "members: the database wins; change members with /anggota in Telegram",
+    ]
