@@ -57,11 +57,9 @@ async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callba
     step = sop.step(cb.step_key) if cb.step_key and sop.has_step(cb.step_key) else None
     if step is not None and step.confirm_sources:
         # SOP 4b: approval counts only after the approver confirms the sources were checked.
-        item = await service.decisions.may_act(
-            actor, cb.item_id, Action.APPROVE, cb.step_key, cb.number
-        )
-        data = await service.reads.card_data(item.id, step.key, item.version)
-        sources = fit(material_text(data), 1500) if data else "-"
+        data = await service.decisions.sources_to_confirm(actor, cb.item_id, step.key, cb.number)
+        item = data.item
+        sources = fit(material_text(data), 1500)
         text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
         await _prompt(
             update, context, actor, text, confirm_sources_keyboard(item.id, step.key, item.version)

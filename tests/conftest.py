@@ -34,8 +34,9 @@ HarnessFactory = Callable[..., AbstractAsyncContextManager[Harness]]
 # module must be named here, so a new one is placed on purpose (collection fails until it is).
 PURE = {
     "test_archive.py", "test_archive_names.py", "test_cards.py", "test_config.py",
-    "test_containers.py", "test_images.py", "test_logs.py", "test_names.py", "test_payloads.py",
-    "test_sop.py", "test_workflow.py", "test_workflow_gaps.py", "test_worktime.py",
+    "test_containers.py", "test_conversation.py", "test_images.py", "test_logs.py",
+    "test_names.py", "test_payloads.py", "test_sop.py", "test_workflow.py",
+    "test_workflow_gaps.py", "test_worktime.py",
 }  # fmt: skip
 SERVICE = {
     "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_migrations.py",

@@ -12,8 +12,20 @@ from pathlib import Path
 import pytest
 
 from bot.domain.actions import PromptKind
+from bot.domain.conversation import NothingExpected
 from bot.domain.workflow import Action, Decision, NotOpener, NotYourStep
-from bot.service.errors import AlreadyDecided, InvalidInput, NoDesignFiles, NoMaterial, UploadGone
+from bot.service.conversation import DesignAdded, ItemCreated, UploadParked
+from bot.service.decisions import Decided
+from bot.service.errors import (
+    AlreadyDecided,
+    InvalidInput,
+    NoDesignFiles,
+    NoMaterial,
+    NotOperator,
+    UploadGone,
+)
+from bot.service.opening import MaterialAdded
+from bot.service.views import FileRef
 from storage.uow import UnitOfWork
 from tests.service_fixtures import (
     HUKUM,
@@ -427,6 +439,104 @@ async def test_a_question_for_return_notes_is_remembered_across_a_restart(o: Off
     outcome = await restarted.decisions.decide(restarted.actor(KASUBBAG), item_id, notes)
     assert outcome.item.step is not None and outcome.item.step.key == "desain"
     assert await restarted.conversation.pending(KASUBBAG) is None
+
+
+# --- the conversation: one call per text or file -----------------------------------------
+
+
+class Downloads:
+    """Files as if fetched from Telegram and checked; records what was fetched."""
+
+    def __init__(self) -> None:
+        self.fetched: list[tuple[str, str]] = []
+
+    async def material(self, file: FileRef) -> FileRef:
+        self.fetched.append(("material", file.file_id))
+        return file
+
+    async def design(self, file: FileRef) -> FileRef:
+        self.fetched.append(("design", file.file_id))
+        return file
+
+
+async def test_typed_answers_open_an_item_and_fill_its_material(o: Office) -> None:
+    talk = o.service.conversation
+    await o.service.opening.begin_item(o.who(KOORDINATOR))
+
+    created = await talk.answer_text(KOORDINATOR, "PKPU 2", private=True, replied_to=None)
+    added = await talk.answer_text(KOORDINATOR, LINK, private=True, replied_to=None)
+
+    assert isinstance(created, ItemCreated) and created.item.code == "JDIH-2026-0001"
+    assert added == MaterialAdded(created.item, 1)
+
+
+async def test_typed_notes_decide_once_and_close_the_question(o: Office) -> None:
+    item_id = await o.at_periksa()
+    await o.service.decisions.ask_for(o.who(KASUBBAG), item_id, Action.RETURN, "periksa", 1)
+    talk = o.service.conversation
+
+    in_group = await talk.answer_text(KASUBBAG, "Logo", private=False, replied_to=None)
+    decided = await talk.answer_text(KASUBBAG, "Logo salah", private=True, replied_to=None)
+    again = await talk.answer_text(KASUBBAG, "Logo salah", private=True, replied_to=None)
+
+    assert in_group == NothingExpected()  # a question asked in private is answered there
+    assert isinstance(decided, Decided) and decided.transition.action is Action.RETURN
+    assert again == NothingExpected()
+    assert [e.action for e in await o.events(decided.item.code)][-1] == Action.RETURN
+
+
+async def test_a_page_for_one_of_two_items_waits_for_the_operator_to_pick(o: Office) -> None:
+    first, second = await o.at_desain(), await o.at_desain()
+    downloads = Downloads()
+
+    parked = await o.service.conversation.receive_file(
+        OPERATOR, page(5), caption=None, replied_to=None, downloads=downloads
+    )
+
+    assert isinstance(parked, UploadParked)
+    assert [item.id for item in parked.choices] == [first, second]
+    assert downloads.fetched == [("design", "file-5")]  # kept at once, nothing is lost
+    draft = await o.service.uploads.assign_upload(o.who(OPERATOR), parked.upload_id, second)
+    assert (draft.item.id, draft.pages) == (second, 1)
+
+
+async def test_a_page_with_a_caption_goes_to_the_only_design_item(o: Office) -> None:
+    item_id = await o.at_desain()
+
+    added = await o.service.conversation.receive_file(
+        OPERATOR, page(5), caption=" Hari Pemilu ", replied_to=None, downloads=Downloads()
+    )
+
+    assert isinstance(added, DesignAdded)
+    assert (added.draft.item.id, added.draft.pages, added.draft.caption) == (
+        item_id,
+        1,
+        "Hari Pemilu",
+    )
+
+
+async def test_a_file_from_a_non_operator_is_refused_before_it_is_downloaded(o: Office) -> None:
+    await o.at_desain()
+    downloads = Downloads()
+
+    with pytest.raises(NotOperator):
+        await o.service.conversation.receive_file(
+            KASUBBAG, page(5), caption=None, replied_to=None, downloads=downloads
+        )
+
+    assert downloads.fetched == []
+
+
+async def test_a_file_while_material_is_asked_for_is_material_with_its_caption(o: Office) -> None:
+    item = await o.service.opening.create_item(o.who(KOORDINATOR), "PKPU 2")
+    downloads = Downloads()
+
+    added = await o.service.conversation.receive_file(
+        KOORDINATOR, page(5), caption=LINK, replied_to=None, downloads=downloads
+    )
+
+    assert added == MaterialAdded(item, 2)  # the file, and its caption as text
+    assert downloads.fetched == [("material", "file-5")]
 
 
 # --- design uploads ----------------------------------------------------------------------

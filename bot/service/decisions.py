@@ -17,8 +17,9 @@ from bot.service.context import ServiceContext
 from bot.service.errors import CardNotForChat, CardNotYours, NoDesignFiles, NoMaterial
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
 from bot.service.payloads import CardJob
+from bot.service.queries import card_data_of
 from bot.service.rows import draft_version, event_view, history_event, item_values, item_view
-from bot.service.views import ItemView
+from bot.service.views import CardData, ItemView
 from storage.models import Item
 from storage.uow import UnitOfWork
 
@@ -58,6 +59,16 @@ class Decisions:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, action, step_key, version)
             return item_view(item, self.ctx.sop)
+
+    async def sources_to_confirm(
+        self, actor: Actor, item_id: int, step_key: str, version: int | None
+    ) -> CardData:
+        """SOP 4b: may this member approve the item now? If so, the card's material, which
+        the approver confirms having checked before the approval counts."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            item = await load_item(uow, item_id)
+            await check_may_act(self.ctx, uow, item, actor, Action.APPROVE, step_key, version)
+            return await card_data_of(uow, self.ctx.sop, item, step_key, item.version)
 
     async def ask_for(
         self,

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.archive.store import search_archive
-from bot.domain.sop import StepKind
+from bot.domain.sop import Sop, StepKind
 from bot.domain.workflow import Action, Actor, ItemStatus
 from bot.service.context import ServiceContext
 from bot.service.errors import NotAMember
 from bot.service.rows import event_view, file_ref, item_view, material_view
 from bot.service.views import CardData, EventView, ItemView
-from storage.models import CardMessage
+from storage.models import CardMessage, Item
 from storage.uow import UnitOfWork
 
 
@@ -96,29 +96,7 @@ class Reads:
             item = await uow.repo.item(item_id)
             if item is None or not self.sop.has_step(step_key):
                 return None
-            step = self.sop.step(step_key)
-            # the design step shows the last submitted version (if any) for reference only
-            shown = version if step.kind is not StepKind.DESIGN else 0
-            files = await uow.repo.design_files(item.id, shown) if shown else []
-            design_version = await uow.repo.design_version(item.id, shown) if shown else None
-            events = await uow.repo.events(item.id)
-            return_event = next((event_view(e) for e in events if e.id == return_event_id), None)
-            approvals = [
-                e
-                for e in events
-                if e.action == Action.APPROVE and e.version == version and e.file_hashes is not None
-            ]
-            return CardData(
-                item=item_view(item, self.sop),
-                step=step,
-                version=version,
-                materials=tuple(material_view(m) for m in await uow.repo.materials(item.id)),
-                design=tuple(file_ref(row) for row in files),
-                caption=design_version.caption if design_version else None,
-                return_event=return_event,
-                history=tuple(event_view(e) for e in events),
-                approved_hashes=tuple(approvals[-1].file_hashes or ()) if approvals else None,
-            )
+            return await card_data_of(uow, self.sop, item, step_key, version, return_event_id)
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
         async with UnitOfWork(self.ctx.factory) as uow:
@@ -126,3 +104,37 @@ class Reads:
             if card is None:
                 return None
             return RetireTarget(card.chat_id, card.message_id, card.text)
+
+
+async def card_data_of(
+    uow: UnitOfWork,
+    sop: Sop,
+    item: Item,
+    step_key: str,
+    version: int,
+    return_event_id: int | None = None,
+) -> CardData:
+    """Everything a card of the item at `step_key` shows, read in the caller's unit of work."""
+    step = sop.step(step_key)
+    # the design step shows the last submitted version (if any) for reference only
+    shown = version if step.kind is not StepKind.DESIGN else 0
+    files = await uow.repo.design_files(item.id, shown) if shown else []
+    design_version = await uow.repo.design_version(item.id, shown) if shown else None
+    events = await uow.repo.events(item.id)
+    return_event = next((event_view(e) for e in events if e.id == return_event_id), None)
+    approvals = [
+        e
+        for e in events
+        if e.action == Action.APPROVE and e.version == version and e.file_hashes is not None
+    ]
+    return CardData(
+        item=item_view(item, sop),
+        step=step,
+        version=version,
+        materials=tuple(material_view(m) for m in await uow.repo.materials(item.id)),
+        design=tuple(file_ref(row) for row in files),
+        caption=design_version.caption if design_version else None,
+        return_event=return_event,
+        history=tuple(event_view(e) for e in events),
+        approved_hashes=tuple(approvals[-1].file_hashes or ()) if approvals else None,
+    )
