@@ -45,11 +45,11 @@ async def queue_command(update: Update, context: BotContext) -> None:
     lines += await _archive_lines(archives, context)
     per_chat = Counter(row.chat_id for row in failed)
     reasons = {row.chat_id: row.last_error or "" for row in failed}
-    directory = context.services.service.context.directory
+    reads = context.services.service.reads
     for chat_id, count in per_chat.most_common():
         lines.append(
             texts.QUEUE_FAILED_LINE.format(
-                name=escape(directory.name(chat_id)),
+                name=escape(reads.member_name(chat_id)),
                 chat_id=chat_id,
                 count=count,
                 reason=escape(_reason(reasons[chat_id])),

@@ -36,8 +36,7 @@ async def archive_command(update: Update, context: BotContext) -> None:
     elif query:
         filters["words"] = query[:200]
     else:
-        now = services.service.context.clock.now().astimezone(services.config.timezone)
-        filters["month"] = f"{now:%Y-%m}"
+        filters["month"] = services.service.reads.this_month()
     viewer = update.effective_user.id  # type: ignore[union-attr]
     try:
         found = await services.service.reads.search_archive_for(

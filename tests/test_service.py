@@ -104,6 +104,12 @@ async def test_simultaneous_first_items_of_the_year_all_get_codes(o: Office) -> 
     assert sorted(i.code for i in items) == [f"JDIH-2026-{n:04d}" for n in range(1, 6)]
 
 
+async def test_the_archives_month_is_the_offices_not_utcs(o: Office) -> None:
+    o.clock.set(local(2027, 1, 1, 6, 0))  # still 31 December 2026 in UTC
+
+    assert o.service.reads.this_month() == "2027-01"  # what /arsip alone searches
+
+
 # --- step 1: material --------------------------------------------------------------------
 
 

@@ -42,6 +42,14 @@ class Reads:
             return Actor(user_id, members.name(user_id), frozenset())
         raise NotAMember(user_id)
 
+    def member_name(self, user_id: int) -> str:
+        """A member's name (the id itself for someone the office does not know)."""
+        return self.ctx.directory.name(user_id)
+
+    def this_month(self) -> str:
+        """The office's current month, as the archive names it (YYYY-MM)."""
+        return f"{self.ctx.clock.now().astimezone(self.ctx.calendar.tz):%Y-%m}"
+
     def _member_only(self, user_id: int) -> None:
         """The office's work is shown to members (and admins) only, whatever the handler
         checked before (the gate is one lock, this the second)."""
