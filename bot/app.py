@@ -24,11 +24,10 @@ from bot.delivery.webhook import WebhookServer, serve_until_stopped
 from bot.domain.clock import Clock, SystemClock
 from bot.media.filestore import FileStore
 from bot.service.directory import Directory
-from bot.service.items import JdihService
-from bot.service.queries import JdihQueries
+from bot.service.facade import build_service
 from bot.service.reminders import ReminderService
 from handlers import ADMIN_COMMANDS, BOT_COMMANDS, register_handlers
-from handlers.context import SERVICES_KEY, JdihApplication, JdihContext, Services
+from handlers.context import SERVICES_KEY, BotApplication, BotContext, Services
 from handlers.render import TelegramRenderer
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -48,14 +47,14 @@ class BuildOptions:
     request: BaseRequest | None = None
 
 
-def build_application(config: Config, options: BuildOptions | None = None) -> JdihApplication:
+def build_application(config: Config, options: BuildOptions | None = None) -> BotApplication:
     options = options or BuildOptions(clock=SystemClock())
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
         .token(config.telegram.token)
         .base_url(config.telegram.api_base_url)
         .base_file_url(config.telegram.file_base_url)
-        .context_types(ContextTypes(context=JdihContext))
+        .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerUserUpdateProcessor())
         .update_queue(JournalingQueue())
         .post_init(lambda app: _start_services(app, config, options))
@@ -65,12 +64,12 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Jd
         builder = builder.rate_limiter(OfficeRateLimiter())
     if options.request is not None:
         builder = builder.request(options.request).get_updates_request(options.request)
-    application: JdihApplication = builder.build()
+    application: BotApplication = builder.build()
     register_handlers(application)
     return application
 
 
-def run_until_stopped(application: JdihApplication, config: Config) -> None:
+def run_until_stopped(application: BotApplication, config: Config) -> None:
     """Receive updates until SIGINT or SIGTERM, then finish the update in hand, stop polling
     or the webhook server, and call post_shutdown (the scheduler, the sender, the database).
     An error at start (Telegram refusing the token, say) is raised to the caller."""
@@ -81,7 +80,7 @@ def run_until_stopped(application: JdihApplication, config: Config) -> None:
     asyncio.run(serve_until_stopped(application, webhook))
 
 
-async def start_webhook(application: JdihApplication, webhook: WebhookSettings) -> WebhookServer:
+async def start_webhook(application: BotApplication, webhook: WebhookSettings) -> WebhookServer:
     """The webhook server alone, for callers that own the event loop (the tests); they stop
     it with `WebhookServer.stop`."""
     server = WebhookServer(application, webhook)
@@ -89,18 +88,37 @@ async def start_webhook(application: JdihApplication, webhook: WebhookSettings) 
     return server
 
 
-async def _start_services(app: JdihApplication, config: Config, options: BuildOptions) -> None:
+async def _start_services(app: BotApplication, config: Config, options: BuildOptions) -> None:
     engine = create_engine(config.database_url)
     await upgrade_to_head(engine)
     factory = session_factory(engine)
     directory = Directory(config.members, config.role_chats)
     calendar = config.calendar
-    queries = JdihQueries(factory, config.sop, directory, config.telegram.admins)
+
+    # The service's commits wake the sender and the scheduler, built below (before the
+    # first update arrives, so before any commit).
+    def owed_or_moved() -> None:
+        """A use case committed messages owed or a moved reminder: deliver them now, and
+        look again at the reminders."""
+        sender.wake()
+        scheduler.poke_soon()
+
+    service = build_service(
+        factory,
+        config.sop,
+        directory,
+        calendar,
+        options.clock,
+        reminded_roles=config.reminders.notify,
+        admins=config.telegram.admins,
+        on_commit=owed_or_moved,
+    )
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
         app.bot,
         factory,
-        queries,
+        service.reads,
+        service.messages,
         config.sop,
         config.timezone,
         options.clock,
@@ -111,29 +129,12 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake)
-
-    def owed_or_moved() -> None:
-        """A use case committed messages owed or a moved reminder: deliver them now, and
-        look again at the reminders."""
-        sender.wake()
-        scheduler.poke_soon()
-
-    # built after the sender and the scheduler, which its commits wake
-    service = JdihService(
-        factory,
-        config.sop,
-        directory,
-        calendar,
-        options.clock,
-        reminded_roles=config.reminders.notify,
-        on_commit=owed_or_moved,
-    )
     files = FileStore(config.files_dir)
     members = {member.user_id for member in config.members} | config.telegram.admins
     await _open_inbox(
         app, Inbox(factory, options.clock), FrontDoor(members, options.clock, app.bot)
     )
-    app.bot_data[SERVICES_KEY] = Services(config, service, queries, sender, scheduler, files)
+    app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files)
     app.bot_data["engine"] = engine
     if options.set_commands:
         await _set_commands(app, config.telegram.admins)
@@ -142,7 +143,7 @@ async def _start_services(app: JdihApplication, config: Config, options: BuildOp
     log.info("bot ready: %d members, SOP %s", len(config.members), config.sop.number)
 
 
-async def _open_inbox(app: JdihApplication, inbox: Inbox, door: FrontDoor) -> None:
+async def _open_inbox(app: BotApplication, inbox: Inbox, door: FrontDoor) -> None:
     """From now on every update is written down before it is handled (a non-member's is
     only answered, and most are dropped at the door); those a crash cut off are handled
     first."""
@@ -154,7 +155,7 @@ async def _open_inbox(app: JdihApplication, inbox: Inbox, door: FrontDoor) -> No
     processor.finished, processor.door = inbox.done, door
 
 
-async def _set_commands(app: JdihApplication, admins: frozenset[int]) -> None:
+async def _set_commands(app: BotApplication, admins: frozenset[int]) -> None:
     """The command menu; admins also see the admin commands in their private chat."""
     await app.bot.set_my_commands(BOT_COMMANDS)
     for admin in sorted(admins):
@@ -164,7 +165,7 @@ async def _set_commands(app: JdihApplication, admins: frozenset[int]) -> None:
             log.warning("admin %s: command menu not set: %s", admin, exc)
 
 
-async def _stop_services(app: JdihApplication) -> None:
+async def _stop_services(app: BotApplication) -> None:
     services: Services | None = app.bot_data.get(SERVICES_KEY)
     if services is not None:
         await services.scheduler.stop()

@@ -14,14 +14,14 @@ from telegram.ext import (
 
 from bot import texts
 from handlers import admin, archive, buttons, commands, gate, messages
-from handlers.context import JdihApplication
+from handlers.context import BotApplication
 from handlers.errors import on_error
 
 BOT_COMMANDS = texts.BOT_COMMANDS
 ADMIN_COMMANDS = texts.BOT_COMMANDS + texts.ADMIN_COMMANDS
 
 
-def register_handlers(application: JdihApplication) -> None:
+def register_handlers(application: BotApplication) -> None:
     application.add_handler(TypeHandler(Update, gate.members_only), group=-1)
     # before the commands: CommandHandler also takes edited messages, and an edit is never
     # acted on (a message edited into "/batal KODE" must not cancel anything)

@@ -14,14 +14,14 @@ from bot.delivery.sender import BOT_FAILURE, UNREACHABLE
 from bot.service.owed import OutboxKind
 from bot.service.views import OwedMessage
 from handlers.common import answers_refusals, reply
-from handlers.context import JdihContext
+from handlers.context import BotContext
 
 
-def is_admin(context: JdihContext, user_id: int) -> bool:
+def is_admin(context: BotContext, user_id: int) -> bool:
     return user_id in context.services.config.telegram.admins
 
 
-async def _refused(update: Update, context: JdihContext) -> bool:
+async def _refused(update: Update, context: BotContext) -> bool:
     user = update.effective_user
     if user is not None and is_admin(context, user.id):
         return False
@@ -30,7 +30,7 @@ async def _refused(update: Update, context: JdihContext) -> bool:
 
 
 @answers_refusals
-async def queue_command(update: Update, context: JdihContext) -> None:
+async def queue_command(update: Update, context: BotContext) -> None:
     """/antrean: how many messages wait, and which failed for whom."""
     if await _refused(update, context):
         return
@@ -45,11 +45,11 @@ async def queue_command(update: Update, context: JdihContext) -> None:
     lines += await _archive_lines(archives, context)
     per_chat = Counter(row.chat_id for row in failed)
     reasons = {row.chat_id: row.last_error or "" for row in failed}
-    directory = context.services.service.directory
+    reads = context.services.service.reads
     for chat_id, count in per_chat.most_common():
         lines.append(
             texts.QUEUE_FAILED_LINE.format(
-                name=escape(directory.name(chat_id)),
+                name=escape(reads.member_name(chat_id)),
                 chat_id=chat_id,
                 count=count,
                 reason=escape(_reason(reasons[chat_id])),
@@ -61,7 +61,7 @@ async def queue_command(update: Update, context: JdihContext) -> None:
 
 
 @answers_refusals
-async def resend_command(update: Update, context: JdihContext) -> None:
+async def resend_command(update: Update, context: BotContext) -> None:
     """/kirimulang: queue every failed message again."""
     if await _refused(update, context):
         return
@@ -69,7 +69,7 @@ async def resend_command(update: Update, context: JdihContext) -> None:
     await reply(update, texts.REQUEUED.format(count=count) if count else texts.REQUEUED_NONE)
 
 
-async def deliver_held_messages(update: Update, context: JdihContext) -> None:
+async def deliver_held_messages(update: Update, context: BotContext) -> None:
     """After /start in private: what the bot could not send this member before goes now."""
     chat = update.effective_chat
     user = update.effective_user
@@ -80,11 +80,11 @@ async def deliver_held_messages(update: Update, context: JdihContext) -> None:
         await reply(update, texts.HELD_MESSAGES.format(count=count))
 
 
-async def _archive_lines(rows: list[OwedMessage], context: JdihContext) -> list[str]:
+async def _archive_lines(rows: list[OwedMessage], context: BotContext) -> list[str]:
     """Archives not written: the bot's own work, for no chat, so named by their item."""
     lines = []
     for row in rows:
-        code = await context.services.queries.item_code(row.item_id or 0)
+        code = await context.services.service.reads.item_code(row.item_id or 0)
         cause = (row.last_error or "").removeprefix(BOT_FAILURE)
         lines.append(
             texts.QUEUE_ARCHIVE_LINE.format(

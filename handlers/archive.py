@@ -13,9 +13,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from bot import texts
 from bot.domain.workflow import Actor
 from handlers.common import answers_refusals, reply
-from handlers.context import JdihContext
+from handlers.context import BotContext
 from handlers.keyboards import Callback, Verb, pack
-from handlers.press import Outcome
+from handlers.press import PressReply
 
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}-\d{4}-\d{4}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -24,7 +24,7 @@ SUMMARY_FILE = "ringkasan.html"
 
 
 @answers_refusals
-async def archive_command(update: Update, context: JdihContext) -> None:
+async def archive_command(update: Update, context: BotContext) -> None:
     """/arsip [KODE | kata judul | TAHUN-BULAN]: find published items in the archive."""
     services = context.services
     query = " ".join(context.args or []).strip()
@@ -36,11 +36,10 @@ async def archive_command(update: Update, context: JdihContext) -> None:
     elif query:
         filters["words"] = query[:200]
     else:
-        now = services.service.clock.now().astimezone(services.config.timezone)
-        filters["month"] = f"{now:%Y-%m}"
+        filters["month"] = services.service.reads.this_month()
     viewer = update.effective_user.id  # type: ignore[union-attr]
     try:
-        found = await services.queries.search_archive_for(
+        found = await services.service.reads.search_archive_for(
             viewer, services.config.archive_dir, **filters
         )
     except ValueError:
@@ -72,11 +71,11 @@ def _results_text(found: list[dict[str, Any]], zone: Any) -> str:
 
 
 async def _buttons(
-    context: JdihContext, viewer: int, rows: list[dict[str, Any]]
+    context: BotContext, viewer: int, rows: list[dict[str, Any]]
 ) -> InlineKeyboardMarkup:
     keyboard = []
     for row in rows:
-        found = await context.services.queries.status_for(viewer, row["code"])
+        found = await context.services.service.reads.status_for(viewer, row["code"])
         if found is not None:
             data = pack(Verb.ARCHIVE, found[0].id)
             keyboard.append([InlineKeyboardButton(f"📁 {row['code']}", callback_data=data)])
@@ -84,15 +83,15 @@ async def _buttons(
 
 
 async def send_archived(
-    update: Update, context: JdihContext, actor: Actor, cb: Callback
-) -> str | Outcome:
+    update: Update, context: BotContext, actor: Actor, cb: Callback
+) -> str | PressReply:
     """The button under a search result: the summary, then the archived files (sent after
     the press is answered: a dozen documents take longer than a press may wait)."""
     services = context.services
-    queries = services.queries
-    item = await queries.code_for(actor.user_id, cb.item_id)
+    reads = services.service.reads
+    item = await reads.code_for(actor.user_id, cb.item_id)
     root = services.config.archive_dir
-    found = await queries.search_archive_for(actor.user_id, root, code=item) if item else []
+    found = await reads.search_archive_for(actor.user_id, root, code=item) if item else []
     if not found:
         return texts.ARCHIVE_GONE
     folder = Path(found[0]["folder"])
@@ -109,4 +108,4 @@ async def send_archived(
                 chat.id, InputFile(content, filename=path.name), caption=f"{item} · {path.name}"
             )
 
-    return Outcome(texts.ARCHIVE_SENT.format(code=item), later=send_files)
+    return PressReply(texts.ARCHIVE_SENT.format(code=item), later=send_files)

@@ -18,15 +18,15 @@ from handlers.actions import ACTION_VIEWS
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
 from handlers.common import REFUSALS, refusal_for
-from handlers.context import JdihContext
+from handlers.context import BotContext
 from handlers.design import draft_reply
 from handlers.keyboards import Callback, Verb, confirm_sources_keyboard, dismiss_keyboard, unpack
-from handlers.press import Outcome, PressAnswer
+from handlers.press import PressAnswer, PressReply
 
-Press = Callable[[Update, JdihContext, Actor, Callback], Awaitable[str | Outcome]]
+Press = Callable[[Update, BotContext, Actor, Callback], Awaitable[str | PressReply]]
 
 
-async def on_button(update: Update, context: JdihContext) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """Routes a press to its action and answers it with the outcome or the refusal."""
     query = update.callback_query
     assert query is not None and query.from_user is not None
@@ -45,21 +45,21 @@ async def on_button(update: Update, context: JdihContext) -> None:
         except Forbidden:
             await answer.send(texts.START_PRIVATE_CHAT, alert=True)
             return
-        outcome = result if isinstance(result, Outcome) else Outcome(result)
-        await answer.send(outcome.text)
-    if outcome.later is not None:
-        await outcome.later()
+        press_reply = result if isinstance(result, PressReply) else PressReply(result)
+        await answer.send(press_reply.text)
+    if press_reply.later is not None:
+        await press_reply.later()
 
 
-async def _approve(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     service = context.services.service
     sop = context.services.config.sop
     step = sop.step(cb.step_key) if cb.step_key and sop.has_step(cb.step_key) else None
     if step is not None and step.confirm_sources:
         # SOP 4b: approval counts only after the approver confirms the sources were checked.
-        item = await service.may_act(actor, cb.item_id, Action.APPROVE, cb.step_key, cb.number)
-        data = await context.services.queries.card_data(item.id, step.key, item.version)
-        sources = fit(material_text(data), 1500) if data else "-"
+        data = await service.decisions.sources_to_confirm(actor, cb.item_id, step.key, cb.number)
+        item = data.item
+        sources = fit(material_text(data), 1500)
         text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
         await _prompt(
             update, context, actor, text, confirm_sources_keyboard(item.id, step.key, item.version)
@@ -68,14 +68,14 @@ async def _approve(update: Update, context: JdihContext, actor: Actor, cb: Callb
     return await _decide(context, actor, cb, Action.APPROVE)
 
 
-async def _confirm_sources(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _confirm_sources(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     answer = await _decide(context, actor, cb, Action.APPROVE, sources_checked=True)
     await _drop_buttons(update.callback_query)
     return answer
 
 
 async def _decide(
-    context: JdihContext,
+    context: BotContext,
     actor: Actor,
     cb: Callback,
     action: Action,
@@ -84,16 +84,16 @@ async def _decide(
 ) -> str:
     service = context.services.service
     decision = Decision(action, cb.step_key, cb.number, sources_checked=sources_checked)
-    outcome = await service.decide(actor, cb.item_id, decision)
-    return done_text(context.services.config.sop, outcome)
+    decided = await service.decisions.decide(actor, cb.item_id, decision)
+    return done_text(context.services.config.sop, decided)
 
 
 async def _ask(
-    update: Update, context: JdihContext, actor: Actor, cb: Callback, action: Action
+    update: Update, context: BotContext, actor: Actor, cb: Callback, action: Action
 ) -> str:
     """Check the action is open to this member now, then ask for its text privately."""
     service = context.services.service
-    item = await service.ask_for(actor, cb.item_id, action, cb.step_key, cb.number)
+    item = await service.decisions.ask_for(actor, cb.item_id, action, cb.step_key, cb.number)
     role = escape(_receiving_role(context.services.config.sop, item))
     prompt = ACTION_VIEWS[action].ask
     assert prompt is not None, f"{action.value} asks for no text"
@@ -113,7 +113,7 @@ def _receiving_role(sop: Sop, item: ItemView) -> str:
 
 async def _prompt(
     update: Update,
-    context: JdihContext,
+    context: BotContext,
     actor: Actor,
     text: str,
     keyboard: InlineKeyboardMarkup,
@@ -128,46 +128,47 @@ async def _prompt(
             reply_markup=keyboard,
         )
     except Forbidden:
-        await context.services.service.drop_pending(actor.user_id)
+        await context.services.service.conversation.drop_pending(actor.user_id)
         raise
 
 
-async def _return(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _return(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     return await _ask(update, context, actor, cb, Action.RETURN)
 
 
-async def _direct(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _direct(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     return await _ask(update, context, actor, cb, Action.DIRECT)
 
 
-async def _posted(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _posted(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     return await _ask(update, context, actor, cb, Action.REPORT_POSTED)
 
 
-async def _order(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _order(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     return await _decide(context, actor, cb, Action.ORDER_UPLOAD)
 
 
-async def _material_done(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    outcome = await context.services.service.submit_material(actor, cb.item_id)
+async def _material_done(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    decided = await context.services.service.decisions.submit_material(actor, cb.item_id)
     await _drop_buttons(update.callback_query)
-    return done_text(context.services.config.sop, outcome)
+    return done_text(context.services.config.sop, decided)
 
 
-async def _upload_here(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    item = await context.services.service.target_item_for_design(actor, cb.item_id)
+async def _upload_here(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    item = await context.services.service.uploads.target_item_for_design(actor, cb.item_id)
     return texts.UPLOAD_TARGET_SET.format(code=item.code)
 
 
-async def _submit_design(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _submit_design(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     assert cb.number is not None
-    outcome = await context.services.service.submit_design(actor, cb.item_id, cb.number)
-    return done_text(context.services.config.sop, outcome)
+    service = context.services.service
+    decided = await service.decisions.submit_design(actor, cb.item_id, cb.number)
+    return done_text(context.services.config.sop, decided)
 
 
-async def _clear_design(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _clear_design(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     assert cb.number is not None
-    cleared = await context.services.service.clear_draft(actor, cb.item_id, cb.number)
+    cleared = await context.services.service.uploads.clear_draft(actor, cb.item_id, cb.number)
     await _drop_buttons(update.callback_query)
     code = cleared.item.code
     if cleared.kept:
@@ -178,24 +179,26 @@ async def _clear_design(update: Update, context: JdihContext, actor: Actor, cb: 
     return texts.DESIGN_CLEARED.format(code=code, version=cb.number)
 
 
-async def _dismiss(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
-    dropped = await context.services.service.drop_pending(actor.user_id, cb.item_id)
+async def _dismiss(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    service = context.services.service
+    dropped = await service.conversation.drop_pending(actor.user_id, cb.item_id)
     await _drop_buttons(update.callback_query)
     return texts.PROMPT_CANCELLED if dropped else texts.PROMPT_ALREADY_CLOSED
 
 
-async def _pick_item(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _pick_item(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     assert cb.number is not None
-    state = await context.services.service.assign_upload(actor, cb.item_id, cb.number)
+    state = await context.services.service.uploads.assign_upload(actor, cb.item_id, cb.number)
     await _drop_buttons(update.callback_query)
     await draft_reply(update, context, state, file_name=None)
     return texts.UPLOAD_TARGET_SET.format(code=state.item.code)
 
 
-async def _show_card(update: Update, context: JdihContext, actor: Actor, cb: Callback) -> str:
+async def _show_card(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     query = update.callback_query
     assert query is not None and query.message is not None
-    shown = await context.services.service.resend_card(actor, cb.item_id, query.message.chat.id)
+    service = context.services.service
+    shown = await service.decisions.resend_card(actor, cb.item_id, query.message.chat.id)
     if not shown.queued:  # the same card is still waiting to go to this chat
         return texts.CARD_ON_ITS_WAY.format(code=shown.item.code)
     return texts.CARD_RESENT.format(code=shown.item.code)

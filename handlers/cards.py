@@ -15,7 +15,7 @@ from bot.delivery.rendering import RenderedCard
 from bot.domain import workflow
 from bot.domain.sop import Sop, Step, StepKind
 from bot.domain.workflow import ItemStatus
-from bot.service.items import Outcome
+from bot.service.decisions import Decided
 from bot.service.payloads import Notice, NoticeKind
 from bot.service.views import CardData, EventView, FileRef, ItemView
 from handlers.actions import ACTION_VIEWS, event_label, event_mark
@@ -133,7 +133,7 @@ def _keyboard(data: CardData) -> InlineKeyboardMarkup | None:
     return step_keyboard(buttons, item.id, step.key, version)
 
 
-def done_text(sop: Sop, outcome: Outcome) -> str:
+def done_text(sop: Sop, outcome: Decided) -> str:
     """The toast that tells the presser what their decision did."""
     transition = outcome.transition
     role = sop.role_title(sop.step(transition.to_step).role) if transition.to_step else ""

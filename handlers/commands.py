@@ -12,11 +12,11 @@ from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
 from handlers.common import answers_refusals, reply
-from handlers.context import JdihContext
+from handlers.context import BotContext
 from handlers.keyboards import dismiss_keyboard
 
 
-def help_text(context: JdihContext, user_id: int) -> str:
+def help_text(context: BotContext, user_id: int) -> str:
     """The SOP and the commands, for a member (NotAMember for anyone else)."""
     config = context.services.config
     sop = config.sop
@@ -29,7 +29,7 @@ def help_text(context: JdihContext, user_id: int) -> str:
         )
         for step in sop.steps
     )
-    actor = context.services.queries.reader(user_id)  # NotAMember: nothing of the office
+    actor = context.services.service.reads.reader(user_id)  # NotAMember: nothing of the office
     roles = sop.role_titles(actor.roles) or "-"
     return texts.HELP.format(
         office=escape(config.office_name),
@@ -42,7 +42,7 @@ def help_text(context: JdihContext, user_id: int) -> str:
 
 
 @answers_refusals
-async def start(update: Update, context: JdihContext) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Greets the member and explains the bot."""
     user = update.effective_user
     assert user is not None
@@ -52,36 +52,38 @@ async def start(update: Update, context: JdihContext) -> None:
 
 
 @answers_refusals
-async def help_command(update: Update, context: JdihContext) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """Explains the SOP steps and the commands."""
     await _send_help(update, context)
 
 
-async def _send_help(update: Update, context: JdihContext, before: str = "") -> None:
+async def _send_help(update: Update, context: BotContext, before: str = "") -> None:
     """The help, for a member; anyone else is refused (NotAMember: the gate's second lock)."""
     assert update.effective_user is not None
     await reply(update, before + help_text(context, update.effective_user.id))
 
 
 @answers_refusals
-async def new_item(update: Update, context: JdihContext) -> None:
+async def new_item(update: Update, context: BotContext) -> None:
     """/baru: opens a new content item; the title is asked next."""
     service = context.services.service
-    await service.begin_item(service.actor(update.effective_user.id))  # type: ignore[union-attr]
+    actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
+    await service.opening.begin_item(actor)
     await reply(update, texts.ASK_TITLE)
 
 
 @answers_refusals
-async def tasks(update: Update, context: JdihContext) -> None:
+async def tasks(update: Update, context: BotContext) -> None:
     """/tugas: what waits for me."""
     services = context.services
-    actor = services.queries.reader(update.effective_user.id)  # type: ignore[union-attr]
-    waiting, drafts = await services.queries.tasks(actor)
+    reads = services.service.reads
+    actor = reads.reader(update.effective_user.id)  # type: ignore[union-attr]
+    waiting, drafts = await reads.tasks(actor)
     await reply(update, render_tasks(waiting, drafts, services.config.timezone))
 
 
 @answers_refusals
-async def status(update: Update, context: JdihContext) -> None:
+async def status(update: Update, context: BotContext) -> None:
     """/status KODE: an item's step, who must act, when it is due, and its history."""
     found = await _item_from_argument(update, context, "status")
     if found is None:
@@ -96,7 +98,7 @@ async def status(update: Update, context: JdihContext) -> None:
 
 
 @answers_refusals
-async def cancel(update: Update, context: JdihContext) -> None:
+async def cancel(update: Update, context: BotContext) -> None:
     """/batal KODE: the kasubbag cancels an open item; the reason is asked next."""
     found = await _item_from_argument(update, context, "batal")
     if found is None:
@@ -104,18 +106,18 @@ async def cancel(update: Update, context: JdihContext) -> None:
     item = found[0]
     service = context.services.service
     actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
-    await service.ask_for(actor, item.id, Action.CANCEL)
+    await service.decisions.ask_for(actor, item.id, Action.CANCEL)
     prompt = texts.ASK_CANCEL_REASON.format(code=item.code, title=escape(item.title))
     await reply(update, prompt, dismiss_keyboard(item.id))
 
 
-async def unknown_command(update: Update, context: JdihContext) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     """Any other /command."""
     await reply(update, texts.UNKNOWN_COMMAND)
 
 
 async def _item_from_argument(
-    update: Update, context: JdihContext, command: str
+    update: Update, context: BotContext, command: str
 ) -> tuple[ItemView, list[EventView]] | None:
     """The item named after the command, or None once the user was told what is wrong."""
     code = _code_argument(context)
@@ -123,13 +125,13 @@ async def _item_from_argument(
         await reply(update, texts.NEED_CODE.format(command=command))
         return None
     viewer = update.effective_user.id  # type: ignore[union-attr]
-    found = await context.services.queries.status_for(viewer, code)
+    found = await context.services.service.reads.status_for(viewer, code)
     if found is None:
         await reply(update, texts.ITEM_NOT_FOUND.format(code=escape(code)))
     return found
 
 
-def _code_argument(context: JdihContext) -> str | None:
+def _code_argument(context: BotContext) -> str | None:
     args = context.args or []
     if not args or not args[0].strip() or len(args[0]) > 40:
         return None

@@ -13,12 +13,12 @@ from telegram.constants import ParseMode
 from bot.domain.workflow import WorkflowError
 from bot.service.errors import ServiceError
 from handlers.cards import TEXT_LIMIT, fit
-from handlers.context import JdihContext
+from handlers.context import BotContext
 from handlers.refusals import refusal_text
 
 REFUSALS = (ServiceError, WorkflowError)
 
-Handler = Callable[[Update, JdihContext], Coroutine[Any, Any, None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 async def reply(
@@ -35,7 +35,7 @@ async def reply(
     )
 
 
-def refusal_for(context: JdihContext, exc: Exception) -> str:
+def refusal_for(context: BotContext, exc: Exception) -> str:
     """The words for a refusal, in the office's SOP and time zone."""
     config = context.services.config
     return refusal_text(exc, config.sop, config.timezone)
@@ -46,7 +46,7 @@ def answers_refusals(handler: Handler) -> Handler:
     its reason, never with the error handler's "Maaf, terjadi kesalahan" and an ERROR log."""
 
     @functools.wraps(handler)
-    async def answered(update: Update, context: JdihContext) -> None:
+    async def answered(update: Update, context: BotContext) -> None:
         try:
             await handler(update, context)
         except REFUSALS as exc:
@@ -55,7 +55,7 @@ def answers_refusals(handler: Handler) -> Handler:
     return answered
 
 
-async def refuse(update: Update, context: JdihContext, exc: Exception) -> None:
+async def refuse(update: Update, context: BotContext, exc: Exception) -> None:
     """Tell the user why nothing happened: an alert for a button, a reply for a message."""
     text = refusal_for(context, exc)
     query = update.callback_query

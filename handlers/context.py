@@ -12,8 +12,7 @@ from bot.config import Config
 from bot.delivery.scheduler import ReminderScheduler
 from bot.delivery.sender import OutboxSender
 from bot.media.filestore import FileStore
-from bot.service.items import JdihService
-from bot.service.queries import JdihQueries
+from bot.service.facade import Service
 
 SERVICES_KEY = "services"
 
@@ -31,18 +30,17 @@ class AlbumReceipts:
 @dataclass(slots=True)
 class Services:
     config: Config
-    service: JdihService
-    queries: JdihQueries
+    service: Service
     sender: OutboxSender
     scheduler: ReminderScheduler
     files: FileStore
     albums: AlbumReceipts = field(default_factory=AlbumReceipts)
 
 
-class JdihContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     @property
     def services(self) -> Services:
         return self.application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
 
 
-JdihApplication = Application[Any, JdihContext, Any, Any, Any, Any]
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]

@@ -1,5 +1,6 @@
-"""The operator's design upload: which item a file belongs to, checking it, and the draft's
-receipts (one per album, not one per page)."""
+"""The operator's design upload, rendered: the question which item a parked page belongs to,
+and the draft's receipts (one per album, not one per page). Which item a page goes to is
+the service's answer (`Conversation.receive_file`)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from html import escape
 from telegram import Message, Update
 
 from bot import texts
-from bot.delivery.downloads import fetch_design
 from bot.domain.filenames import clean_file_name
-from bot.domain.workflow import Actor
 from bot.media.images import PlatformFormat, platform_warning
-from bot.service.errors import NoItemForUpload
+from bot.service.conversation import DesignAdded, UploadParked
 from bot.service.views import DraftState, FileRef
 from handlers.common import reply
-from handlers.context import JdihContext
+from handlers.context import BotContext
 from handlers.keyboards import draft_keyboard, pick_item_keyboard
 
 # Telegram sends an album as separate messages with no marker for the last one; the receipt
@@ -45,32 +44,17 @@ def file_of(message: Message) -> FileRef | None:
     return None
 
 
-async def upload_design(
-    update: Update, context: JdihContext, actor: Actor, file: FileRef, reply_item: int | None
-) -> None:
-    """Check the file, then attach it to the right item's draft, or park it and ask which
-    item. A refused file (DesignFileRejected) changes nothing."""
-    service = context.services.service
-    target = reply_item
-    if target is None:
-        pending = await service.pending(actor.user_id)
-        if pending is not None and pending.kind == "design" and pending.item is not None:
-            target = pending.item.id
-    candidates = [] if target is not None else await service.upload_targets(actor)
-    if target is None and not candidates:
-        raise NoItemForUpload
-    checked = await fetch_design(context.bot, context.services.files, file)
-    if target is None and len(candidates) > 1:
-        upload_id = await service.park_upload(actor, checked)
-        choices = [(item.id, f"{item.code} — {item.title}") for item in candidates]
-        await reply(update, texts.PICK_ITEM, pick_item_keyboard(upload_id, choices))
-        return
-    target = target if target is not None else candidates[0].id
-    state = await service.add_design_file(actor, target, checked)
-    message = update.effective_message
-    if message is not None and message.caption:
-        state = await service.set_caption(actor, target, message.caption)
+async def upload_parked(update: Update, parked: UploadParked) -> None:
+    """The page is kept; the operator picks which of their items it belongs to."""
+    choices = [(item.id, f"{item.code} — {item.title}") for item in parked.choices]
+    await reply(update, texts.PICK_ITEM, pick_item_keyboard(parked.upload_id, choices))
+
+
+async def design_added(update: Update, context: BotContext, added: DesignAdded) -> None:
+    """The receipt for a page: at once, or one per album after its last page."""
+    checked, state = added.file, added.draft
     notes = design_notes(checked, state, context.services.config.platforms)
+    message = update.effective_message
     if message is not None and message.media_group_id:
         _receipt_after_album(update, context, state, message.media_group_id, notes)
         return
@@ -94,7 +78,7 @@ def design_notes(
 
 
 def _receipt_after_album(
-    update: Update, context: JdihContext, state: DraftState, group: str, notes: list[str]
+    update: Update, context: BotContext, state: DraftState, group: str, notes: list[str]
 ) -> None:
     albums = context.services.albums  # this application's albums, not the process's
     previous = albums.timers.pop(group, None)
@@ -117,7 +101,7 @@ def _receipt_after_album(
 
 async def draft_reply(
     update: Update,
-    context: JdihContext,
+    context: BotContext,
     state: DraftState,
     *,
     file_name: str | None,
@@ -134,7 +118,7 @@ async def draft_reply(
         text += "\n\n" + "\n\n".join(escape(note) for note in notes)
     sent = await reply(update, text, draft_keyboard(state.item.id, state.version))
     if sent is not None:
-        await context.services.queries.record_message(
+        await context.services.service.messages.record_message(
             chat_id=sent.chat_id,
             message_id=sent.message_id,
             item_id=state.item.id,

@@ -8,13 +8,13 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import texts
-from handlers.context import JdihContext
+from handlers.context import BotContext
 from handlers.press import PressAnswer, is_expired_query
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: JdihContext) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Logs the failure (never the token: the log filter redacts it) and tells the user."""
     error = context.error
     if isinstance(error, TelegramError) and is_expired_query(error):

@@ -15,12 +15,12 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.delivery.frontdoor import speaks_to_bot
 from bot.delivery.ratelimit import outsider_reply
-from handlers.context import JdihContext
+from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
-async def members_only(update: Update, context: JdihContext) -> None:
+async def members_only(update: Update, context: BotContext) -> None:
     """Runs before every other handler; stops updates from people who are not members."""
     user = update.effective_user
     if user is None:
@@ -37,7 +37,7 @@ async def members_only(update: Update, context: JdihContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def _tell_user_id(update: Update, context: JdihContext, user_id: int) -> None:
+async def _tell_user_id(update: Update, context: BotContext, user_id: int) -> None:
     budget = outsider_reply(context.bot)
     query = update.callback_query
     if query is not None:

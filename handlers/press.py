@@ -33,7 +33,7 @@ def is_expired_query(exc: TelegramError) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class PressReply:
     """What a press answers, and Telegram work that may wait until it has been answered."""
 
     text: str

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.app import BuildOptions, build_application
 from bot.config import Config
 from bot.domain.clock import ManualClock
-from handlers.context import JdihApplication
+from handlers.context import BotApplication
 from localbotapi import LocalBotApi
 from localbotapi.state import Signal
 from sandbox import office
@@ -97,7 +97,7 @@ class Sandbox:
         )
         self.clock = ManualClock(datetime.now(UTC))
         self.config: Config | None = None
-        self.app: JdihApplication | None = None
+        self.app: BotApplication | None = None
         self.page = PageState()
         self.version = 0
         self.updated = Signal()  # fired whenever :attr:`version` moves

@@ -34,9 +34,9 @@ HarnessFactory = Callable[..., AbstractAsyncContextManager[Harness]]
 # module must be named here, so a new one is placed on purpose (collection fails until it is).
 PURE = {
     "test_archive.py", "test_archive_names.py", "test_cards.py", "test_config.py",
-    "test_containers.py", "test_directory.py", "test_images.py", "test_invitations.py",
-    "test_logs.py", "test_names.py", "test_payloads.py", "test_roster.py", "test_sop.py",
-    "test_workflow.py",
+    "test_containers.py", "test_conversation.py", "test_directory.py", "test_images.py",
+    "test_invitations.py", "test_logs.py", "test_names.py", "test_payloads.py",
+    "test_roster.py", "test_sop.py", "test_workflow.py",
     "test_workflow_gaps.py", "test_worktime.py",
 }  # fmt: skip
 SERVICE = {

@@ -12,7 +12,7 @@ from bot.app import BuildOptions, build_application, start_webhook
 from bot.config import Config
 from bot.delivery.webhook import WebhookServer
 from bot.domain.clock import ManualClock
-from handlers.context import SERVICES_KEY, JdihApplication, Services
+from handlers.context import SERVICES_KEY, BotApplication, Services
 from localbotapi import BotMessage, LocalBotApi
 from tests.office import (  # noqa: F401  (the e2e tests take the office from here too)
     ADMINS,
@@ -54,7 +54,7 @@ class Harness:
     server: LocalBotApi
     config: Config
     clock: ManualClock
-    app: JdihApplication | None = None
+    app: BotApplication | None = None
     webhook_server: WebhookServer | None = None  # webhook mode: the bot's own server
     people: dict[int, Person] = field(default_factory=dict)
     rate_limit: bool = False  # True: Telegram's flood limits kept, as in production

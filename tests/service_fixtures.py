@@ -1,9 +1,9 @@
-"""A JdihService on a fresh, migrated database (SQLite, or PostgreSQL when the CI asks), with
+"""The service on a fresh, migrated database (SQLite, or PostgreSQL when the CI asks), with
 the office's six members, a hand-moved clock, and helpers that walk an item through the SOP."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,8 +17,7 @@ from bot.domain.sop import load_default_sop
 from bot.domain.workflow import Action, Actor, Decision
 from bot.domain.worktime import WorkCalendar
 from bot.service.directory import Directory
-from bot.service.items import JdihService
-from bot.service.queries import JdihQueries
+from bot.service.facade import Service, build_service
 from bot.service.views import EventView, FileRef
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -54,16 +53,14 @@ class Office:
 
     factory: SessionFactory
     clock: ManualClock
-    service: JdihService
-    queries: JdihQueries
+    service: Service
     _outbox_seen: int = field(default=0)
+    # what the service's commits wake (the sender and the scheduler, in the bot)
+    on_commit: Callable[[], None] = field(default=lambda: None)
 
-    def restart(self) -> JdihService:
+    def restart(self) -> Service:
         """A new service on the same database, as after the bot process restarts."""
-        calendar = WorkCalendar(timezone=OFFICE.key)
-        return JdihService(
-            self.factory, load_default_sop(), Directory(MEMBERS, {}), calendar, self.clock
-        )
+        return _service(self.factory, self.clock, lambda: self.on_commit())
 
     def who(self, user_id: int) -> Actor:
         return self.service.actor(user_id)
@@ -75,7 +72,7 @@ class Office:
             return row
 
     async def events(self, code: str) -> list[EventView]:
-        found = await self.queries.status(code)
+        found = await self.service.reads.status(code)
         assert found is not None
         return found[1]
 
@@ -95,21 +92,22 @@ class Office:
 
     async def open_item(self, title: str = "PKPU Nomor 2 Tahun 2026") -> int:
         """Steps 0-1a: the coordinator opens an item and hands in its material."""
-        item = await self.service.create_item(self.who(KOORDINATOR), title)
-        await self.service.add_material(self.who(KOORDINATOR), item.id, text="jdih.kpu.go.id")
-        await self.service.submit_material(self.who(KOORDINATOR), item.id)
+        opening = self.service.opening
+        item = await opening.create_item(self.who(KOORDINATOR), title)
+        await opening.add_material(self.who(KOORDINATOR), item.id, text="jdih.kpu.go.id")
+        await self.service.decisions.submit_material(self.who(KOORDINATOR), item.id)
         return item.id
 
     async def direct(self, item_id: int) -> None:
         decision = Decision(Action.DIRECT, "materi", 0, notes="Infografis 1 halaman")
-        await self.service.decide(self.who(KASUBBAG), item_id, decision)
+        await self.service.decisions.decide(self.who(KASUBBAG), item_id, decision)
 
     async def design(self, item_id: int, pages: int = 1, by: int = OPERATOR) -> int:
         """Step 2: upload `pages` files to the draft and hand it in; returns the version."""
         for n in range(pages):
-            draft = await self.service.add_design_file(self.who(by), item_id, page(n))
-        outcome = await self.service.submit_design(self.who(by), item_id, draft.version)
-        return outcome.item.version
+            draft = await self.service.uploads.add_design_file(self.who(by), item_id, page(n))
+        decided = await self.service.decisions.submit_design(self.who(by), item_id, draft.version)
+        return decided.item.version
 
     async def at_desain(self) -> int:
         """An item whose direction is written: the operators design (step 2)."""
@@ -134,7 +132,7 @@ class Office:
             notes="Perbaiki" if back else None,
             sources_checked=step == "setuju",
         )
-        await self.service.decide(self.who(by), item_id, decision)
+        await self.service.decisions.decide(self.who(by), item_id, decision)
 
 
 @asynccontextmanager
@@ -145,15 +143,16 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
             await upgrade_to_head(engine)
             factory = session_factory(engine)
             clock = ManualClock(MONDAY_MORNING)
-            sop = load_default_sop()
-            service = JdihService(
-                factory,
-                sop,
-                Directory(MEMBERS, {}),
-                WorkCalendar(timezone=OFFICE.key),
-                clock,
-            )
-            queries = JdihQueries(factory, sop, Directory(MEMBERS, {}))
-            yield Office(factory, clock, service, queries)
+            built = Office(factory, clock, _service(factory, clock, lambda: None))
+            built.service = built.restart()  # its commits call the office's on_commit
+            yield built
         finally:
             await engine.dispose()
+
+
+def _service(factory: SessionFactory, clock: ManualClock, on_commit: Callable[[], None]) -> Service:
+    calendar = WorkCalendar(timezone=OFFICE.key)
+    directory = Directory(MEMBERS, {})
+    return build_service(
+        factory, load_default_sop(), directory, calendar, clock, on_commit=on_commit
+    )

@@ -578,10 +578,10 @@ async def test_a_failing_handler_answers_the_user_and_logs_context_without_the_t
     caplog.handler.addFilter(redact)
     try:
         with caplog.at_level(logging.WARNING):
-            monkeypatch.setattr(service, "pending", broken)
+            monkeypatch.setattr(service.conversation, "answer_text", broken)
             reply = await h.say(KASUBBAG, "Logo terlalu kecil")
             assert reply.body == texts.ERROR_GENERIC
-            monkeypatch.setattr(service, "decide", broken)
+            monkeypatch.setattr(service.decisions, "decide", broken)
             alert = await _press_data(h, KASUBBAG, card, _data(card, texts.BTN_APPROVE))
             assert alert == {
                 "callback_query_id": alert["callback_query_id"],

@@ -80,7 +80,7 @@ async def test_twenty_items_approved_at_once_move_exactly_once(harness: Harness)
     ]
     assert len(legal_cards) == ITEMS  # one card per item, none twice
     for code in codes:
-        status = await h.services.queries.status(code)
+        status = await h.services.service.reads.status(code)
         assert status is not None and status[0].step is not None
         assert status[0].step.key == "setuju"
 

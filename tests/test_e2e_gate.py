@@ -97,18 +97,18 @@ def _sender(payload: dict[str, object]) -> object:
 async def test_the_office_reads_refuse_a_non_member(tmp_path: Path) -> None:
     async with office(tmp_path) as o:
         item_id = await o.open_item()
-        code = await o.queries.item_code(item_id)
+        code = await o.service.reads.item_code(item_id)
         assert code is not None
         member, outsider = KOORDINATOR.user_id, STRANGER.user_id
         # A member reads; a non-member is refused by the reads themselves.
-        assert await o.queries.status_for(member, code) is not None
-        assert await o.queries.code_for(member, item_id) == code
-        assert await o.queries.search_archive_for(member, tmp_path, month="2026-11") == []
+        assert await o.service.reads.status_for(member, code) is not None
+        assert await o.service.reads.code_for(member, item_id) == code
+        assert await o.service.reads.search_archive_for(member, tmp_path, month="2026-11") == []
         with pytest.raises(NotAMember):
-            await o.queries.status_for(outsider, code)
+            await o.service.reads.status_for(outsider, code)
         with pytest.raises(NotAMember):
-            await o.queries.code_for(outsider, item_id)
+            await o.service.reads.code_for(outsider, item_id)
         with pytest.raises(NotAMember):
-            await o.queries.search_archive_for(outsider, tmp_path, month="2026-11")
+            await o.service.reads.search_archive_for(outsider, tmp_path, month="2026-11")
         with pytest.raises(NotAMember):  # an Actor made up by hand, not by the service
-            await o.queries.tasks(Actor(outsider, "Orang Asing", frozenset({"kasubbag"})))
+            await o.service.reads.tasks(Actor(outsider, "Orang Asing", frozenset({"kasubbag"})))

@@ -26,13 +26,13 @@ def _slow_decisions(h: Harness, monkeypatch: pytest.MonkeyPatch) -> asyncio.Even
     bot's patience is cut to 50 ms."""
     monkeypatch.setattr(handlers.press, "PATIENCE", 0.05)
     release = asyncio.Event()
-    decide = h.services.service.decide
+    decide = h.services.service.decisions.decide
 
     async def slow_decide(*args: Any, **kwargs: Any) -> Any:
         await release.wait()
         return await decide(*args, **kwargs)
 
-    monkeypatch.setattr(h.services.service, "decide", slow_decide)
+    monkeypatch.setattr(h.services.service.decisions, "decide", slow_decide)
     return release
 
 
@@ -49,7 +49,7 @@ async def test_a_slow_decision_is_answered_with_a_holding_toast_then_applied(
     release.set()
     # The decision still happens, and the next role gets the card.
     await review_card(h, code, 1, who=HUKUM)
-    status = await h.services.queries.status(code)
+    status = await h.services.service.reads.status(code)
     assert status is not None and status[0].step.key == "setuju"
 
 
@@ -68,7 +68,7 @@ async def test_a_late_refusal_reaches_the_member_privately(
     refusal = texts.NOT_YOUR_STEP.format(roles=role_at(h, "periksa"))
     told = await h.server.wait_for_message(OPERATOR.user_id, after=before, contains=refusal)
     assert told.body == refusal
-    status = await h.services.queries.status(code)
+    status = await h.services.service.reads.status(code)
     assert status is not None and status[0].step.key == "periksa"
 
 
@@ -89,7 +89,7 @@ async def test_an_expired_query_is_no_error_and_the_decision_stands(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     # The kasubbag's card shows the decision even though the toast was lost.
     assert texts.BTN_APPROVE not in card.button_texts
-    status = await h.services.queries.status(code)
+    status = await h.services.service.reads.status(code)
     assert status is not None and status[0].step.key == "setuju"
 
 

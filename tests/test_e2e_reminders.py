@@ -77,7 +77,7 @@ async def item_at_design(h: Harness) -> str:
 
 
 async def reminder_rows(h: Harness) -> int:
-    async with h.services.service.factory() as session:
+    async with h.services.service.context.factory() as session:
         return int(await session.scalar(select(func.count()).select_from(ReminderSent)) or 0)
 
 

@@ -30,7 +30,9 @@ async def test_an_operator_who_types_baru_hears_who_may_open_items(harness: Harn
     openers = _titles(h, h.config.sop.openers)
     assert refused.body == texts.NOT_OPENER.format(roles=openers)
     assert "/tugas" in refused.body  # what the operator may do instead
-    assert await h.services.service.pending(OPERATOR.user_id) is None  # no title was asked
+    assert (
+        await h.services.service.conversation.pending(OPERATOR.user_id) is None
+    )  # no title was asked
 
 
 async def test_a_member_who_may_not_cancel_hears_who_may(harness: Harness) -> None:

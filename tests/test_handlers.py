@@ -16,7 +16,7 @@ from bot import texts
 from bot.app import BuildOptions, build_application
 from bot.config import parse_config
 from bot.domain.clock import ManualClock
-from handlers.context import JdihApplication
+from handlers.context import BotApplication
 from tests.databases import fresh_database
 from tests.harness import TOKEN
 from tests.office import (
@@ -37,7 +37,7 @@ _update_ids = count(1)
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[tuple[JdihApplication, RecordingRequest]]:
+async def bot(tmp_path: Path) -> AsyncIterator[tuple[BotApplication, RecordingRequest]]:
     """The bot, started as in production but with every Bot API call recorded."""
     request = RecordingRequest()
     async with fresh_database(tmp_path) as url:
@@ -81,12 +81,12 @@ def _message(who: Person, text: str) -> dict[str, Any]:
     return message
 
 
-async def say(app: JdihApplication, who: Person, text: str) -> None:
+async def say(app: BotApplication, who: Person, text: str) -> None:
     payload = {"update_id": next(_update_ids), "message": _message(who, text)}
     await app.process_update(Update.de_json(payload, app.bot))
 
 
-async def press(app: JdihApplication, who: Person, data: str) -> None:
+async def press(app: BotApplication, who: Person, data: str) -> None:
     card = _message(who, "kartu") | {"from": BOT_USER}  # a message of the bot's, with buttons
     query = {"id": str(next(_update_ids)), "from": _user(who), "chat_instance": "1"}
     payload = {
@@ -97,7 +97,7 @@ async def press(app: JdihApplication, who: Person, data: str) -> None:
 
 
 async def test_a_non_member_is_told_their_id_and_nothing_else(
-    bot: tuple[JdihApplication, RecordingRequest],
+    bot: tuple[BotApplication, RecordingRequest],
 ) -> None:
     app, request = bot
     await say(app, STRANGER, "/tugas")
@@ -109,7 +109,7 @@ async def test_a_non_member_is_told_their_id_and_nothing_else(
 
 
 async def test_a_non_members_press_is_answered_with_an_alert_naming_their_id(
-    bot: tuple[JdihApplication, RecordingRequest],
+    bot: tuple[BotApplication, RecordingRequest],
 ) -> None:
     app, request = bot
     await press(app, STRANGER, "ap:1:periksa:1")
@@ -120,7 +120,7 @@ async def test_a_non_members_press_is_answered_with_an_alert_naming_their_id(
 
 
 async def test_an_admin_command_from_a_member_who_is_not_admin_is_refused(
-    bot: tuple[JdihApplication, RecordingRequest],
+    bot: tuple[BotApplication, RecordingRequest],
 ) -> None:
     app, request = bot
     for command in ("/antrean", "/kirimulang"):
@@ -132,7 +132,7 @@ async def test_an_admin_command_from_a_member_who_is_not_admin_is_refused(
 
 
 async def test_a_new_items_title_is_answered_with_one_done_button_for_its_material(
-    bot: tuple[JdihApplication, RecordingRequest],
+    bot: tuple[BotApplication, RecordingRequest],
 ) -> None:
     app, request = bot
     await say(app, KOORDINATOR, "/baru")
@@ -148,7 +148,7 @@ async def test_a_new_items_title_is_answered_with_one_done_button_for_its_materi
 
 
 async def test_the_kasubbag_gets_the_material_with_one_button_to_write_the_direction(
-    bot: tuple[JdihApplication, RecordingRequest],
+    bot: tuple[BotApplication, RecordingRequest],
 ) -> None:
     app, request = bot
     await say(app, KOORDINATOR, "/baru")

@@ -226,7 +226,7 @@ async def test_a_step_done_before_its_due_time_gets_no_reminder(o: Office) -> No
 async def test_a_cancelled_item_gets_no_reminder(o: Office) -> None:
     item_id = await o.at_desain()
     cancel = Decision(Action.CANCEL, None, None, notes="Materi ditarik")
-    await o.service.decide(o.who(KASUBBAG), item_id, cancel)
+    await o.service.decisions.decide(o.who(KASUBBAG), item_id, cancel)
     service = reminders(o)
 
     assert await service.send_due(local(2026, 11, 23, 10, 0)) == 0
@@ -296,9 +296,11 @@ async def publish(o: Office, title: str) -> int:
     await o.design(item_id)
     await o.review(item_id, "periksa", 1)
     await o.review(item_id, "setuju", 1)
-    await o.service.decide(o.who(KASUBBAG), item_id, Decision(Action.ORDER_UPLOAD, "unggah", 1))
+    await o.service.decisions.decide(
+        o.who(KASUBBAG), item_id, Decision(Action.ORDER_UPLOAD, "unggah", 1)
+    )
     posted = Decision(Action.REPORT_POSTED, "posting", 1, links=(LINK,))
-    await o.service.decide(o.who(OPERATOR), item_id, posted)
+    await o.service.decisions.decide(o.who(OPERATOR), item_id, posted)
     return item_id
 
 

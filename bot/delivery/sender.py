@@ -35,6 +35,7 @@ from bot.delivery.rendering import Renderer
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop, Step, StepKind
 from bot.service.directory import Directory
+from bot.service.message_log import MessageLog, OutboxProgress
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
     ArchiveJob,
@@ -47,7 +48,7 @@ from bot.service.payloads import (
     Retire,
     from_json,
 )
-from bot.service.queries import JdihQueries, OutboxProgress, RetireTarget
+from bot.service.queries import Reads, RetireTarget
 from bot.service.views import CardData, EventView, OwedMessage
 from storage.models import OutboxMessage
 from storage.uow import SessionFactory, UnitOfWork
@@ -76,7 +77,8 @@ class OutboxSender:
         self,
         bot: Bot,
         factory: SessionFactory,
-        queries: JdihQueries,
+        reads: Reads,
+        messages: MessageLog,
         sop: Sop,
         zone: ZoneInfo,
         clock: Clock,
@@ -93,7 +95,8 @@ class OutboxSender:
         self.directory = directory
         self.files = CardFiles(bot)
         self.factory = factory
-        self.queries = queries
+        self.reads = reads
+        self.messages = messages
         self.sop = sop
         self.zone = zone
         self.clock = clock
@@ -316,7 +319,7 @@ class OutboxSender:
         """Send a card's files, then its text; True when the row was marked delivered with
         the text's record (one commit), False when the caller still has to mark it."""
         assert row.item_id is not None
-        data = await self.queries.card_data(row.item_id, job.step, job.version, job.return_event_id)
+        data = await self.reads.card_data(row.item_id, job.step, job.version, job.return_event_id)
         if data is None:
             return False
         card = self.render.card(data)
@@ -441,7 +444,7 @@ class OutboxSender:
     ) -> EventView | None:
         assert row.item_id is not None
         marked = list(self._edited)
-        closing = await self.queries.record_message(
+        closing = await self.messages.record_message(
             chat_id=message.chat_id,
             message_id=message.message_id,
             item_id=row.item_id,

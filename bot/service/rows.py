@@ -1,11 +1,12 @@
-"""Turning rows into the workflow's state and the handlers' views."""
+"""Turning rows into the workflow's state and the handlers' views, and a history row."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.domain.sop import Sop
-from bot.domain.workflow import ItemChanges, ItemState, ItemStatus
+from bot.domain.workflow import Actor, ItemChanges, ItemState, ItemStatus
 from bot.service.views import EventView, FileRef, ItemView, MaterialView
 from storage.models import DesignFile, Event, Item, Material
 
@@ -109,3 +110,27 @@ def item_values(changes: ItemChanges) -> dict[str, Any]:
     if changes.post_links is not None:
         values["post_links"] = list(changes.post_links)
     return values
+
+
+def history_event(
+    item_id: int,
+    now: datetime,
+    action: str,
+    actor: Actor,
+    role: str | None,
+    step_key: str | None,
+    version: int,
+    notes: str | None,
+) -> Event:
+    """A row of the item's history; without a role, the actor's roles (they acted as all)."""
+    return Event(
+        item_id=item_id,
+        at=now,
+        action=action,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        role=role or ",".join(sorted(actor.roles)),
+        step_key=step_key,
+        version=version,
+        notes=notes,
+    )

@@ -1,16 +1,19 @@
 """Design uploads (SOP step 2): pages of the next version, a caption, files parked until the
-operator names their item. Handing the version in is a decision (JdihService.submit_design)."""
+operator names their item. Handing the version in is a decision (Decisions.submit_design)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.conversation import Question
 from bot.domain.workflow import Actor, ItemStatus
-from bot.service.base import PromptKind, ServiceBase
-from bot.service.errors import ItemNotFound, NotDesignStep, NotOperator, PagesOfAnother, UploadGone
+from bot.service import questions
+from bot.service.checks import already, load_item
+from bot.service.context import ServiceContext
+from bot.service.errors import NotDesignStep, NotOperator, PagesOfAnother, UploadGone
 from bot.service.rows import draft_version, item_view
 from bot.service.views import DraftState, FileRef, ItemView
-from storage.models import DesignFile, DesignVersion, Item, PendingInput
+from storage.models import DesignFile, DesignVersion, Item
 from storage.uow import UnitOfWork
 
 
@@ -24,28 +27,32 @@ class ClearedDraft:
     kept_by: tuple[str, ...]
 
 
-class DesignUploads(ServiceBase):
+class DesignUploads:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.sop = ctx.sop
+
     async def upload_targets(self, actor: Actor) -> list[ItemView]:
         """Items at the design step this operator could upload to."""
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.ctx.factory) as uow:
             step = self.sop.design_step
             if step.role not in actor.roles:
                 raise NotOperator
             items = await uow.repo.items_at(ItemStatus.ACTIVE, [step.key])
             return [item_view(item, self.sop) for item in items]
 
-    async def item_for_message(self, chat_id: int, message_id: int) -> int | None:
-        async with UnitOfWork(self.factory) as uow:
-            card = await uow.repo.card_at(chat_id, message_id)
-            return card.item_id if card else None
-
-    async def add_design_file(self, actor: Actor, item_id: int, file: FileRef) -> DraftState:
-        """A page of the next design version; the operator submits them all with a button."""
-        async with UnitOfWork(self.factory) as uow:
+    async def add_design_file(
+        self, actor: Actor, item_id: int, file: FileRef, caption: str | None = None
+    ) -> DraftState:
+        """A page of the next design version (and the draft's caption, when it came with
+        one); the operator submits them all with a button."""
+        async with UnitOfWork(self.ctx.factory) as uow:
             item = await self._design_item(uow, actor, item_id)
             version = draft_version(item)
             uow.repo.add(self._design_row(actor, file, item.id, version))
             row = await uow.repo.ensure_design_version(item.id, version)
+            if caption:
+                row.caption = caption.strip()
             await self._set_design_prompt(uow, actor, item)
             state = await self._draft_state(uow, item, row)
             await uow.commit()
@@ -54,7 +61,7 @@ class DesignUploads(ServiceBase):
     async def park_upload(self, actor: Actor, file: FileRef) -> int:
         """Keep a file whose item is not known yet, so nothing is lost while the operator
         picks the item with a button."""
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.ctx.factory) as uow:
             row = self._design_row(actor, file, None, None)
             uow.repo.add(row)
             await uow.repo.flush()
@@ -62,7 +69,7 @@ class DesignUploads(ServiceBase):
             return row.id
 
     async def assign_upload(self, actor: Actor, upload_id: int, item_id: int) -> DraftState:
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.ctx.factory) as uow:
             row = await uow.repo.design_file(upload_id)
             if row is None or row.item_id is not None or row.uploaded_by != actor.user_id:
                 raise UploadGone
@@ -77,14 +84,14 @@ class DesignUploads(ServiceBase):
 
     async def target_item_for_design(self, actor: Actor, item_id: int) -> ItemView:
         """The operator chose an item to upload to ("Unggah desain untuk item ini")."""
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.ctx.factory) as uow:
             item = await self._design_item(uow, actor, item_id)
             await self._set_design_prompt(uow, actor, item)
             await uow.commit()
             return item_view(item, self.sop)
 
     async def set_caption(self, actor: Actor, item_id: int, caption: str) -> DraftState:
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.ctx.factory) as uow:
             item = await self._design_item(uow, actor, item_id)
             version = await uow.repo.ensure_design_version(item.id, draft_version(item))
             version.caption = caption.strip()
@@ -95,13 +102,13 @@ class DesignUploads(ServiceBase):
     async def clear_draft(self, actor: Actor, item_id: int, version: int) -> ClearedDraft:
         """Delete the presser's own pages of the draft version; a colleague's pages stay
         (forged button data must not let one operator wipe another's work)."""
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.ctx.factory) as uow:
             item = await self._design_item(uow, actor, item_id)
             if version != draft_version(item):
-                raise self._already(item, await uow.repo.last_decision(item.id, None, None))
+                raise already(item, await uow.repo.last_decision(item.id, None, None))
             pages = await uow.repo.design_files(item.id, version)
             others = [page.uploaded_by for page in pages if page.uploaded_by != actor.user_id]
-            names = tuple(dict.fromkeys(self.directory.name(user) for user in others))
+            names = tuple(dict.fromkeys(self.ctx.directory.name(user) for user in others))
             if others and len(others) == len(pages):
                 raise PagesOfAnother(item.code, version, names)
             await uow.repo.delete_design_files_of(item.id, version, actor.user_id)
@@ -111,31 +118,21 @@ class DesignUploads(ServiceBase):
     async def _design_item(self, uow: UnitOfWork, actor: Actor, item_id: int) -> Item:
         # Lock the item row: pages of one album arrive at once and each may create the
         # draft's design_versions row and replace the operator's pending_inputs row.
-        item = await uow.repo.item(item_id, for_update=True)
-        if item is None:
-            raise ItemNotFound(str(item_id))
+        item = await load_item(uow, item_id, for_update=True)
         if self.sop.design_step.role not in actor.roles:
             raise NotOperator
         step = item.step_key
         if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
             # an old brief or receipt of a closed item: say who closed it, not a raw status
-            raise self._already(item, await uow.repo.last_event(item.id))
+            raise already(item, await uow.repo.last_event(item.id))
         if item.status != ItemStatus.ACTIVE or not step or not self.sop.accepts_design_at(step):
             current = self.sop.step(step).title if step else item.status
             raise NotDesignStep(item.code, current)
         return item
 
     async def _set_design_prompt(self, uow: UnitOfWork, actor: Actor, item: Item) -> None:
-        await uow.repo.set_pending_input(
-            PendingInput(
-                user_id=actor.user_id,
-                kind=PromptKind.DESIGN,
-                item_id=item.id,
-                step_key=item.step_key,
-                version=draft_version(item),
-                asked_at=self.clock.now(),
-            )
-        )
+        question = Question.design(item.id, item.step_key, draft_version(item))
+        await questions.ask(uow, actor.user_id, question, self.ctx.clock.now())
 
     async def _draft_state(self, uow: UnitOfWork, item: Item, row: DesignVersion) -> DraftState:
         """The draft's pages and caption; `row` is its design_versions row, already loaded."""
@@ -162,5 +159,5 @@ class DesignUploads(ServiceBase):
             width=file.width,
             height=file.height,
             uploaded_by=actor.user_id,
-            uploaded_at=self.clock.now(),
+            uploaded_at=self.ctx.clock.now(),
         )

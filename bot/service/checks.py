@@ -1,0 +1,99 @@
+"""Asking the pure workflow about an item in the database, and turning its refusals into the
+service's: finding the item, "may this member act now?", "what does this decision do?", and
+"who already decided?". Functions over the shared context, used by every use case."""
+
+from __future__ import annotations
+
+from bot.domain import workflow
+from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
+from bot.service.context import ServiceContext
+from bot.service.errors import AlreadyDecided, DraftOfAnother, ItemNotFound
+from bot.service.rows import item_state
+from storage.models import Event, Item
+from storage.uow import UnitOfWork
+
+
+async def load_item(uow: UnitOfWork, item_id: int, *, for_update: bool = False) -> Item:
+    item = await uow.repo.item(item_id, for_update=for_update)
+    if item is None:
+        raise ItemNotFound(str(item_id))
+    return item
+
+
+async def check_decision(
+    ctx: ServiceContext, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
+) -> Transition:
+    """The workflow's answer to a decision, with what it carries."""
+    state = await _state(uow, item, decision.action)
+    try:
+        return workflow.decide(ctx.sop, state, actor, decision)
+    except workflow.WorkflowError as exc:
+        step, version = decision.step_key, decision.version
+        raise await _translate(ctx, uow, item, exc, step, version) from None
+
+
+async def check_may_act(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    item: Item,
+    actor: Actor,
+    action: Action,
+    step_key: str | None,
+    version: int | None,
+) -> None:
+    """The workflow's answer to "may this member take this action now?"."""
+    state = await _state(uow, item, action)
+    try:
+        workflow.may_act(ctx.sop, state, actor, action, step_key, version)
+    except workflow.WorkflowError as exc:
+        raise await _translate(ctx, uow, item, exc, step_key, version) from None
+
+
+async def already_decided(
+    uow: UnitOfWork, item: Item, step_key: str | None, version: int | None
+) -> AlreadyDecided:
+    """The refusal for a press on a step (or an item) already decided: who decided, when."""
+    if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+        return already(item, await uow.repo.last_event(item.id))
+    event = await uow.repo.last_decision(item.id, step_key, version)
+    return already(item, event or await uow.repo.last_event(item.id))
+
+
+def already(item: Item, event: Event | None) -> AlreadyDecided:
+    return AlreadyDecided(
+        action=event.action if event else None,
+        name=event.actor_name if event else None,
+        role=event.role if event else None,
+        at=event.at if event else None,
+        current_step=item.step_key,
+        current_version=item.version,
+        code=item.code,
+        status=item.status,
+    )
+
+
+async def _state(uow: UnitOfWork, item: Item, action: Action) -> workflow.ItemState:
+    uploaders: frozenset[int] = frozenset()
+    if action is Action.APPROVE:
+        # "own design" covers every page of the version, not only who handed it in
+        pages = await uow.repo.design_files(item.id, item.version)
+        uploaders = frozenset(page.uploaded_by for page in pages)
+    return item_state(item, uploaders)
+
+
+async def _translate(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    item: Item,
+    exc: workflow.WorkflowError,
+    step_key: str | None,
+    version: int | None,
+) -> Exception:
+    """The refusal to raise for a workflow error: a stale or closed item names who
+    decided; someone else's draft names its creator; the rest as they are."""
+    if isinstance(exc, workflow.StaleDecision | workflow.ItemClosed):
+        return await already_decided(uow, item, step_key, version)
+    if isinstance(exc, workflow.NotYourDraft):
+        name = ctx.directory.name(exc.creator_id)
+        return DraftOfAnother(item.code, name, exc.required_roles)
+    return exc

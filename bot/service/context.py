@@ -1,0 +1,55 @@
+"""What every use case shares: one frozen context (the database, the SOP, who is who, the
+calendar, the clock, and whom to wake after a commit), handed to each use case by the
+service (`bot/service/facade.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.domain.clock import Clock
+from bot.domain.sop import Sop
+from bot.domain.workflow import Actor
+from bot.domain.worktime import WorkCalendar
+from bot.service.directory import Directory
+from bot.service.errors import NotAMember
+from storage.uow import SessionFactory
+
+# Called right after a commit that owed messages or moved a reminder: the wiring wakes the
+# outbox sender and the reminder scheduler with it. A plain callable, so the service knows
+# nothing of delivery, and no handler has to remember it.
+OnCommit = Callable[[], None]
+
+
+def no_one_to_wake() -> None:
+    """No one to wake: a service without a sender (a test of the service alone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceContext:
+    factory: SessionFactory
+    sop: Sop
+    directory: Directory
+    calendar: WorkCalendar
+    clock: Clock
+    on_commit: OnCommit = no_one_to_wake
+    # Who may see any active item's card besides the role at its step (see `watchers`).
+    card_watchers: frozenset[str] = frozenset()
+    # Admins read the office's work (/tugas, /status, /arsip) without holding an SOP role.
+    admins: frozenset[int] = frozenset()
+
+    def actor(self, user_id: int) -> Actor:
+        """The member acting; NotAMember for anyone else (an admin without a role too)."""
+        actor = self.directory.actor(user_id)
+        if actor is None:
+            raise NotAMember(user_id)
+        return actor
+
+
+def watchers(sop: Sop, reminded_roles: Iterable[str]) -> frozenset[str]:
+    """The SOP's overseer and the roles the reminders go to ("responsible" is the step's own
+    role): who may see any active item's card."""
+    found = {role for role in reminded_roles if role in sop.roles}
+    if sop.overseer is not None:
+        found.add(sop.overseer)
+    return frozenset(found)

@@ -1,0 +1,215 @@
+"""Decisions: each applies one workflow move exactly once, in one unit of work, with its
+history and the messages it owes, and wakes delivery after its commit. Also "may this member
+act now?" (asked before asking for notes) and a reminder's "show me the card again"."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain import workflow
+from bot.domain.conversation import Question
+from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
+from bot.service import questions
+from bot.service.checks import already_decided, check_decision, check_may_act, load_item
+from bot.service.context import ServiceContext
+from bot.service.errors import CardNotForChat, CardNotYours, NoDesignFiles, NoMaterial
+from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
+from bot.service.payloads import CardJob
+from bot.service.queries import card_data_of
+from bot.service.rows import draft_version, event_view, history_event, item_values, item_view
+from bot.service.views import CardData, ItemView
+from storage.models import Item
+from storage.uow import UnitOfWork
+
+Precheck = Callable[[UnitOfWork, Item], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decision applied: the item as it is now, and the workflow's move."""
+
+    item: ItemView
+    transition: Transition
+
+
+@dataclass(frozen=True, slots=True)
+class CardResent:
+    item: ItemView
+    queued: bool  # False: the same card was already waiting to go to that chat
+
+
+class Decisions:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    async def may_act(
+        self,
+        actor: Actor,
+        item_id: int,
+        action: Action,
+        step_key: str | None = None,
+        version: int | None = None,
+    ) -> ItemView:
+        """May this member take this action on the item now (at the step and version they
+        saw)? Asked before asking for notes or a confirmation, so a wrong-role press is
+        refused at once instead of after typing."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            item = await load_item(uow, item_id)
+            await check_may_act(self.ctx, uow, item, actor, action, step_key, version)
+            return item_view(item, self.ctx.sop)
+
+    async def sources_to_confirm(
+        self, actor: Actor, item_id: int, step_key: str, version: int | None
+    ) -> CardData:
+        """SOP 4b: may this member approve the item now? If so, the card's material, which
+        the approver confirms having checked before the approval counts."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            item = await load_item(uow, item_id)
+            await check_may_act(self.ctx, uow, item, actor, Action.APPROVE, step_key, version)
+            return await card_data_of(uow, self.ctx.sop, item, step_key, item.version)
+
+    async def ask_for(
+        self,
+        actor: Actor,
+        item_id: int,
+        action: Action,
+        step_key: str | None = None,
+        version: int | None = None,
+    ) -> ItemView:
+        """Check the member may take the action, then remember that its text (notes, reason,
+        links) comes next."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            item = await load_item(uow, item_id)
+            await check_may_act(self.ctx, uow, item, actor, action, step_key, version)
+            question = Question.for_action(action, item.id, item.step_key, item.version)
+            await questions.ask(uow, actor.user_id, question, self.ctx.clock.now())
+            await uow.commit()
+            return item_view(item, self.ctx.sop)
+
+    async def submit_material(self, actor: Actor, item_id: int) -> Decided:
+        """SOP 1a: the material is handed in; step 1's limit starts now."""
+
+        async def check(uow: UnitOfWork, item: Item) -> None:
+            if item.status != ItemStatus.DRAFT:  # a second press: say who handed it in
+                raise await already_decided(uow, item, None, None)
+            if not await uow.repo.materials(item.id):
+                raise NoMaterial
+
+        return await self.decide(
+            actor, item_id, Decision(Action.SUBMIT_MATERIAL, None, None), precheck=check
+        )
+
+    async def submit_design(self, actor: Actor, item_id: int, version: int) -> Decided:
+        """SOP 2c: hand in the draft version's pages for checking."""
+
+        async def check(uow: UnitOfWork, item: Item) -> None:
+            if version != draft_version(item):
+                step = self.ctx.sop.design_step.key
+                raise await already_decided(uow, item, step, version)
+            if not await uow.repo.design_files(item.id, version):
+                raise NoDesignFiles
+
+        # No step on this decision: a version may be handed in at or after the design step.
+        return await self.decide(
+            actor, item_id, Decision(Action.SUBMIT_DESIGN, None, version - 1), precheck=check
+        )
+
+    async def decide(
+        self,
+        actor: Actor,
+        item_id: int,
+        decision: Decision,
+        *,
+        precheck: Precheck | None = None,
+    ) -> Decided:
+        """Apply one decision exactly once, with its history and the messages it owes."""
+        ctx = self.ctx
+        now = ctx.clock.now()
+        async with UnitOfWork(ctx.factory) as uow:
+            item = await load_item(uow, item_id)
+            if precheck is not None:
+                await precheck(uow, item)
+            transition = await check_decision(ctx, uow, item, actor, decision)
+            from_version = item.version
+            changes = workflow.changes_after(
+                ctx.sop, ctx.calendar, transition, actor, decision, now
+            )
+            updated = await uow.repo.update_item_if_rev(item.id, item.rev, item_values(changes))
+            if updated is None:
+                fresh = await load_item(uow, item_id)
+                raise await already_decided(uow, fresh, decision.step_key, from_version)
+            item = updated
+            event = history_event(
+                item.id,
+                now,
+                decision.action,
+                actor,
+                transition.acting_role,
+                transition.from_step,
+                transition.version,
+                decision.notes,
+            )
+            if decision.action is Action.APPROVE:
+                # the approval is bound to these exact files (checked again before posting)
+                files = await uow.repo.design_files(item.id, transition.version)
+                event.file_hashes = [row.sha256 or "" for row in files]
+            uow.repo.add(event)
+            if decision.action is Action.SUBMIT_DESIGN:
+                row = await uow.repo.ensure_design_version(item.id, transition.version)
+                row.submitted_by, row.submitted_at = actor.user_id, now
+            await uow.repo.clear_pending_input(actor.user_id)
+            if transition.step_changed or transition.to_step is None:
+                # a question about an earlier step, or about a closed item (a cancelled
+                # draft has no step to leave), has no answer any more
+                await uow.repo.clear_pending_inputs_for_item(item.id)
+            await uow.repo.flush()
+            await enqueue_after_transition(
+                uow.repo,
+                ctx.sop,
+                ctx.directory,
+                item,
+                transition,
+                event_view(event),
+                event.id,
+                now,
+            )
+            await uow.commit()
+            decided = Decided(item_view(item, ctx.sop), transition)
+        ctx.on_commit()  # the next role's card and the notices are owed; reminders moved
+        return decided
+
+    async def resend_card(self, actor: Actor, item_id: int, chat_id: int) -> CardResent:
+        """A reminder's button: the item's current card again, buttons and all, for those
+        with a part in the current step and the overseers; once while one is on its way."""
+        ctx = self.ctx
+        async with UnitOfWork(ctx.factory) as uow:
+            # the row lock makes two simultaneous presses see each other's queued card
+            item = await load_item(uow, item_id, for_update=True)
+            if item.status != ItemStatus.ACTIVE or item.step_key is None:
+                raise await already_decided(uow, item, None, None)
+            self._check_card_viewer(actor, item, chat_id)
+            card = CardJob(item.step_key, item.version)
+            waiting = await uow.repo.waiting_outbox(chat_id, OutboxKind.CARD, item.id)
+            if any(_same_card(row.payload, card) for row in waiting):
+                return CardResent(item_view(item, ctx.sop), queued=False)
+            add_outbox(uow.repo, ctx.clock.now(), chat_id, item.id, card)
+            await uow.commit()
+            resent = CardResent(item_view(item, ctx.sop), queued=True)
+        ctx.on_commit()  # the card is owed
+        return resent
+
+    def _check_card_viewer(self, actor: Actor, item: Item, chat_id: int) -> None:
+        """The card (with its design) is for the role that must act now and the overseers,
+        in the presser's own chat or a chat that gets those roles' messages."""
+        ctx = self.ctx
+        roles = frozenset({ctx.sop.step(item.step_key or "").role}) | ctx.card_watchers
+        if not actor.roles & roles:
+            raise CardNotYours(item.code, roles)
+        if chat_id != actor.user_id and chat_id not in ctx.directory.chats_for_roles(roles):
+            raise CardNotForChat(item.code)
+
+
+def _same_card(queued: dict[str, Any], wanted: CardJob) -> bool:
+    return bool(queued.get("step") == wanted.step and queued.get("version") == wanted.version)

@@ -1,0 +1,88 @@
+"""The bookkeeping of which Telegram message shows which item, written as the messages go out:
+replies to a message find its item, and a decided step's buttons are retired. Writes only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.workflow import ItemStatus
+from bot.service.context import ServiceContext
+from bot.service.rows import draft_version, event_view
+from bot.service.views import EventView
+from storage.models import CardMessage, Item
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxProgress:
+    """What the outbox sender records about its row in the same commit as the message it
+    sent: how many parts of the row went out, or that the row is done."""
+
+    row_id: int
+    at: datetime
+    parts_sent: int | None = None  # a file went out: the parts sent so far
+    delivered: bool = False  # the card's text went out: the row is done
+    # other rows the sender is done with (edits it made), marked delivered in this commit
+    also_delivered: tuple[int, ...] = ()
+
+
+def _still_current(item: Item, step_key: str | None, version: int, kind: str) -> bool:
+    if item.status != ItemStatus.ACTIVE or item.step_key != step_key:
+        return False
+    # a receipt for an upload belongs to the draft, one version ahead of the item
+    expected = draft_version(item) if kind == "ack" else item.version
+    return version == expected
+
+
+class MessageLog:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    async def record_message(
+        self,
+        *,
+        chat_id: int,
+        message_id: int,
+        item_id: int,
+        step_key: str | None,
+        version: int,
+        kind: str,
+        has_buttons: bool,
+        text: str | None,
+        progress: OutboxProgress | None = None,
+    ) -> EventView | None:
+        """Remember a message about an item: replies to it find the item, and its buttons are
+        retired when the step is decided. If the step was decided while this message was on
+        its way, returns that decision: the caller retires the buttons at once.
+
+        With `progress`, the outbox row that sent the message is updated in the same commit.
+        The row is marked delivered only when no decision is returned: otherwise the caller
+        retires the buttons first and then marks it, so a crash in between sends the card
+        again (retired at once) rather than leaving live buttons on a decided step."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            # Only buttons care whether the step is still open: a file needs no item.
+            item = await uow.repo.item(item_id) if has_buttons else None
+            live = item is not None and _still_current(item, step_key, version, kind)
+            uow.repo.add(
+                CardMessage(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    item_id=item_id,
+                    step_key=step_key,
+                    version=version,
+                    kind=kind,
+                    has_buttons=has_buttons and live,
+                    text=text,
+                )
+            )
+            closing = None if live or not has_buttons else await uow.repo.last_event(item_id)
+            if progress is not None:
+                if progress.parts_sent is not None:
+                    await uow.repo.outbox_parts_sent(progress.row_id, progress.parts_sent)
+                if progress.delivered and closing is None:
+                    await uow.repo.finish_outbox(progress.row_id, progress.at)
+                if progress.also_delivered:
+                    await uow.repo.finish_outbox_rows(progress.also_delivered, progress.at)
+            await uow.commit()
+            return event_view(closing) if closing else None
