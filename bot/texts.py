@@ -234,6 +234,9 @@ NOTICE_CANCELLED = "⛔ {code} — {title} dibatalkan oleh {name}.\nAlasan: {rea
 # --- reminders and the daily digest -------------------------------------------------------
 
 BTN_SHOW_CARD = "📋 Tampilkan kartu item"
+# the sekretaris' reminder (issue 13, not built yet: tests/test_e2e_truth.py states it): the
+# item's status with its history, read-only
+BTN_SHOW_STATUS = "📋 Tampilkan status item"
 REMINDER = (
     "⏰ <b>Pengingat</b> (ke-{round}): <b>{code}</b> — {title}\n"
     "Langkah {ref}: {step} melewati batas waktu SOP ({limit}).\n"
