@@ -172,7 +172,7 @@ async def test_start_and_help_are_short_and_about_the_members_own_roles(
     sop = h.config.sop
     steps = {step.key: f"Langkah {step.ref}: {step.title}" for step in sop.steps}
 
-    started = await h.say(OPERATOR, "/start")
+    started = await h.say(OPERATOR, "/start", expect="Peran Anda")
     assert len(started.body) <= HELP_MOST_CHARS and len(started.body.splitlines()) <= 10
     assert started.body.startswith(texts.WELCOME.format(name=OPERATOR.name.split()[0]))
     assert f"Peran Anda: {sop.role_title('operator')}" in started.body
@@ -181,7 +181,7 @@ async def test_start_and_help_are_short_and_about_the_members_own_roles(
         assert steps[other] not in started.body  # not the operator's steps
     assert "/baru" not in started.body and "/batal" not in started.body  # nor its commands
 
-    helped = await h.say(KASUBBAG, "/bantuan")
+    helped = await h.say(KASUBBAG, "/bantuan", expect="Peran Anda")
     assert len(helped.body) <= HELP_MOST_CHARS and len(helped.body.splitlines()) <= 12
     assert f"Peran Anda: {sop.role_title('kasubbag')}" in helped.body
     for own in ("materi", "periksa", "unggah"):
@@ -190,12 +190,12 @@ async def test_start_and_help_are_short_and_about_the_members_own_roles(
     assert flows.shown(texts.HELP_OPEN) in helped.body
     assert flows.shown(texts.HELP_CANCEL) in helped.body
 
-    overseer = await h.say(SEKRETARIS, "/bantuan")
+    overseer = await h.say(SEKRETARIS, "/bantuan", expect="Peran Anda")  # after the digest
     assert f"Peran Anda: {sop.role_title('sekretaris')}" in overseer.body
     assert flows.shown(texts.HELP_DIGEST) in overseer.body
     assert not any(step in overseer.body for step in steps.values())
 
-    koordinator = await h.say(KOORDINATOR, "/bantuan")
+    koordinator = await h.say(KOORDINATOR, "/bantuan", expect="Peran Anda")
     assert flows.shown(texts.HELP_OPEN) in koordinator.body
     assert flows.shown(texts.HELP_CANCEL) not in koordinator.body
 
