@@ -32,23 +32,17 @@ BOT_COMMANDS = [
 
 # --- general ------------------------------------------------------------------------------
 
-HELP = (
-    "🤖 <b>Bot SOP Pengunggahan Informasi ke Media Sosial JDIH</b>\n"
-    "{office}\n\n"
-    "Bot ini menjalankan {sop_number}: setiap konten melewati langkah-langkah SOP, "
-    "dan bot mengirim tugas ke peran yang tepat dengan tombol <b>Setujui</b> dan "
-    "<b>Kembalikan</b>.\n\n"
-    "{steps}\n\n"
-    "<b>Perintah</b>\n"
-    "/baru — membuat item konten baru ({openers})\n"
-    "/tugas — daftar tugas yang menunggu Anda\n"
-    "/status KODE — posisi, tenggat dan riwayat sebuah item, mis. /status JDIH-2026-0001\n"
-    "/batal KODE — membatalkan item ({cancellers})\n"
-    "/arsip KODE, kata judul, atau 2026-11 — mencari di arsip digital\n"
-    "/bantuan — pesan ini\n\n"
-    "Peran Anda: {roles}"
-)
-HELP_STEP = "{ref}. {title} — {role}{limit}"
+# /bantuan (and /start after WELCOME): a few lines about this member's own part in the SOP
+HELP = "🤖 <b>{sop_number}</b> — {office}\nPeran Anda: {roles}\n\n{duties}\n\n{commands}"
+HELP_DUTIES = "Yang Anda kerjakan:"
+HELP_OPEN = "• Membuat item baru: /baru"
+HELP_STEP = "• Langkah {ref}: {title}{limit}"
+HELP_CANCEL = "• Membatalkan item: /batal KODE"
+HELP_DIGEST = "• Menerima ringkasan harian setiap pagi hari kerja"
+HELP_OVERSEE = "• Menerima pengingat setiap langkah yang terlambat"
+HELP_NO_DUTY = "Anda tidak memegang langkah SOP; Anda dapat melihat status dan arsip item."
+HELP_COMMANDS = "Perintah: /tugas · /status KODE · /arsip KATA · /bantuan"
+HELP_NO_ROLE = "-"
 WELCOME = "Selamat datang, {name}! 👋"
 UNKNOWN_USER = (
     "Maaf, Anda belum terdaftar sebagai anggota tim JDIH di bot ini.\n\n"
@@ -86,7 +80,8 @@ NOT_YOUR_STEP = (
     "Ketik /tugas untuk melihat tugas Anda."
 )
 OWN_DESIGN = "Anda tidak dapat menyetujui desain yang Anda unggah sendiri."
-ALREADY_DECIDED = "Sudah diputuskan: {action} oleh {name} ({role}) pada {at}."
+# {who}: a name with its role titles, each said once (bot/domain/names.py name_with_roles)
+ALREADY_DECIDED = "Sudah diputuskan: {action} oleh {who} pada {at}."
 STALE_BUTTON = "Tombol ini sudah tidak berlaku: item sekarang di langkah {step}, versi {version}."
 ITEM_CLOSED = "Item {code} sudah {status}. Tidak ada yang berubah."
 ITEM_NOT_FOUND = "Item dengan kode {code} tidak ditemukan. Periksa kodenya, mis. JDIH-2026-0001."
@@ -175,6 +170,15 @@ PICK_ITEM = (
 UPLOAD_PICK_GONE = "Unggahan ini sudah diproses atau tidak ditemukan."
 UPLOAD_TARGET_SET = "Kirim file desain untuk {code} sekarang (atau balas pesan tugasnya)."
 ALBUM_NAME = "album"
+# A file without a name is shown by its kind, in words (never Telegram's "photo").
+FILE_KINDS = {"photo": "foto", "document": "dokumen", "video": "video", "animation": "animasi"}
+
+
+def file_label(name: str | None, kind: str) -> str:
+    """A file as people read it: its name, else its kind in Indonesian."""
+    return name or FILE_KINDS.get(kind, "file")
+
+
 PHOTO_COMPRESSED_TIP = (
     "ℹ️ Foto dikirim terkompresi oleh Telegram. Agar kualitas penuh, kirim sebagai file (📎 → File)."
 )
@@ -185,7 +189,7 @@ CARD_HEADER = "<b>{code}</b> — {title}\nLangkah {ref}: {step}\nPeran: {role}"
 CARD_VERSION = "Versi desain: {version}"
 CARD_DUE = "Batas waktu: {limit} — tenggat {due}"
 CARD_DIRECTION = "Arahan {role}:\n{direction}"
-CARD_RETURN_NOTES = "↩️ Dikembalikan oleh {name} ({role}). Catatan perbaikan:\n{notes}"
+CARD_RETURN_NOTES = "↩️ Dikembalikan oleh {who}. Catatan perbaikan:\n{notes}"
 CARD_CAPTION = "Caption postingan:\n{caption}"
 CARD_NO_CAPTION = "Caption postingan: (tidak ada)"
 CARD_MATERIAL = "Materi:\n{material}"
@@ -222,8 +226,7 @@ STATUS_LABELS = {
 # --- notices ------------------------------------------------------------------------------
 
 NOTICE_RETURNED = (
-    "ℹ️ {code} — {title} versi {version} dikembalikan untuk diperbaiki oleh {name} ({role}).\n"
-    "Catatan: {notes}"
+    "ℹ️ {code} — {title} versi {version} dikembalikan untuk diperbaiki oleh {who}.\nCatatan: {notes}"
 )
 NOTICE_PUBLISHED = "🎉 {code} — {title} sudah dipublikasikan.\n{links}"
 NOTICE_CANCELLED = "⛔ {code} — {title} dibatalkan oleh {name}.\nAlasan: {reason}"
@@ -231,11 +234,17 @@ NOTICE_CANCELLED = "⛔ {code} — {title} dibatalkan oleh {name}.\nAlasan: {rea
 # --- reminders and the daily digest -------------------------------------------------------
 
 BTN_SHOW_CARD = "📋 Tampilkan kartu item"
+# the sekretaris' reminder (issue 13, not built yet: tests/test_e2e_truth.py states it): the
+# item's status with its history, read-only
+BTN_SHOW_STATUS = "📋 Tampilkan status item"
 REMINDER = (
     "⏰ <b>Pengingat</b> (ke-{round}): <b>{code}</b> — {title}\n"
     "Langkah {ref}: {step} melewati batas waktu SOP ({limit}).\n"
-    "Tenggat: {due} — terlambat {late} waktu kerja."
+    "Batas waktu habis {due}{late}."
 )
+# how long ago, in working time; left out while less than a minute of it passed (a limit that
+# ran out at closing is reminded at the next opening: no working time lies in between)
+REMINDER_LATE = "; sudah lewat {late} kerja"
 REMINDER_WHO = "Yang harus bertindak: {role} ({who})."
 REMINDER_ACT = "Tekan tombol di bawah untuk menampilkan kartu item dan menindaklanjutinya."
 CARD_RESENT = "Kartu {code} dikirim ulang."
@@ -323,7 +332,23 @@ TASKS_DRAFT_LINE = "• <b>{code}</b> — {title}\n  Draf: materi belum diserahk
 TASKS_NONE = "Tidak ada tugas yang menunggu Anda. 👍"
 STATUS_TEXT = "<b>{code}</b> — {title}\nStatus: {status}{position}\n\n<b>Riwayat</b>\n{history}"
 STATUS_POSITION = "Langkah {ref}: {step}\nMenunggu: {who}\nVersi desain: {version}{due}"
-STATUS_HISTORY_LINE = "• {at} — {action} — {name} ({role}), langkah {step}, versi {version}{notes}"
+STATUS_HISTORY_LINE = "• {at} — {action} — {who}, langkah {step}, versi {version}{notes}"
+
+
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def fmt_day_time(instant: datetime | None, zone: ZoneInfo) -> str:
+    """The moment with its weekday, which people reckon by: Jumat 27-11-2026 16:30 WIB."""
+    if instant is None:
+        return "-"
+    return f"{WEEKDAYS[instant.astimezone(zone).weekday()]} {fmt_time(instant, zone)}"
+
+
+def fmt_lateness(minutes: int) -> str:
+    """How late a reminded step is; nothing at all rather than "0 menit", which reads as
+    "not late"."""
+    return REMINDER_LATE.format(late=fmt_minutes(minutes)) if minutes >= 1 else ""
 
 
 def fmt_time(instant: datetime | None, zone: ZoneInfo) -> str:

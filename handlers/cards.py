@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup
 from bot import texts
 from bot.delivery.rendering import RenderedCard
 from bot.domain import workflow
+from bot.domain.names import name_with_roles
 from bot.domain.sop import Sop, Step, StepKind
 from bot.domain.workflow import ItemStatus
 from bot.service.decisions import Decided
@@ -41,8 +42,7 @@ def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
         event = data.return_event
         lines.append(
             texts.CARD_RETURN_NOTES.format(
-                name=escape(event.actor_name),
-                role=escape(sop.role_title(event.role)),
+                who=escape(person(event.actor_name, event.role, sop)),
                 notes=escape(event.notes or ""),
             )
         )
@@ -105,7 +105,9 @@ def _body(data: CardData, step: Step, sop: Sop) -> list[str]:
 
 def material_text(data: CardData) -> str:
     parts = [escape(m.text) for m in data.materials if m.text]
-    parts += [f"📎 {escape(m.file.file_name or m.kind)}" for m in data.materials if m.file]
+    parts += [
+        f"📎 {escape(texts.file_label(m.file.file_name, m.kind))}" for m in data.materials if m.file
+    ]
     return "\n".join(parts)
 
 
@@ -157,8 +159,18 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
 }
 
 
+def person(name: str, role: str | None, sop: Sop) -> str:
+    """A person with the titles of the role(s) they acted in (an event may record several
+    keys, comma-joined), each said once."""
+    keys = [key for key in (role or "").split(",") if key]
+    return name_with_roles(name, [sop.role_title(key) for key in keys])
+
+
 def render_notice(notice: Notice) -> str:
-    safe = {key: escape(str(value)) for key, value in notice.params().items()}
+    params = notice.params()
+    if notice.role is not None:
+        params["who"] = name_with_roles(notice.name, [notice.role])
+    safe = {key: escape(str(value)) for key, value in params.items()}
     return fit(NOTICE_TEXTS[notice.template].format(**safe), TEXT_LIMIT)
 
 
@@ -222,8 +234,7 @@ def _history_line(event: EventView, sop: Sop, zone: ZoneInfo) -> str:
     return texts.STATUS_HISTORY_LINE.format(
         at=texts.fmt_time(event.at, zone),
         action=event_label(event.action),
-        name=escape(event.actor_name),
-        role=escape(sop.role_title(event.role)),
+        who=escape(person(event.actor_name, event.role, sop)),
         step=step,
         version=event.version,
         notes=f": {escape(_short(event.notes, 300))}" if event.notes else "",

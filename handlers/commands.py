@@ -7,6 +7,7 @@ from html import escape
 from telegram import Update
 
 from bot import texts
+from bot.config import Config
 from bot.domain.workflow import Action
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
@@ -17,28 +18,41 @@ from handlers.keyboards import dismiss_keyboard
 
 
 def help_text(context: BotContext, user_id: int) -> str:
-    """The SOP and the commands, for a member (NotAMember for anyone else)."""
+    """A few lines on this member's own part in the SOP: their roles, what they do there, the
+    commands (NotAMember for anyone else)."""
     config = context.services.config
     sop = config.sop
-    steps = "\n".join(
-        texts.HELP_STEP.format(
-            ref=step.ref,
-            title=escape(step.title),
-            role=escape(sop.role_title(step.role)),
-            limit=f" ({step.limit.describe()})" if step.limit else "",
-        )
-        for step in sop.steps
-    )
     actor = context.services.service.reads.reader(user_id)  # NotAMember: nothing of the office
-    roles = sop.role_titles(actor.roles) or "-"
+    duties = _duties(config, actor.roles)
     return texts.HELP.format(
         office=escape(config.office_name),
         sop_number=escape(sop.number),
-        steps=steps,
-        roles=escape(roles),
-        openers=escape(sop.role_titles(sop.openers)),
-        cancellers=escape(sop.role_titles(sop.cancellers)),
+        roles=escape(sop.role_titles(actor.roles) or texts.HELP_NO_ROLE),
+        duties="\n".join([texts.HELP_DUTIES, *duties]) if duties else texts.HELP_NO_DUTY,
+        commands=texts.HELP_COMMANDS,
     )
+
+
+def _duties(config: Config, roles: frozenset[str]) -> list[str]:
+    """What these roles do, in the SOP's own words and order."""
+    sop, reminders = config.sop, config.reminders
+    lines = [texts.HELP_OPEN] if roles & sop.openers else []
+    lines += [
+        texts.HELP_STEP.format(
+            ref=step.ref,
+            title=escape(step.title),
+            limit=f" ({step.limit.describe()})" if step.limit else "",
+        )
+        for step in sop.steps
+        if step.role in roles
+    ]
+    if roles & sop.cancellers:
+        lines.append(texts.HELP_CANCEL)
+    if sop.overseer in roles and reminders.digest:
+        lines.append(texts.HELP_DIGEST)
+    if reminders.enabled and roles & set(reminders.notify):
+        lines.append(texts.HELP_OVERSEE)
+    return lines
 
 
 @answers_refusals

@@ -59,7 +59,11 @@ async def design_added(update: Update, context: BotContext, added: DesignAdded) 
         _receipt_after_album(update, context, state, message.media_group_id, notes)
         return
     await draft_reply(
-        update, context, state, file_name=checked.file_name or checked.kind, notes=notes
+        update,
+        context,
+        state,
+        file_name=texts.file_label(checked.file_name, checked.kind),
+        notes=notes,
     )
 
 

@@ -10,6 +10,7 @@ from bot.domain.sop import Sop
 from bot.domain.workflow import ItemStatus
 from bot.service import errors
 from handlers.actions import ACTION_VIEWS
+from handlers.cards import person
 
 # Callback answers (toasts and alerts) are limited to 200 characters by Telegram.
 ANSWER_LIMIT = 200
@@ -80,8 +81,7 @@ def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str
         return texts.STALE_BUTTON.format(step=step, version=exc.current_version)
     return texts.ALREADY_DECIDED.format(
         action=texts.ACTION_LABELS.get(exc.action or "", exc.action),
-        name=exc.name,
-        role=sop.role_title(exc.role or ""),
+        who=person(exc.name, exc.role, sop),
         at=when,
     )
 

@@ -26,8 +26,8 @@ def render_reminder(
             ref=step.ref if step else "-",
             step=escape(step.title if step else reminder.step),
             limit=step.limit.describe() if step and step.limit else "-",
-            due=texts.fmt_time(reminder.due_at, zone),
-            late=texts.fmt_minutes(reminder.late_minutes),
+            due=texts.fmt_day_time(reminder.due_at, zone),
+            late=texts.fmt_lateness(reminder.late_minutes),
         )
     ]
     if reminder.overseer:

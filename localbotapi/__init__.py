@@ -18,7 +18,8 @@ The real python-telegram-bot Application polls it over loopback HTTP::
 
 It answers like Telegram, errors included (``message is not modified``, ``BUTTON_DATA_INVALID``,
 ``bot can't initiate conversation with a user``, ``query is too old``, ``file is too big`` ...),
-and :meth:`LocalBotApi.fail_next` injects 429/5xx/dropped connections.
+and :meth:`LocalBotApi.fail_next` injects 429/5xx/dropped connections (into whatever call
+comes next; :meth:`LocalBotApi.fail_when` into exactly the calls a predicate picks).
 
 Modules: :mod:`.server` (HTTP, dispatch, lifecycle), :mod:`.state` (chats, messages, files,
 update queue), :mod:`.methods`/:mod:`.media`/:mod:`.updates` (Bot API methods),

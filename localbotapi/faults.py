@@ -1,4 +1,5 @@
-"""Holding a request: the server has it but does not answer until the test says so.
+"""Holding a request: the server has it but does not answer until the test says so; and
+failing exactly the requests a test picks.
 
 A hold freezes the bot at a chosen point, for instance inside the sendMessage of a card or
 inside a file download, so a test can kill the bot there and see what survives. Two points
@@ -8,6 +9,10 @@ the one case where Telegram has done the work but the bot cannot know it.
 
 File downloads (``GET /file/bot<token>/<path>``) are held under the name :data:`DOWNLOAD`,
 with ``{"file_path": path}`` as their parameters.
+
+A :class:`Failure` answers the next matching requests with an error instead of carrying them
+out, e.g. a 500 on the one reply that confirms a decision while every other message goes
+through (``LocalBotApi.fail_next`` fails whatever call of a method comes next).
 """
 
 # The wait takes ``timeout=`` like the Observer's waits, for the same reason.
@@ -18,6 +23,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from .errors import ApiError
 from .models import JSONDict
 
 DOWNLOAD = "download"  # the name file downloads are held under
@@ -77,11 +83,50 @@ class Hold:
         await self._released.wait()
 
 
+class Failure:
+    """One armed failure: the next ``times`` requests of ``method`` that match ``predicate``
+    are answered with ``error`` and not carried out (Telegram did nothing)."""
+
+    def __init__(self, method: str, error: ApiError, predicate: Predicate, *, times: int) -> None:
+        if times < 1:
+            raise ValueError("a failure answers at least one request")
+        self.method = method.lower()
+        self.error = error
+        self.predicate = predicate
+        self.failed: list[JSONDict] = []  # the params of every request failed, in order
+        self._left = times
+
+    @property
+    def spent(self) -> bool:
+        """Every failure asked for was answered."""
+        return self._left == 0
+
+    def catches(self, method: str, params: JSONDict) -> bool:
+        if self._left <= 0 or method.lower() != self.method or not self.predicate(params):
+            return False
+        self._left -= 1
+        self.failed.append(params)
+        return True
+
+
 class Faults:
-    """The holds armed on one server, looked up on every request."""
+    """The holds and failures armed on one server, looked up on every request."""
 
     def __init__(self) -> None:
         self._holds: list[Hold] = []
+        self._failures: list[Failure] = []
+
+    def fail(self, method: str, error: ApiError, predicate: Predicate, *, times: int) -> Failure:
+        failure = Failure(method, error, predicate, times=times)
+        self._failures.append(failure)
+        return failure
+
+    def failure_for(self, method: str, params: JSONDict) -> ApiError | None:
+        """The error to answer this request with, if an armed failure picks it."""
+        for failure in self._failures:
+            if failure.catches(method, params):
+                return failure.error
+        return None
 
     def hold(
         self,

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from .errors import ApiError
-from .faults import DOWNLOAD, Faults, Hold, Predicate
+from .faults import DOWNLOAD, Failure, Faults, Hold, Predicate
 from .media import MediaMethods
 from .methods import Handler, MessageMethods
 from .models import JSONDict
@@ -179,6 +179,14 @@ class LocalBotApi(UserActions, Observer):
         (``ApiError(0, "drop")`` closes the connection without any response)."""
         self._faults.setdefault(method.lower(), []).extend([error] * times)
 
+    def fail_when(
+        self, method: str, predicate: Predicate, error: ApiError, *, times: int = 1
+    ) -> Failure:
+        """Answer the next ``times`` calls of ``method`` whose params match ``predicate``
+        with ``error`` instead of running them; other calls go through. ``Failure.failed``
+        holds the params of the calls it failed. See :mod:`localbotapi.faults`."""
+        return self._holds.fail(method, error, predicate, times=times)
+
     def hold(
         self,
         method: str,
@@ -234,6 +242,9 @@ class LocalBotApi(UserActions, Observer):
             faults = self._faults.get(name.lower())
             if faults:
                 raise faults.pop(0)
+            picked = self._holds.failure_for(name, params.decoded)
+            if picked is not None:
+                raise picked
             handler = self._methods.get(name.lower())
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")

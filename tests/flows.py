@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.domain.names import name_with_roles
 from localbotapi import BotMessage, LocalBotApi
 from localbotapi.html_markup import parse_html
 from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, Harness, Person
@@ -32,11 +33,9 @@ def approved(h: Harness, code: str, version: int, next_step: str) -> str:
 
 def already_decided(h: Harness, action: str, by: Person) -> str:
     """The refusal of a press on a step `by` decided (at the clock's present time)."""
-    role = h.config.sop.role_title(by.roles[0])
+    who = name_with_roles(by.name, [h.config.sop.role_title(by.roles[0])])
     at = texts.fmt_time(h.clock.now(), h.config.timezone)
-    return texts.ALREADY_DECIDED.format(
-        action=texts.ACTION_LABELS[action], name=by.name, role=role, at=at
-    )
+    return texts.ALREADY_DECIDED.format(action=texts.ACTION_LABELS[action], who=who, at=at)
 
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

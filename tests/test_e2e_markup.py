@@ -102,7 +102,8 @@ async def _walk_the_sop(h: Harness) -> None:
         KASUBBAG.user_id, contains="dikembalikan untuk diperbaiki"
     )
     assert TITLE in notice.body and odd_name(HUKUM) in notice.body
-    assert f"({sop.role_title('divisi_hukum')})" in notice.body
+    # "Ibu Divisi Hukum" already says her role: its title is not repeated (issue 13)
+    assert f"oleh {odd_name(HUKUM)}.\n" in notice.body
     await flows.submit_design(h, code)
     await flows.approve_check(h, code, 3)
     await flows.approve_legal(h, code, 3)

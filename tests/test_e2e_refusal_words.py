@@ -96,8 +96,7 @@ async def test_an_old_brief_of_a_cancelled_item_names_the_cancellation(harness: 
     assert answer.startswith(
         texts.ALREADY_DECIDED.format(
             action=texts.ACTION_LABELS["cancel"],
-            name=KASUBBAG.name,
-            role=h.config.sop.role_title("kasubbag"),
+            who=f"{KASUBBAG.name} ({h.config.sop.role_title('kasubbag')})",
             at="",
         )[:-1]
     ), answer

@@ -7,6 +7,7 @@ after opening, so the sekretaris gets Monday's digest at once."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -97,11 +98,11 @@ async def test_an_overdue_design_reminds_the_operators_and_the_sekretaris(
         )
         assert code in reminder.body and "(ke-1)" in reminder.body
         assert "Langkah 2: Membuat dan menyerahkan desain konten" in reminder.body
-        assert "terlambat 10 menit" in reminder.body
+        assert "sudah lewat 10 menit kerja" in reminder.body
         assert "23-11-2026 09:30" in reminder.body  # the due time, in office time
         assert reminder.button_texts == [texts.BTN_SHOW_CARD]
     overseer = await h.server.wait_for_message(SEKRETARIS.user_id, contains=REMINDER, after=before)
-    assert code in overseer.body and "terlambat 10 menit" in overseer.body
+    assert code in overseer.body and "sudah lewat 10 menit kerja" in overseer.body
     assert WHO_OPERATORS in overseer.body
     assert overseer.button_texts == []
     await settled(h)
@@ -147,7 +148,7 @@ async def test_a_step_completed_in_time_gets_no_reminder(harness: Harness) -> No
     h.clock.set(local(2026, 11, 23, 9, 36))  # the check is late now, and only the check
     reminder = await h.server.wait_for_message(KASUBBAG.user_id, contains=REMINDER, after=before)
     assert code in reminder.body and "Langkah 3" in reminder.body
-    assert "terlambat 1 menit" in reminder.body
+    assert "sudah lewat 1 menit kerja" in reminder.body
     await settled(h)
     assert reminders_in(h, OPERATOR) == reminders_in(h, OPERATOR2) == []
 
@@ -181,7 +182,9 @@ async def test_a_check_due_at_friday_closing_is_reminded_at_monday_opening(
 
     reminder = await h.server.wait_for_message(KASUBBAG.user_id, contains=REMINDER, after=before)
     assert code in reminder.body and "Langkah 3: Memeriksa desain konten" in reminder.body
-    assert "27-11-2026 16:30" in reminder.body and "terlambat 0 menit" in reminder.body
+    # no working time passed since the limit ran out at closing: no "0 menit" (issue 13)
+    assert "Batas waktu habis Jumat 27-11-2026 16:30 WIB." in reminder.body
+    assert not re.search(r"\b0 menit", reminder.body)
     overseer = await h.server.wait_for_message(SEKRETARIS.user_id, contains=REMINDER, after=before)
     assert "Yang harus bertindak: Kasubbag Hukum / Ketua Tim Teknis (Budi Kasubbag)" in (
         overseer.body
@@ -205,7 +208,7 @@ async def test_a_reminder_missed_while_the_bot_was_down_arrives_once_after_resta
 
     for person in (OPERATOR, OPERATOR2, SEKRETARIS):
         reminder = await h.server.wait_for_message(person.user_id, contains=REMINDER, after=before)
-        assert code in reminder.body and "terlambat 15 menit" in reminder.body
+        assert code in reminder.body and "sudah lewat 15 menit kerja" in reminder.body
     await settled(h)
     h.clock.advance(timedelta(minutes=5))  # 09:50: still round 1
     await settled(h)
@@ -217,7 +220,7 @@ async def test_a_reminder_missed_while_the_bot_was_down_arrives_once_after_resta
 
     h.clock.set(local(2026, 11, 23, 10, 0))  # round 2 is owed: the new scheduler keeps going
     second = await h.server.wait_for_message(OPERATOR.user_id, contains="(ke-2)", after=before)
-    assert "terlambat 30 menit" in second.body
+    assert "sudah lewat 30 menit kerja" in second.body
     await settled(h)
     assert len(reminders_in(h, OPERATOR)) == 2
 

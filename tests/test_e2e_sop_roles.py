@@ -64,8 +64,7 @@ async def test_a_revised_sops_role_titles_show_in_the_messages(
 ) -> None:
     async with make_harness(sop={"file": str(renamed_sop(tmp_path))}) as h:
         helped = await h.say(KASUBBAG, "/bantuan")
-        assert "/baru — membuat item konten baru (Ketua Tim Publikasi, Penghimpun" in helped.body
-        assert "/batal KODE — membatalkan item (Ketua Tim Publikasi)" in helped.body
+        assert "Peran Anda: Ketua Tim Publikasi\n" in helped.body  # the member's own role
 
         code = await flows.open_item(h)
         card = await h.server.wait_for(

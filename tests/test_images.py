@@ -200,9 +200,9 @@ def test_name_saying_pdf_with_png_content_is_refused(tmp_path: Path) -> None:
 def test_mime_saying_image_with_pdf_content_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "naskah", PDF_BYTES)
 
-    assert rejection(path, mime="image/png") == REASON_MIME_MISMATCH.format(
-        mime="image/png", actual="PDF"
-    )
+    reason = rejection(path, mime="image/png")
+    assert reason == REASON_MIME_MISMATCH.format(declared="PNG", actual="PDF")
+    assert "image/png" not in reason  # the kind in words, never the raw MIME type (issue 13)
 
 
 def test_jpeg_named_png_is_accepted_as_jpeg(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from localbotapi import LocalBotApi
+from localbotapi import ApiError, LocalBotApi
 from localbotapi.faults import DOWNLOAD
 
 TOKEN = "123456:TEST-TOKEN"
@@ -127,3 +127,32 @@ async def test_wait_held_fails_readably_and_stop_releases_holds() -> None:
         await server.stop()  # a held request must not keep the shutdown waiting
         assert hold.released
         waiting.cancel()
+
+
+async def test_a_failure_answers_only_the_requests_it_picks(
+    server: LocalBotApi, http: aiohttp.ClientSession
+) -> None:
+    failure = server.fail_when(
+        "sendMessage",
+        lambda p: p.get("chat_id") == USER and p.get("text") == "konfirmasi",
+        ApiError.server_error(),
+        times=2,
+    )
+    assert (await call(http, server, "sendMessage", chat_id=USER, text="lain"))["ok"]
+    assert (await call(http, server, "sendMessage", chat_id=OTHER, text="konfirmasi"))["ok"]
+    for _ in range(2):
+        refused = await call(http, server, "sendMessage", chat_id=USER, text="konfirmasi")
+        assert (refused["ok"], refused["error_code"]) == (False, 500)
+    assert failure.spent and len(failure.failed) == 2
+    # spent: the third try goes through, and nothing failed ever reached the chat
+    assert (await call(http, server, "sendMessage", chat_id=USER, text="konfirmasi"))["ok"]
+    assert [m.text for m in server.messages_in(USER)] == ["lain", "konfirmasi"]
+    assert server.errors == [("sendMessage", "Internal Server Error")] * 2
+
+
+async def test_a_failure_can_answer_a_flood_limit(
+    server: LocalBotApi, http: aiohttp.ClientSession
+) -> None:
+    server.fail_when("sendMessage", lambda p: True, ApiError.flood(retry_after=3))
+    refused = await call(http, server, "sendMessage", chat_id=USER, text="x")
+    assert refused["parameters"] == {"retry_after": 3} and refused["error_code"] == 429

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.names import clean_title, visible_length
+from bot.domain.names import clean_title, name_with_roles, visible_length
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,38 @@ def test_clean_title_drops_bidi_controls_and_extra_spaces() -> None:
 def test_clean_title_keeps_joiners_that_build_emoji() -> None:
     family = "👨\u200d👩\u200d👧"
     assert clean_title(f"Hari Keluarga {family}") == f"Hari Keluarga {family}"
+
+
+# --- a person with their role titles, each said once (issue 13) ----------------------------
+
+KASUBBAG_TITLE = "Kasubbag Hukum / Ketua Tim Teknis"
+OPERATOR_TITLE = "Admin/Operator Media Sosial"
+
+
+@pytest.mark.parametrize(
+    ("name", "titles", "shown"),
+    [
+        ("Budi", [KASUBBAG_TITLE], "Budi (Kasubbag Hukum / Ketua Tim Teknis)"),
+        # the configured name already says the role: the title is not added again
+        ("Sari (Kasubbag Hukum)", [KASUBBAG_TITLE], "Sari (Kasubbag Hukum)"),
+        ("Sari, Ketua Tim Teknis", [KASUBBAG_TITLE], "Sari, Ketua Tim Teknis"),
+        ("Sari (kasubbag hukum)", [KASUBBAG_TITLE], "Sari (kasubbag hukum)"),  # any case
+        ("Budi (Operator)", [OPERATOR_TITLE], "Budi (Operator)"),  # the remark is in the title
+        ("Pak Sekretaris", ["Sekretaris"], "Pak Sekretaris"),
+        # whole words only: "Admin" is not in "Administrasi", "Ketua" alone is no title
+        ("Rina Administrasi", ["Admin"], "Rina Administrasi (Admin)"),
+        ("Ketua Budi", [KASUBBAG_TITLE], "Ketua Budi (Kasubbag Hukum / Ketua Tim Teknis)"),
+        # several roles: only the ones the name does not carry, each once
+        (
+            "Sari (Kasubbag Hukum)",
+            [KASUBBAG_TITLE, "Koordinator", KASUBBAG_TITLE],
+            "Sari (Kasubbag Hukum) (Koordinator)",
+        ),
+        ("Admin TI", [], "Admin TI"),  # no role: the name alone
+        ("Budi (Pak)", [KASUBBAG_TITLE], "Budi (Pak) (Kasubbag Hukum / Ketua Tim Teknis)"),
+    ],
+)
+def test_a_name_shows_the_role_titles_it_does_not_already_carry(
+    name: str, titles: list[str], shown: str
+) -> None:
+    assert name_with_roles(name, titles) == shown

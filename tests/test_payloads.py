@@ -179,8 +179,7 @@ def test_the_notice_reads_as_before_with_its_values_escaped() -> None:
         code="JDIH-2026-0003",
         title="PKPU",
         version=1,
-        name="Ibu Sari",
-        role="Kepala Subbagian",
+        who="Ibu Sari (Kepala Subbagian)",
         notes="Perbaiki",
     )
     assert "&lt;Nomor&gt;" in render_notice(EXAMPLES[2])  # type: ignore[arg-type]

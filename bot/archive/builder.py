@@ -63,7 +63,9 @@ class Archiver:
             version = await uow.repo.design_version(item.id, item.version)
         files = _archived(design, "desain") + _archived(materials, "materi")
         sources = [row.text for row in materials if row.text] + [
-            f"{texts.ARCHIVE_FILE} {row.file_name or row.kind}" for row in materials if row.file_id
+            f"{texts.ARCHIVE_FILE} {texts.file_label(row.file_name, row.kind)}"
+            for row in materials
+            if row.file_id
         ]
         return ArchiveRecord(
             code=item.code,

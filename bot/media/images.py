@@ -41,8 +41,10 @@ REASON_NAME_MISMATCH = (
     "Simpan ulang dengan format yang benar, atau ganti nama file menjadi {expected}, "
     "lalu kirim lagi."
 )
+# {declared}: the kind the phone declared, in the words above (PNG, PDF), never its MIME type
 REASON_MIME_MISMATCH = (
-    "Jenis file yang dikirim {mime} tetapi isinya {actual}. Simpan ulang desainnya lalu kirim lagi."
+    "File dikirim sebagai {declared} tetapi isinya {actual}. Simpan ulang desainnya lalu kirim "
+    "lagi."
 )
 REASON_BROKEN = (
     "File {kind} rusak atau tidak lengkap (mungkin terpotong saat dikirim). "
@@ -172,7 +174,7 @@ def _check_declared(kind: FileKind, name: str | None, mime: str | None) -> None:
         reason = REASON_NAME_MISMATCH.format(extension=extension, actual=kind, expected=expected)
         raise DesignFileRejected(reason)
     if by_mime != kind and not {by_mime, kind} <= IMAGE_KINDS:
-        raise DesignFileRejected(REASON_MIME_MISMATCH.format(mime=mime, actual=kind))
+        raise DesignFileRejected(REASON_MIME_MISMATCH.format(declared=by_mime, actual=kind))
 
 
 def _pdf_has_end(path: Path, size: int) -> bool:

@@ -42,7 +42,7 @@ async def test_an_item_walks_from_material_to_published_in_the_browser(
     # Step 2 runs late: one hour on the sandbox clock brings the reminder.
     await ui.move_clock("+1 jam")
     await ui.select(OPERATOR)
-    reminder = await ui.expect_bot("Pengingat", CODE, "terlambat 30 menit")
+    reminder = await ui.expect_bot("Pengingat", CODE, "sudah lewat 30 menit kerja")
     await ui.screenshot("operator-reminded")
     await ui.press(texts.BTN_SHOW_CARD, reminder)
     await ui.expect_toast(f"Kartu {CODE} dikirim ulang")
