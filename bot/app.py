@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 
 from bot.archive.builder import Archiver
 from bot.config import Config, WebhookSettings
+from bot.delivery import menus
 from bot.delivery.frontdoor import FrontDoor
 from bot.delivery.inbox import Inbox, JournalingQueue
 from bot.delivery.processor import PerUserUpdateProcessor
@@ -22,6 +23,7 @@ from bot.delivery.scheduler import ReminderScheduler
 from bot.delivery.sender import OutboxSender
 from bot.delivery.webhook import WebhookServer, serve_until_stopped
 from bot.domain.clock import Clock, SystemClock
+from bot.domain.roster import RosterMember
 from bot.media.filestore import FileStore
 from bot.service.directory import Directory
 from bot.service.facade import build_service
@@ -92,7 +94,13 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     engine = create_engine(config.database_url)
     await upgrade_to_head(engine)
     factory = session_factory(engine)
-    directory = Directory(config.members, config.role_chats)
+    zone, clock = config.timezone, options.clock
+    directory = Directory(
+        config.members,
+        config.role_chats,
+        today=lambda: clock.now().astimezone(zone).date(),
+        admins=config.telegram.admins,
+    )
     calendar = config.calendar
 
     # The service's commits wake the sender and the scheduler, built below (before the
@@ -112,7 +120,11 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         reminded_roles=config.reminders.notify,
         admins=config.telegram.admins,
         on_commit=owed_or_moved,
+        office_day=lambda moment: moment.astimezone(zone).date(),
     )
+    # config.toml's members seed the database once; from then on the database wins
+    await service.people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
+    await service.load_roster()
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
         app.bot,
@@ -128,19 +140,22 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         config.telegram.admins,
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
-    scheduler = ReminderScheduler(reminders, options.clock, sender.wake)
+    scheduler = ReminderScheduler(reminders, options.clock, sender.wake, also=service.new_day)
     files = FileStore(config.files_dir)
-    members = {member.user_id for member in config.members} | config.telegram.admins
     await _open_inbox(
-        app, Inbox(factory, options.clock), FrontDoor(members, options.clock, app.bot)
+        app, Inbox(factory, options.clock), FrontDoor(directory.may_enter, options.clock, app.bot)
     )
     app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files)
     app.bot_data["engine"] = engine
     if options.set_commands:
         await _set_commands(app, config.telegram.admins)
+    await menus.refresh_all(app.bot, config, directory)
+    service.roster_watchers.append(
+        lambda before, after: menus.refresh_changed(app.bot, config, directory, before, after)
+    )
     sender.start()
     await scheduler.start()
-    log.info("bot ready: %d members, SOP %s", len(config.members), config.sop.number)
+    log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
 
 
 async def _open_inbox(app: BotApplication, inbox: Inbox, door: FrontDoor) -> None:

@@ -448,3 +448,101 @@ TYPED_DIRECTION = "arahan"
 TYPED_RETURN_NOTES = "catatan perbaikan"
 TYPED_CANCEL_REASON = "alasan pembatalan"
 TYPED_POST_LINKS = "tautan postingan"
+
+# --- the office's people: invitations, members, leave and acting officials (issue 14) -------
+
+PEOPLE_COMMANDS = [
+    ("undang", "Admin: undang anggota baru"),
+    ("anggota", "Admin: anggota, peran, dan status"),
+    ("cuti", "Catat cuti dan Plh/Plt"),
+]
+NOTICE_UNCOVERED = (
+    "🚨 <b>Tidak ada yang dapat bertindak</b>: {code} — {title} menunggu di langkah {step} "
+    "({role}), tetapi tidak ada pemegang peran itu yang tersedia (cuti atau nonaktif, tanpa "
+    "Plh/Plt). Tunjuk Plh/Plt dengan /cuti atau undang anggota dengan /undang."
+)
+PEOPLE_ADMIN_ONLY = "Hanya admin yang dapat mengelola anggota."
+LEAVE_NOT_ALLOWED = "Hanya admin atau sekretaris yang dapat mencatat cuti."
+
+INVITE_PICK_ROLE = "Undang anggota baru. Pilih perannya:"
+INVITE_LINK = (
+    "🔗 Tautan undangan untuk peran <b>{role}</b> (sekali pakai, berlaku sampai {until}):\n"
+    "{link}\n\nKirim tautan ini kepada yang diundang. Setelah ia menekan Start, Anda diminta "
+    "menerima atau menolaknya."
+)
+BTN_REVOKE_INVITE = "Batalkan undangan"
+INVITE_REVOKED = "Undangan dibatalkan: tautannya tidak berlaku lagi."
+INVITE_OPENED = (
+    "Terima kasih, {name}. Undangan Anda untuk peran {role} sudah diterima bot; admin akan "
+    "mengonfirmasi. Anda diberi tahu begitu dikonfirmasi."
+)
+INVITE_PROBLEMS = {
+    "unknown": "Tautan undangan ini tidak dikenal. Minta tautan baru kepada admin.",
+    "expired": "Tautan undangan ini sudah kedaluwarsa (berlaku 7 hari). Minta tautan baru "
+    "kepada admin.",
+    "used": "Tautan undangan ini sudah dipakai. Setiap tautan hanya berlaku sekali; minta "
+    "tautan baru kepada admin.",
+    "revoked": "Tautan undangan ini sudah dibatalkan oleh admin.",
+    "already_member": "Anda sudah menjadi anggota. Ketik /bantuan untuk melihat tugas Anda.",
+}
+CLAIM_CARD = (
+    "🙋 <b>Permintaan bergabung</b>\n{name} (ID {user_id}) membuka undangan untuk peran "
+    "<b>{role}</b>."
+)
+BTN_ACCEPT = "Terima"
+BTN_REJECT = "Tolak"
+CLAIM_ACCEPTED = "✅ {name} diterima sebagai {role} oleh {admin}."
+CLAIM_REJECTED = "❌ Permintaan {name} ditolak oleh {admin}."
+CLAIM_ALREADY = "Permintaan ini sudah dijawab."
+CLAIM_WELCOME = "🎉 Selamat bergabung, {name}! Anda sekarang anggota sebagai {role}.\n\n"
+CLAIM_REFUSED_TO_USER = "Maaf, permintaan Anda untuk bergabung tidak diterima admin."
+
+MEMBERS_HEADER = "👥 <b>Anggota</b> ({count})"
+MEMBERS_LINE = "• {name} (ID {user_id}): {roles} — {status}"
+MEMBER_ACTIVE = "aktif"
+MEMBER_INACTIVE = "nonaktif"
+MEMBER_AWAY = "cuti s.d. {until}"
+MEMBERS_HINT = "Pilih anggota untuk mengubah peran atau status:"
+MEMBER_CARD = "👤 <b>{name}</b> (ID {user_id})\nPeran: {roles}\nStatus: {status}"
+MEMBER_NO_ROLE = "tanpa peran"
+BTN_DEACTIVATE = "Nonaktifkan"
+BTN_REACTIVATE = "Aktifkan kembali"
+MEMBER_CHANGED = "Tersimpan."
+
+LEAVE_PICK_MEMBER = "Catat cuti. Pilih anggota yang cuti:"
+LEAVE_ASK_PERIOD = (
+    "Cuti {name}. Ketik periodenya, mis. <code>7/12/2026 - 11/12/2026</code> atau "
+    "<code>7 - 11 Desember 2026</code>."
+)
+LEAVE_BAD_DATE = (
+    "Tanggal tidak dapat dibaca. Tulis mis. <code>7/12/2026 - 11/12/2026</code> atau "
+    "<code>7 Desember 2026 s.d. 11 Desember 2026</code>."
+)
+LEAVE_ASK_ACTING = "Siapa yang menjadi pelaksana <b>{role}</b> selama {name} cuti ({period})?"
+BTN_NO_ACTING = "Tidak ada"
+LEAVE_ASK_KIND = "{name} sebagai Plh atau Plt {role}?"
+LEAVE_ASK_BASIS = (
+    "Ketik dasar penunjukannya, mis. <code>Surat Perintah Sekretaris No. 12/HK.03/2026</code>."
+)
+LEAVE_RECORDED = "✅ Tercatat: {name} cuti {period}."
+LEAVE_ACTING_LINE = "• {capacity}: {acting} (dasar: {basis})"
+LEAVE_NO_ACTING_LINE = "• {role}: tidak ada pelaksana"
+LEAVE_UNCOVERED_WARNING = (
+    "⚠️ Selama cuti tidak ada yang memegang: {roles}. Item pada langkah peran itu akan menunggu."
+)
+LEAVE_NO_WIZARD = "Pencatatan cuti ini sudah berakhir. Mulai lagi dengan /cuti."
+BTN_STOP = "Batal"
+LEAVE_STOPPED = "Pencatatan cuti dibatalkan; tidak ada yang disimpan."
+ABSENCE_PROBLEMS = {
+    "not_a_member": "Anggota itu tidak aktif atau tidak dikenal. Tidak ada yang disimpan.",
+    "ends_before_start": "Tanggal akhir sebelum tanggal mulai. Tidak ada yang disimpan.",
+    "in_the_past": "Periode itu sudah lewat. Tidak ada yang disimpan.",
+    "overlaps": "{name} sudah tercatat cuti {period} yang beririsan. Tidak ada yang disimpan.",
+    "acts_for_self": "Anggota yang cuti tidak dapat menjadi pelaksana dirinya sendiri. Tidak ada "
+    "yang disimpan.",
+    "role_not_held": "Anggota yang cuti tidak memegang peran itu. Tidak ada yang disimpan.",
+    "stand_in_not_active": "Pelaksana yang dipilih tidak aktif. Tidak ada yang disimpan.",
+    "no_basis": "Dasar penunjukan harus diisi. Tidak ada yang disimpan.",
+    "stand_in_away": "Pelaksana yang dipilih sendiri cuti pada {period}. Tidak ada yang disimpan.",
+}
+CAPACITY_BASIS = "{capacity}, dasar: {basis}"

@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot import texts
-from handlers import admin, archive, buttons, commands, gate, messages
+from handlers import admin, archive, buttons, commands, gate, messages, people
 from handlers.context import BotApplication
 from handlers.errors import on_error
 
@@ -26,6 +26,10 @@ def register_handlers(application: BotApplication) -> None:
     # before the commands: CommandHandler also takes edited messages, and an edit is never
     # acted on (a message edited into "/batal KODE" must not cancel anything)
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.on_edited))
+    # an invitation link opened: /start with a parameter (handlers/people.py)
+    application.add_handler(
+        CommandHandler("start", people.start_link, filters.Regex(r"^/start(@\w+)?\s+\S"))
+    )
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler(["bantuan", "help"], commands.help_command))
     application.add_handler(CommandHandler("baru", commands.new_item))
@@ -35,10 +39,21 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("arsip", archive.archive_command))
     application.add_handler(CommandHandler("antrean", admin.queue_command))
     application.add_handler(CommandHandler("kirimulang", admin.resend_command))
+    application.add_handler(CommandHandler("undang", people.invite_command))
+    application.add_handler(CommandHandler("anggota", people.members_command))
+    application.add_handler(CommandHandler("cuti", people.leave_command))
     application.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
+    application.add_handler(CallbackQueryHandler(people.on_button, pattern=f"^{people.PREFIX}"))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(
         MessageHandler(filters.PHOTO | filters.Document.ALL | filters.VIDEO, messages.on_file)
+    )
+    wizards: dict[int, people.LeaveWizard] = application.bot_data.setdefault(people.WIZARDS_KEY, {})
+    application.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & people.WizardWaitsForText(wizards),
+            people.on_wizard_text,
+        )
     )
     application.add_handler(MessageHandler(filters.TEXT, messages.on_text))
     application.add_handler(MessageHandler(filters.ALL, messages.on_other))

@@ -42,7 +42,7 @@ def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
         event = data.return_event
         lines.append(
             texts.CARD_RETURN_NOTES.format(
-                who=escape(person(event.actor_name, event.role, sop)),
+                who=escape(_acted_as(event, sop)),
                 notes=escape(event.notes or ""),
             )
         )
@@ -156,6 +156,7 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.RETURNED: texts.NOTICE_RETURNED,
     NoticeKind.PUBLISHED: texts.NOTICE_PUBLISHED,
     NoticeKind.CANCELLED: texts.NOTICE_CANCELLED,
+    NoticeKind.UNCOVERED: texts.NOTICE_UNCOVERED,
 }
 
 
@@ -229,12 +230,20 @@ def render_status(
     return fit(text, TEXT_LIMIT)
 
 
+def _acted_as(event: EventView, sop: Sop) -> str:
+    """Who decided, and as what: an acting official's capacity and basis (issue 14)."""
+    if event.capacity:
+        basis = texts.CAPACITY_BASIS.format(capacity=event.capacity, basis=event.basis or "-")
+        return f"{event.actor_name} ({basis})"
+    return person(event.actor_name, event.role, sop)
+
+
 def _history_line(event: EventView, sop: Sop, zone: ZoneInfo) -> str:
     step = sop.step(event.step_key).ref if event.step_key and sop.has_step(event.step_key) else "-"
     return texts.STATUS_HISTORY_LINE.format(
         at=texts.fmt_time(event.at, zone),
         action=event_label(event.action),
-        who=escape(person(event.actor_name, event.role, sop)),
+        who=escape(_acted_as(event, sop)),
         step=step,
         version=event.version,
         notes=f": {escape(_short(event.notes, 300))}" if event.notes else "",

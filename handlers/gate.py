@@ -1,4 +1,4 @@
-"""The door: only configured members get past; everyone else learns their user id.
+"""The door: members, admins and invitation links get past; everyone else learns their id.
 
 The front door (bot/delivery/frontdoor.py) has already dropped most updates from outside; the few
 left are answered here, on the non-members' own sending budget. Whatever happens to that
@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.delivery.frontdoor import speaks_to_bot
+from bot.delivery.frontdoor import invitation_token, speaks_to_bot
 from bot.delivery.ratelimit import outsider_reply
 from handlers.context import BotContext
 
@@ -25,11 +25,12 @@ async def members_only(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop  # channel posts and the like: nothing for us
-    config = context.services.config
-    if config.member(user.id) is not None or user.id in config.telegram.admins:
+    if context.services.service.context.directory.may_enter(user.id):
         if update.callback_query is None and not speaks_to_bot(update, context.bot):
             raise ApplicationHandlerStop  # people talking in a group, not to the bot
         return
+    if invitation_token(update) is not None:
+        return  # an invitation link opened: /start answers it (handlers/people.py)
     try:
         await _tell_user_id(update, context, user.id)
     except Exception as exc:

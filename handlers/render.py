@@ -11,9 +11,10 @@ from telegram import InlineKeyboardMarkup
 
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop
-from bot.service.payloads import Digest, Notice, Reminder
+from bot.service.payloads import ClaimCard, Digest, Notice, Reminder
 from bot.service.views import CardData
 from handlers.cards import TEXT_LIMIT, decision_line, fit, render_card, render_notice
+from handlers.people import claim_card
 from handlers.reports import render_digest, render_reminder
 
 
@@ -33,6 +34,9 @@ class TelegramRenderer:
 
     def digest(self, digest: Digest) -> str:
         return render_digest(digest, self.sop, self.zone)
+
+    def claim(self, card: ClaimCard) -> tuple[str, InlineKeyboardMarkup]:
+        return claim_card(card, self.sop)
 
     def decision_line(self, action: str, name: str, at: datetime) -> str:
         return decision_line(action, name, at, self.zone)

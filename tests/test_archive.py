@@ -155,6 +155,8 @@ def test_metadata_records_everything_with_offsets_hashes_and_lateness(tmp_path: 
         "step": "3",
         "version": 1,
         "notes": "Logo KPU terlalu kecil",
+        "capacity": None,  # decided in their own role, not as a Plh/Plt
+        "basis": None,
     }
     steps = {s["key"]: s for s in meta["steps"]}
     assert (steps["desain"]["working_minutes"], steps["desain"]["limit_minutes"]) == (45, 30)

@@ -96,6 +96,8 @@ class Archiver:
             step=f"{step.ref}. {step.title}" if step else None,
             version=event.version,
             notes=event.notes,
+            capacity=event.capacity,
+            basis=event.basis,
         )
 
     def _steps(self, events: list[Event]) -> list[ArchiveStep]:

@@ -36,6 +36,13 @@ class ArchiveDecision:
     step: str | None
     version: int
     notes: str | None
+    capacity: str | None = None  # "Plh. Kasubbag Hukum": decided as an acting official
+    basis: str | None = None  # the letter that appointed them
+
+    @property
+    def acted_as(self) -> str:
+        """The role column: the capacity and its basis for an acting official."""
+        return f"{self.capacity} ({self.basis})" if self.capacity else self.role
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def summary_html(record: ArchiveRecord, relative: list[str], zone: ZoneInfo) -> 
         (LABEL_APPROVED_VERSION, str(record.approved_version)),
     ]
     decisions = [
-        (_when(d.at, zone), d.name, d.role, d.action, d.step or NONE_TEXT, str(d.version),
+        (_when(d.at, zone), d.name, d.acted_as, d.action, d.step or NONE_TEXT, str(d.version),
          d.notes or NONE_TEXT)
         for d in record.decisions
     ]  # fmt: skip

@@ -11,15 +11,19 @@ takes an update slot, a database row or a place in the sending queue that member
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from telegram import Bot, Update
 from telegram.constants import ChatType
 
 from bot.domain.clock import Clock
+from bot.domain.invitations import looks_like_token
 
 ANSWER_EVERY = timedelta(minutes=10)
+# An invitation link opened (/start <token>, privately) goes in to be answered, however
+# recently its sender heard their id; a flood of them is held to one per CLAIM_EVERY.
+CLAIM_EVERY = timedelta(seconds=10)
 # People (and groups) remembered as answered; beyond it, stale ones are forgotten and, if a
 # flood of fresh ids still fills it, nobody new is answered until some expire.
 MAX_REMEMBERED = 10_000
@@ -33,18 +37,24 @@ class Verdict(enum.Enum):
 
 class FrontDoor:
     def __init__(
-        self, members: Collection[int], clock: Clock, bot: Bot, capacity: int = MAX_REMEMBERED
+        self,
+        members: Collection[int] | Callable[[int], bool],
+        clock: Clock,
+        bot: Bot,
+        capacity: int = MAX_REMEMBERED,
     ) -> None:
-        self.members = frozenset(members)
+        # A callable asks the directory: a member let in from chat counts at once.
+        self._member = members if callable(members) else frozenset(members).__contains__
         self.clock = clock
         self.bot = bot
         self.capacity = capacity
         # key -> when last answered, oldest first: a user id (> 0) or a group chat id (< 0)
         self._answered: dict[int, datetime] = {}
+        self._claimed: dict[int, datetime] = {}  # user id -> when their last link came in
 
     def is_member(self, update: object) -> bool:
         user = update.effective_user if isinstance(update, Update) else None
-        return user is not None and user.id in self.members
+        return user is not None and self._member(user.id)
 
     def is_outsider(self, update: object) -> bool:
         """An update from Telegram not sent by a member (PTB may carry other objects too)."""
@@ -58,6 +68,8 @@ class FrontDoor:
             return Verdict.DROP  # channel posts and the like: the gate would stop them too
         if update.callback_query is None and not speaks_to_bot(update, self.bot):
             return Verdict.DROP  # chatter in a group, not meant for the bot
+        if invitation_token(update) is not None:
+            return Verdict.ANSWER if self._may_claim(user.id) else Verdict.DROP
         keys = [user.id]
         chat = update.effective_chat
         if chat is not None and chat.type != ChatType.PRIVATE:
@@ -74,6 +86,18 @@ class FrontDoor:
         for key in keys:
             self._answered.pop(key, None)  # re-inserted at the end: the dict stays in time order
             self._answered[key] = now
+        return True
+
+    def _may_claim(self, user_id: int) -> bool:
+        now = self.clock.now()
+        last = self._claimed.get(user_id)
+        if last is not None and now - last < CLAIM_EVERY:
+            return False
+        if len(self._claimed) >= self.capacity:
+            self._claimed = {k: t for k, t in self._claimed.items() if now - t < CLAIM_EVERY}
+            if len(self._claimed) >= self.capacity:
+                return False
+        self._claimed[user_id] = now
         return True
 
     def _forget_before(self, cutoff: datetime) -> None:
@@ -98,3 +122,16 @@ def speaks_to_bot(update: Update, bot: Bot) -> bool:
         return not addressee or addressee.lower() == (bot.username or "").lower()
     replied = message.reply_to_message
     return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+
+
+def invitation_token(update: Update) -> str | None:
+    """The token of an invitation link opened in a private chat (`/start <token>`)."""
+    message = update.message
+    chat = update.effective_chat
+    if message is None or chat is None or chat.type != ChatType.PRIVATE:
+        return None
+    command, _, argument = (message.text or "").strip().partition(" ")
+    argument = argument.strip()
+    if command.split("@")[0] != "/start" or not looks_like_token(argument):
+        return None
+    return argument

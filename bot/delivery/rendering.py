@@ -10,7 +10,7 @@ from typing import Protocol
 
 from telegram import InlineKeyboardMarkup
 
-from bot.service.payloads import Digest, Notice, Reminder
+from bot.service.payloads import ClaimCard, Digest, Notice, Reminder
 from bot.service.views import CardData, FileRef
 
 
@@ -31,6 +31,8 @@ class Renderer(Protocol):
     ) -> tuple[str, InlineKeyboardMarkup | None]: ...
 
     def digest(self, digest: Digest) -> str: ...
+
+    def claim(self, card: ClaimCard) -> tuple[str, InlineKeyboardMarkup]: ...
 
     def decision_line(self, action: str, name: str, at: datetime) -> str: ...
 

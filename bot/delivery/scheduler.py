@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -27,9 +27,14 @@ SETTLE = timedelta(seconds=1)
 
 class ReminderScheduler:
     def __init__(
-        self, reminders: ReminderService, clock: Clock, on_sent: Callable[[], None]
+        self,
+        reminders: ReminderService,
+        clock: Clock,
+        on_sent: Callable[[], None],
+        also: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.reminders = reminders
+        self.also = also  # asked at each tick too (the people: a day that changed ends leave)
         self.clock = clock
         self.on_sent = on_sent
         self._scheduler = AsyncIOScheduler(timezone=UTC)
@@ -110,6 +115,8 @@ class ReminderScheduler:
                 self._dirty = False
                 try:
                     now = self.clock.now()
+                    if self.also is not None:
+                        await self.also()
                     sent = await self.reminders.send_due(now)
                     digest = await self.reminders.send_digest_if_due(now)
                     if sent or digest:

@@ -40,6 +40,7 @@ from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
     ArchiveJob,
     CardJob,
+    ClaimCard,
     Digest,
     Notice,
     Payload,
@@ -285,6 +286,11 @@ class OutboxSender:
                 case Digest():
                     text = self.render.digest(job)
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+                case ClaimCard():
+                    text, keyboard = self.render.claim(job)
+                    await self.bot.send_message(
+                        row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                    )
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)

@@ -18,7 +18,14 @@ from bot.service.errors import CardNotForChat, CardNotYours, NoDesignFiles, NoMa
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
 from bot.service.payloads import CardJob
 from bot.service.queries import card_data_of
-from bot.service.rows import draft_version, event_view, history_event, item_values, item_view
+from bot.service.rows import (
+    draft_version,
+    event_view,
+    history_event,
+    item_values,
+    item_view,
+    stamp_acting,
+)
 from bot.service.views import CardData, ItemView
 from storage.models import Item
 from storage.uow import UnitOfWork
@@ -151,6 +158,7 @@ class Decisions:
                 transition.version,
                 decision.notes,
             )
+            stamp_acting(event, actor, ctx.sop)  # a Plh/Plt: in what capacity, on what basis
             if decision.action is Action.APPROVE:
                 # the approval is bound to these exact files (checked again before posting)
                 files = await uow.repo.design_files(item.id, transition.version)

@@ -26,10 +26,23 @@ class Directory:
         members: Iterable[Member],
         role_chats: Mapping[str, int],
         today: Callable[[], date] = _no_day,
+        admins: frozenset[int] = frozenset(),
     ) -> None:
         self._roster = Roster.of(RosterMember(m.user_id, m.name, m.roles) for m in members)
         self._role_chats = dict(role_chats)
         self._today = today
+        self.admins = admins  # from config.toml: they manage the people, members or not
+
+    def today(self) -> date:
+        """The office's current date (who holds a role depends on it)."""
+        return self._today()
+
+    def has_role_chat(self, role: str) -> bool:
+        return role in self._role_chats
+
+    def may_enter(self, user_id: int) -> bool:
+        """Whether the bot works for this person at all: a member, or an admin."""
+        return self.is_member(user_id) or user_id in self.admins
 
     def replace(self, roster: Roster) -> None:
         """The people changed: answer from the new roster from now on."""

@@ -4,18 +4,22 @@ get views back; each call is one transaction (or a few, each committed on its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import date, datetime
 
 from bot.domain.clock import Clock
+from bot.domain.roster import Roster
 from bot.domain.sop import Sop
 from bot.domain.workflow import Actor
 from bot.domain.worktime import WorkCalendar
 from bot.service.context import OnCommit, ServiceContext, no_one_to_wake, watchers
 from bot.service.conversation import Conversation
+from bot.service.coverage import Coverage, holders_of
 from bot.service.decisions import Decisions
 from bot.service.directory import Directory
 from bot.service.message_log import MessageLog
 from bot.service.opening import ItemOpening
+from bot.service.people import People
 from bot.service.queries import Reads
 from bot.service.uploads import DesignUploads
 from storage.uow import SessionFactory
@@ -25,7 +29,9 @@ class Service:
     """Opening items, decisions, design uploads, the conversation (a member's next text or
     file), the reads for screens and cards, and the log of sent messages."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(
+        self, ctx: ServiceContext, office_day: Callable[[datetime], date] = datetime.date
+    ) -> None:
         self.context = ctx
         self.opening = ItemOpening(ctx)
         self.decisions = Decisions(ctx)
@@ -33,6 +39,49 @@ class Service:
         self.conversation = Conversation(ctx, self.opening, self.decisions, self.uploads)
         self.reads = Reads(ctx)
         self.messages = MessageLog(ctx)
+        self.coverage = Coverage(ctx)
+        self.people = People(
+            ctx.factory,
+            ctx.sop,
+            ctx.clock,
+            office_day,
+            ctx.admins,
+            on_change=self._roster_changed,
+            on_commit=ctx.on_commit,
+        )
+        # Told after the people changed (the wiring refreshes the command menus).
+        self.roster_watchers: list[Callable[[Roster, Roster], Awaitable[None]]] = []
+        self._day: date | None = None
+
+    async def load_roster(self) -> None:
+        """At start: the database's people (seeded from config.toml on the first start)."""
+        self.context.directory.replace(await self.people.roster())
+        self._day = self.context.directory.today()
+
+    async def _roster_changed(self, roster: Roster) -> None:
+        """Effective at once: the directory answers from the new roster, the open items
+        follow (cards for new holders, the alarm for a role left without one)."""
+        directory = self.context.directory
+        before = directory.roster
+        directory.replace(roster)
+        day = directory.today()
+        await self.coverage.follow(holders_of(before, day), holders_of(roster, day))
+        for watcher in self.roster_watchers:
+            await watcher(before, roster)
+
+    async def new_day(self) -> int:
+        """Asked at each reminder tick: when the office's date changed, leave that ended or
+        began changes who holds a role, and the open items follow."""
+        directory = self.context.directory
+        today = directory.today()
+        if self._day is None or today == self._day:
+            self._day = today
+            return 0
+        roster = directory.roster  # still holds the absence that ended yesterday
+        owed = await self.coverage.follow(holders_of(roster, self._day), holders_of(roster, today))
+        self._day = today
+        await self._roster_changed(await self.people.roster())
+        return owed
 
     def actor(self, user_id: int) -> Actor:
         """The member acting; NotAMember for anyone else."""
@@ -49,6 +98,7 @@ def build_service(
     reminded_roles: Iterable[str] = (),
     admins: frozenset[int] = frozenset(),
     on_commit: OnCommit = no_one_to_wake,
+    office_day: Callable[[datetime], date] = datetime.date,
 ) -> Service:
     ctx = ServiceContext(
         factory,
@@ -60,4 +110,4 @@ def build_service(
         card_watchers=watchers(sop, reminded_roles),
         admins=admins,
     )
-    return Service(ctx)
+    return Service(ctx, office_day)

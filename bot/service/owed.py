@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.domain.sop import Sop
 from bot.domain.workflow import Action, ItemStatus, Transition
+from bot.service.alarms import alarm
 from bot.service.directory import Directory
 from bot.service.payloads import (
     ArchiveJob,
@@ -43,6 +44,8 @@ async def enqueue_after_transition(
         card = CardJob(step.key, item.version, return_event_id=returned)
         for chat_id in directory.chats_for_role(step.role):
             add_outbox(repo, now, chat_id, item.id, card)
+        if directory.uncovered([step.role]):
+            alarm(repo, sop, directory, item, now)  # nobody can act: said now, not when late
     if transition.returned:
         step = sop.step(transition.from_step or "")
         role = sop.role_title(event.role)  # the title people know, not the config key

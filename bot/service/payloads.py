@@ -24,6 +24,7 @@ class OutboxKind(StrEnum):
     REMINDER = "reminder"  # a step is overdue
     DIGEST = "digest"  # the overseer's daily summary
     ARCHIVE = "archive"  # write the published item's archive folder (no chat: chat_id 0)
+    CLAIM = "claim"  # someone opened an invitation: an admin's Terima / Tolak
 
 
 class NoticeKind(StrEnum):
@@ -32,6 +33,7 @@ class NoticeKind(StrEnum):
     RETURNED = "returned"  # a version went back to the operator
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+    UNCOVERED = "uncovered"  # nobody can act at the item's step: the alarm
 
 
 class PayloadError(ValueError):
@@ -53,6 +55,7 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.RETURNED: ("version", "role", "notes"),
     NoticeKind.PUBLISHED: ("links",),
     NoticeKind.CANCELLED: ("reason",),
+    NoticeKind.UNCOVERED: ("role", "step"),
 }
 
 
@@ -71,6 +74,7 @@ class Notice:
     notes: str | None = None  # RETURNED: the correction notes
     links: str | None = None  # PUBLISHED: the posts' links, one a line
     reason: str | None = None  # CANCELLED
+    step: str | None = None  # UNCOVERED: the step's number and title ("3 Pemeriksaan ...")
 
     def params(self) -> dict[str, object]:
         """The template's parameters, exactly the ones its text uses."""
@@ -110,6 +114,17 @@ class Reminder:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimCard:
+    """Someone opened an invitation: the admin's card with Terima / Tolak."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.CLAIM
+    invitation_id: int
+    role: str
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveJob:
     """Write the published item's archive folder (work for the bot itself, no chat)."""
 
@@ -145,7 +160,7 @@ class Digest:
     published: tuple[PublishedRow, ...]
 
 
-Payload: TypeAlias = CardJob | Notice | Retire | Reminder | ArchiveJob | Digest
+Payload: TypeAlias = CardJob | Notice | Retire | Reminder | ArchiveJob | Digest | ClaimCard
 
 
 def to_json(payload: Payload) -> dict[str, object]:
@@ -201,6 +216,13 @@ def from_json(kind: str, data: object) -> Payload:
             )
         case OutboxKind.ARCHIVE:
             return ArchiveJob()
+        case OutboxKind.CLAIM:
+            return ClaimCard(
+                fields.number("invitation_id"),
+                fields.text("role"),
+                fields.number("user_id"),
+                fields.text("name"),
+            )
         case OutboxKind.DIGEST:
             return Digest(
                 day=fields.day("day"),
@@ -242,6 +264,13 @@ def _encode(payload: Payload) -> dict[str, object]:
             }
         case ArchiveJob():
             return {}
+        case ClaimCard():
+            return {
+                "invitation_id": payload.invitation_id,
+                "role": payload.role,
+                "user_id": payload.user_id,
+                "name": payload.name,
+            }
         case Digest():
             return {
                 "day": _day_iso(payload.day, "digest payload: 'day'"),
@@ -296,6 +325,7 @@ def _notice(fields: _Fields) -> Notice:
         notes=params.text("notes") if "notes" in extras else None,
         links=params.text("links") if "links" in extras else None,
         reason=params.text("reason") if "reason" in extras else None,
+        step=params.text("step") if "step" in extras else None,
     )
 
 

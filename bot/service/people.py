@@ -16,6 +16,8 @@ from bot.domain.invitations import InvitationProblem, InvitationRefused
 from bot.domain.roster import Absence, Acting, ActingKind, Roster, RosterMember
 from bot.domain.sop import Sop
 from bot.service.errors import ServiceError
+from bot.service.owed import add_outbox
+from bot.service.payloads import ClaimCard
 from storage import models
 from storage.uow import SessionFactory, UnitOfWork
 
@@ -54,6 +56,16 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class Invited:
+    """A fresh invitation: its row (for the revoke button) and its one-time token."""
+
+    invitation_id: int
+    role: str
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class MemberView:
     user_id: int
     name: str
@@ -72,6 +84,7 @@ class People:
         admins: frozenset[int],
         *,
         on_change: Callable[[Roster], Awaitable[None] | None] = lambda roster: None,
+        on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self.factory = factory
         self.sop = sop
@@ -79,6 +92,7 @@ class People:
         self.today = today  # the office's date of an instant (its time zone)
         self.admins = admins
         self.on_change = on_change
+        self.on_commit = on_commit  # wakes the outbox sender after owed messages were written
 
     # --- the snapshot --------------------------------------------------------------------
 
@@ -108,21 +122,27 @@ class People:
 
     async def invite(self, admin_id: int, role: str) -> str:
         """A one-time token for the role; the handler turns it into the deep link."""
+        return (await self.issue(admin_id, role)).token
+
+    async def issue(self, admin_id: int, role: str) -> Invited:
+        """A one-time invitation for the role, with its row id (to revoke it by button)."""
         self._admin(admin_id)
         if role not in self.sop.roles:
             raise UnknownRole(role)
         token = secrets.token_urlsafe(16)
+        now = self.clock.now()
         async with UnitOfWork(self.factory) as uow:
-            uow.roster.add_invitation(
-                models.Invitation(
-                    token_hash=links.token_hash(token),
-                    role=role,
-                    created_by=admin_id,
-                    created_at=self.clock.now(),
-                )
+            row = models.Invitation(
+                token_hash=links.token_hash(token),
+                role=role,
+                created_by=admin_id,
+                created_at=now,
             )
+            uow.roster.add_invitation(row)
+            await uow.session.flush()
+            invited = Invited(row.id, role, token, now + links.TTL)
             await uow.commit()
-        return token
+        return invited
 
     async def revoke(self, admin_id: int, invitation_id: int) -> None:
         self._admin(admin_id)
@@ -146,8 +166,14 @@ class People:
             member = await uow.roster.member(user_id)
             _invitation(row).check_open(user_id, member is not None and member.active, now)
             row.used_by, row.used_name, row.used_at = user_id, name, now
+            claim = Claim(row.id, row.role, user_id, name, row.created_by)
+            # the admins' Terima / Tolak is owed in the same commit: a crash cannot lose it
+            card = ClaimCard(row.id, row.role, user_id, name)
+            for admin in sorted(self.admins):
+                add_outbox(uow.repo, now, admin, None, card)
             await uow.commit()
-            return Claim(row.id, row.role, user_id, name, row.created_by)
+        self.on_commit()
+        return claim
 
     async def answer_claim(self, admin_id: int, invitation_id: int, accept: bool) -> Claim:
         """Terima: the person is a member with the invited role (added to their roles if
@@ -208,6 +234,10 @@ class People:
             if await uow.roster.member(user_id) is None:
                 raise UnknownMember(user_id)
             await uow.roster.set_active(user_id, active, now)
+            if not active:
+                # their open question has nobody to answer it; the cards they were sent still
+                # work for the role's other holders (every press is checked again)
+                await uow.repo.clear_pending_input(user_id)
             change = "reactivated" if active else "deactivated"
             uow.roster.log(_log(now, user_id, change, None, admin_id))
             await uow.commit()
@@ -228,6 +258,18 @@ class People:
         ]
 
     # --- leave and acting officials ------------------------------------------------------
+
+    async def check_absence(self, by: int, absence: Absence) -> None:
+        """The checks of record_absence without keeping anything: a guided conversation
+        refuses a bad period before it asks who acts meanwhile."""
+        now = self.clock.now()
+        roster = await self.roster()
+        self._may_record_leave(by, roster, self.today(now))
+        roster.check_absence(absence, self.today(now))
+
+    async def may_record_leave(self, by: int) -> None:
+        """NotAllowed unless `by` is an admin or holds the SOP's overseer role today."""
+        self._may_record_leave(by, await self.roster(), self.today(self.clock.now()))
 
     async def record_absence(self, by: int, absence: Absence) -> Absence:
         """Record leave (and who acts in which role meanwhile); AbsenceRejected says what

@@ -50,7 +50,18 @@ def event_view(event: Event) -> EventView:
         step_key=event.step_key,
         version=event.version,
         notes=event.notes,
+        capacity=event.capacity,
+        basis=event.basis,
     )
+
+
+def stamp_acting(event: Event, actor: Actor, sop: Sop) -> None:
+    """A decision taken as an acting official records the capacity ("Plh. Kasubbag Hukum")
+    and the letter that appointed them."""
+    acting = actor.acting_in(event.role)
+    if acting is not None:
+        event.capacity = f"{acting.kind.prefix} {sop.role_title(acting.role)}"
+        event.basis = acting.basis
 
 
 def file_ref(row: DesignFile) -> FileRef:

@@ -41,6 +41,8 @@ class EventView:
     step_key: str | None
     version: int
     notes: str | None
+    capacity: str | None = None  # "Plh. Kasubbag Hukum" when an acting official decided
+    basis: str | None = None  # the letter that appointed them
 
 
 @dataclass(frozen=True, slots=True)

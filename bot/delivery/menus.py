@@ -1,0 +1,77 @@
+"""Each member's command menu (Telegram's per-chat command scope) shows only what their roles
+allow: /baru for those who open items, /batal for those who cancel, /cuti for the overseer,
+the admin commands for admins. Set at start and again for whoever's roles changed."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.config import Config
+from bot.domain.roster import Roster
+from bot.service.directory import Directory
+
+log = logging.getLogger(__name__)
+
+_EVERYONE = ("tugas", "status", "arsip", "bantuan")
+
+
+def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tuple[str, str]]:
+    """The menu of someone holding `roles` today (acting roles included)."""
+    sop = config.sop
+    wanted = set(_EVERYONE)
+    if roles & sop.openers:
+        wanted.add("baru")
+    if roles & sop.cancellers:
+        wanted.add("batal")
+    if admin or (sop.overseer is not None and sop.overseer in roles):
+        wanted.add("cuti")
+    if admin:
+        wanted |= {"undang", "anggota", "antrean", "kirimulang"}
+    every = texts.BOT_COMMANDS + texts.PEOPLE_COMMANDS + texts.ADMIN_COMMANDS
+    return [(name, about) for name, about in every if name in wanted]
+
+
+def _menu_of(config: Config, directory: Directory, user_id: int) -> list[tuple[str, str]]:
+    actor = directory.actor(user_id)
+    admin = user_id in config.telegram.admins
+    if actor is None and not admin:
+        return []
+    return commands_for(config, actor.roles if actor else frozenset(), admin)
+
+
+async def _set(bot: Bot, user_id: int, menu: list[tuple[str, str]]) -> None:
+    scope = BotCommandScopeChat(user_id)
+    try:
+        if menu:
+            await bot.set_my_commands([BotCommand(n, d) for n, d in menu], scope=scope)
+        else:  # no longer a member: back to the bot's default menu
+            await bot.delete_my_commands(scope=scope)
+    except TelegramError as exc:  # someone who never pressed Start has no chat yet
+        log.info("command menu of %s not set: %s", user_id, exc)
+
+
+async def refresh_all(bot: Bot, config: Config, directory: Directory) -> None:
+    people = set(directory.roster.members) | set(config.telegram.admins)
+    for user_id in sorted(people):
+        await _set(bot, user_id, _menu_of(config, directory, user_id))
+
+
+async def refresh_changed(
+    bot: Bot, config: Config, directory: Directory, before: Roster, after: Roster
+) -> None:
+    """The menus of those whose roles today (or membership) changed."""
+    day = directory.today()
+    for user_id in sorted(set(before.members) | set(after.members)):
+        if before.roles_on(user_id, day).keys() != after.roles_on(user_id, day).keys() or (
+            _active(before, user_id) != _active(after, user_id)
+        ):
+            await _set(bot, user_id, _menu_of(config, directory, user_id))
+
+
+def _active(roster: Roster, user_id: int) -> bool:
+    member = roster.members.get(user_id)
+    return member is not None and member.active

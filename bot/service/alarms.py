@@ -1,0 +1,38 @@
+"""Nobody can act at an item's step (everyone holding its role away or deactivated, nobody
+named to act): the overseer and the admins are told at once, naming the step and the item."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.domain.sop import Sop
+from bot.service.directory import Directory
+from bot.service.payloads import Notice, NoticeKind, to_json
+from storage.models import Item, OutboxMessage
+from storage.repositories import Repository
+
+
+def alarm_chats(sop: Sop, directory: Directory) -> list[int]:
+    """Who hears that nobody can act: the overseer (the sekretaris) and the admins."""
+    overseer = [sop.overseer] if sop.overseer is not None else []
+    return list(dict.fromkeys([*directory.chats_for_roles(overseer), *sorted(directory.admins)]))
+
+
+def alarm(repo: Repository, sop: Sop, directory: Directory, item: Item, moment: datetime) -> int:
+    """Owe the alarm for an item whose step nobody can act in; returns how many."""
+    step = sop.step(item.step_key or "")
+    notice = replace(
+        Notice(NoticeKind.UNCOVERED, item.code, item.title, "-"),
+        role=sop.role_title(step.role),
+        step=f"{step.ref} {step.title}",
+    )
+    chats = alarm_chats(sop, directory)
+    data = to_json(notice)
+    for chat_id in chats:
+        repo.add(
+            OutboxMessage(
+                created_at=moment, chat_id=chat_id, kind=notice.kind, item_id=item.id, payload=data
+            )
+        )
+    return len(chats)

@@ -1,0 +1,67 @@
+"""Who holds each role changes (a leave begins or ends, a Plh is named, a member joins or is
+deactivated): the open items follow. Whoever newly holds the role of an item's current step
+receives its card (an acting official at the start of a leave, the official again when it
+ends); a step whose role nobody can act in any more is an alarm to the overseer and the
+admins, at once, not when its time limit runs out.
+
+The holders are compared between two answers of the roster: before and after a change on the
+same day, or the same roster on yesterday and today (the day changed; leave ends by itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from bot.domain.roster import Roster
+from bot.domain.sop import Step
+from bot.domain.workflow import ItemStatus
+from bot.service.alarms import alarm
+from bot.service.context import ServiceContext
+from bot.service.owed import add_outbox
+from bot.service.payloads import CardJob
+from storage.models import Item
+from storage.repositories import Repository
+from storage.uow import UnitOfWork
+
+Holders = Callable[[str], frozenset[int]]
+
+
+def holders_of(roster: Roster, day: date) -> Holders:
+    return lambda role: frozenset(holder.user_id for holder in roster.holders(role, day))
+
+
+class Coverage:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    async def follow(self, was: Holders, now: Holders) -> int:
+        """Cards for the new holders of each open step's role, alarms for the roles left
+        without one; returns how many messages were owed."""
+        ctx = self.ctx
+        moment = ctx.clock.now()
+        owed = 0
+        async with UnitOfWork(ctx.factory) as uow:
+            items = await uow.repo.items_at(ItemStatus.ACTIVE, [s.key for s in ctx.sop.steps])
+            for item in items:
+                step = ctx.sop.step(item.step_key or "")
+                before, after = was(step.role), now(step.role)
+                if after - before and not ctx.directory.has_role_chat(step.role):
+                    owed += await self._send_cards(uow.repo, item, step, after - before, moment)
+                if before and not after:
+                    owed += alarm(uow.repo, ctx.sop, ctx.directory, item, moment)
+            if owed:
+                await uow.commit()
+        if owed:
+            ctx.on_commit()
+        return owed
+
+    async def _send_cards(
+        self, repo: Repository, item: Item, step: Step, people: Iterable[int], moment: datetime
+    ) -> int:
+        live = {card.chat_id for card in await repo.cards_with_buttons(item.id)}
+        sent = 0
+        for user_id in sorted(people):
+            if user_id not in live:
+                add_outbox(repo, moment, user_id, item.id, CardJob(step.key, item.version))
+                sent += 1
+        return sent
