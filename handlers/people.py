@@ -515,8 +515,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _kind_picked(update, context, args[0])
         case "x", _:
             await _stop(update, context)
-        case _:
-            await _answer(update)
+        case _:  # forged or from an older version
+            await query.answer(texts.BAD_BUTTON, show_alert=True)
 
 
 # --- small helpers -----------------------------------------------------------------------------

@@ -121,24 +121,30 @@ async def test_an_admin_who_is_not_a_member_reads_the_office_work(
         assert h.config.sop.number in help_text.body and "belum terdaftar" not in help_text.body
 
 
-async def test_a_member_removed_from_the_configuration_loses_access_at_the_next_start(
-    harness: Harness, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+async def test_a_member_deactivated_in_anggota_loses_access_at_once(harness: Harness) -> None:
+    """The database wins over config.toml: an admin deactivates a member in chat, without a
+    restart; the cards sent to them still work for the role's other holders."""
     h = harness
     code = await open_item(h)
     await give_direction(h, code)
     brief = await h.server.wait_for(
         lambda m: m.chat_id == OPERATOR2.user_id and texts.BTN_UPLOAD_HERE in m.button_texts
     )
-    await h.stop_bot()
-    data = config_data(h.server, h.config.database_url)
-    data["members"] = [
-        {"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS if p != OPERATOR2
-    ]
-    h.config = parse_config(
-        data, base_dir=h.config.files_dir.parent.parent, environ={"JDIH_BOT_TOKEN": TOKEN}
+    listing = await h.say(KASUBBAG, "/anggota", expect=texts.MEMBERS_HINT)
+    role = h.config.sop.role_title("operator")
+    line = f"{OPERATOR2.name} (ID {OPERATOR2.user_id}): {role} — {texts.MEMBER_ACTIVE}"
+    assert line in listing.body
+    before = h.mark()
+    await h.press(KASUBBAG, listing, OPERATOR2.name)
+    card = await h.server.wait_for_message(KASUBBAG.user_id, after=before)
+    await h.press(KASUBBAG, card, texts.BTN_DEACTIVATE)
+    await h.server.wait_for(
+        lambda m: (
+            m.message_id == card.message_id
+            and f"Status: {texts.MEMBER_INACTIVE}" in m.body
+            and texts.BTN_REACTIVATE in m.button_texts
+        )
     )
-    await h.start_bot()
     told = await h.say(OPERATOR2, "/tugas")
     assert str(OPERATOR2.user_id) in told.body and "belum terdaftar" in told.body
     h.clock.advance(ANSWER_EVERY)  # a non-member is answered once per ten minutes
