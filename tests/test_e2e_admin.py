@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot import texts
-from bot.config import parse_config
 from bot.delivery.frontdoor import ANSWER_EVERY
 from localbotapi import LocalBotApi
 from tests.conftest import HarnessFactory
@@ -22,12 +21,9 @@ from tests.flows import (
 from tests.harness import (
     HUKUM,
     KASUBBAG,
-    MEMBERS,
     OPERATOR,
     OPERATOR2,
-    TOKEN,
     Harness,
-    config_data,
 )
 
 
