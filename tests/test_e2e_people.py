@@ -10,7 +10,15 @@ from datetime import timedelta
 
 from bot import texts
 from localbotapi import BotMessage
-from tests.flows import brief_for, give_direction, open_item, shown
+from tests.flows import (
+    approve_check,
+    approved,
+    brief_for,
+    give_direction,
+    open_item,
+    shown,
+    submit_design,
+)
 from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, SEKRETARIS, Harness, Person
 
 NEWCOMER = Person(301, "Wati", ("operator",))
@@ -162,8 +170,11 @@ async def test_a_kasubbag_on_leave_with_a_plh_who_acts(harness: Harness) -> None
 
     code = await open_item(h)
     await give_direction(h, code, who=HUKUM)  # the Plh receives the card and acts
-    status = await h.say(HUKUM, f"/status {code}", expect=code)
-    assert f"{HUKUM.name} ({capacity}, dasar: {BASIS})" in status.body
+    await submit_design(h, code)
+    assert await approve_check(h, code, 1, who=HUKUM) == approved(h, code, 1, "setuju")
+    status = await h.say(HUKUM, f"/status {code}", expect="Riwayat")
+    lines = [line for line in status.body.splitlines() if f"({capacity}, dasar: {BASIS})" in line]
+    assert len(lines) == 2 and all(HUKUM.name in line for line in lines), status.body
     await h.settle()
     to_kasubbag = [m for m in h.server.sent[quiet_from:] if m.chat_id == KASUBBAG.user_id]
     assert to_kasubbag == []  # on leave: not a card, not a notice
@@ -203,9 +214,9 @@ async def test_bad_leave_input_is_answered_and_changes_nothing(harness: Harness)
     picker = await h.say(SEKRETARIS, "/cuti", expect=texts.LEAVE_PICK_MEMBER)
     await h.press(SEKRETARIS, picker, KASUBBAG.name)
     await h.server.wait_for(lambda m: m.message_id == picker.message_id and "periode" in m.body)
-    bad = await h.say(SEKRETARIS, "tanggal 32 bulan depan")
+    bad = await h.say(SEKRETARIS, "tanggal 32 bulan depan", expect="Tanggal tidak")
     assert bad.body == shown(texts.LEAVE_BAD_DATE)
-    past = await h.say(SEKRETARIS, "2/11/2026 - 6/11/2026")
+    past = await h.say(SEKRETARIS, "2/11/2026 - 6/11/2026", expect="Tidak ada yang disimpan")
     assert past.body == texts.ABSENCE_PROBLEMS["in_the_past"]
 
     await record_leave(h, "30/11/2026 - 4/12/2026", None)
@@ -225,4 +236,4 @@ async def record_leave_period_only(h: Harness, period: str) -> BotMessage:
     picker = await h.say(SEKRETARIS, "/cuti", expect=texts.LEAVE_PICK_MEMBER)
     await h.press(SEKRETARIS, picker, KASUBBAG.name)
     await h.server.wait_for(lambda m: m.message_id == picker.message_id and "periode" in m.body)
-    return await h.say(SEKRETARIS, period)
+    return await h.say(SEKRETARIS, period, expect="Tidak ada yang disimpan")
