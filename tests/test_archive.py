@@ -311,3 +311,25 @@ def test_search_skips_unreadable_metadata_and_rejects_bad_months(tmp_path: Path)
     assert [f["code"] for f in search_archive(root)] == ["JDIH-2026-0003", "JDIH-2026-0002"]
     with pytest.raises(ValueError, match="2026-11"):
         search_archive(root, month="11/2026")
+
+
+def test_a_decision_by_an_acting_official_keeps_its_capacity_and_basis(tmp_path: Path) -> None:
+    record = make_record(tmp_path)
+    plh = replace(
+        record.decisions[2],
+        name="Ibu Hukum",
+        capacity="Plh. Kasubbag Hukum",
+        basis="Surat Perintah Sekretaris No. 12/HK.03/2026",
+    )
+    record = replace(record, decisions=[*record.decisions[:2], plh])
+
+    folder = write_archive(tmp_path / "arsip", record, ZONE)
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    page = (folder / "ringkasan.html").read_text(encoding="utf-8")
+
+    assert meta["decisions"][2]["capacity"] == "Plh. Kasubbag Hukum"
+    assert meta["decisions"][2]["basis"] == "Surat Perintah Sekretaris No. 12/HK.03/2026"
+    assert (
+        "<td>Ibu Hukum</td><td>Plh. Kasubbag Hukum "
+        "(Surat Perintah Sekretaris No. 12/HK.03/2026)</td>" in page
+    )
