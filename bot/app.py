@@ -149,10 +149,13 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     app.bot_data["engine"] = engine
     if options.set_commands:
         await _set_commands(app, config.telegram.admins)
-    await menus.refresh_all(app.bot, config, directory)
-    service.roster_watchers.append(
-        lambda before, after: menus.refresh_changed(app.bot, config, directory, before, after)
-    )
+    if options.set_commands:  # each member's own menu, and again when their roles change
+        await menus.refresh_all(app.bot, config, directory)
+        service.roster_watchers.append(
+            lambda before, since, after: menus.refresh_changed(
+                app.bot, config, directory, before, since, after
+            )
+        )
     sender.start()
     await scheduler.start()
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)

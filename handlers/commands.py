@@ -106,7 +106,7 @@ async def status(update: Update, context: BotContext) -> None:
     config = context.services.config
     who = ""
     if item.step is not None:
-        names = [m.name for m in config.members if item.step.role in m.roles]
+        names = context.services.service.reads.holder_names(item.step.role)
         who = f"{config.sop.role_title(item.step.role)} ({', '.join(names) or '-'})"
     await reply(update, render_status(item, events, config.sop, config.timezone, who))
 

@@ -25,7 +25,13 @@ from bot.domain.roster import Absence, AbsenceRejected, Acting, ActingKind
 from bot.domain.sop import Sop
 from bot.service.errors import ServiceError
 from bot.service.payloads import ClaimCard
-from bot.service.people import ClaimAlreadyAnswered, MemberView, NotAllowed
+from bot.service.people import (
+    ClaimAlreadyAnswered,
+    MemberView,
+    NotAllowed,
+    UnknownMember,
+    UnknownRole,
+)
 from handlers.commands import help_text
 from handlers.common import Handler, reply
 from handlers.context import BotContext
@@ -76,6 +82,8 @@ def _refusal(exc: Exception) -> str:
             return texts.CLAIM_ALREADY
         case DateNotUnderstood():
             return texts.LEAVE_BAD_DATE
+        case UnknownRole() | UnknownMember():
+            return texts.BAD_BUTTON
         case _:
             return texts.PEOPLE_ADMIN_ONLY
 
@@ -301,7 +309,11 @@ class WizardWaitsForText(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         user = message.from_user
         wizard = self.store.get(user.id) if user is not None else None
-        return wizard is not None and (wizard.start is None or wizard.kind is not None)
+        return (
+            wizard is not None
+            and wizard.member is not None
+            and (wizard.start is None or wizard.kind is not None)
+        )
 
 
 @_answers

@@ -167,6 +167,9 @@ async def test_a_kasubbag_on_leave_with_a_plh_who_acts(harness: Harness) -> None
     assert "Tercatat" in recorded.body and capacity in recorded.body and BASIS in recorded.body
     await h.settle()
     quiet_from = h.mark()
+    # the Plh's menu now has the Kasubbag's commands (cancelling an item, for one)
+    menu = [c["command"] for c in h.server.my_commands(chat_scope(HUKUM.user_id))]
+    assert "batal" in menu
 
     code = await open_item(h)
     await give_direction(h, code, who=HUKUM)  # the Plh receives the card and acts

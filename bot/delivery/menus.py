@@ -5,6 +5,7 @@ the admin commands for admins. Set at start and again for whoever's roles change
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -61,12 +62,13 @@ async def refresh_all(bot: Bot, config: Config, directory: Directory) -> None:
 
 
 async def refresh_changed(
-    bot: Bot, config: Config, directory: Directory, before: Roster, after: Roster
+    bot: Bot, config: Config, directory: Directory, before: Roster, since: date, after: Roster
 ) -> None:
-    """The menus of those whose roles today (or membership) changed."""
+    """The menus of those whose roles (or membership) changed since `since` (an acting
+    official's roles come and go with the leave's days)."""
     day = directory.today()
     for user_id in sorted(set(before.members) | set(after.members)):
-        if before.roles_on(user_id, day).keys() != after.roles_on(user_id, day).keys() or (
+        if before.roles_on(user_id, since).keys() != after.roles_on(user_id, day).keys() or (
             _active(before, user_id) != _active(after, user_id)
         ):
             await _set(bot, user_id, _menu_of(config, directory, user_id))

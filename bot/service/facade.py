@@ -49,8 +49,9 @@ class Service:
             on_change=self._roster_changed,
             on_commit=ctx.on_commit,
         )
-        # Told after the people changed (the wiring refreshes the command menus).
-        self.roster_watchers: list[Callable[[Roster, Roster], Awaitable[None]]] = []
+        # Told after the people changed (the wiring refreshes the command menus): the roster
+        # before and the day it held for, the roster now.
+        self.roster_watchers: list[Callable[[Roster, date, Roster], Awaitable[None]]] = []
         self._day: date | None = None
 
     async def load_roster(self) -> None:
@@ -58,30 +59,29 @@ class Service:
         self.context.directory.replace(await self.people.roster())
         self._day = self.context.directory.today()
 
-    async def _roster_changed(self, roster: Roster) -> None:
+    async def _roster_changed(self, roster: Roster, since: date | None = None) -> None:
         """Effective at once: the directory answers from the new roster, the open items
         follow (cards for new holders, the alarm for a role left without one)."""
         directory = self.context.directory
         before = directory.roster
         directory.replace(roster)
         day = directory.today()
-        await self.coverage.follow(holders_of(before, day), holders_of(roster, day))
+        await self.coverage.follow(holders_of(before, since or day), holders_of(roster, day))
         for watcher in self.roster_watchers:
-            await watcher(before, roster)
+            await watcher(before, since or day, roster)
 
-    async def new_day(self) -> int:
+    async def new_day(self) -> bool:
         """Asked at each reminder tick: when the office's date changed, leave that ended or
         began changes who holds a role, and the open items follow."""
         directory = self.context.directory
         today = directory.today()
         if self._day is None or today == self._day:
             self._day = today
-            return 0
-        roster = directory.roster  # still holds the absence that ended yesterday
-        owed = await self.coverage.follow(holders_of(roster, self._day), holders_of(roster, today))
-        self._day = today
-        await self._roster_changed(await self.people.roster())
-        return owed
+            return False
+        # compared with yesterday's holders (the old roster still holds yesterday's absences)
+        since, self._day = self._day, today
+        await self._roster_changed(await self.people.roster(), since)
+        return True
 
     def actor(self, user_id: int) -> Actor:
         """The member acting; NotAMember for anyone else."""

@@ -46,6 +46,16 @@ class Reads:
         """A member's name (the id itself for someone the office does not know)."""
         return self.ctx.directory.name(user_id)
 
+    def holder_names(self, role: str) -> list[str]:
+        """Who holds the role today, an acting official as "name (Plh.)"."""
+        directory = self.ctx.directory
+        return [
+            f"{directory.name(h.user_id)} ({h.acting.kind.prefix})"
+            if h.acting
+            else directory.name(h.user_id)
+            for h in directory.holders(role)
+        ]
+
     def this_month(self) -> str:
         """The office's current month, as the archive names it (YYYY-MM)."""
         return f"{self.ctx.clock.now().astimezone(self.ctx.calendar.tz):%Y-%m}"
