@@ -15,7 +15,7 @@ from telegram.request import BaseRequest
 from bot.archive.builder import Archiver
 from bot.config import Config, WebhookSettings
 from bot.delivery.frontdoor import FrontDoor
-from bot.delivery.inbox import Inbox, JournalingQueue
+from bot.delivery.inbox import Inbox, JournalingQueue, journal_whole_batches
 from bot.delivery.processor import PerUserUpdateProcessor
 from bot.delivery.ratelimit import OfficeRateLimiter
 from bot.delivery.scheduler import ReminderScheduler
@@ -23,6 +23,7 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.webhook import WebhookServer, serve_until_stopped
 from bot.domain.clock import Clock, SystemClock
 from bot.media.filestore import FileStore
+from bot.service.commits import Committed
 from bot.service.directory import Directory
 from bot.service.facade import build_service
 from bot.service.reminders import ReminderService
@@ -97,11 +98,12 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
 
     # The service's commits wake the sender and the scheduler, built below (before the
     # first update arrives, so before any commit).
-    def owed_or_moved() -> None:
-        """A use case committed messages owed or a moved reminder: deliver them now, and
-        look again at the reminders."""
-        sender.wake()
-        scheduler.poke_soon()
+    def after_commit(committed: Committed) -> None:
+        """A use case committed messages owed or a reminder: deliver them now, and move the
+        reminder schedule if the reminder comes before its planned look (no query)."""
+        if committed.owed:
+            sender.wake()
+        scheduler.reminder_set(committed.remind_at)
 
     service = build_service(
         factory,
@@ -111,7 +113,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         options.clock,
         reminded_roles=config.reminders.notify,
         admins=config.telegram.admins,
-        on_commit=owed_or_moved,
+        on_commit=after_commit,
     )
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
@@ -152,7 +154,8 @@ async def _open_inbox(app: BotApplication, inbox: Inbox, door: FrontDoor) -> Non
     assert isinstance(queue, JournalingQueue) and isinstance(processor, PerUserUpdateProcessor)
     await queue.replay(await inbox.unfinished(app.bot))
     queue.inbox, queue.door = inbox, door
-    processor.finished, processor.door = inbox.done, door
+    journal_whole_batches(app.updater, queue)
+    processor.handling, processor.door = inbox.handling, door
 
 
 async def _set_commands(app: BotApplication, admins: frozenset[int]) -> None:

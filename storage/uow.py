@@ -68,6 +68,7 @@ class UnitOfWork:
 
     session: AsyncSession
     repo: Repository
+    roster: RosterRepository
 
     def __init__(self, factory: SessionFactory, *, read_only: bool = False) -> None:
         self._factory = factory
@@ -78,7 +79,7 @@ class UnitOfWork:
         outer = _SHARED.get()
         if outer is not None and outer._factory is self._factory:
             self._outer = outer
-            self.session, self.repo = outer.session, outer.repo
+            self.session, self.repo, self.roster = outer.session, outer.repo, outer.roster
             return self
         self.session = self._factory()
         await self.session.begin()
