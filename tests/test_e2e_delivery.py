@@ -34,6 +34,17 @@ def _legal_cards(h: Harness, code: str) -> list[BotMessage]:
     ]
 
 
+def _legal_files(h: Harness, code: str) -> int:
+    """The files divisi hukum's card brings (the preview, the design, the material)."""
+    return len(
+        [
+            m
+            for m in h.server.messages_in(HUKUM.user_id)
+            if m.kind in ("photo", "document") and code in m.body.split("\n", 1)[0]
+        ]
+    )
+
+
 async def test_a_flood_limit_waits_as_long_as_telegram_says(harness: Harness) -> None:
     h = harness
     code, pressed = await _to_legal_review(h, ApiError.flood(retry_after=1))
@@ -42,6 +53,8 @@ async def test_a_flood_limit_waits_as_long_as_telegram_says(harness: Harness) ->
     assert waited >= 1.0  # not before Telegram allowed it
     await h.settle()
     assert len(_legal_cards(h, code)) == 1
+    # the files that went out before the text was refused were recorded: not sent again
+    assert _legal_files(h, code) == 3
 
 
 @pytest.mark.parametrize(
@@ -57,4 +70,5 @@ async def test_errors_and_dropped_connections_are_retried_until_delivered(
     await flows.review_card(h, code, 1, HUKUM)
     await h.settle()
     assert len(_legal_cards(h, code)) == 1  # delivered once: the failures never reached a chat
+    assert _legal_files(h, code) == 3  # the files that went out first: once each
     assert not await h.services.sender.undelivered()

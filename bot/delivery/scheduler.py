@@ -123,6 +123,11 @@ class ReminderScheduler:
                 if not self._dirty:
                     await self.reschedule()  # a poke meanwhile: loop, do not sleep on old news
 
+    def next_look(self) -> datetime | None:
+        """When the job runs next, on the wall clock (None: no job)."""
+        job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
+        return job.next_run_time if job is not None else None
+
     def at_rest(self) -> bool:
         """No look running and none due within a second: everything owed up to the clock's
         present time has been looked at. What the tests wait for before they check that no
