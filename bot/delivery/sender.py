@@ -515,6 +515,9 @@ class OutboxSender:
                     )
                 if text is not None:
                     message, card = text
+                    # the parts too: should the step have been decided meanwhile, the row
+                    # waits for its buttons' retirement, and a retry sends only the text
+                    parts = row.parts_sent + len(files) if files else None
                     closing = await self.messages.record_message(
                         chat_id=message.chat_id,
                         message_id=message.message_id,
@@ -524,7 +527,7 @@ class OutboxSender:
                         kind="card",
                         has_buttons=card.keyboard is not None,
                         text=card.text,
-                        progress=OutboxProgress(row.id, now, delivered=True),
+                        progress=OutboxProgress(row.id, now, parts_sent=parts, delivered=True),
                     )
             await self._commit(uow, marked)
         return closing
