@@ -247,11 +247,19 @@ class OutboxSender:
         """The rows of the chats with rows due and no lane, those served longest ago (or
         never) first, with everything needed to send them: one read."""
         now = self.clock.now()
+        # Edits made and marked with the next commit are not taken up again. Taken before
+        # the read: one forgotten later was marked by a commit this read may not see.
+        edited = set(self._edited)
         async with UnitOfWork(self.factory, read_only=True) as uow:
-            return await self._read_batch(uow, busy, served, now)
+            return await self._read_batch(uow, busy, served, now, edited)
 
     async def _read_batch(
-        self, uow: UnitOfWork, busy: Iterable[int], served: dict[int, int], now: datetime
+        self,
+        uow: UnitOfWork,
+        busy: Iterable[int],
+        served: dict[int, int],
+        now: datetime,
+        edited: set[int],
     ) -> _Batch:
         with uow.shared():  # the queries' units of work join this read (storage/uow.py)
             due = await uow.repo.due_outbox_chats(now, ARCHIVE_CHAT)
@@ -266,7 +274,6 @@ class OutboxSender:
                 if chosen
                 else []
             )
-            edited = set(self._edited)  # made, and marked with the next commit: not again
             works = [_Work(row, _parse(row)) for row in rows if row.id not in edited]
             for work in works:
                 if isinstance(work.job, CardJob) and work.row.item_id is not None:
