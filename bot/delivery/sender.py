@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -218,6 +219,14 @@ class OutboxSender:
                             self._lane(works), name=f"outbox-chat-{chat_id}"
                         )
                 if not lanes:
+                    if not self._edited:
+                        break
+                    # nothing left to carry them: mark them now; rows behind them in
+                    # their chat's turn were not read, so look again
+                    async with UnitOfWork(self.factory) as uow:
+                        await self._commit(uow, await self._mark_edited(uow))
+                    if look and trouble is None:
+                        continue
                     break
                 await self._until_lane_ends_or_wake(lanes.values())
                 for chat_id, task in list(lanes.items()):
@@ -236,9 +245,6 @@ class OutboxSender:
             for task in lanes.values():  # cancelled (the bot stops): like a crash mid-send
                 task.cancel()
             await asyncio.gather(*lanes.values(), return_exceptions=True)
-        if self._edited:  # nothing left to carry them: mark them now
-            async with UnitOfWork(self.factory) as uow:
-                await self._commit(uow, await self._mark_edited(uow))
         if trouble is not None:
             raise trouble
         return handled
@@ -290,10 +296,12 @@ class OutboxSender:
             if isinstance(work.job, Retire):
                 work.target = targets.get(work.job.card_id)
             lanes[work.row.chat_id].append(work)
-            # the chat may have more than one turn's rows; the bot's own work holds back
-            # the rows written after it, due once it is done
-            more = more or len(lanes[work.row.chat_id]) == TURN
-            more = more or isinstance(work.job, ArchiveJob)
+        # A chat may have more than a turn's rows (the edits awaiting their mark take places
+        # in it too); the bot's own work holds back the rows written after it, due once it
+        # is done.
+        read = Counter(row.chat_id for row in rows)
+        more = more or any(count == TURN for count in read.values())
+        more = more or any(isinstance(work.job, ArchiveJob) for work in works)
         return _Batch({chat_id: found for chat_id, found in lanes.items() if found}, more)
 
     async def _until_lane_ends_or_wake(
