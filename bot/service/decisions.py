@@ -56,7 +56,7 @@ class Decisions:
         """May this member take this action on the item now (at the step and version they
         saw)? Asked before asking for notes or a confirmation, so a wrong-role press is
         refused at once instead of after typing."""
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, action, step_key, version)
             return item_view(item, self.ctx.sop)
@@ -66,7 +66,7 @@ class Decisions:
     ) -> CardData:
         """SOP 4b: may this member approve the item now? If so, the card's material, which
         the approver confirms having checked before the approval counts."""
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, Action.APPROVE, step_key, version)
             return await card_data_of(uow, self.ctx.sop, item, step_key, item.version)

@@ -84,7 +84,7 @@ class People:
 
     async def roster(self) -> Roster:
         """Everyone, with the absences that still matter (running or coming)."""
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.factory, read_only=True) as uow:
             return await _roster(uow, self.today(self.clock.now()))
 
     async def seed(self, members: Iterable[RosterMember]) -> bool:
