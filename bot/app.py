@@ -16,7 +16,7 @@ from bot.archive.builder import Archiver
 from bot.config import Config, WebhookSettings
 from bot.delivery import menus
 from bot.delivery.frontdoor import FrontDoor
-from bot.delivery.inbox import Inbox, JournalingQueue
+from bot.delivery.inbox import Inbox, JournalingQueue, journal_whole_batches
 from bot.delivery.processor import PerUserUpdateProcessor
 from bot.delivery.ratelimit import OfficeRateLimiter
 from bot.delivery.scheduler import ReminderScheduler
@@ -25,6 +25,7 @@ from bot.delivery.webhook import WebhookServer, serve_until_stopped
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roster import RosterMember
 from bot.media.filestore import FileStore
+from bot.service.commits import Committed
 from bot.service.directory import Directory
 from bot.service.facade import build_service
 from bot.service.reminders import ReminderService
@@ -105,11 +106,12 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
 
     # The service's commits wake the sender and the scheduler, built below (before the
     # first update arrives, so before any commit).
-    def owed_or_moved() -> None:
-        """A use case committed messages owed or a moved reminder: deliver them now, and
-        look again at the reminders."""
-        sender.wake()
-        scheduler.poke_soon()
+    def after_commit(committed: Committed) -> None:
+        """A use case committed messages owed or a reminder: deliver them now, and move the
+        reminder schedule if the reminder comes before its planned look (no query)."""
+        if committed.owed:
+            sender.wake()
+        scheduler.reminder_set(committed.remind_at)
 
     service = build_service(
         factory,
@@ -119,12 +121,9 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         options.clock,
         reminded_roles=config.reminders.notify,
         admins=config.telegram.admins,
-        on_commit=owed_or_moved,
+        on_commit=after_commit,
         office_day=lambda moment: moment.astimezone(zone).date(),
     )
-    # config.toml's members seed the database once; from then on the database wins
-    await service.people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
-    await service.load_roster()
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(
         app.bot,
@@ -141,6 +140,9 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake, also=service.new_day)
+    # config.toml's members seed the database once; from then on the database wins
+    await service.people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
+    await service.load_roster()
     files = FileStore(config.files_dir)
     await _open_inbox(
         app, Inbox(factory, options.clock), FrontDoor(directory.may_enter, options.clock, app.bot)
@@ -149,7 +151,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     app.bot_data["engine"] = engine
     if options.set_commands:
         await _set_commands(app, config.telegram.admins)
-    if options.set_commands:  # each member's own menu, and again when their roles change
+        # each member's own menu, and again when their roles change
         await menus.refresh_all(app.bot, config, directory)
         service.roster_watchers.append(
             lambda before, since, after: menus.refresh_changed(
@@ -170,7 +172,8 @@ async def _open_inbox(app: BotApplication, inbox: Inbox, door: FrontDoor) -> Non
     assert isinstance(queue, JournalingQueue) and isinstance(processor, PerUserUpdateProcessor)
     await queue.replay(await inbox.unfinished(app.bot))
     queue.inbox, queue.door = inbox, door
-    processor.finished, processor.door = inbox.done, door
+    journal_whole_batches(app.updater, queue)
+    processor.handling, processor.door = inbox.handling, door
 
 
 async def _set_commands(app: BotApplication, admins: frozenset[int]) -> None:

@@ -1,4 +1,5 @@
-"""The engine and sessions. SQLite (WAL, busy timeout, BEGIN IMMEDIATE) or PostgreSQL by URL."""
+"""The engine and sessions. SQLite (WAL, busy timeout, BEGIN IMMEDIATE for a unit of work that
+may write, a deferred BEGIN for one that only reads) or PostgreSQL by URL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from storage.uow import SessionFactory
+from storage.uow import READ_ONLY, SessionFactory
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -30,7 +31,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
     # pysqlite's own transaction handling defers BEGIN until the first write, so a read then a
-    # write can fail with SQLITE_BUSY at once; we emit BEGIN IMMEDIATE ourselves instead.
+    # write can fail with SQLITE_BUSY at once; we emit BEGIN IMMEDIATE ourselves instead. A
+    # unit of work that only reads says so (storage/uow.py): its plain BEGIN reads a snapshot
+    # in WAL mode without waiting for the writer in progress.
     # https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -44,7 +47,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -317,15 +317,25 @@ class Repository:
         )
         return list(found.scalars().all())
 
-    async def due_outbox_of_chat(
-        self, chat_id: int, now: datetime, limit: int, work_chat: int
+    async def due_outbox_of_chats(
+        self, chat_ids: Iterable[int], now: datetime, limit: int, work_chat: int
     ) -> Sequence[OutboxMessage]:
-        """One chat's rows due now, in the order they were written."""
+        """The first `limit` rows due now of each chat, in the order they were written."""
+        place = (
+            func.row_number()
+            .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id)
+            .label("place")
+        )
+        due = (
+            select(OutboxMessage.id, place)
+            .where(OutboxMessage.chat_id.in_(list(chat_ids)), *_due_outbox(now, work_chat))
+            .subquery()
+        )
         found = await self.session.execute(
             select(OutboxMessage)
-            .where(OutboxMessage.chat_id == chat_id, *_due_outbox(now, work_chat))
+            .join(due, due.c.id == OutboxMessage.id)
+            .where(due.c.place <= limit)
             .order_by(OutboxMessage.id)
-            .limit(limit)
         )
         return found.scalars().all()
 

@@ -16,6 +16,7 @@ from bot.domain.clock import ManualClock
 from bot.domain.sop import load_default_sop
 from bot.domain.workflow import Action, Actor, Decision
 from bot.domain.worktime import WorkCalendar
+from bot.service.commits import Committed
 from bot.service.directory import Directory
 from bot.service.facade import Service, build_service
 from bot.service.views import EventView, FileRef
@@ -56,11 +57,11 @@ class Office:
     service: Service
     _outbox_seen: int = field(default=0)
     # what the service's commits wake (the sender and the scheduler, in the bot)
-    on_commit: Callable[[], None] = field(default=lambda: None)
+    on_commit: Callable[[Committed], None] = field(default=lambda _committed: None)
 
     def restart(self) -> Service:
         """A new service on the same database, as after the bot process restarts."""
-        return _service(self.factory, self.clock, lambda: self.on_commit())
+        return _service(self.factory, self.clock, lambda committed: self.on_commit(committed))
 
     def who(self, user_id: int) -> Actor:
         return self.service.actor(user_id)
@@ -150,7 +151,9 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
             await engine.dispose()
 
 
-def _service(factory: SessionFactory, clock: ManualClock, on_commit: Callable[[], None]) -> Service:
+def _service(
+    factory: SessionFactory, clock: ManualClock, on_commit: Callable[[Committed], None]
+) -> Service:
     calendar = WorkCalendar(timezone=OFFICE.key)
     directory = Directory(MEMBERS, {})
     return build_service(

@@ -7,9 +7,14 @@ import asyncio
 import pytest
 
 from bot import texts
+from bot.delivery.sender import TURN
+from bot.service.owed import add_outbox
+from bot.service.payloads import Notice, NoticeKind, Retire
 from localbotapi import ApiError, BotMessage
+from storage.database import session_factory
+from storage.uow import UnitOfWork
 from tests import flows
-from tests.harness import HUKUM, KASUBBAG, Harness
+from tests.harness import HUKUM, KASUBBAG, OPERATOR, Harness
 
 
 async def _to_legal_review(h: Harness, fault: ApiError, times: int = 1) -> tuple[str, float]:
@@ -34,6 +39,17 @@ def _legal_cards(h: Harness, code: str) -> list[BotMessage]:
     ]
 
 
+def _legal_files(h: Harness, code: str) -> int:
+    """The files divisi hukum's card brings (the preview, the design, the material)."""
+    return len(
+        [
+            m
+            for m in h.server.messages_in(HUKUM.user_id)
+            if m.kind in ("photo", "document") and code in m.body.split("\n", 1)[0]
+        ]
+    )
+
+
 async def test_a_flood_limit_waits_as_long_as_telegram_says(harness: Harness) -> None:
     h = harness
     code, pressed = await _to_legal_review(h, ApiError.flood(retry_after=1))
@@ -42,6 +58,8 @@ async def test_a_flood_limit_waits_as_long_as_telegram_says(harness: Harness) ->
     assert waited >= 1.0  # not before Telegram allowed it
     await h.settle()
     assert len(_legal_cards(h, code)) == 1
+    # the files that went out before the text was refused were recorded: not sent again
+    assert _legal_files(h, code) == 3
 
 
 @pytest.mark.parametrize(
@@ -57,4 +75,30 @@ async def test_errors_and_dropped_connections_are_retried_until_delivered(
     await flows.review_card(h, code, 1, HUKUM)
     await h.settle()
     assert len(_legal_cards(h, code)) == 1  # delivered once: the failures never reached a chat
+    assert _legal_files(h, code) == 3  # the files that went out first: once each
+    assert not await h.services.sender.undelivered()
+
+
+async def test_rows_behind_a_turn_of_edits_go_out_in_the_same_drain(harness: Harness) -> None:
+    """Retirements are marked delivered with the sender's next commit; until then they still
+    fill their chat's turn when the outbox is read. The rows behind them must not wait for
+    the next wake-up (which may never come)."""
+    h = harness
+    code = await flows.open_item(h)
+    await h.settle()
+    now = h.clock.now()
+    async with UnitOfWork(session_factory(h.engine)) as uow:
+        item = await uow.repo.item_by_code(code)
+        assert item is not None
+        for n in range(TURN):  # cards long gone: nothing to edit, nothing to wait for
+            retire = Retire(card_id=1_000_000 + n, action="approve", name="-", at=now)
+            add_outbox(uow.repo, now, OPERATOR.user_id, item.id, retire)
+        for n in range(3):
+            notice = Notice(NoticeKind.PUBLISHED, code, f"Pemberitahuan {n}", "-", links="")
+            add_outbox(uow.repo, now, OPERATOR.user_id, item.id, notice)
+        await uow.commit()
+    before = h.mark()
+    await h.services.sender.drain()  # one drain, driven here: no wake-up after it
+    notices = [m for m in h.server.sent[before:] if "Pemberitahuan" in m.body]
+    assert len(notices) == 3
     assert not await h.services.sender.undelivered()

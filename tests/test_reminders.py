@@ -521,6 +521,36 @@ def gated(
     return wrapper, entered, gate
 
 
+async def test_a_commit_moves_the_planned_look_only_for_an_earlier_reminder_without_a_query(
+    o: Office,
+) -> None:
+    await o.at_desain()  # due 09:30: the one look planned
+    service = reminders(o, digest=False)
+    looks: list[datetime] = []
+    next_wakeup = service.next_wakeup
+
+    async def counted(now: datetime) -> datetime | None:
+        looks.append(now)
+        return await next_wakeup(now)
+
+    service.next_wakeup = counted  # type: ignore[method-assign]
+    scheduler = ReminderScheduler(service, o.clock, lambda: None)
+    await scheduler.start()
+    try:
+        planned = scheduler.next_look()
+        assert planned is not None and len(looks) == 1
+        scheduler.reminder_set(None)  # a commit that set no reminder
+        scheduler.reminder_set(local(2026, 11, 23, 10, 0))  # later than 09:30
+        assert scheduler.next_look() == planned
+        scheduler.reminder_set(local(2026, 11, 23, 9, 15))  # earlier: the look moves to it
+        moved = scheduler.next_look()
+        assert moved is not None
+        assert planned - moved == pytest.approx(timedelta(minutes=15), abs=timedelta(seconds=5))
+        assert len(looks) == 1  # never a query
+    finally:
+        await scheduler.stop()
+
+
 async def test_a_clock_move_while_a_tick_sends_is_not_lost(o: Office) -> None:
     item_id = await o.at_desain()  # due 09:30
     service = reminders(o, digest=False)

@@ -390,7 +390,7 @@ def wakes(o: Office, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append("commit")
 
     monkeypatch.setattr(UnitOfWork, "commit", recorded_commit)
-    o.on_commit = lambda: seen.append("wake")
+    o.on_commit = lambda _committed: seen.append("wake")
     return seen
 
 

@@ -53,7 +53,7 @@ class Archiver:
         return await asyncio.to_thread(write_archive, self.root, record, self.calendar.tz)
 
     async def record(self, item_id: int) -> ArchiveRecord | None:
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.factory, read_only=True) as uow:
             item = await uow.repo.item(item_id)
             if item is None or item.status != ItemStatus.PUBLISHED or item.closed_at is None:
                 return None

@@ -3,52 +3,87 @@ arrived, and marked done once handled.
 
 Telegram forgets an update as soon as the bot asks for the next ones, which PTB does before
 handling the update in hand; a crash then lost whatever was being handled (an upload, typed
-notes). With the inbox, an update cut off by a crash is handled again at the next start, and
-one Telegram sends a second time is handled once.
+notes). With the inbox, an update cut off by a crash before its use case committed is handled
+again at the next start, and one Telegram sends a second time is handled once.
+
+What it costs: one transaction per getUpdates batch (or webhook request) to write the updates
+down, and none to mark one done when its use case commits (the mark goes into that commit,
+storage/uow.py); only an update that committed nothing (a read, a refusal) costs a
+transaction of its own for its mark.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any, cast
 
 from telegram import Bot, Update
+from telegram.ext import Updater
 
 from bot.delivery.frontdoor import FrontDoor, Verdict
 from bot.domain.clock import Clock
-from storage.uow import SessionFactory, UnitOfWork
+from storage.uow import SessionFactory, UnitOfWork, handling_update
 
 log = logging.getLogger(__name__)
 
 MAX_STARTS = 3  # an update that was being handled at 3 crashes is given up, not retried forever
 KEEP_DONE = timedelta(days=2)  # Telegram keeps an update 24 hours; ids are not reused sooner
-_FORGET_EVERY = 1000  # updates handled between clearing out old done rows
+_FORGET_EVERY = 1000  # updates written down between clearing out old done rows
 
 
 class Inbox:
     def __init__(self, factory: SessionFactory, clock: Clock) -> None:
         self.factory = factory
         self.clock = clock
-        self._handled = 0
+        self._written = 0
 
     async def record(self, update: Update) -> bool:
         """Write the update down; False when it is known already."""
+        return update.update_id in await self.record_all([update])
+
+    async def record_all(self, updates: Sequence[Update]) -> set[int]:
+        """Write the updates down in one transaction; returns the ids that were new (the
+        others Telegram sent before)."""
+        if not updates:
+            return set()
+        now = self.clock.now()
+        new: set[int] = set()
         async with UnitOfWork(self.factory) as uow:
-            new = await uow.repo.journal_update(
-                update.update_id, update.to_dict(), self.clock.now()
-            )
+            for update in updates:
+                if await uow.repo.journal_update(update.update_id, update.to_dict(), now):
+                    new.add(update.update_id)
+            before = self._written
+            self._written += len(updates)
+            if before // _FORGET_EVERY != self._written // _FORGET_EVERY:
+                await uow.repo.forget_updates_done_before(now - KEEP_DONE)
             await uow.commit()
         return new
+
+    @asynccontextmanager
+    async def handling(self, update: object) -> AsyncIterator[None]:
+        """While an update is handled: the first commit of its use case marks it done; if
+        none did (a read, a refusal, an error), it is marked done afterwards."""
+        if not isinstance(update, Update):
+            yield
+            return
+        binding = handling_update(update.update_id, self.clock.now)
+        in_hand = binding.__enter__()
+        try:
+            yield
+        finally:
+            binding.__exit__(None, None, None)
+            if not in_hand.marked:
+                await self.done(update)
 
     async def done(self, update: object) -> None:
         if not isinstance(update, Update):
             return
         async with UnitOfWork(self.factory) as uow:
             await uow.repo.finish_update(update.update_id, self.clock.now())
-            self._handled += 1
-            if self._handled % _FORGET_EVERY == 0:
-                await uow.repo.forget_updates_done_before(self.clock.now() - KEEP_DONE)
             await uow.commit()
 
     async def unfinished(self, bot: Bot) -> list[Update]:
@@ -70,35 +105,90 @@ class Inbox:
 
 
 class JournalingQueue(asyncio.Queue[object]):
-    """PTB's update queue, writing each update to the inbox as the updater (polling) or the
-    webhook server puts it in, before Telegram is told it arrived. The front door looks at
-    each first: a non-member's update is never written down, and most are dropped here."""
+    """PTB's update queue, writing the updates to the inbox as the updater (polling) or the
+    webhook server puts them in, before Telegram is told they arrived. The front door looks
+    at each first: a non-member's update is never written down, and most are dropped here.
+
+    The updater puts a getUpdates batch one update at a time; `expect` (called with the batch
+    as it arrives, see `journal_whole_batches`) lets the first put write the whole batch in
+    one transaction. Telegram hears of the batch only at the next getUpdates, after every put.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.inbox: Inbox | None = None  # set once the database is open
         self.door: FrontDoor | None = None  # set with the inbox
+        self._expected: list[Update] = []  # the batch the updater is about to put
+        self._queue_it: dict[int, bool] = {}  # update id -> queued or not, decided for its batch
+
+    def expect(self, updates: Sequence[object]) -> None:
+        self._expected = [update for update in updates if isinstance(update, Update)]
 
     async def put(self, item: object) -> None:
-        verdict = self.door.admit(item) if self.door is not None else Verdict.MEMBER
-        if verdict is Verdict.DROP:
-            return
-        if verdict is Verdict.ANSWER:
-            # Only the gate's answer is owed: nothing to keep across a crash.
+        if not isinstance(item, Update):
             await super().put(item)
             return
-        if self.inbox is not None and isinstance(item, Update):
+        if item.update_id not in self._queue_it:
+            batch = self._expected if any(u is item for u in self._expected) else [item]
+            self._expected = []
+            await self._journal(batch)
+        if self._queue_it.pop(item.update_id, True):
+            await super().put(item)
+
+    async def _journal(self, batch: list[Update]) -> None:
+        """Decide for each update of the batch whether it is handled, writing the members'
+        down in one transaction."""
+        decided: dict[int, bool] = {}
+        members: list[Update] = []
+        for update in batch:
+            verdict = self.door.admit(update) if self.door is not None else Verdict.MEMBER
+            if verdict is Verdict.MEMBER and self.inbox is not None:
+                members.append(update)
+            else:
+                # An answer to a non-member is all that is owed: nothing to keep across a crash.
+                decided[update.update_id] = verdict is not Verdict.DROP
+        if members:
+            assert self.inbox is not None
             try:
-                if not await self.inbox.record(item):
-                    log.info("update %s came again; it was handled already", item.update_id)
-                    return
+                new = await self.inbox.record_all(members)
             except Exception:
-                # Without the database the update cannot be kept; handling it still answers
-                # the member (at worst with the error message) rather than dropping it.
-                log.exception("inbox: could not write update %s down", item.update_id)
-        await super().put(item)
+                # Without the database the updates cannot be kept; handling them still answers
+                # the members (at worst with the error message) rather than dropping them.
+                log.exception("inbox: could not write %d update(s) down", len(members))
+                new = {update.update_id for update in members}
+            for update in members:
+                if update.update_id not in new:
+                    log.info("update %s came again; it was handled already", update.update_id)
+                decided[update.update_id] = update.update_id in new
+        self._queue_it = decided
 
     async def replay(self, updates: list[Update]) -> None:
         for update in updates:
             log.warning("update %s was cut off by a restart; handling it again", update.update_id)
             await super().put(update)
+
+
+class _BatchAnnouncingBot:
+    """The bot as the updater sees it: each getUpdates batch is announced to the queue before
+    the updater puts its updates in one by one. Everything else goes to the bot itself."""
+
+    def __init__(self, bot: Bot, queue: JournalingQueue) -> None:
+        self._bot = bot
+        self._queue = queue
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await self._bot.get_updates(*args, **kwargs)
+        self._queue.expect(updates)
+        return updates
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._bot, name)
+
+
+def journal_whole_batches(updater: Updater | None, queue: JournalingQueue) -> None:
+    """Let the queue write each polled batch down in one transaction. PTB offers no hook
+    between fetching a batch and putting its updates, so the updater polls through a thin
+    wrapper of its bot (its last getUpdates at shutdown, whose updates PTB drops, then writes
+    nothing down either: they are fetched again at the next start)."""
+    if updater is not None:
+        updater.bot = cast(Bot, _BatchAnnouncingBot(updater.bot, queue))

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from telegram import Update
@@ -43,8 +44,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._outsider_slots = asyncio.Semaphore(outsider_slots)
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._waiting: dict[int | None, int] = {}
-        # Told when an update has been handled (the inbox marks it done).
-        self.finished: Callable[[object], Awaitable[None]] | None = None
+        # Wraps the handling of a member's update: the inbox's, which marks it done.
+        self.handling: Callable[[object], AbstractAsyncContextManager[None]] = _unrecorded
         self.door: FrontDoor | None = None  # who is a member; set when the services start
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -56,12 +57,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             # asyncio.Lock is FIFO: the person's order is kept
-            async with lock, self._slots:
-                try:
-                    await coroutine
-                finally:
-                    if self.finished is not None:
-                        await self.finished(update)
+            async with lock, self._slots, self.handling(update):
+                await coroutine
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this person: forget the lock
@@ -83,6 +80,12 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         pass
+
+
+@asynccontextmanager
+async def _unrecorded(_update: object) -> AsyncIterator[None]:
+    """Before the inbox is open (and in tests of the processor alone): nothing to mark."""
+    yield
 
 
 def _sender(update: object) -> int | None:

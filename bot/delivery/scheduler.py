@@ -20,9 +20,6 @@ JOB_ID = "reminders"
 # Even when nothing is owed, look again now and then (a configuration or a day changes).
 IDLE_RECHECK = timedelta(hours=1)
 RETRY = timedelta(seconds=30)  # after a failed tick (the database was away)
-# After a decision, look again within this long: a burst of decisions costs one look, not
-# four queries each. A decision only ever moves reminders later, never earlier than that.
-SETTLE = timedelta(seconds=1)
 
 
 class ReminderScheduler:
@@ -65,17 +62,22 @@ class ReminderScheduler:
         self._dirty = True  # a tick in progress looks once more before it sleeps
         self._schedule(timedelta(0))
 
-    def poke_soon(self) -> None:
-        """The database changed (a decision): look again within SETTLE, once for a burst."""
-        if self._lock.locked():
-            self._dirty = True  # the tick in progress may have read before the change
+    def reminder_set(self, at: datetime | None) -> None:
+        """A commit set a reminder for `at` (the injected clock's time; None: it set none).
+        The planned look stays unless `at` comes before it: then the job moves to `at`,
+        without a query (a decision moves its own item's reminder; every other item's
+        stands, and the planned look is already the earliest of those)."""
+        if at is None or self._stopped:
             return
+        if self._lock.locked():
+            self._dirty = True  # the tick in progress may have read before the commit
+            return
+        delay = max(at - self.clock.now(), timedelta(0))
         job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
-        run_at = job.next_run_time if job is not None else None
         # APScheduler runs on the wall clock (see _schedule), so its time is compared here.
-        if run_at is not None and run_at <= datetime.now(UTC) + SETTLE:
-            return  # a look is due by then anyway
-        self._schedule(SETTLE)
+        if job is not None and job.next_run_time <= datetime.now(UTC) + delay:
+            return
+        self._schedule(delay)
 
     async def reschedule(self) -> None:
         if self._stopped:
@@ -127,6 +129,11 @@ class ReminderScheduler:
                     return
                 if not self._dirty:
                     await self.reschedule()  # a poke meanwhile: loop, do not sleep on old news
+
+    def next_look(self) -> datetime | None:
+        """When the job runs next, on the wall clock (None: no job)."""
+        job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
+        return job.next_run_time if job is not None else None
 
     def at_rest(self) -> bool:
         """No look running and none due within a second: everything owed up to the clock's

@@ -5,22 +5,31 @@ in a lane of its own, taking turns when more chats wait than there are lanes: on
 backlog (paced by Telegram's limit of about one message a second in a private chat) never
 holds another chat's messages. The bot's own work (writing an archive, chat 0) goes before
 any message written after it, so an item's archive exists before anyone is told it was
-published. A row is marked delivered only after Telegram accepted every part of it; a row
-with several parts (files, then the card) records how many parts went out, so a restart
-resends at most the one part in flight in each chat. Each part's bookkeeping (the message,
-the count, and after the last part the delivery) is one commit. Retiring buttons is an edit
-that may safely be made twice, so those rows are marked delivered with the next commit the
-sender makes (at the latest before it goes idle), not each in a commit of its own.
+published.
+
+What it costs the database (docs/performance.md): one read (a deferred transaction on SQLite)
+fetches the due rows of the chats about to be served together with everything needed to draw
+them (each card's data, each retirement's message), and each row's result is one commit: a
+card's files and its text, with their messages and the row's delivery, are recorded together
+once the text went out. A row is marked delivered only after Telegram accepted every part of
+it; a crash while a card's parts go out sends that card again from its first part, while a
+failure Telegram reports (the network, a refused file) records the parts that went out, so a
+retry sends only the rest. Retiring buttons is an edit that may safely be made twice, so those
+rows are marked delivered with the next commit the sender makes (at the latest before it goes
+idle). The sender looks at the outbox only when woken (a use case committed messages owed,
+the reminders were written, a failed row was queued again) or when rows may remain; it never
+polls an empty outbox.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
+from collections import Counter
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -31,7 +40,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import texts
 from bot.archive.builder import Archiver, failure_cause
 from bot.delivery.card_files import CardFiles
-from bot.delivery.rendering import Renderer
+from bot.delivery.rendering import RenderedCard, Renderer
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop, Step, StepKind
 from bot.service.directory import Directory
@@ -61,9 +70,24 @@ class StoredFileChanged(Exception):
     """A stored design file no longer matches the hash its approval recorded."""
 
 
-MAX_LANES = 16  # chats served at once; a few DB sessions each, so not one per chat
+@dataclass(slots=True)
+class _Work:
+    """One due row, and what delivering it needs, read with it."""
+
+    row: OutboxMessage
+    job: Payload | PayloadError
+    card: CardData | None = None  # a card's data (None: its item or step is gone)
+    target: RetireTarget | None = None  # the message a retirement edits
+
+
+@dataclass(slots=True)
+class _Batch:
+    lanes: dict[int, list[_Work]]  # chat -> its rows for this turn
+    more: bool  # rows may be due that no lane took: look again when a lane ends
+
+
+MAX_LANES = 16  # chats served at once
 TURN = 5  # rows a chat sends before a waiting chat may have its lane (about a private burst)
-POLL_S = 2.0  # look for due rows at least this often, woken or not
 MAX_BACKOFF_S = 60.0
 MAX_ATTEMPTS = 5  # for rows that fail for reasons of their own, not Telegram's
 # Marks the rows a chat refused (Forbidden): they are sent again when the member presses Start.
@@ -145,7 +169,7 @@ class OutboxSender:
         return count
 
     async def undelivered(self) -> list[OwedMessage]:
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.factory, read_only=True) as uow:
             return [
                 OwedMessage(row.kind, row.chat_id, row.item_id, row.failed_at, row.last_error)
                 for row in await uow.repo.undelivered()
@@ -154,7 +178,6 @@ class OutboxSender:
     async def _run(self) -> None:
         backoff = 0.5
         while True:
-            self._wake.clear()
             try:
                 await self.drain()
                 backoff = 0.5
@@ -169,29 +192,42 @@ class OutboxSender:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
+            # drain() consumed the wake-ups it acted on: one that came later is still set
+            await self._wake.wait()
 
     async def drain(self) -> int:
         """Deliver everything owed now, each chat in its own lane; returns how many rows were
         handled. A NetworkError or RetryAfter stops every lane after the row it is sending
         and is raised: the whole outbox waits (the caller sleeps), as Telegram asks."""
-        lanes: dict[int, asyncio.Task[int]] = {}
+        lanes: dict[int, asyncio.Task[tuple[int, bool]]] = {}
         served: dict[int, int] = {}  # the turn each chat last had: the longest waiting goes next
         handled = turns = 0
         trouble: Exception | None = None
+        look = True  # rows may be due that no lane has
         self._halt = False
         try:
             while True:
-                self._wake.clear()
-                if trouble is None and len(lanes) < MAX_LANES:
-                    for chat_id in await self._next_chats(lanes.keys(), served):
+                if self._wake.is_set():
+                    self._wake.clear()
+                    look = True
+                if trouble is None and look and len(lanes) < MAX_LANES:
+                    batch = await self._next_batch(lanes.keys(), served)
+                    look = batch.more
+                    for chat_id, works in batch.lanes.items():
                         turns += 1
                         served[chat_id] = turns
                         lanes[chat_id] = asyncio.create_task(
-                            self._lane(chat_id), name=f"outbox-chat-{chat_id}"
+                            self._lane(works), name=f"outbox-chat-{chat_id}"
                         )
                 if not lanes:
+                    if not self._edited:
+                        break
+                    # nothing left to carry them: mark them now; rows behind them in
+                    # their chat's turn were not read, so look again
+                    async with UnitOfWork(self.factory) as uow:
+                        await self._commit(uow, await self._mark_edited(uow))
+                    if look and trouble is None:
+                        continue
                     break
                 await self._until_lane_ends_or_wake(lanes.values())
                 for chat_id, task in list(lanes.items()):
@@ -199,63 +235,100 @@ class OutboxSender:
                         continue
                     del lanes[chat_id]
                     try:
-                        handled += task.result()
+                        count, settled = task.result()
                     except Exception as exc:  # raised below, once every lane has stopped
                         trouble = trouble or exc
                         self._halt = True
+                        continue
+                    handled += count
+                    look = look or not settled  # a row to try again
         finally:
             for task in lanes.values():  # cancelled (the bot stops): like a crash mid-send
                 task.cancel()
             await asyncio.gather(*lanes.values(), return_exceptions=True)
-        if self._edited:  # nothing left to carry them: mark them now
-            async with UnitOfWork(self.factory) as uow:
-                await self._commit(uow, await self._mark_edited(uow))
         if trouble is not None:
             raise trouble
         return handled
 
-    async def _next_chats(self, busy: Iterable[int], served: dict[int, int]) -> list[int]:
-        """The chats with rows due and no lane, those served longest ago (or never) first."""
-        async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)  # a commit to carry them: mark them
-            due = await uow.repo.due_outbox_chats(self.clock.now(), ARCHIVE_CHAT)
-            await self._commit(uow, marked)
-        running = set(busy)
-        waiting = [chat_id for chat_id in due if chat_id not in running]
-        waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
-        return waiting[: MAX_LANES - len(running)]
+    async def _next_batch(self, busy: Iterable[int], served: dict[int, int]) -> _Batch:
+        """The rows of the chats with rows due and no lane, those served longest ago (or
+        never) first, with everything needed to send them: one read."""
+        now = self.clock.now()
+        # Edits made and marked with the next commit are not taken up again. Taken before
+        # the read: one forgotten later was marked by a commit this read may not see.
+        edited = set(self._edited)
+        async with UnitOfWork(self.factory, read_only=True) as uow:
+            return await self._read_batch(uow, busy, served, now, edited)
 
-    async def _until_lane_ends_or_wake(self, lanes: Iterable[asyncio.Task[int]]) -> None:
+    async def _read_batch(
+        self,
+        uow: UnitOfWork,
+        busy: Iterable[int],
+        served: dict[int, int],
+        now: datetime,
+        edited: set[int],
+    ) -> _Batch:
+        with uow.shared():  # the queries' units of work join this read (storage/uow.py)
+            due = await uow.repo.due_outbox_chats(now, ARCHIVE_CHAT)
+            running = set(busy)
+            waiting = [chat_id for chat_id in due if chat_id not in running]
+            waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
+            chosen = waiting[: MAX_LANES - len(running)]
+            # a busy chat's rows beyond its lane's, and chats left waiting for a lane
+            more = len(chosen) < len(due)
+            rows = (
+                await uow.repo.due_outbox_of_chats(chosen, now, TURN, ARCHIVE_CHAT)
+                if chosen
+                else []
+            )
+            works = [_Work(row, _parse(row)) for row in rows if row.id not in edited]
+            for work in works:
+                if isinstance(work.job, CardJob) and work.row.item_id is not None:
+                    job = work.job
+                    work.card = await self.reads.card_data(
+                        work.row.item_id, job.step, job.version, job.return_event_id
+                    )
+            # A card's text, chat and message never change: its retirement can be read now.
+            ids = [work.job.card_id for work in works if isinstance(work.job, Retire)]
+            cards = await uow.repo.cards_by_id(ids) if ids else []
+        targets = {c.id: RetireTarget(c.chat_id, c.message_id, c.text) for c in cards}
+        lanes: dict[int, list[_Work]] = {chat_id: [] for chat_id in chosen}
+        for work in works:
+            if isinstance(work.job, Retire):
+                work.target = targets.get(work.job.card_id)
+            lanes[work.row.chat_id].append(work)
+        # A chat may have more than a turn's rows (the edits awaiting their mark take places
+        # in it too); the bot's own work holds back the rows written after it, due once it
+        # is done.
+        read = Counter(row.chat_id for row in rows)
+        more = more or any(count == TURN for count in read.values())
+        more = more or any(isinstance(work.job, ArchiveJob) for work in works)
+        return _Batch({chat_id: found for chat_id, found in lanes.items() if found}, more)
+
+    async def _until_lane_ends_or_wake(
+        self, lanes: Iterable[asyncio.Task[tuple[int, bool]]]
+    ) -> None:
         woken = asyncio.ensure_future(self._wake.wait())
         try:
-            await asyncio.wait([*lanes, woken], timeout=POLL_S, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([*lanes, woken], return_when=asyncio.FIRST_COMPLETED)
         finally:
             woken.cancel()
 
-    async def _lane(self, chat_id: int) -> int:
-        """One turn of one chat: up to TURN of its due rows, in the order they were written;
-        returns how many were handled."""
-        async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)  # before the select: not edited again
-            rows = await uow.repo.due_outbox_of_chat(chat_id, self.clock.now(), TURN, ARCHIVE_CHAT)
-            jobs = [(row, _parse(row)) for row in rows]
-            # A card's text, chat and message never change: its retirement can be read now.
-            ids = [job.card_id for _, job in jobs if isinstance(job, Retire)]
-            cards = await uow.repo.cards_by_id(ids) if ids else []
-            await self._commit(uow, marked)
-        targets = {c.id: RetireTarget(c.chat_id, c.message_id, c.text) for c in cards}
+    async def _lane(self, works: list[_Work]) -> tuple[int, bool]:
+        """One turn of one chat: its rows read for this turn, in the order they were
+        written; returns how many were handled and whether each was settled."""
         handled = 0
-        for row, job in jobs:
+        settled = True
+        for work in works:
             if self._halt:
                 break
-            await self._deliver(row, job, targets)
+            settled = await self._deliver(work) and settled
             handled += 1
-        return handled
+        return handled, settled
 
-    async def _deliver(
-        self, row: OutboxMessage, job: Payload | PayloadError, targets: dict[int, RetireTarget]
-    ) -> bool:
+    async def _deliver(self, work: _Work) -> bool:
         """Send one row; True when it is settled (delivered or given up on)."""
+        row, job = work.row, work.job
         if isinstance(job, PayloadError):
             # Written by hand or in a shape this version cannot read: retrying cannot mend it.
             log.error("outbox: row %s (%s) is unreadable: %s", row.id, row.kind, job)
@@ -265,12 +338,12 @@ class OutboxSender:
         try:
             match job:
                 case CardJob():
-                    finished = await self._send_card(row, job)
+                    finished = await self._send_card(row, job, work.card)
                 case Notice():
                     text = self.render.notice(job)
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
                 case Retire():
-                    await self._retire(job, targets.get(job.card_id))
+                    await self._retire(job, work.target)
                     self._edited.append(row.id)  # an edit made twice changes nothing
                     finished = True
                 case Reminder():
@@ -321,13 +394,11 @@ class OutboxSender:
             await self._finish(row.id)
         return True
 
-    async def _send_card(self, row: OutboxMessage, job: CardJob) -> bool:
+    async def _send_card(self, row: OutboxMessage, job: CardJob, data: CardData | None) -> bool:
         """Send a card's files, then its text; True when the row was marked delivered with
-        the text's record (one commit), False when the caller still has to mark it."""
-        assert row.item_id is not None
-        data = await self.reads.card_data(row.item_id, job.step, job.version, job.return_event_id)
+        the record of its messages (one commit), False when the caller still has to mark it."""
         if data is None:
-            return False
+            return False  # the item or its step is gone: nothing to show
         card = self.render.card(data)
         if data.step.kind is StepKind.POST and (
             pages := await asyncio.to_thread(self.files.tampered_pages, data)
@@ -335,26 +406,20 @@ class OutboxSender:
             await self._report_tampered(data, pages)
             raise StoredFileChanged(f"{data.item.code} v{data.version}: pages {pages}")
         parts = await self.files.parts(data, card)
-        for index, send in enumerate(parts):
-            if index < row.parts_sent:
-                continue
-            message = await send(row.chat_id)
-            # the message and the count of parts sent, in one commit
-            progress = OutboxProgress(row.id, self.clock.now(), parts_sent=index + 1)
-            await self._record(message, row, data.step.key, job.version, "file", None, progress)
-        message = await self.bot.send_message(
-            row.chat_id, card.text, parse_mode=ParseMode.HTML, reply_markup=card.keyboard
-        )
-        closing = await self._record(
-            message,
-            row,
-            data.step.key,
-            job.version,
-            "card",
-            card.text,
-            OutboxProgress(row.id, self.clock.now(), delivered=True),
-            has_buttons=card.keyboard is not None,
-        )
+        files: list[Message] = []
+        try:
+            for send in parts[row.parts_sent :]:
+                files.append(await send(row.chat_id))
+            message = await self.bot.send_message(
+                row.chat_id, card.text, parse_mode=ParseMode.HTML, reply_markup=card.keyboard
+            )
+        except Exception:
+            # Telegram refused or could not be reached: what went out is recorded, so the
+            # row's retry (or its failure) does not send those parts again.
+            if files:
+                await self._record(row, data, job, files, None)
+            raise
+        closing = await self._record(row, data, job, files, (message, card))
         if closing is None:
             return True  # recorded and marked delivered together
         # decided while this card was on its way: it shows the decision, not buttons
@@ -395,7 +460,7 @@ class OutboxSender:
     async def _report_archive_failed(self, item_id: int, cause: str) -> None:
         """An item's archive could not be written: the admins and those who lead the SOP are
         told which item and why (the row waits, failed, for /kirimulang)."""
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.factory, read_only=True) as uow:
             item = await uow.repo.item(item_id)
         code, title = (item.code, item.title) if item else (str(item_id), "-")
         text = texts.ARCHIVE_FAILED.format(code=code, title=escape(title), cause=escape(cause))
@@ -438,30 +503,54 @@ class OutboxSender:
 
     async def _record(
         self,
-        message: Message,
         row: OutboxMessage,
-        step_key: str,
-        version: int,
-        kind: str,
-        text: str | None,
-        progress: OutboxProgress,
-        *,
-        has_buttons: bool = False,
+        data: CardData,
+        job: CardJob,
+        files: list[Message],
+        text: tuple[Message, RenderedCard] | None,
     ) -> EventView | None:
+        """Record a card's messages in one commit: its files, the count of parts sent, and,
+        once its text went out, the text and the row's delivery (with the retirements edited
+        meanwhile). Returns the decision that closed the card's step while it was on its way,
+        if any: the row is then not marked delivered (see MessageLog.record_message)."""
         assert row.item_id is not None
-        marked = list(self._edited)
-        closing = await self.messages.record_message(
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            item_id=row.item_id,
-            step_key=step_key,
-            version=version,
-            kind=kind,
-            has_buttons=has_buttons,
-            text=text,
-            progress=dataclasses.replace(progress, also_delivered=tuple(marked)),
-        )
-        self._forget_edited(marked)
+        item_id, step_key = row.item_id, data.step.key
+        now = self.clock.now()
+        closing: EventView | None = None
+        async with UnitOfWork(self.factory) as uow:
+            marked = await self._mark_edited(uow)
+            with uow.shared():  # the queries' units of work join this one
+                for index, message in enumerate(files):
+                    last = text is None and index == len(files) - 1
+                    progress = OutboxProgress(row.id, now, parts_sent=row.parts_sent + len(files))
+                    await self.messages.record_message(
+                        chat_id=message.chat_id,
+                        message_id=message.message_id,
+                        item_id=item_id,
+                        step_key=step_key,
+                        version=job.version,
+                        kind="file",
+                        has_buttons=False,
+                        text=None,
+                        progress=progress if last else None,
+                    )
+                if text is not None:
+                    message, card = text
+                    # the parts too: should the step have been decided meanwhile, the row
+                    # waits for its buttons' retirement, and a retry sends only the text
+                    parts = row.parts_sent + len(files) if files else None
+                    closing = await self.messages.record_message(
+                        chat_id=message.chat_id,
+                        message_id=message.message_id,
+                        item_id=item_id,
+                        step_key=step_key,
+                        version=job.version,
+                        kind="card",
+                        has_buttons=card.keyboard is not None,
+                        text=card.text,
+                        progress=OutboxProgress(row.id, now, parts_sent=parts, delivered=True),
+                    )
+            await self._commit(uow, marked)
         return closing
 
     async def _note_attempt(self, row_id: int, error: str) -> bool:

@@ -11,17 +11,18 @@ from bot.domain.clock import Clock
 from bot.domain.sop import Sop
 from bot.domain.workflow import Actor
 from bot.domain.worktime import WorkCalendar
+from bot.service.commits import Committed
 from bot.service.directory import Directory
 from bot.service.errors import NotAMember
 from storage.uow import SessionFactory
 
-# Called right after a commit that owed messages or moved a reminder: the wiring wakes the
-# outbox sender and the reminder scheduler with it. A plain callable, so the service knows
-# nothing of delivery, and no handler has to remember it.
-OnCommit = Callable[[], None]
+# Called right after a commit that owed messages or moved a reminder, with what it did: the
+# wiring wakes the outbox sender and the reminder scheduler with it. A plain callable, so the
+# service knows nothing of delivery, and no handler has to remember it.
+OnCommit = Callable[[Committed], None]
 
 
-def no_one_to_wake() -> None:
+def no_one_to_wake(_committed: Committed) -> None:
     """No one to wake: a service without a sender (a test of the service alone)."""
 
 

@@ -159,14 +159,14 @@ class Conversation:
     ) -> tuple[Question | None, int | None]:
         """The member's open question (when it may be answered here) and the item whose
         message they replied to, read in one transaction."""
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             question = await questions.open_question(uow, actor.user_id) if asked else None
             card = await uow.repo.card_at(*replied_to) if replied_to is not None else None
             return question, card.item_id if card else None
 
     async def pending(self, user_id: int) -> Pending | None:
         """The member's open question, if any."""
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             question = await questions.open_question(uow, user_id)
             if question is None:
                 return None

@@ -16,6 +16,7 @@ from bot.domain.roster import Roster
 from bot.domain.sop import Step
 from bot.domain.workflow import ItemStatus
 from bot.service.alarms import alarm
+from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.owed import add_outbox
 from bot.service.payloads import CardJob
@@ -52,7 +53,7 @@ class Coverage:
             if owed:
                 await uow.commit()
         if owed:
-            ctx.on_commit()
+            ctx.on_commit(Committed(owed=True))
         return owed
 
     async def _send_cards(

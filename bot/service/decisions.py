@@ -13,6 +13,7 @@ from bot.domain.conversation import Question
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service import questions
 from bot.service.checks import already_decided, check_decision, check_may_act, load_item
+from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.errors import CardNotForChat, CardNotYours, NoDesignFiles, NoMaterial
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
@@ -62,7 +63,7 @@ class Decisions:
         """May this member take this action on the item now (at the step and version they
         saw)? Asked before asking for notes or a confirmation, so a wrong-role press is
         refused at once instead of after typing."""
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, action, step_key, version)
             return item_view(item, self.ctx.sop)
@@ -72,7 +73,7 @@ class Decisions:
     ) -> CardData:
         """SOP 4b: may this member approve the item now? If so, the card's material, which
         the approver confirms having checked before the approval counts."""
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, Action.APPROVE, step_key, version)
             return await card_data_of(uow, self.ctx.sop, item, step_key, item.version)
@@ -185,7 +186,9 @@ class Decisions:
             )
             await uow.commit()
             decided = Decided(item_view(item, ctx.sop), transition)
-        ctx.on_commit()  # the next role's card and the notices are owed; reminders moved
+        # the next role's card and the notices are owed; the new step's reminder is set
+        remind_at = changes.visit.remind_at if changes.visit else None
+        ctx.on_commit(Committed(owed=True, remind_at=remind_at))
         return decided
 
     async def resend_card(self, actor: Actor, item_id: int, chat_id: int) -> CardResent:
@@ -205,7 +208,7 @@ class Decisions:
             add_outbox(uow.repo, ctx.clock.now(), chat_id, item.id, card)
             await uow.commit()
             resent = CardResent(item_view(item, ctx.sop), queued=True)
-        ctx.on_commit()  # the card is owed
+        ctx.on_commit(Committed(owed=True))  # the card is owed
         return resent
 
     def _check_card_viewer(self, actor: Actor, item: Item, chat_id: int) -> None:

@@ -15,6 +15,8 @@ from bot.domain.clock import Clock
 from bot.domain.invitations import InvitationProblem, InvitationRefused
 from bot.domain.roster import Absence, Acting, ActingKind, Roster, RosterMember
 from bot.domain.sop import Sop
+from bot.service.commits import Committed
+from bot.service.context import OnCommit, no_one_to_wake
 from bot.service.errors import ServiceError
 from bot.service.owed import add_outbox
 from bot.service.payloads import ClaimCard
@@ -84,7 +86,7 @@ class People:
         admins: frozenset[int],
         *,
         on_change: Callable[[Roster], Awaitable[None] | None] = lambda roster: None,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: OnCommit = no_one_to_wake,
     ) -> None:
         self.factory = factory
         self.sop = sop
@@ -98,7 +100,7 @@ class People:
 
     async def roster(self) -> Roster:
         """Everyone, with the absences that still matter (running or coming)."""
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.factory, read_only=True) as uow:
             return await _roster(uow, self.today(self.clock.now()))
 
     async def seed(self, members: Iterable[RosterMember]) -> bool:
@@ -172,7 +174,7 @@ class People:
             for admin in sorted(self.admins):
                 add_outbox(uow.repo, now, admin, None, card)
             await uow.commit()
-        self.on_commit()
+        self.on_commit(Committed(owed=True))
         return claim
 
     async def answer_claim(self, admin_id: int, invitation_id: int, accept: bool) -> Claim:

@@ -69,7 +69,7 @@ class Reads:
         """Items waiting for one of the actor's roles, and the actor's own drafts."""
         self._member_only(actor.user_id)
         steps = [step.key for step in self.sop.steps if step.role in actor.roles]
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             waiting = await uow.repo.items_at(ItemStatus.ACTIVE, steps) if steps else []
             drafts = await uow.repo.items_created_by(actor.user_id, ItemStatus.DRAFT)
             return (
@@ -78,7 +78,7 @@ class Reads:
             )
 
     async def status(self, code: str) -> tuple[ItemView, list[EventView]] | None:
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await uow.repo.item_by_code(code)
             if item is None:
                 return None
@@ -103,21 +103,21 @@ class Reads:
         return await asyncio.to_thread(search_archive, root, **filters)
 
     async def item_code(self, item_id: int) -> str | None:
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await uow.repo.item(item_id)
             return item.code if item else None
 
     async def card_data(
         self, item_id: int, step_key: str, version: int, return_event_id: int | None = None
     ) -> CardData | None:
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await uow.repo.item(item_id)
             if item is None or not self.sop.has_step(step_key):
                 return None
             return await card_data_of(uow, self.sop, item, step_key, version, return_event_id)
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             card = await uow.session.get(CardMessage, card_id)
             if card is None:
                 return None

@@ -68,7 +68,7 @@ class ReminderService:
         """The earliest moment something (a reminder or the digest) is owed."""
         candidates: list[datetime] = []
         if self.settings.enabled:
-            async with UnitOfWork(self.factory) as uow:
+            async with UnitOfWork(self.factory, read_only=True) as uow:
                 owed = await uow.repo.earliest_reminder(status=ItemStatus.ACTIVE)
             if owed is not None:
                 candidates.append(self.calendar.next_opening(max(owed, now)))
@@ -82,7 +82,7 @@ class ReminderService:
             return 0  # a round owed outside office hours waits for the next opening
         sent = 0
         while True:
-            async with UnitOfWork(self.factory) as uow:
+            async with UnitOfWork(self.factory, read_only=True) as uow:
                 ids = await uow.repo.items_to_remind(now, BATCH, status=ItemStatus.ACTIVE)
             for item_id in ids:
                 sent += await self._remind(item_id, now)
@@ -177,7 +177,7 @@ class ReminderService:
 
     async def next_digest_at(self, now: datetime) -> datetime:
         day = now.astimezone(self.calendar.tz).date()
-        async with UnitOfWork(self.factory) as uow:
+        async with UnitOfWork(self.factory, read_only=True) as uow:
             sent_today = await uow.repo.digest_sent(day)
         moment = None if sent_today else self._digest_moment(day)
         while moment is None:

@@ -34,7 +34,7 @@ class DesignUploads:
 
     async def upload_targets(self, actor: Actor) -> list[ItemView]:
         """Items at the design step this operator could upload to."""
-        async with UnitOfWork(self.ctx.factory) as uow:
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             step = self.sop.design_step
             if step.role not in actor.roles:
                 raise NotOperator
