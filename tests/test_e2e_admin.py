@@ -136,7 +136,7 @@ async def test_a_member_deactivated_in_anggota_loses_access_at_once(harness: Har
     await h.press(KASUBBAG, card, texts.BTN_DEACTIVATE)
     await h.server.wait_for(
         lambda m: (
-            m.message_id == card.message_id
+            (m.chat_id, m.message_id) == (card.chat_id, card.message_id)
             and f"Status: {texts.MEMBER_INACTIVE}" in m.body
             and texts.BTN_REACTIVATE in m.button_texts
         )

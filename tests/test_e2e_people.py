@@ -98,7 +98,10 @@ async def test_the_command_menu_follows_the_roles(harness: Harness) -> None:
     card = await h.server.wait_for_message(KASUBBAG.user_id, after=before)
     await h.press(KASUBBAG, card, title(h, "koordinator"))
     await h.server.wait_for(
-        lambda m: m.message_id == card.message_id and "✓ " in str(m.button_texts)
+        lambda m: (
+            (m.chat_id, m.message_id) == (card.chat_id, card.message_id)
+            and "✓ " in str(m.button_texts)
+        )
     )
     await h.settle()
     menu = [c["command"] for c in h.server.my_commands(chat_scope(OPERATOR.user_id))]
@@ -144,7 +147,11 @@ async def record_leave(
     picker = await h.say(by, "/cuti", expect=texts.LEAVE_PICK_MEMBER)
     before = h.mark()
     await h.press(by, picker, KASUBBAG.name)
-    await h.server.wait_for(lambda m: m.message_id == picker.message_id and "periode" in m.body)
+    await h.server.wait_for(
+        lambda m: (
+            (m.chat_id, m.message_id) == (picker.chat_id, picker.message_id) and "periode" in m.body
+        )
+    )
     ask = await h.say(by, period, expect="pelaksana")
     assert "pelaksana" in ask.body, ask.body
     if acting is None:
@@ -216,7 +223,11 @@ async def test_bad_leave_input_is_answered_and_changes_nothing(harness: Harness)
     h = harness
     picker = await h.say(SEKRETARIS, "/cuti", expect=texts.LEAVE_PICK_MEMBER)
     await h.press(SEKRETARIS, picker, KASUBBAG.name)
-    await h.server.wait_for(lambda m: m.message_id == picker.message_id and "periode" in m.body)
+    await h.server.wait_for(
+        lambda m: (
+            (m.chat_id, m.message_id) == (picker.chat_id, picker.message_id) and "periode" in m.body
+        )
+    )
     bad = await h.say(SEKRETARIS, "tanggal 32 bulan depan", expect="Tanggal tidak")
     assert bad.body == shown(texts.LEAVE_BAD_DATE)
     past = await h.say(SEKRETARIS, "2/11/2026 - 6/11/2026", expect="Tidak ada yang disimpan")
@@ -238,5 +249,75 @@ async def test_bad_leave_input_is_answered_and_changes_nothing(harness: Harness)
 async def record_leave_period_only(h: Harness, period: str) -> BotMessage:
     picker = await h.say(SEKRETARIS, "/cuti", expect=texts.LEAVE_PICK_MEMBER)
     await h.press(SEKRETARIS, picker, KASUBBAG.name)
-    await h.server.wait_for(lambda m: m.message_id == picker.message_id and "periode" in m.body)
+    await h.server.wait_for(
+        lambda m: (
+            (m.chat_id, m.message_id) == (picker.chat_id, picker.message_id) and "periode" in m.body
+        )
+    )
     return await h.say(SEKRETARIS, period, expect="Tidak ada yang disimpan")
+
+
+async def test_the_plh_receives_the_reminders_and_the_absent_kasubbag_none(
+    harness: Harness,
+) -> None:
+    h = harness
+    await record_leave(h, "23/11/2026 - 27/11/2026", HUKUM)
+    code = await open_item(h)  # step 1 (one working day) waits for the Plh
+    await h.server.wait_for(
+        lambda m: m.chat_id == HUKUM.user_id and texts.BTN_WRITE_DIRECTION in m.button_texts
+    )
+    await h.settle()
+    before = h.mark()
+    h.clock.advance(timedelta(days=1, hours=1))  # Tuesday 10:00: step 1 is overdue
+    reminder = await h.server.wait_for_message(HUKUM.user_id, after=before, contains="Pengingat")
+    assert code in reminder.body
+    shown_from = h.mark()
+    await h.press(HUKUM, reminder, texts.BTN_SHOW_CARD)  # the Plh may see the card again
+    await h.server.wait_for(
+        lambda m: (
+            m.chat_id == HUKUM.user_id
+            and texts.BTN_WRITE_DIRECTION in m.button_texts
+            and h.server.sent.index(m) >= shown_from
+        )
+    )
+    await h.settle()
+    assert [m for m in h.server.sent[before:] if m.chat_id == KASUBBAG.user_id] == []
+
+
+async def test_deactivating_the_last_holder_of_a_waiting_step_raises_the_alarm(
+    harness: Harness,
+) -> None:
+    h = harness
+    code = await open_item(h)  # step 1 waits for the Kasubbag
+    await h.settle()
+    before = h.mark()
+    listing = await h.say(KASUBBAG, "/anggota", expect=texts.MEMBERS_HINT)
+    card_from = h.mark()
+    await h.press(KASUBBAG, listing, KASUBBAG.name)
+    card = await h.server.wait_for_message(KASUBBAG.user_id, after=card_from)
+    await h.press(KASUBBAG, card, texts.BTN_DEACTIVATE)
+    alarm = await h.server.wait_for(
+        lambda m: (
+            m.chat_id == SEKRETARIS.user_id
+            and "Tidak ada yang dapat bertindak" in m.body
+            and h.server.sent.index(m) >= before
+        )
+    )
+    assert code in alarm.body and title(h, "kasubbag") in alarm.body
+    # An admin still manages the people without a role: reactivated, the card he was sent
+    # works again (it kept its buttons).
+    await h.server.wait_for(
+        lambda m: (
+            (m.chat_id, m.message_id) == (card.chat_id, card.message_id)
+            and texts.BTN_REACTIVATE in m.button_texts
+        )
+    )
+    await h.press(KASUBBAG, card, texts.BTN_REACTIVATE)
+    await h.server.wait_for(
+        lambda m: (
+            (m.chat_id, m.message_id) == (card.chat_id, card.message_id)
+            and texts.BTN_DEACTIVATE in m.button_texts
+        )
+    )
+    await give_direction(h, code)
+    await brief_for(h, code, OPERATOR)
