@@ -13,6 +13,7 @@ from bot.service.owed import add_outbox
 from bot.service.payloads import (
     ArchiveJob,
     CardJob,
+    ClaimCard,
     Digest,
     DigestRow,
     Notice,
@@ -60,6 +61,15 @@ EXAMPLES: list[Payload] = [
         (PublishedRow("JDIH-2026-0001", "PKPU Nomor 9"),),
     ),
     Digest(date(2026, 11, 30), date(2026, 11, 27), (), ()),
+    Notice(
+        NoticeKind.UNCOVERED,
+        "JDIH-2026-0007",
+        "PKPU",
+        "-",
+        role="Kasubbag Hukum",
+        step="3 Memeriksa desain",
+    ),
+    ClaimCard(7, "operator", 301, "Wati <Baru>"),
 ]
 
 
