@@ -41,10 +41,15 @@ MEMBERS = (
     DemoMember(1005, "Hendra", "Gunawan", "sekretaris"),
 )
 ADMIN_ID = 1002  # the kasubbag hears of delivery problems
+# Not a member yet: someone the kasubbag (the admin) can invite with /undang (issue 14).
+GUEST_ROLE = ""
+GUESTS = (DemoMember(1006, "Dewi", "Lestari", GUEST_ROLE),)
+PEOPLE = MEMBERS + GUESTS  # everyone the sandbox page can speak as
 
 
 def member(user_id: int) -> DemoMember | None:
-    return next((m for m in MEMBERS if m.user_id == user_id), None)
+    """Someone the page can speak as (a demo member or a guest)."""
+    return next((m for m in PEOPLE if m.user_id == user_id), None)
 
 
 def config_data(api_base_url: str, file_base_url: str, data_dir: Path) -> dict[str, Any]:

@@ -113,7 +113,7 @@ class Sandbox:
         self._lock = lock_data_dir(self.options.data_dir)
         prepare_data_dir(self.options.data_dir)
         await self.server.start("127.0.0.1", self.options.api_port)
-        for person in office.MEMBERS:
+        for person in office.PEOPLE:
             self.server.add_user(person.user_id, person.first_name, last_name=person.last_name)
             # as if each had pressed Start long ago: the bot may write to them first
             self.server.mark_started(person.user_id)

@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from handlers.context import SERVICES_KEY
 from sandbox import office
 from sandbox.chat import chat_json, summary_json
 from sandbox.clockview import ClockStep
@@ -45,6 +46,22 @@ def _sandbox(request: web.Request) -> Sandbox:
     if sandbox.config is None:  # the page is served from the moment the port is bound
         raise web.HTTPServiceUnavailable(text="the sandbox is starting")
     return sandbox
+
+
+GUEST_TITLE = "Tamu (belum anggota)"
+
+
+def _role_title(sandbox: Sandbox, person: office.DemoMember) -> str:
+    """The roles the bot knows them by now (a guest invited with /undang gains one)."""
+    assert sandbox.config is not None
+    sop = sandbox.config.sop
+    services = sandbox.app.bot_data.get(SERVICES_KEY) if sandbox.app is not None else None
+    member = (
+        services.service.context.directory.roster.members.get(person.user_id) if services else None
+    )
+    if member is not None and member.roles:
+        return sop.role_titles(member.roles)
+    return sop.roles[person.role].title if person.role in sop.roles else GUEST_TITLE
 
 
 def _member_id(value: Any) -> int:
@@ -85,16 +102,18 @@ async def get_state(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
     state = sandbox.server.state
     assert sandbox.config is not None  # _sandbox() checked
-    roles = sandbox.config.sop.roles
     members = [
         {
             "id": m.user_id,
             "name": m.name,
             "role": m.role,
-            "role_title": roles[m.role].title if m.role in roles else m.role,
+            "role_title": _role_title(sandbox, m),
+            # their own menu (per-chat scope, set from their roles), else the bot's default
+            "commands": sandbox.server.my_commands({"type": "chat", "chat_id": m.user_id})
+            or sandbox.server.my_commands(),
             **summary_json(state, m.user_id),
         }
-        for m in office.MEMBERS
+        for m in office.PEOPLE
     ]
     return web.json_response(
         {

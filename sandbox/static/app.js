@@ -452,10 +452,13 @@ function hideCommandMenu() {
 function toggleCommandMenu() {
   const menu = $("command-menu");
   if (!menu.hidden) return hideCommandMenu();
-  menu.replaceChildren(...page.commands.map((c) =>
+  // each member's own menu (Telegram's per-chat command scope), else the bot's default
+  const member = page.members.find((m) => m.id === page.memberId);
+  const commands = (member && member.commands) || page.commands;
+  menu.replaceChildren(...commands.map((c) =>
     el("button", { type: "button", onclick: () => pickCommand(c.command) },
       el("b", {}, "/" + c.command), c.description)));
-  if (!page.commands.length) menu.append(el("div", { class: "error-note" }, "Belum ada perintah."));
+  if (!commands.length) menu.append(el("div", { class: "error-note" }, "Belum ada perintah."));
   menu.hidden = false;
 }
 

@@ -60,6 +60,7 @@ async def test_the_page_and_the_demo_office_are_served_on_loopback(
         ("Sari Wulandari", "operator"),
         ("Ahmad Fauzi", "divisi_hukum"),
         ("Hendra Gunawan", "sekretaris"),
+        ("Dewi Lestari", ""),  # a guest, for /undang
     ]
     assert state["clock"]["label"] == "Senin, 23 November 2026 09:00 WIB"
     assert state["clock"]["open"] is True
@@ -121,6 +122,37 @@ async def test_a_press_shows_the_bots_answer_as_a_toast(
     state = await get_json(client, "/api/state")
     kasubbag = next(m for m in state["members"] if m["id"] == KASUBBAG)
     assert kasubbag["bot_ids"] and "JDIH-2026-0001" in kasubbag["last"]
+
+
+async def test_the_guest_is_invited_with_undang_and_gets_a_menu_of_their_own(
+    live: Running, client: aiohttp.ClientSession
+) -> None:
+    server = live.sandbox.server
+    guest = office.GUESTS[0].user_id
+    before = len(server.sent)
+    await post_json(client, "/api/send", {"user_id": KASUBBAG, "text": "/undang"})
+    picker = await server.wait_for_message(KASUBBAG, after=before)
+    data = next(d for row in picker.buttons for t, d in row if t == "Admin/Operator Media Sosial")
+    before = len(server.sent)
+    body = {"user_id": KASUBBAG, "message_id": picker.message_id, "data": data}
+    assert await post_json(client, "/api/press", body) == 200
+    link = await server.wait_for_message(KASUBBAG, after=before, contains="start=")
+    token = link.body.split("start=")[1].split()[0]
+    await post_json(client, "/api/send", {"user_id": guest, "text": f"/start {token}"})
+    card = await server.wait_for(
+        lambda m: m.chat_id == KASUBBAG and texts.BTN_ACCEPT in m.button_texts
+    )
+    data = next(d for row in card.buttons for t, d in row if t == texts.BTN_ACCEPT)
+    body = {"user_id": KASUBBAG, "message_id": card.message_id, "data": data}
+    before = len(server.sent)
+    assert await post_json(client, "/api/press", body) == 200
+    await server.wait_for_message(guest, after=before, contains="Selamat bergabung")
+    await server.wait_idle()
+    state = await get_json(client, "/api/state")
+    dewi = next(m for m in state["members"] if m["id"] == guest)
+    assert dewi["role_title"] == "Admin/Operator Media Sosial"
+    assert "tugas" in [c["command"] for c in dewi["commands"]]
+    assert "baru" not in [c["command"] for c in dewi["commands"]]
 
 
 async def test_the_clock_controls_move_the_sandbox_clock(
