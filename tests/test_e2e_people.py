@@ -321,3 +321,21 @@ async def test_deactivating_the_last_holder_of_a_waiting_step_raises_the_alarm(
     )
     await give_direction(h, code)
     await brief_for(h, code, OPERATOR)
+
+
+async def test_a_leave_recorded_ahead_hands_the_open_card_to_the_plh_when_it_begins(
+    harness: Harness,
+) -> None:
+    h = harness
+    code = await open_item(h)  # step 1 waits for the Kasubbag, who is here today
+    await h.server.wait_for(
+        lambda m: m.chat_id == KASUBBAG.user_id and texts.BTN_WRITE_DIRECTION in m.button_texts
+    )
+    await record_leave(h, "24/11/2026 - 25/11/2026", HUKUM)
+    await h.settle()
+    assert not any(
+        m.chat_id == HUKUM.user_id and code in m.body for m in h.server.sent
+    )  # not before the leave begins
+    h.clock.advance(timedelta(days=1))  # Tuesday: the leave begins by itself
+    await give_direction(h, code, who=HUKUM)
+    await brief_for(h, code, OPERATOR)
