@@ -339,3 +339,31 @@ async def test_a_leave_recorded_ahead_hands_the_open_card_to_the_plh_when_it_beg
     h.clock.advance(timedelta(days=1))  # Tuesday: the leave begins by itself
     await give_direction(h, code, who=HUKUM)
     await brief_for(h, code, OPERATOR)
+
+
+async def test_a_leave_that_ended_while_the_bot_was_stopped_is_caught_up_at_start(
+    harness: Harness,
+) -> None:
+    h = harness
+    await record_leave(h, "23/11/2026 - 24/11/2026", None)
+    code = await open_item(h)  # step 1: nobody can act (the alarm)
+    await h.settle()
+    await h.stop_bot()
+    h.clock.advance(timedelta(days=2))  # Wednesday, the bot was away at the day change
+    await h.start_bot()
+    await h.server.wait_for(
+        lambda m: (
+            m.chat_id == KASUBBAG.user_id
+            and code in m.body
+            and texts.BTN_WRITE_DIRECTION in m.button_texts
+        )
+    )
+    await h.stop_bot()
+    await h.start_bot()  # a second start sends no second card
+    await h.settle()
+    cards = [
+        m
+        for m in h.server.sent
+        if m.chat_id == KASUBBAG.user_id and texts.BTN_WRITE_DIRECTION in m.button_texts
+    ]
+    assert len(cards) == 1

@@ -19,7 +19,7 @@ from bot.service.alarms import alarm
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.owed import add_outbox
-from bot.service.payloads import CardJob
+from bot.service.payloads import CardJob, OutboxKind
 from storage.models import Item
 from storage.repositories import Repository
 from storage.uow import UnitOfWork
@@ -56,13 +56,50 @@ class Coverage:
             ctx.on_commit(Committed(owed=True))
         return owed
 
+    async def catch_up(self, then: Roster) -> int:
+        """At start: the days the bot was away may have ended or begun a leave. Whoever holds
+        an open step's role today and did not on the day the step began (in `then`, loaded
+        with the absences since) gets its card, unless one is live or on its way."""
+        ctx = self.ctx
+        moment = ctx.clock.now()
+        today = ctx.directory.today()
+        owed = 0
+        async with UnitOfWork(ctx.factory) as uow:
+            items = await uow.repo.items_at(ItemStatus.ACTIVE, [s.key for s in ctx.sop.steps])
+            for item in items:
+                step = ctx.sop.step(item.step_key or "")
+                if item.step_started_at is None or ctx.directory.has_role_chat(step.role):
+                    continue
+                began = item.step_started_at.astimezone(ctx.calendar.tz).date()
+                if began >= today:
+                    continue
+                new = holders_of(ctx.directory.roster, today)(step.role) - holders_of(then, began)(
+                    step.role
+                )
+                owed += await self._send_cards(uow.repo, item, step, new, moment)
+            if owed:
+                await uow.commit()
+        if owed:
+            ctx.on_commit(Committed(owed=True))
+        return owed
+
     async def _send_cards(
         self, repo: Repository, item: Item, step: Step, people: Iterable[int], moment: datetime
     ) -> int:
         live = {card.chat_id for card in await repo.cards_with_buttons(item.id)}
+        card = CardJob(step.key, item.version)
         sent = 0
         for user_id in sorted(people):
-            if user_id not in live:
-                add_outbox(repo, moment, user_id, item.id, CardJob(step.key, item.version))
-                sent += 1
+            if user_id in live or await _on_its_way(repo, user_id, item.id, card):
+                continue
+            add_outbox(repo, moment, user_id, item.id, card)
+            sent += 1
         return sent
+
+
+async def _on_its_way(repo: Repository, chat_id: int, item_id: int, card: CardJob) -> bool:
+    waiting = await repo.waiting_outbox(chat_id, OutboxKind.CARD, item_id)
+    return any(
+        row.payload.get("step") == card.step and row.payload.get("version") == card.version
+        for row in waiting
+    )

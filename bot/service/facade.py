@@ -5,7 +5,7 @@ get views back; each call is one transaction (or a few, each committed on its ow
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.domain.clock import Clock
 from bot.domain.roster import Roster
@@ -23,6 +23,9 @@ from bot.service.people import People
 from bot.service.queries import Reads
 from bot.service.uploads import DesignUploads
 from storage.uow import SessionFactory
+
+# How far back a start looks for leave that ended while the bot was away.
+CATCH_UP = timedelta(days=31)
 
 
 class Service:
@@ -55,9 +58,13 @@ class Service:
         self._day: date | None = None
 
     async def load_roster(self) -> None:
-        """At start: the database's people (seeded from config.toml on the first start)."""
-        self.context.directory.replace(await self.people.roster())
-        self._day = self.context.directory.today()
+        """At start: the database's people (seeded from config.toml on the first start); the
+        open cards follow any leave that began or ended while the bot was away."""
+        directory = self.context.directory
+        directory.replace(await self.people.roster())
+        self._day = directory.today()
+        then = await self.people.roster_from(self._day - CATCH_UP)
+        await self.coverage.catch_up(then)
 
     async def _roster_changed(self, roster: Roster, since: date | None = None) -> None:
         """Effective at once: the directory answers from the new roster, the open items

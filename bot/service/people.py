@@ -100,8 +100,12 @@ class People:
 
     async def roster(self) -> Roster:
         """Everyone, with the absences that still matter (running or coming)."""
+        return await self.roster_from(self.today(self.clock.now()))
+
+    async def roster_from(self, day: date) -> Roster:
+        """Everyone, with the absences that end on or after `day` (who held what since)."""
         async with UnitOfWork(self.factory, read_only=True) as uow:
-            return await _roster(uow, self.today(self.clock.now()))
+            return await _roster(uow, day)
 
     async def seed(self, members: Iterable[RosterMember]) -> bool:
         """First start: the members config.toml lists become the office's members. Once the
