@@ -358,6 +358,7 @@ async def test_a_leave_that_ended_while_the_bot_was_stopped_is_caught_up_at_star
             and texts.BTN_WRITE_DIRECTION in m.button_texts
         )
     )
+    await h.settle()  # delivered and recorded before the bot stops
     await h.stop_bot()
     await h.start_bot()  # a second start sends no second card
     await h.settle()
