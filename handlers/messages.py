@@ -23,11 +23,9 @@ from bot.service.conversation import (
     TextAnswer,
     UploadParked,
 )
-from bot.service.decisions import Decided
 from bot.service.opening import MaterialAdded
 from bot.service.views import FileRef
 from handlers.actions import TYPED_WHAT
-from handlers.cards import done_text
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
 from handlers.design import design_added, file_of, upload_parked
@@ -82,9 +80,8 @@ async def _render_text_answer(update: Update, context: BotContext, answer: TextA
     elif isinstance(answer, CaptionSet):
         draft = answer.draft
         await reply(update, texts.CAPTION_SET.format(code=draft.item.code, version=draft.version))
-    elif isinstance(answer, Decided):
-        # done_text is plain (it is also a press's toast); role titles may hold < or &
-        await reply(update, escape(done_text(context.services.config.sop, answer)))
+    # Decided: its confirmation was owed with the decision (the outbox delivers it, retried
+    # until Telegram takes it), so a reply that failed never tells them to redo what is done
 
 
 @answers_refusals

@@ -265,10 +265,6 @@ REPLY_FAULTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: the confirmation of a committed typed decision is owed, not an error",
-)
 @pytest.mark.parametrize("fault", REPLY_FAULTS, ids=list(REPLY_FAULTS))
 @pytest.mark.parametrize("decision", TYPED_DECISIONS, ids=list(TYPED_DECISIONS))
 async def test_a_typed_decision_whose_reply_fails_is_still_confirmed(
@@ -332,11 +328,6 @@ async def _settled_process(bot: BotProcess, db: AsyncEngine) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: a replayed typed decision answers with its confirmation, not "
-    "NOTHING_EXPECTED",
-)
 async def test_return_notes_committed_before_a_crash_are_confirmed_after_the_restart(
     bot: BotProcess, server: LocalBotApi, db: AsyncEngine
 ) -> None:

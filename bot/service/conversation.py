@@ -105,7 +105,9 @@ class Conversation:
                 await self.uploads.set_caption(actor, meaning.item_id, meaning.caption)
             )
         if isinstance(meaning, conversation.Decide):
-            return await self.decisions.decide(actor, meaning.item_id, meaning.decision)
+            return await self.decisions.decide(
+                actor, meaning.item_id, meaning.decision, confirm=True
+            )
         return meaning
 
     async def receive_file(

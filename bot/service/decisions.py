@@ -17,7 +17,7 @@ from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.errors import CardNotForChat, CardNotYours, NoDesignFiles, NoMaterial
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
-from bot.service.payloads import CardJob
+from bot.service.payloads import CardJob, Confirmation
 from bot.service.queries import card_data_of
 from bot.service.rows import draft_version, event_view, history_event, item_values, item_view
 from bot.service.views import CardData, ItemView
@@ -124,8 +124,11 @@ class Decisions:
         decision: Decision,
         *,
         precheck: Precheck | None = None,
+        confirm: bool = False,
     ) -> Decided:
-        """Apply one decision exactly once, with its history and the messages it owes."""
+        """Apply one decision exactly once, with its history and the messages it owes;
+        `confirm`: the member typed it, and its confirmation is owed to them like any message
+        (a press is answered by its toast instead)."""
         ctx = self.ctx
         now = ctx.clock.now()
         async with UnitOfWork(ctx.factory) as uow:
@@ -166,6 +169,11 @@ class Decisions:
                 # draft has no step to leave), has no answer any more
                 await uow.repo.clear_pending_inputs_for_item(item.id)
             await uow.repo.flush()
+            if confirm:  # first in the member's chat: what they did, then what follows
+                confirmation = Confirmation(
+                    transition.action, item.code, transition.version, transition.to_step
+                )
+                add_outbox(uow.repo, now, actor.user_id, item.id, confirmation)
             await enqueue_after_transition(
                 uow.repo,
                 ctx.sop,

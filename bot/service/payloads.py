@@ -24,6 +24,7 @@ class OutboxKind(StrEnum):
     REMINDER = "reminder"  # a step is overdue
     DIGEST = "digest"  # the overseer's daily summary
     ARCHIVE = "archive"  # write the published item's archive folder (no chat: chat_id 0)
+    CONFIRMATION = "confirmation"  # tell the member what the decision they typed did
 
 
 class NoticeKind(StrEnum):
@@ -110,6 +111,19 @@ class Reminder:
 
 
 @dataclass(frozen=True, slots=True)
+class Confirmation:
+    """What a decision typed as text did, owed to the member who typed it: it commits with
+    the decision, so a reply Telegram refused (or a crash) never leaves them untold, nor
+    tells them to try again what is done."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.CONFIRMATION
+    action: str
+    code: str
+    version: int
+    to_step: str | None  # the step that receives the item; None when it closed
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveJob:
     """Write the published item's archive folder (work for the bot itself, no chat)."""
 
@@ -145,7 +159,7 @@ class Digest:
     published: tuple[PublishedRow, ...]
 
 
-Payload: TypeAlias = CardJob | Notice | Retire | Reminder | ArchiveJob | Digest
+Payload: TypeAlias = CardJob | Notice | Retire | Reminder | ArchiveJob | Digest | Confirmation
 
 
 def to_json(payload: Payload) -> dict[str, object]:
@@ -201,6 +215,13 @@ def from_json(kind: str, data: object) -> Payload:
             )
         case OutboxKind.ARCHIVE:
             return ArchiveJob()
+        case OutboxKind.CONFIRMATION:
+            return Confirmation(
+                fields.text("action"),
+                fields.text("code"),
+                fields.number("version"),
+                fields.optional_text("to_step"),
+            )
         case OutboxKind.DIGEST:
             return Digest(
                 day=fields.day("day"),
@@ -242,6 +263,13 @@ def _encode(payload: Payload) -> dict[str, object]:
             }
         case ArchiveJob():
             return {}
+        case Confirmation():
+            return {
+                "action": str(payload.action),
+                "code": payload.code,
+                "version": payload.version,
+                "to_step": payload.to_step,
+            }
         case Digest():
             return {
                 "day": _day_iso(payload.day, "digest payload: 'day'"),
