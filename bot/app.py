@@ -111,7 +111,6 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         directory,
         calendar,
         options.clock,
-        reminded_roles=config.reminders.notify,
         admins=config.telegram.admins,
         on_commit=after_commit,
     )

@@ -3,7 +3,7 @@ service; the data on the button is only a claim."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -13,10 +13,12 @@ from telegram.error import BadRequest, Forbidden
 from bot import texts
 from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision
-from bot.service.views import ItemView
+from bot.service.decisions import StatusOnly
+from bot.service.views import EventView, ItemView
 from handlers.actions import ACTION_VIEWS
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
+from handlers.commands import status_text
 from handlers.common import REFUSALS, refusal_for
 from handlers.context import BotContext
 from handlers.design import draft_reply
@@ -199,9 +201,27 @@ async def _show_card(update: Update, context: BotContext, actor: Actor, cb: Call
     assert query is not None and query.message is not None
     service = context.services.service
     shown = await service.decisions.resend_card(actor, cb.item_id, query.message.chat.id)
+    if isinstance(shown, StatusOnly):  # not theirs to act on now: what is true, to read
+        return await _send_status(context, actor, shown.item, shown.events)
     if not shown.queued:  # the same card is still waiting to go to this chat
         return texts.CARD_ON_ITS_WAY.format(code=shown.item.code)
     return texts.CARD_RESENT.format(code=shown.item.code)
+
+
+async def _show_status(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    found = await context.services.service.reads.status_of(actor.user_id, cb.item_id)
+    if found is None:
+        return texts.BAD_BUTTON
+    return await _send_status(context, actor, *found)
+
+
+async def _send_status(
+    context: BotContext, actor: Actor, item: ItemView, events: Sequence[EventView]
+) -> str:
+    """The item's status, as /status tells it, in the member's private chat (no buttons)."""
+    text = fit(status_text(context, item, events), TEXT_LIMIT)
+    await context.bot.send_message(actor.user_id, text, parse_mode=ParseMode.HTML)
+    return texts.STATUS_SHOWN.format(code=item.code)
 
 
 async def _drop_buttons(query: CallbackQuery | None) -> None:
@@ -227,5 +247,6 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.DISMISS: _dismiss,
     Verb.PICK_ITEM: _pick_item,
     Verb.SHOW_CARD: _show_card,
+    Verb.SHOW_STATUS: _show_status,
     Verb.ARCHIVE: send_archived,
 }

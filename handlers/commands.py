@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from telegram import Update
@@ -103,12 +104,17 @@ async def status(update: Update, context: BotContext) -> None:
     if found is None:
         return
     item, events = found
+    await reply(update, status_text(context, item, events))
+
+
+def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]) -> str:
+    """/status's text: the item's step, who must act, when it is due, and its history."""
     config = context.services.config
     who = ""
     if item.step is not None:
         names = [m.name for m in config.members if item.step.role in m.roles]
         who = f"{config.sop.role_title(item.step.role)} ({', '.join(names) or '-'})"
-    await reply(update, render_status(item, events, config.sop, config.timezone, who))
+    return render_status(item, list(events), config.sop, config.timezone, who)
 
 
 @answers_refusals

@@ -359,9 +359,6 @@ async def test_return_notes_committed_before_a_crash_are_confirmed_after_the_res
 # --- an old reminder's button shows what is true now, to the one who pressed it ---------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 13: an old reminder's button hands over another role's card"
-)
 async def test_an_old_reminders_button_shows_the_current_status_without_other_roles_buttons(
     harness: Harness,
 ) -> None:
@@ -384,7 +381,6 @@ async def test_an_old_reminders_button_shows_the_current_status_without_other_ro
     assert [(m.body, m.button_texts) for m in shown] == [(status.body, [])]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: the sekretaris' reminder has no button")
 async def test_the_sekretaris_reminder_shows_the_items_status_with_its_history(
     harness: Harness,
 ) -> None:

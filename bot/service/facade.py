@@ -4,13 +4,11 @@ get views back; each call is one transaction (or a few, each committed on its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop
 from bot.domain.workflow import Actor
 from bot.domain.worktime import WorkCalendar
-from bot.service.context import OnCommit, ServiceContext, no_one_to_wake, watchers
+from bot.service.context import OnCommit, ServiceContext, no_one_to_wake
 from bot.service.conversation import Conversation
 from bot.service.decisions import Decisions
 from bot.service.directory import Directory
@@ -46,7 +44,6 @@ def build_service(
     calendar: WorkCalendar,
     clock: Clock,
     *,
-    reminded_roles: Iterable[str] = (),
     admins: frozenset[int] = frozenset(),
     on_commit: OnCommit = no_one_to_wake,
 ) -> Service:
@@ -57,7 +54,6 @@ def build_service(
         calendar,
         clock,
         on_commit=on_commit,
-        card_watchers=watchers(sop, reminded_roles),
         admins=admins,
     )
     return Service(ctx)
