@@ -3,6 +3,7 @@ service; the data on the button is only a claim."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 
@@ -24,6 +25,7 @@ from handlers.context import BotContext
 from handlers.design import draft_reply
 from handlers.keyboards import Callback, Verb, confirm_sources_keyboard, dismiss_keyboard, unpack
 from handlers.press import PressAnswer, PressReply
+from handlers.questions import asked
 
 Press = Callable[[Update, BotContext, Actor, Callback], Awaitable[str | PressReply]]
 
@@ -63,9 +65,8 @@ async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callba
         item = data.item
         sources = fit(material_text(data), 1500)
         text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
-        await _prompt(
-            update, context, actor, text, confirm_sources_keyboard(item.id, step.key, item.version)
-        )
+        keyboard = confirm_sources_keyboard(item.id, step.key, item.version)
+        await _prompt(context, actor, item, text, keyboard)
         return texts.SOURCES_NOT_CONFIRMED
     return await _decide(context, actor, cb, Action.APPROVE)
 
@@ -100,7 +101,7 @@ async def _ask(
     prompt = ACTION_VIEWS[action].ask
     assert prompt is not None, f"{action.value} asks for no text"
     text = prompt.format(code=item.code, title=escape(item.title), version=item.version, role=role)
-    await _prompt(update, context, actor, text, dismiss_keyboard(item.id))
+    await _prompt(context, actor, item, text, dismiss_keyboard(item.id))
     return plain(text.split("\n")[0])  # the toast shows no markup: the title as typed
 
 
@@ -114,16 +115,16 @@ def _receiving_role(sop: Sop, item: ItemView) -> str:
 
 
 async def _prompt(
-    update: Update,
     context: BotContext,
     actor: Actor,
+    item: ItemView,
     text: str,
     keyboard: InlineKeyboardMarkup,
 ) -> None:
     # Questions go to the member's private chat, so notes typed in reply never land in a
     # role's group chat; a member who never started the bot is told to do so.
     try:
-        await context.bot.send_message(
+        sent = await context.bot.send_message(
             actor.user_id,
             fit(text, TEXT_LIMIT),
             parse_mode=ParseMode.HTML,
@@ -132,6 +133,7 @@ async def _prompt(
     except Forbidden:
         await context.services.service.conversation.drop_pending(actor.user_id)
         raise
+    await asked(context, sent, item)  # an earlier question's buttons come off
 
 
 async def _return(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
@@ -170,8 +172,15 @@ async def _submit_design(update: Update, context: BotContext, actor: Actor, cb: 
 
 async def _clear_design(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     assert cb.number is not None
-    cleared = await context.services.service.uploads.clear_draft(actor, cb.item_id, cb.number)
-    await _drop_buttons(update.callback_query)
+    query = update.callback_query
+    pressed = _message_of(query)
+    uploads = context.services.service.uploads
+    cleared = await uploads.clear_draft(actor, cb.item_id, cb.number, pressed)
+    await _drop_buttons(query)
+    for chat_id, message_id in cleared.receipts_gone:  # the draft's other receipts
+        if (chat_id, message_id) != pressed:
+            with contextlib.suppress(BadRequest):  # already without buttons, or deleted
+                await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
     code = cleared.item.code
     if cleared.kept:
         names = ", ".join(cleared.kept_by)
@@ -222,6 +231,13 @@ async def _send_status(
     text = fit(status_text(context, item, events), TEXT_LIMIT)
     await context.bot.send_message(actor.user_id, text, parse_mode=ParseMode.HTML)
     return texts.STATUS_SHOWN.format(code=item.code)
+
+
+def _message_of(query: CallbackQuery | None) -> tuple[int, int] | None:
+    """The (chat, message) a press came from, when Telegram still has it."""
+    if query is None or query.message is None or not query.message.is_accessible:
+        return None
+    return query.message.chat.id, query.message.message_id
 
 
 async def _drop_buttons(query: CallbackQuery | None) -> None:

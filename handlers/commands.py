@@ -16,6 +16,7 @@ from handlers.cards import render_status, render_tasks
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
 from handlers.keyboards import dismiss_keyboard
+from handlers.questions import asked
 
 
 def help_text(context: BotContext, user_id: int) -> str:
@@ -128,7 +129,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
     await service.decisions.ask_for(actor, item.id, Action.CANCEL)
     prompt = texts.ASK_CANCEL_REASON.format(code=item.code, title=escape(item.title))
-    await reply(update, prompt, dismiss_keyboard(item.id))
+    await asked(context, await reply(update, prompt, dismiss_keyboard(item.id)), item)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
