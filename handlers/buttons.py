@@ -72,9 +72,8 @@ async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callba
 
 
 async def _confirm_sources(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
-    answer = await _decide(context, actor, cb, Action.APPROVE, sources_checked=True)
-    await _drop_buttons(update.callback_query)
-    return answer
+    # the question's buttons come off with the decision (enqueue_after_transition)
+    return await _decide(context, actor, cb, Action.APPROVE, sources_checked=True)
 
 
 async def _decide(
@@ -153,8 +152,8 @@ async def _order(update: Update, context: BotContext, actor: Actor, cb: Callback
 
 
 async def _material_done(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    # the receipt's "Selesai" comes off with the decision (enqueue_after_transition)
     decided = await context.services.service.decisions.submit_material(actor, cb.item_id)
-    await _drop_buttons(update.callback_query)
     return done_text(context.services.config.sop, decided)
 
 

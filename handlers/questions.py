@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 
 from telegram import Message
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.service.views import ItemView
@@ -14,10 +15,10 @@ from handlers.context import BotContext
 
 
 async def asked(context: BotContext, sent: Message | None, item: ItemView) -> None:
-    """`sent` asks the member's open question about `item`: remember it, and take the
-    buttons off the questions asked in that chat before."""
-    if sent is None:
-        return
+    """`sent` asks the member's open question about `item` in their private chat: remember
+    it, and take the buttons off the questions asked there before."""
+    if sent is None or sent.chat.type != ChatType.PRIVATE:
+        return  # a group holds several members' questions: one does not replace another's
     earlier = await context.services.service.messages.record_question(
         chat_id=sent.chat_id, message_id=sent.message_id, item_id=item.id, version=item.version
     )
