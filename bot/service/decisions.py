@@ -18,7 +18,7 @@ from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.errors import CardNotForChat, NoDesignFiles, NoMaterial
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
-from bot.service.payloads import CardJob, Confirmation
+from bot.service.payloads import CardJob
 from bot.service.queries import card_data_of
 from bot.service.rows import draft_version, event_view, history_event, item_values, item_view
 from bot.service.views import CardData, EventView, ItemView
@@ -179,11 +179,6 @@ class Decisions:
                 # draft has no step to leave), has no answer any more
                 await uow.repo.clear_pending_inputs_for_item(item.id)
             await uow.repo.flush()
-            if confirm:  # first in the member's chat: what they did, then what follows
-                confirmation = Confirmation(
-                    transition.action, item.code, transition.version, transition.to_step
-                )
-                add_outbox(uow.repo, now, actor.user_id, item.id, confirmation)
             await enqueue_after_transition(
                 uow.repo,
                 ctx.sop,
@@ -193,6 +188,7 @@ class Decisions:
                 event_view(event),
                 event.id,
                 now,
+                confirm=confirm,
             )
             await uow.commit()
             decided = Decided(item_view(item, ctx.sop), transition)
