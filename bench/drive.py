@@ -156,17 +156,15 @@ class ItemWalk:
         s = self.kasubbag
         async with s.busy:
             sent = await self._press(s, card, texts.BTN_APPROVE)
-        return await self._decided("approve", "press", sent, "divisi_hukum", texts.BTN_APPROVE)
+        return await self._decided(
+            "approve", "press", sent, "divisi_hukum", texts.BTN_APPROVE_SOURCES
+        )
 
     async def approve_legal(self, card: Arrival) -> Arrival:
-        """SOP 4b: Setujui, then confirm the sources were checked; the second press decides."""
+        """SOP 4b: one press on the card, whose button confirms the sources were checked."""
         h = self.hukum
         async with h.busy:
-            mark = self.server.mark(h.user_id)
-            await self._press(h, card, texts.BTN_APPROVE)
-            check = has(self.code, button=texts.BTN_CONFIRM_SOURCES)
-            confirm = await self._next(h.user_id, check, mark)
-            sent = await self._press(h, confirm, texts.BTN_CONFIRM_SOURCES)
+            sent = await self._press(h, card, texts.BTN_APPROVE_SOURCES)
         return await self._decided("legal", "press", sent, "kasubbag", texts.BTN_ORDER_UPLOAD)
 
     async def order(self, card: Arrival) -> Arrival:

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 BTN_APPROVE = "✅ Setujui"
 BTN_RETURN = "↩️ Kembalikan"
 BTN_CONFIRM_SOURCES = "✅ Ya, sumber sudah diperiksa — Setujui"
+# the card's one tap at a step whose approval needs the sources confirmed (SOP 4b)
+BTN_APPROVE_SOURCES = "✅ Sumber sudah diperiksa — Setujui"
+BTN_TASK_CARD = "📋 Kartu {code}"
 BTN_CANCEL_CONFIRM = "Batal"
 BTN_MATERIAL_DONE = "📨 Selesai, serahkan materi"
 BTN_WRITE_DIRECTION = "✍️ Tulis arahan & teruskan"
@@ -193,6 +196,9 @@ CARD_RETURN_NOTES = "↩️ Dikembalikan oleh {who}. Catatan perbaikan:\n{notes}
 CARD_CAPTION = "Caption postingan:\n{caption}"
 CARD_NO_CAPTION = "Caption postingan: (tidak ada)"
 CARD_MATERIAL = "Materi:\n{material}"
+CARD_SOURCES = "Sumber konten (periksa kebenarannya):\n{material}"
+# the posting kit: the caption goes alone in its own message, so one long press copies it
+CARD_CAPTION_ABOVE = "Caption postingan: pesan tersendiri di atas (tekan lama untuk menyalin)."
 CARD_FILES_ABOVE = "File: {count} terlampir di atas."
 CARD_LINKS = "Tautan postingan:\n{links}"
 CARD_HINT = {
@@ -202,6 +208,10 @@ CARD_HINT = {
     "order": "Konten sudah disetujui. Perintahkan {role} untuk mengunggah.",
     "post": "Unggah file dan caption di atas ke media sosial kantor, lalu laporkan tautannya.",
 }
+CARD_HINT_SOURCES = (
+    "Periksa desain dan kebenaran sumbernya, lalu tekan Sumber sudah diperiksa — Setujui, "
+    "atau Kembalikan (catatan wajib)."
+)
 DECISION_LINE = "\n\n{mark} {action} oleh {name} pada {at}."
 
 ACTION_LABELS = {
@@ -331,6 +341,7 @@ TASKS_HEADER = "<b>Tugas Anda</b> ({count}):"
 TASKS_LINE = "• <b>{code}</b> — {title}\n  Langkah {ref}: {step}{due}"
 TASKS_DRAFT_LINE = "• <b>{code}</b> — {title}\n  Draf: materi belum diserahkan"
 TASKS_NONE = "Tidak ada tugas yang menunggu Anda. 👍"
+TASKS_CARDS = "Tekan kode item untuk menampilkan kartunya."
 STATUS_TEXT = "<b>{code}</b> — {title}\nStatus: {status}{position}\n\n<b>Riwayat</b>\n{history}"
 STATUS_POSITION = "Langkah {ref}: {step}\nMenunggu: {who}\nVersi desain: {version}{due}"
 STATUS_HISTORY_LINE = "• {at} — {action} — {who}, langkah {step}, versi {version}{notes}"

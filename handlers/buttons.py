@@ -61,6 +61,8 @@ async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callba
     step = sop.step(cb.step_key) if cb.step_key and sop.has_step(cb.step_key) else None
     if step is not None and step.confirm_sources:
         # SOP 4b: approval counts only after the approver confirms the sources were checked.
+        # Cards carry the one-tap button (Verb.APPROVE_SOURCES); a plain Setujui here comes
+        # from a card sent before it, and still gets the confirmation asked separately.
         data = await service.decisions.sources_to_confirm(actor, cb.item_id, step.key, cb.number)
         item = data.item
         sources = fit(material_text(data), 1500)
@@ -69,6 +71,11 @@ async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callba
         await _prompt(context, actor, item, text, keyboard)
         return texts.SOURCES_NOT_CONFIRMED
     return await _decide(context, actor, cb, Action.APPROVE)
+
+
+async def _approve_sources(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    # the card's one tap: its label says the sources were checked, so the press confirms it
+    return await _decide(context, actor, cb, Action.APPROVE, sources_checked=True)
 
 
 async def _confirm_sources(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
@@ -251,6 +258,7 @@ async def _drop_buttons(query: CallbackQuery | None) -> None:
 _ACTIONS: dict[Verb, Press] = {
     Verb.APPROVE: _approve,
     Verb.CONFIRM_SOURCES: _confirm_sources,
+    Verb.APPROVE_SOURCES: _approve_sources,
     Verb.RETURN: _return,
     Verb.DIRECT: _direct,
     Verb.ORDER: _order,

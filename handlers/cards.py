@@ -19,8 +19,8 @@ from bot.domain.workflow import Action, ItemStatus
 from bot.service.decisions import Decided
 from bot.service.payloads import Notice, NoticeKind
 from bot.service.views import CardData, EventView, FileRef, ItemView
-from handlers.actions import ACTION_VIEWS, event_label, event_mark
-from handlers.keyboards import step_keyboard
+from handlers.actions import ACTION_VIEWS, Button, event_label, event_mark
+from handlers.keyboards import Verb, step_keyboard
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -55,7 +55,8 @@ def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
     captions = tuple(
         (file, f"{item.code} · {index}/{len(files)}") for index, file in enumerate(files, 1)
     )
-    return RenderedCard(captions, text, _keyboard(data))
+    kit_caption = data.caption if step.kind is StepKind.POST and data.caption else None
+    return RenderedCard(captions, text, _keyboard(data), caption=kit_caption)
 
 
 def _header(item: ItemView, step: Step, sop: Sop) -> str:
@@ -70,6 +71,8 @@ def _header(item: ItemView, step: Step, sop: Sop) -> str:
 
 def _hint(step: Step, sop: Sop) -> str:
     """What to do at the step; it names the role the item goes to next."""
+    if step.confirm_sources:
+        return texts.CARD_HINT_SOURCES
     following = sop.next_step(step.key) or step
     return texts.CARD_HINT[step.kind.value].format(role=escape(sop.role_title(following.role)))
 
@@ -85,8 +88,10 @@ def _body(data: CardData, step: Step, sop: Sop) -> list[str]:
     show_material = step.kind in (StepKind.DIRECT, StepKind.DESIGN) or step.confirm_sources
     if show_material:
         material = material_text(data)
+        # where the approval confirms the sources, the material is named as what to check
+        template = texts.CARD_SOURCES if step.confirm_sources else texts.CARD_MATERIAL
         if material:
-            lines.append(texts.CARD_MATERIAL.format(material=fit(material, _SNIPPET)))
+            lines.append(template.format(material=fit(material, _SNIPPET)))
     if step.kind in (StepKind.DESIGN, StepKind.POST) and data.item.direction:
         lines.append(
             texts.CARD_DIRECTION.format(
@@ -94,12 +99,13 @@ def _body(data: CardData, step: Step, sop: Sop) -> list[str]:
                 direction=fit(escape(data.item.direction), _SNIPPET),
             )
         )
-    if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):
-        lines.append(
-            texts.CARD_CAPTION.format(caption=fit(escape(data.caption), _SNIPPET))
-            if data.caption
-            else texts.CARD_NO_CAPTION
-        )
+    if not data.caption:
+        if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):
+            lines.append(texts.CARD_NO_CAPTION)
+    elif step.kind is StepKind.POST:
+        lines.append(texts.CARD_CAPTION_ABOVE)  # the posting kit sends it alone
+    elif step.kind in (StepKind.REVIEW, StepKind.ORDER):
+        lines.append(texts.CARD_CAPTION.format(caption=fit(escape(data.caption), _SNIPPET)))
     return lines
 
 
@@ -128,11 +134,19 @@ def _keyboard(data: CardData) -> InlineKeyboardMarkup | None:
     moves = workflow.moves_at(step.kind)
     # in the table's order, so Approve comes before Return
     buttons = [
-        (view.card_button.verb, view.card_button.label)
+        _card_button(action, view.card_button, step)
         for action, view in ACTION_VIEWS.items()
         if action in moves and view.card_button is not None
     ]
     return step_keyboard(buttons, item.id, step.key, version)
+
+
+def _card_button(action: Action, button: Button, step: Step) -> tuple[Verb, str]:
+    """Where the SOP wants the sources confirmed, the approval's one tap says it confirms
+    them and carries that confirmation."""
+    if action is Action.APPROVE and step.confirm_sources:
+        return Verb.APPROVE_SOURCES, texts.BTN_APPROVE_SOURCES
+    return button.verb, button.label
 
 
 def done_text(sop: Sop, outcome: Decided) -> str:
@@ -200,6 +214,8 @@ def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo
     lines += [
         texts.TASKS_DRAFT_LINE.format(code=item.code, title=escape(item.title)) for item in drafts
     ]
+    if waiting:
+        lines.append(f"\n<i>{texts.TASKS_CARDS}</i>")
     return fit("\n".join(lines), TEXT_LIMIT)
 
 

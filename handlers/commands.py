@@ -15,7 +15,7 @@ from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
-from handlers.keyboards import dismiss_keyboard
+from handlers.keyboards import dismiss_keyboard, tasks_keyboard
 from handlers.questions import asked
 
 
@@ -95,7 +95,9 @@ async def tasks(update: Update, context: BotContext) -> None:
     reads = services.service.reads
     actor = reads.reader(update.effective_user.id)  # type: ignore[union-attr]
     waiting, drafts = await reads.tasks(actor)
-    await reply(update, render_tasks(waiting, drafts, services.config.timezone))
+    text = render_tasks(waiting, drafts, services.config.timezone)
+    # each waiting item's button brings its card, as a reminder's does
+    await reply(update, text, tasks_keyboard([(item.id, item.code) for item in waiting]))
 
 
 @answers_refusals

@@ -16,6 +16,7 @@ from bot import texts
 class Verb(StrEnum):
     APPROVE = "ap"  # item:step:version
     CONFIRM_SOURCES = "cf"  # item:step:version — approve, sources checked (SOP 4b)
+    APPROVE_SOURCES = "as"  # item:step:version — the card's one tap: the same, on the card
     RETURN = "rt"  # item:step:version
     DIRECT = "dr"  # item:step:version — write the direction
     ORDER = "or"  # item:step:version
@@ -44,6 +45,7 @@ _STEP_VERBS = frozenset(
     {
         Verb.APPROVE,
         Verb.CONFIRM_SOURCES,
+        Verb.APPROVE_SOURCES,
         Verb.RETURN,
         Verb.DIRECT,
         Verb.ORDER,
@@ -119,6 +121,21 @@ def confirm_sources_keyboard(item_id: int, step_key: str, version: int) -> Inlin
             [_button(texts.BTN_CANCEL_CONFIRM, pack(Verb.DISMISS, item_id))],
         ]
     )
+
+
+def tasks_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """/tugas: per waiting item (id, code) a button that brings its card, two to a row."""
+    buttons = [
+        _button(texts.BTN_TASK_CARD.format(code=code), pack(Verb.SHOW_CARD, item_id))
+        for item_id, code in items[:_TASK_BUTTONS]
+    ]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[at : at + 2] for at in range(0, len(buttons), 2)])
+
+
+# Telegram refuses a keyboard of more than 100 buttons; a longer list is read in the text.
+_TASK_BUTTONS = 50
 
 
 def draft_keyboard(item_id: int, version: int) -> InlineKeyboardMarkup:

@@ -134,18 +134,20 @@ class Observer:
         )
 
     async def wait_idle(self, timeout: float = 5.0, quiet: float = 0.05) -> None:
-        """Until the bot has fetched every queued update and made no API call for ``quiet``
-        seconds — the basis of "and nothing else happened" assertions."""
+        """Until the bot has fetched and acknowledged every queued update and made no API call
+        for ``quiet`` seconds — the basis of "and nothing else happened" assertions. Fetched is
+        not enough: between receiving a batch and acknowledging it (its next getUpdates) the
+        bot writes it to its inbox, and a slow moment there looked idle."""
         deadline = time.monotonic() + timeout
         while True:
             now = time.monotonic()
-            pending = self.state.undelivered()
+            pending = self.state.unacknowledged()
             busy = self.state.inflight
             if not pending and not busy and now - self.state.last_activity >= quiet:
                 return
             if now >= deadline:
                 raise AssertionError(
-                    f"bot not idle after {timeout}s: {pending} update(s) not fetched, "
+                    f"bot not idle after {timeout}s: {pending} update(s) not acknowledged, "
                     f"{busy} request(s) in progress\n{self.describe()}"
                 )
             await asyncio.sleep(_IDLE_POLL)

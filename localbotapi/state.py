@@ -102,6 +102,7 @@ class State:
         self.delivered_update_id = 0  # highest update_id handed to the bot
         self.allowed_updates: list[str] | None = None
         self.inflight = 0  # API requests being answered (long polls excluded)
+        self.acknowledged_offset = 0  # the highest getUpdates offset the bot sent
         self.last_activity = time.monotonic()
         self.closing = False
         self.changed = Signal()
@@ -273,6 +274,21 @@ class State:
     def undelivered(self) -> int:
         """Queued updates the bot has not received yet."""
         return sum(1 for u in self.updates if u["update_id"] > self.delivered_update_id)
+
+    def note_offset(self, offset: object) -> None:
+        """A getUpdates arrived with this offset: the bot has acknowledged what is below it."""
+        try:
+            value = int(str(offset)) if offset is not None else 0
+        except ValueError:
+            return
+        self.acknowledged_offset = max(self.acknowledged_offset, value)
+
+    def unacknowledged(self) -> int:
+        """Queued updates the bot has not acknowledged: not received, or received but not yet
+        confirmed by a later getUpdates offset (or removed by a webhook's 2xx). A bot journals
+        an update before it acknowledges it, so a received, unacknowledged update is still in
+        its hands."""
+        return sum(1 for u in self.updates if u["update_id"] >= self.acknowledged_offset)
 
     def mark_delivered(self, update_id: int) -> None:
         """Note that the bot received every update up to ``update_id``."""

@@ -123,7 +123,7 @@ async def review_card(
             m.chat_id == who.user_id
             and code in m.body
             and f"Versi desain: {version}" in m.body
-            and texts.BTN_APPROVE in m.button_texts
+            and (texts.BTN_APPROVE in m.button_texts or texts.BTN_APPROVE_SOURCES in m.button_texts)
         )
     )
 
@@ -134,15 +134,10 @@ async def approve_check(h: Harness, code: str, version: int, who: Person = KASUB
 
 
 async def approve_legal(h: Harness, code: str, version: int, who: Person = HUKUM) -> str:
-    """Step 4 with SOP 4b: approve, then confirm the sources were checked."""
+    """Step 4 with SOP 4b: one tap on the card, whose button confirms the sources were
+    checked."""
     card = await review_card(h, code, version, who)
-    before = h.mark()
-    await h.press(who, card, texts.BTN_APPROVE)
-    confirm = await h.server.wait_for(
-        lambda m: m.chat_id == who.user_id and texts.BTN_CONFIRM_SOURCES in m.button_texts,
-    )
-    assert h.server.sent.index(confirm) >= before
-    return await h.press(who, confirm, texts.BTN_CONFIRM_SOURCES)
+    return await h.press(who, card, texts.BTN_APPROVE_SOURCES)
 
 
 async def return_design(h: Harness, code: str, version: int, who: Person, notes: str) -> str:

@@ -76,7 +76,9 @@ async def test_twenty_items_approved_at_once_move_exactly_once(harness: Harness)
     )
     assert len(approvals) == ITEMS and set(approvals.values()) == {1}
     legal_cards = [
-        m for m in h.server.messages_in(HUKUM.user_id) if texts.BTN_APPROVE in m.button_texts
+        m
+        for m in h.server.messages_in(HUKUM.user_id)
+        if texts.BTN_APPROVE_SOURCES in m.button_texts
     ]
     assert len(legal_cards) == ITEMS  # one card per item, none twice
     for code in codes:
@@ -119,6 +121,8 @@ async def test_two_members_pressing_the_same_button_at_once_make_one_decision(
         decided = [e for e in await _events(h) if (e[1], e[2]) == ("approve", "periksa")]
         assert len(decided) == 1
         legal_cards = [
-            m for m in h.server.messages_in(HUKUM.user_id) if texts.BTN_APPROVE in m.button_texts
+            m
+            for m in h.server.messages_in(HUKUM.user_id)
+            if texts.BTN_APPROVE_SOURCES in m.button_texts
         ]
         assert len(legal_cards) == 1

@@ -35,7 +35,7 @@ def _legal_cards(h: Harness, code: str) -> list[BotMessage]:
     return [
         m
         for m in h.server.messages_in(HUKUM.user_id)
-        if code in m.body and texts.BTN_APPROVE in m.button_texts
+        if code in m.body and texts.BTN_APPROVE_SOURCES in m.button_texts
     ]
 
 

@@ -93,7 +93,7 @@ async def test_one_chats_backlog_does_not_delay_another_chats_card(paced: Harnes
     card = await flows.review_card(h, code, 1, HUKUM)
     waited = loop.time() - started
 
-    assert texts.BTN_APPROVE in card.button_texts
+    assert texts.BTN_APPROVE_SOURCES in card.button_texts
     assert waited < CARD_WITHIN_S, f"the next role's card took {waited:.1f}s"
     delivered = _backlog_numbers(h, OPERATOR2.user_id)
     assert len(delivered) < BACKLOG  # the backlog was still draining meanwhile

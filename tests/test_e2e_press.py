@@ -84,7 +84,7 @@ async def test_an_expired_query_is_no_error_and_the_decision_stands(
     await h.server.press_button(KASUBBAG.user_id, card, texts.BTN_APPROVE)
     # The decision went through: the legal division gets version 1 to approve or return.
     legal = await review_card(h, code, 1, who=HUKUM)
-    assert legal.button_texts == [texts.BTN_APPROVE, texts.BTN_RETURN]
+    assert legal.button_texts == [texts.BTN_APPROVE_SOURCES, texts.BTN_RETURN]
     await h.server.wait_idle()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     # The kasubbag's card shows the decision even though the toast was lost.

@@ -56,7 +56,7 @@ async def test_the_sop_runs_over_a_webhook(
         answer = await approve_check(h, code, 1)
         assert code in answer
         card = await h.server.wait_for(
-            lambda m: m.chat_id == HUKUM.user_id and texts.BTN_APPROVE in m.button_texts
+            lambda m: m.chat_id == HUKUM.user_id and texts.BTN_APPROVE_SOURCES in m.button_texts
         )
         assert code in card.body
         # Every update went by POST (no getUpdates while a webhook is set), each accepted.

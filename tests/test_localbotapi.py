@@ -577,6 +577,22 @@ async def test_wait_idle_reports_unfetched_updates(server: LocalBotApi) -> None:
         await server.wait_idle(timeout=0.1)
 
 
+async def test_wait_idle_waits_until_a_fetched_update_is_acknowledged(
+    server: LocalBotApi,
+) -> None:
+    """A bot journals a batch between fetching it and its next getUpdates: not idle yet."""
+    await server.send_text(USER, "diambil, belum dikonfirmasi")
+    async with aiohttp.ClientSession() as http:
+        url = f"{server.url}/bot{TOKEN}/getUpdates"
+        async with http.post(url, json={"timeout": 0}) as resp:
+            (update,) = (await resp.json())["result"]
+        with pytest.raises(AssertionError, match="1 update"):
+            await server.wait_idle(timeout=0.2)
+        async with http.post(url, json={"offset": update["update_id"] + 1, "timeout": 0}):
+            pass
+    await server.wait_idle(timeout=1.0)
+
+
 @pytest.mark.parametrize("path", ["/api/bot{token}/getMe", "/bott{token}/getMe"])
 async def test_a_wrong_base_url_path_gets_telegrams_json_404(
     server: LocalBotApi, path: str

@@ -1,5 +1,6 @@
 """The files that go with a card: the reviewers' preview, the design pages, the material, and
-for posting the stored copies, checked against what was approved."""
+for posting the stored copies, checked against what was approved, then the caption alone (the
+operator's posting kit)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.service.views import CardData, FileRef
 
 Part = Callable[[int], Awaitable[Message]]
 _PREVIEW_CACHE = 32
+_TEXT_LIMIT = 4096
 
 
 class CardFiles:
@@ -41,6 +43,8 @@ class CardFiles:
                 parts.append(partial(self._from_disk, file=file, caption=caption))
             else:
                 parts.append(partial(self._by_file_id, file=file, caption=caption))
+        if card.caption:
+            parts.append(partial(self._caption, text=card.caption))
         return parts
 
     @staticmethod
@@ -71,6 +75,10 @@ class CardFiles:
 
     async def _photo(self, chat_id: int, image: bytes, caption: str) -> Message:
         return await self.bot.send_photo(chat_id, image, caption=caption)
+
+    async def _caption(self, chat_id: int, text: str) -> Message:
+        """The post's caption alone, as plain text: a long press copies exactly it."""
+        return await self.bot.send_message(chat_id, text[:_TEXT_LIMIT])
 
     async def _by_file_id(self, chat_id: int, file: FileRef, caption: str) -> Message:
         # Telegram will not change a file's type when re-sending by file_id.

@@ -19,6 +19,9 @@ class RenderedCard:
     files: tuple[tuple[FileRef, str], ...]  # each file with its short caption
     text: str
     keyboard: InlineKeyboardMarkup | None
+    # the posting kit: the post's caption as plain text, sent alone after the files and
+    # before the card's text, so one long press copies exactly it
+    caption: str | None = None
 
 
 class Renderer(Protocol):

@@ -1,5 +1,7 @@
-"""Makes docs/sandbox.png, the README's picture of the sandbox: the kasubbag's chat with the
-operator's first design, its review card and the Setujui / Kembalikan buttons.
+"""Makes docs/sandbox.png, the README's picture of the sandbox: the divisi hukum's chat with
+the approved design, its card with the sources to check and the one-tap "Sumber sudah diperiksa
+— Setujui" beside Kembalikan; and docs/sandbox-posting-kit.png, the operator's posting kit (the
+approved file, the caption alone, the card with the report-links button).
 
     .venv/bin/python -m tests.browser.make_screenshot [OUTPUT.png]
 
@@ -15,10 +17,19 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot import texts
 from sandbox.launch import running
 from sandbox.runtime import Options
-from tests.browser.sandbox_page import open_sandbox_page
-from tests.browser.walk import CODE, KASUBBAG, OPERATOR, TITLE, give_direction, hand_in_material
+from tests.browser.sandbox_page import SandboxPage, open_sandbox_page
+from tests.browser.walk import (
+    CODE,
+    HUKUM,
+    KASUBBAG,
+    OPERATOR,
+    TITLE,
+    give_direction,
+    hand_in_material,
+)
 from tests.browser.walk import submit_design as submit
 from tests.harness import MONDAY_MORNING
 
@@ -72,14 +83,33 @@ async def make(output: Path) -> None:
             await ui.select(OPERATOR)
             await submit(ui, "Buat infografis 1 halaman", 1, design_png(), CAPTION)
             await ui.select(KASUBBAG)
-            await ui.expect_bot(CODE, TITLE, "Versi desain: 1")
-            preview = ui.messages.locator("img.photo").last
-            await preview.wait_for()
-            await preview.evaluate("img => img.decode()")
-            await ui.page.locator("#toasts").evaluate("box => box.replaceChildren()")
-            await ui.page.locator("#messages").evaluate("box => box.scrollTop = box.scrollHeight")
-            output.parent.mkdir(parents=True, exist_ok=True)
-            await ui.page.screenshot(path=str(output))
+            card = await ui.expect_bot(CODE, TITLE, "Versi desain: 1")
+            await ui.press(texts.BTN_APPROVE, card)
+            await ui.select(HUKUM)
+            await ui.expect_bot(CODE, TITLE, "Versi desain: 1", "Sumber konten")
+            await _shoot(ui, output, "img.photo")
+            await ui.press(texts.BTN_APPROVE_SOURCES)
+            await ui.select(KASUBBAG)
+            await ui.press(texts.BTN_ORDER_UPLOAD, await ui.expect_bot(CODE, "Langkah 5"))
+            await ui.select(OPERATOR)
+            await ui.expect_bot(CODE, "laporkan tautannya")
+            await _shoot(ui, kit_picture(output), None)
+
+
+def kit_picture(output: Path) -> Path:
+    return output.with_name(f"{output.stem}-posting-kit{output.suffix}")
+
+
+async def _shoot(ui: SandboxPage, output: Path, image: str | None) -> None:
+    """The chat scrolled to its end, with no toast over it (and the image decoded)."""
+    if image is not None:
+        picture = ui.messages.locator(image).last
+        await picture.wait_for()
+        await picture.evaluate("img => img.decode()")
+    await ui.page.locator("#toasts").evaluate("box => box.replaceChildren()")
+    await ui.page.locator("#messages").evaluate("box => box.scrollTop = box.scrollHeight")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    await ui.page.screenshot(path=str(output))
     print(f"wrote {output}")
 
 

@@ -71,20 +71,27 @@ async def test_an_item_walks_from_material_to_published_in_the_browser(
     await ui.press(texts.BTN_APPROVE, card)
     await ui.expect_toast(f"Disetujui. {CODE} versi 2 diteruskan")
 
-    # Step 4: the legal division confirms the sources (SOP 4b) and approves.
+    # Step 4: the legal division checks the sources on the card and approves in one tap.
     await ui.select(HUKUM)
-    card = await ui.expect_bot(CODE, "Versi desain: 2")
-    await ui.press(texts.BTN_APPROVE, card)
-    confirm = await ui.expect_bot("kebenaran sumber konten")
-    await ui.screenshot("divisi-hukum-confirms-sources")
-    await ui.press(texts.BTN_CONFIRM_SOURCES, confirm)
-    await ui.expect_toast("Disetujui")
+    card = await ui.expect_bot(CODE, "Versi desain: 2", "Sumber konten", "jdih.kpu.go.id")
+    await ui.screenshot("divisi-hukum-approves-in-one-tap")
+    await ui.press(texts.BTN_APPROVE_SOURCES, card)
+    await ui.expect_toast(f"Disetujui. {CODE} versi 2 diteruskan")
+    decided = ui.bot_message(CODE, "Versi desain: 2", "Sumber konten", "Disetujui oleh")
+    await decided.wait_for()  # the card shows the decision instead of its buttons
+    assert await decided.get_by_role("button", name=texts.BTN_APPROVE_SOURCES).count() == 0
 
-    # Step 5: the kasubbag orders the upload, the operator reports the link.
+    # Step 5: the kasubbag orders the upload; the operator gets the posting kit (the files,
+    # the caption alone, the card) and reports the link.
     await ui.select(KASUBBAG)
     await ui.press(texts.BTN_ORDER_UPLOAD, await ui.expect_bot(CODE, "Langkah 5"))
     await ui.select(OPERATOR)
-    await ui.press(texts.BTN_REPORT_POSTED, await ui.expect_bot(CODE, "laporkan tautannya"))
+    kit_card = await ui.expect_bot(CODE, "laporkan tautannya")
+    caption = ui.messages.locator(".msg.bot").filter(has_text="Caption versi 2").last
+    assert (await caption.inner_text()).strip().startswith("Caption versi 2")
+    assert "Caption versi 2" not in await kit_card.inner_text()
+    await ui.screenshot("operator-posting-kit")
+    await ui.press(texts.BTN_REPORT_POSTED, kit_card)
     await ui.expect_bot(f"tautan postingan {CODE}")
     await ui.say("https://instagram.com/p/jdih-pkpu-2-2026")
     await ui.expect_bot(f"{CODE} tercatat sudah dipublikasikan")
