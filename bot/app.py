@@ -119,7 +119,6 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         directory,
         calendar,
         options.clock,
-        reminded_roles=config.reminders.notify,
         admins=config.telegram.admins,
         on_commit=after_commit,
         office_day=lambda moment: moment.astimezone(zone).date(),

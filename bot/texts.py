@@ -258,6 +258,7 @@ REMINDER_LATE = "; sudah lewat {late} kerja"
 REMINDER_WHO = "Yang harus bertindak: {role} ({who})."
 REMINDER_ACT = "Tekan tombol di bawah untuk menampilkan kartu item dan menindaklanjutinya."
 CARD_RESENT = "Kartu {code} dikirim ulang."
+STATUS_SHOWN = "Status terkini {code} dikirim."
 DIGEST_HEADER = "📋 <b>Ringkasan harian JDIH</b> — {day}"
 DIGEST_OVERDUE = "<b>Terlambat</b> ({count}):"
 DIGEST_OVERDUE_LINE = "• {code} — {title}\n  Langkah {ref}: {step}; tenggat {due}; menunggu {who}"
@@ -400,10 +401,6 @@ PAGES_OF_ANOTHER = (
 )
 DESIGN_CLEARED_OWN = (
     "Halaman Anda di draf {code} versi {version} dihapus; {kept} halaman dari {names} tetap ada."
-)
-CARD_NOT_YOURS = (
-    "Kartu {code} hanya ditampilkan untuk {roles}. Ketik /status {code} untuk melihat "
-    "langkah dan riwayatnya."
 )
 CARD_NOT_FOR_CHAT = (
     "Kartu {code} tidak ditampilkan di obrolan ini. Tekan tombolnya di obrolan pribadi "

@@ -3,7 +3,8 @@ service; the data on the button is only a claim."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -13,15 +14,18 @@ from telegram.error import BadRequest, Forbidden
 from bot import texts
 from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision
-from bot.service.views import ItemView
+from bot.service.decisions import StatusOnly
+from bot.service.views import EventView, ItemView
 from handlers.actions import ACTION_VIEWS
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
+from handlers.commands import status_text
 from handlers.common import REFUSALS, refusal_for
 from handlers.context import BotContext
 from handlers.design import draft_reply
 from handlers.keyboards import Callback, Verb, confirm_sources_keyboard, dismiss_keyboard, unpack
 from handlers.press import PressAnswer, PressReply
+from handlers.questions import asked
 
 Press = Callable[[Update, BotContext, Actor, Callback], Awaitable[str | PressReply]]
 
@@ -63,9 +67,8 @@ async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callba
         item = data.item
         sources = fit(material_text(data), 1500)
         text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
-        await _prompt(
-            update, context, actor, text, confirm_sources_keyboard(item.id, step.key, item.version)
-        )
+        keyboard = confirm_sources_keyboard(item.id, step.key, item.version)
+        await _prompt(context, actor, item, text, keyboard)
         return texts.SOURCES_NOT_CONFIRMED
     return await _decide(context, actor, cb, Action.APPROVE)
 
@@ -76,9 +79,8 @@ async def _approve_sources(update: Update, context: BotContext, actor: Actor, cb
 
 
 async def _confirm_sources(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
-    answer = await _decide(context, actor, cb, Action.APPROVE, sources_checked=True)
-    await _drop_buttons(update.callback_query)
-    return answer
+    # the question's buttons come off with the decision (enqueue_after_transition)
+    return await _decide(context, actor, cb, Action.APPROVE, sources_checked=True)
 
 
 async def _decide(
@@ -105,7 +107,7 @@ async def _ask(
     prompt = ACTION_VIEWS[action].ask
     assert prompt is not None, f"{action.value} asks for no text"
     text = prompt.format(code=item.code, title=escape(item.title), version=item.version, role=role)
-    await _prompt(update, context, actor, text, dismiss_keyboard(item.id))
+    await _prompt(context, actor, item, text, dismiss_keyboard(item.id))
     return plain(text.split("\n")[0])  # the toast shows no markup: the title as typed
 
 
@@ -119,16 +121,16 @@ def _receiving_role(sop: Sop, item: ItemView) -> str:
 
 
 async def _prompt(
-    update: Update,
     context: BotContext,
     actor: Actor,
+    item: ItemView,
     text: str,
     keyboard: InlineKeyboardMarkup,
 ) -> None:
     # Questions go to the member's private chat, so notes typed in reply never land in a
     # role's group chat; a member who never started the bot is told to do so.
     try:
-        await context.bot.send_message(
+        sent = await context.bot.send_message(
             actor.user_id,
             fit(text, TEXT_LIMIT),
             parse_mode=ParseMode.HTML,
@@ -137,6 +139,7 @@ async def _prompt(
     except Forbidden:
         await context.services.service.conversation.drop_pending(actor.user_id)
         raise
+    await asked(context, sent, item)  # an earlier question's buttons come off
 
 
 async def _return(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
@@ -156,8 +159,8 @@ async def _order(update: Update, context: BotContext, actor: Actor, cb: Callback
 
 
 async def _material_done(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    # the receipt's "Selesai" comes off with the decision (enqueue_after_transition)
     decided = await context.services.service.decisions.submit_material(actor, cb.item_id)
-    await _drop_buttons(update.callback_query)
     return done_text(context.services.config.sop, decided)
 
 
@@ -175,8 +178,15 @@ async def _submit_design(update: Update, context: BotContext, actor: Actor, cb: 
 
 async def _clear_design(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     assert cb.number is not None
-    cleared = await context.services.service.uploads.clear_draft(actor, cb.item_id, cb.number)
-    await _drop_buttons(update.callback_query)
+    query = update.callback_query
+    pressed = _message_of(query)
+    uploads = context.services.service.uploads
+    cleared = await uploads.clear_draft(actor, cb.item_id, cb.number, pressed)
+    await _drop_buttons(query)
+    for chat_id, message_id in cleared.receipts_gone:  # the draft's other receipts
+        if (chat_id, message_id) != pressed:
+            with contextlib.suppress(BadRequest):  # already without buttons, or deleted
+                await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
     code = cleared.item.code
     if cleared.kept:
         names = ", ".join(cleared.kept_by)
@@ -206,9 +216,34 @@ async def _show_card(update: Update, context: BotContext, actor: Actor, cb: Call
     assert query is not None and query.message is not None
     service = context.services.service
     shown = await service.decisions.resend_card(actor, cb.item_id, query.message.chat.id)
+    if isinstance(shown, StatusOnly):  # not theirs to act on now: what is true, to read
+        return await _send_status(context, actor, shown.item, shown.events)
     if not shown.queued:  # the same card is still waiting to go to this chat
         return texts.CARD_ON_ITS_WAY.format(code=shown.item.code)
     return texts.CARD_RESENT.format(code=shown.item.code)
+
+
+async def _show_status(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    found = await context.services.service.reads.status_of(actor.user_id, cb.item_id)
+    if found is None:
+        return texts.BAD_BUTTON
+    return await _send_status(context, actor, *found)
+
+
+async def _send_status(
+    context: BotContext, actor: Actor, item: ItemView, events: Sequence[EventView]
+) -> str:
+    """The item's status, as /status tells it, in the member's private chat (no buttons)."""
+    text = fit(status_text(context, item, events), TEXT_LIMIT)
+    await context.bot.send_message(actor.user_id, text, parse_mode=ParseMode.HTML)
+    return texts.STATUS_SHOWN.format(code=item.code)
+
+
+def _message_of(query: CallbackQuery | None) -> tuple[int, int] | None:
+    """The (chat, message) a press came from, when Telegram still has it."""
+    if query is None or query.message is None or not query.message.is_accessible:
+        return None
+    return query.message.chat.id, query.message.message_id
 
 
 async def _drop_buttons(query: CallbackQuery | None) -> None:
@@ -235,5 +270,6 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.DISMISS: _dismiss,
     Verb.PICK_ITEM: _pick_item,
     Verb.SHOW_CARD: _show_card,
+    Verb.SHOW_STATUS: _show_status,
     Verb.ARCHIVE: send_archived,
 }

@@ -152,9 +152,16 @@ def _card_button(action: Action, button: Button, step: Step) -> tuple[Verb, str]
 def done_text(sop: Sop, outcome: Decided) -> str:
     """The toast that tells the presser what their decision did."""
     transition = outcome.transition
-    role = sop.role_title(sop.step(transition.to_step).role) if transition.to_step else ""
-    template = ACTION_VIEWS[transition.action].done_text(transition.to_step is not None)
-    return template.format(code=outcome.item.code, version=transition.version, role=role)
+    return done_words(
+        sop, transition.action, outcome.item.code, transition.version, transition.to_step
+    )
+
+
+def done_words(sop: Sop, action: str, code: str, version: int, to_step: str | None) -> str:
+    """What a decision did (plain text): `to_step` receives the item, None when it closed."""
+    role = sop.role_title(sop.step(to_step).role) if to_step else ""
+    template = ACTION_VIEWS[Action(action)].done_text(to_step is not None)
+    return template.format(code=code, version=version, role=role)
 
 
 def decision_line(action: str, name: str, at: datetime, zone: ZoneInfo) -> str:

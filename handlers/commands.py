@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from telegram import Update
@@ -15,6 +16,7 @@ from handlers.cards import render_status, render_tasks
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
 from handlers.keyboards import dismiss_keyboard, tasks_keyboard
+from handlers.questions import asked
 
 
 def help_text(context: BotContext, user_id: int) -> str:
@@ -105,12 +107,17 @@ async def status(update: Update, context: BotContext) -> None:
     if found is None:
         return
     item, events = found
+    await reply(update, status_text(context, item, events))
+
+
+def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]) -> str:
+    """/status's text: the item's step, who must act, when it is due, and its history."""
     config = context.services.config
     who = ""
     if item.step is not None:
         names = context.services.service.reads.holder_names(item.step.role)
         who = f"{config.sop.role_title(item.step.role)} ({', '.join(names) or '-'})"
-    await reply(update, render_status(item, events, config.sop, config.timezone, who))
+    return render_status(item, list(events), config.sop, config.timezone, who)
 
 
 @answers_refusals
@@ -124,7 +131,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
     await service.decisions.ask_for(actor, item.id, Action.CANCEL)
     prompt = texts.ASK_CANCEL_REASON.format(code=item.code, title=escape(item.title))
-    await reply(update, prompt, dismiss_keyboard(item.id))
+    await asked(context, await reply(update, prompt, dismiss_keyboard(item.id)), item)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -28,6 +28,7 @@ class Verb(StrEnum):
     DISMISS = "no"  # item — drop the question the bot asked
     PICK_ITEM = "up"  # upload:item — a parked upload goes to this item
     SHOW_CARD = "cd"  # item — send me the item's current card again
+    SHOW_STATUS = "st"  # item — send me the item's status, with its history (read-only)
     ARCHIVE = "ar"  # item — send me the archived item's summary and files
 
 

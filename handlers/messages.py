@@ -23,15 +23,14 @@ from bot.service.conversation import (
     TextAnswer,
     UploadParked,
 )
-from bot.service.decisions import Decided
 from bot.service.opening import MaterialAdded
 from bot.service.views import FileRef
 from handlers.actions import TYPED_WHAT
-from handlers.cards import done_text
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
 from handlers.design import design_added, file_of, upload_parked
 from handlers.keyboards import material_keyboard
+from handlers.questions import asked
 
 TEXT_INPUT_LIMIT = 3000
 
@@ -72,19 +71,19 @@ async def _render_text_answer(update: Update, context: BotContext, answer: TextA
         await reply(update, texts.NOTHING_EXPECTED)
     elif isinstance(answer, ItemCreated):
         item = answer.item
-        await reply(
+        sent = await reply(
             update,
             texts.ASK_MATERIAL.format(code=item.code, title=escape(item.title)),
             material_keyboard(item.id),
         )
+        await asked(context, sent, item)
     elif isinstance(answer, MaterialAdded):
-        await _material_added(update, answer)
+        await _material_added(update, context, answer)
     elif isinstance(answer, CaptionSet):
         draft = answer.draft
         await reply(update, texts.CAPTION_SET.format(code=draft.item.code, version=draft.version))
-    elif isinstance(answer, Decided):
-        # done_text is plain (it is also a press's toast); role titles may hold < or &
-        await reply(update, escape(done_text(context.services.config.sop, answer)))
+    # Decided: its confirmation was owed with the decision (the outbox delivers it, retried
+    # until Telegram takes it), so a reply that failed never tells them to redo what is done
 
 
 @answers_refusals
@@ -112,19 +111,21 @@ async def _render_file_answer(update: Update, context: BotContext, answer: FileA
     if isinstance(answer, TextExpected):
         await reply(update, texts.TEXT_EXPECTED.format(what=TYPED_WHAT[answer.prompt]))
     elif isinstance(answer, MaterialAdded):
-        await _material_added(update, answer)
+        await _material_added(update, context, answer)
     elif isinstance(answer, UploadParked):
         await upload_parked(update, answer)
     elif isinstance(answer, DesignAdded):
         await design_added(update, context, answer)
 
 
-async def _material_added(update: Update, added: MaterialAdded) -> None:
-    await reply(
+async def _material_added(update: Update, context: BotContext, added: MaterialAdded) -> None:
+    # the newest receipt carries "Selesai"; the earlier ones' comes off
+    sent = await reply(
         update,
         texts.MATERIAL_ADDED.format(count=added.count, code=added.item.code),
         material_keyboard(added.item.id),
     )
+    await asked(context, sent, added.item)
 
 
 async def on_edited(update: Update, context: BotContext) -> None:

@@ -29,8 +29,6 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
         case errors.PagesOfAnother():
             names = ", ".join(exc.uploaders)
             return texts.PAGES_OF_ANOTHER.format(code=exc.code, version=exc.version, names=names)
-        case errors.CardNotYours():
-            return texts.CARD_NOT_YOURS.format(code=exc.code, roles=sop.role_titles(exc.roles))
         case errors.CardNotForChat():
             return texts.CARD_NOT_FOR_CHAT.format(code=exc.code)
         case workflow.NotOpener():

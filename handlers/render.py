@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop
-from bot.service.payloads import ClaimCard, Digest, Notice, Reminder
+from bot.service.payloads import ClaimCard, Confirmation, Digest, Notice, Reminder
 from bot.service.views import CardData
-from handlers.cards import TEXT_LIMIT, decision_line, fit, render_card, render_notice
+from handlers.cards import (
+    TEXT_LIMIT,
+    decision_line,
+    done_words,
+    fit,
+    render_card,
+    render_notice,
+)
 from handlers.people import claim_card
 from handlers.reports import render_digest, render_reminder
 
@@ -28,6 +36,11 @@ class TelegramRenderer:
 
     def notice(self, notice: Notice) -> str:
         return render_notice(notice)
+
+    def confirmation(self, confirmation: Confirmation) -> str:
+        c = confirmation
+        # the words are plain (they are also a press's toast); role titles may hold < or &
+        return escape(done_words(self.sop, c.action, c.code, c.version, c.to_step))
 
     def reminder(self, reminder: Reminder, item_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
         return render_reminder(reminder, item_id, self.sop, self.zone)

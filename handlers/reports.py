@@ -33,12 +33,16 @@ def render_reminder(
     if reminder.overseer:
         role = sop.role_title(step.role) if step else "-"
         lines.append(texts.REMINDER_WHO.format(role=escape(role), who=escape(reminder.who)))
-        return fit("\n".join(lines), TEXT_LIMIT), None
-    lines.append(texts.REMINDER_ACT)
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.BTN_SHOW_CARD, callback_data=pack(Verb.SHOW_CARD, item_id))]]
-    )
-    return fit("\n".join(lines), TEXT_LIMIT), keyboard
+        # the overseer reads (the status with its history); the card's buttons are not theirs
+        button = InlineKeyboardButton(
+            texts.BTN_SHOW_STATUS, callback_data=pack(Verb.SHOW_STATUS, item_id)
+        )
+    else:
+        lines.append(texts.REMINDER_ACT)
+        button = InlineKeyboardButton(
+            texts.BTN_SHOW_CARD, callback_data=pack(Verb.SHOW_CARD, item_id)
+        )
+    return fit("\n".join(lines), TEXT_LIMIT), InlineKeyboardMarkup([[button]])
 
 
 def render_digest(digest: Digest, sop: Sop, zone: ZoneInfo) -> str:

@@ -178,6 +178,11 @@ class Event(Base):
     basis: Mapped[str | None] = mapped_column(UserText)
 
 
+# A CardMessage of this kind is a question the bot asked with buttons (the material's
+# "Selesai", a question's "Batal"): the newest one in a chat is the only one with live buttons.
+QUESTION_MESSAGE = "ask"
+
+
 class CardMessage(Base):
     """A message the bot sent about an item, so replies find their item and decisions can
     replace the buttons on every copy of a card."""
@@ -194,7 +199,7 @@ class CardMessage(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     step_key: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(16))  # card | brief | ack | file
+    kind: Mapped[str] = mapped_column(String(16))  # card | brief | ack | file | ask
     has_buttons: Mapped[bool] = mapped_column(default=False)
     text: Mapped[str | None] = mapped_column(UserText)  # to re-render the card without buttons
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import (
+    QUESTION_MESSAGE,
     CardMessage,
     DesignFile,
     DesignVersion,
@@ -253,12 +254,37 @@ class Repository:
     # --- messages about items ------------------------------------------------------------
 
     async def card_at(self, chat_id: int, message_id: int) -> CardMessage | None:
+        """The item message at (chat, message); a question the bot asked is not one (a reply
+        to it answers the question, it does not name an item)."""
         found = await self.session.execute(
             select(CardMessage).where(
-                CardMessage.chat_id == chat_id, CardMessage.message_id == message_id
+                CardMessage.chat_id == chat_id,
+                CardMessage.message_id == message_id,
+                CardMessage.kind != QUESTION_MESSAGE,
             )
         )
         return found.scalar_one_or_none()
+
+    async def live_messages(
+        self,
+        *,
+        kind: str,
+        chat_id: int | None = None,
+        item_id: int | None = None,
+        version: int | None = None,
+    ) -> Sequence[CardMessage]:
+        """The messages of `kind` whose buttons are live, in a chat or of an item's version."""
+        query = select(CardMessage).where(
+            CardMessage.kind == kind, CardMessage.has_buttons.is_(True)
+        )
+        if chat_id is not None:
+            query = query.where(CardMessage.chat_id == chat_id)
+        if item_id is not None:
+            query = query.where(CardMessage.item_id == item_id)
+        if version is not None:
+            query = query.where(CardMessage.version == version)
+        found = await self.session.execute(query.order_by(CardMessage.id))
+        return found.scalars().all()
 
     async def cards_by_id(self, card_ids: Iterable[int]) -> Sequence[CardMessage]:
         found = await self.session.execute(

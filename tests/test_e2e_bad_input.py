@@ -297,6 +297,7 @@ async def test_batal_under_an_older_question_keeps_the_current_one(harness: Harn
             and first in m.body
         )
     )
+    old_batal = next(data for row in old_question.buttons for _, data in row)
     await h.press(KASUBBAG, second_card, texts.BTN_RETURN)
     await h.server.wait_for(
         lambda m: (
@@ -305,7 +306,13 @@ async def test_batal_under_an_older_question_keeps_the_current_one(harness: Harn
             and second in m.body
         )
     )
-    closed = await h.press(KASUBBAG, old_question, texts.BTN_CANCEL_CONFIRM)
+    await h.settle()
+    assert old_question.button_texts == []  # the newer question took its "Batal" (issue 13)
+    # a client that still shows the old "Batal" (pressed before the edit reached it)
+    query = await h.server.press_callback(
+        KASUBBAG.user_id, old_question.message_id, KASUBBAG.user_id, old_batal
+    )
+    closed = (await h.server.wait_for_answer(query))["text"]
     assert closed == texts.PROMPT_ALREADY_CLOSED
     answer = await h.say(KASUBBAG, "Warna latar terlalu gelap", expect=second)
     assert answer.body == flows.returned(h, second)

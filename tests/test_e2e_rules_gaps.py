@@ -194,7 +194,11 @@ async def test_a_member_who_uploaded_a_page_cannot_approve_it_when_a_colleague_h
 # --- showing an item's card ------------------------------------------------------------------
 
 
-async def test_a_member_without_a_part_in_the_step_is_not_shown_the_card(
+# Issue 13: the card (with the acting role's buttons) goes to that role only; anyone else who
+# asks for it, the overseer too, reads the item's status as /status tells it, with no button.
+
+
+async def test_a_member_without_a_part_in_the_step_is_shown_the_status_not_the_card(
     harness: Harness,
 ) -> None:
     h = harness
@@ -203,13 +207,12 @@ async def test_a_member_without_a_part_in_the_step_is_not_shown_the_card(
 
     answer = await forge(h, HUKUM, f"cd:{item_id_of(brief)}")
 
-    assert answer.get("show_alert")
-    assert answer["text"] == texts.CARD_NOT_YOURS.format(
-        code=code, roles="Admin/Operator Media Sosial, Sekretaris"
-    )
-    assert f"/status {code}" in answer["text"]
+    assert not answer.get("show_alert")
+    assert answer["text"] == texts.STATUS_SHOWN.format(code=code)
     await h.settle()
-    assert [m for m in h.server.sent[before:] if m.chat_id == HUKUM.user_id] == []
+    shown = [m for m in h.server.sent[before:] if m.chat_id == HUKUM.user_id]
+    told = await h.say(HUKUM, f"/status {code}", expect="Riwayat")
+    assert [(m.body, m.button_texts) for m in shown] == [(told.body, [])]
 
 
 async def test_the_card_is_not_pulled_into_a_group_that_gets_no_such_cards(
@@ -227,16 +230,18 @@ async def test_the_card_is_not_pulled_into_a_group_that_gets_no_such_cards(
     assert h.server.messages_in(ELSEWHERE) == []
 
 
-async def test_the_overseer_may_see_any_active_items_card(harness: Harness) -> None:
+async def test_the_overseer_reads_any_active_items_status_not_its_card(harness: Harness) -> None:
     h = harness
     code, brief = await at_design(h)
     before = h.mark()
 
     answer = await forge(h, SEKRETARIS, f"cd:{item_id_of(brief)}")
 
-    assert answer["text"] == texts.CARD_RESENT.format(code=code)
-    card = await h.server.wait_for_message(SEKRETARIS.user_id, after=before, contains="Langkah 2")
-    assert code in card.body
+    assert answer["text"] == texts.STATUS_SHOWN.format(code=code)
+    await h.settle()
+    shown = [m for m in h.server.sent[before:] if m.chat_id == SEKRETARIS.user_id]
+    assert len(shown) == 1 and "Langkah 2" in shown[0].body and code in shown[0].body
+    assert shown[0].button_texts == [] and texts.BTN_UPLOAD_HERE not in shown[0].body
 
 
 # --- a card already on its way is not queued again -------------------------------------------

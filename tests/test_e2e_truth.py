@@ -2,9 +2,8 @@
 
 The first part checks what the bot says today: a reminder says when the limit ran out (never
 "terlambat 0 menit"), a name is shown once, the words are Indonesian, /start and /bantuan are
-short and about the member's own roles. The second part (marked xfail, strict) states what the
-bot owes after a fault or a crash around a typed decision, and around old buttons; whoever
-makes one of them true removes its xfail mark.
+short and about the member's own roles. The second part states what the bot owes after a
+fault or a crash around a typed decision, and around old buttons.
 """
 
 from __future__ import annotations
@@ -203,7 +202,7 @@ async def test_start_and_help_are_short_and_about_the_members_own_roles(
     assert stranger.body == flows.shown(texts.UNKNOWN_USER.format(user_id=STRANGER.user_id))
 
 
-# === part 2: not built yet (issue 13); each test states exactly what the user should see ======
+# === part 2: after faults, crashes and old buttons; each test states what the user should see =
 
 
 # --- a decision typed as text is confirmed, whatever Telegram answers its direct reply --------
@@ -265,10 +264,6 @@ REPLY_FAULTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: the confirmation of a committed typed decision is owed, not an error",
-)
 @pytest.mark.parametrize("fault", REPLY_FAULTS, ids=list(REPLY_FAULTS))
 @pytest.mark.parametrize("decision", TYPED_DECISIONS, ids=list(TYPED_DECISIONS))
 async def test_a_typed_decision_whose_reply_fails_is_still_confirmed(
@@ -332,11 +327,6 @@ async def _settled_process(bot: BotProcess, db: AsyncEngine) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: a replayed typed decision answers with its confirmation, not "
-    "NOTHING_EXPECTED",
-)
 async def test_return_notes_committed_before_a_crash_are_confirmed_after_the_restart(
     bot: BotProcess, server: LocalBotApi, db: AsyncEngine
 ) -> None:
@@ -368,9 +358,6 @@ async def test_return_notes_committed_before_a_crash_are_confirmed_after_the_res
 # --- an old reminder's button shows what is true now, to the one who pressed it ---------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 13: an old reminder's button hands over another role's card"
-)
 async def test_an_old_reminders_button_shows_the_current_status_without_other_roles_buttons(
     harness: Harness,
 ) -> None:
@@ -393,7 +380,6 @@ async def test_an_old_reminders_button_shows_the_current_status_without_other_ro
     assert [(m.body, m.button_texts) for m in shown] == [(status.body, [])]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: the sekretaris' reminder has no button")
 async def test_the_sekretaris_reminder_shows_the_items_status_with_its_history(
     harness: Harness,
 ) -> None:
@@ -419,7 +405,6 @@ async def test_the_sekretaris_reminder_shows_the_items_status_with_its_history(
 # --- old question buttons are retired ----------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: earlier material receipts keep 'Selesai'")
 async def test_only_the_latest_material_receipt_keeps_its_selesai_button(
     harness: Harness,
 ) -> None:
@@ -432,7 +417,6 @@ async def test_only_the_latest_material_receipt_keeps_its_selesai_button(
     assert [m.button_texts for m in (asked, first, second)] == [[], [], [texts.BTN_MATERIAL_DONE]]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: a replaced question keeps its 'Batal'")
 async def test_a_question_replaced_by_a_newer_one_loses_its_batal_button(
     harness: Harness,
 ) -> None:
@@ -452,9 +436,6 @@ async def test_a_question_replaced_by_a_newer_one_loses_its_batal_button(
     assert reason_asked.button_texts == [texts.BTN_CANCEL_CONFIRM]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 13: a deleted draft's receipt is stamped 'Desain diserahkan'"
-)
 async def test_a_deleted_photo_draft_is_not_stamped_as_handed_in(harness: Harness) -> None:
     h = harness
     code = await flows.open_item(h)

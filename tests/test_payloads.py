@@ -14,6 +14,7 @@ from bot.service.payloads import (
     ArchiveJob,
     CardJob,
     ClaimCard,
+    Confirmation,
     Digest,
     DigestRow,
     Notice,
@@ -51,6 +52,8 @@ EXAMPLES: list[Payload] = [
     Reminder("JDIH-2026-0007", "PKPU", "desain", 2, 95, "Sari, Dedi", AT, overseer=True),
     Reminder("JDIH-2026-0007", "PKPU", "desain", 1, 10, "-", None, overseer=False),
     ArchiveJob(),
+    Confirmation("return", "JDIH-2026-0007", 2, "desain"),
+    Confirmation("report_posted", "JDIH-2026-0007", 1, None),  # published: no step follows
     Digest(
         date(2026, 11, 24),
         date(2026, 11, 23),

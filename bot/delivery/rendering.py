@@ -10,7 +10,7 @@ from typing import Protocol
 
 from telegram import InlineKeyboardMarkup
 
-from bot.service.payloads import ClaimCard, Digest, Notice, Reminder
+from bot.service.payloads import ClaimCard, Confirmation, Digest, Notice, Reminder
 from bot.service.views import CardData, FileRef
 
 
@@ -28,6 +28,10 @@ class Renderer(Protocol):
     def card(self, data: CardData) -> RenderedCard: ...
 
     def notice(self, notice: Notice) -> str: ...
+
+    def confirmation(self, confirmation: Confirmation) -> str:
+        """What a decision the member typed did (HTML)."""
+        ...
 
     def reminder(
         self, reminder: Reminder, item_id: int

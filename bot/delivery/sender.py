@@ -50,6 +50,7 @@ from bot.service.payloads import (
     ArchiveJob,
     CardJob,
     ClaimCard,
+    Confirmation,
     Digest,
     Notice,
     Payload,
@@ -341,6 +342,9 @@ class OutboxSender:
                     finished = await self._send_card(row, job, work.card)
                 case Notice():
                     text = self.render.notice(job)
+                    await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+                case Confirmation():
+                    text = self.render.confirmation(job)
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
                 case Retire():
                     await self._retire(job, work.target)

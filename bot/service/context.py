@@ -4,7 +4,7 @@ service (`bot/service/facade.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.clock import Clock
@@ -34,8 +34,6 @@ class ServiceContext:
     calendar: WorkCalendar
     clock: Clock
     on_commit: OnCommit = no_one_to_wake
-    # Who may see any active item's card besides the role at its step (see `watchers`).
-    card_watchers: frozenset[str] = frozenset()
     # Admins read the office's work (/tugas, /status, /arsip) without holding an SOP role.
     admins: frozenset[int] = frozenset()
 
@@ -45,12 +43,3 @@ class ServiceContext:
         if actor is None:
             raise NotAMember(user_id)
         return actor
-
-
-def watchers(sop: Sop, reminded_roles: Iterable[str]) -> frozenset[str]:
-    """The SOP's overseer and the roles the reminders go to ("responsible" is the step's own
-    role): who may see any active item's card."""
-    found = {role for role in reminded_roles if role in sop.roles}
-    if sop.overseer is not None:
-        found.add(sop.overseer)
-    return frozenset(found)

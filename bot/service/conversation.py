@@ -19,6 +19,7 @@ from bot.service.opening import ItemOpening, MaterialAdded
 from bot.service.rows import item_view
 from bot.service.uploads import DesignUploads
 from bot.service.views import DraftState, FileRef, ItemView
+from storage.models import QUESTION_MESSAGE
 from storage.uow import UnitOfWork
 
 ChatMessage = tuple[int, int]  # (chat id, message id) of the message replied to
@@ -105,7 +106,9 @@ class Conversation:
                 await self.uploads.set_caption(actor, meaning.item_id, meaning.caption)
             )
         if isinstance(meaning, conversation.Decide):
-            return await self.decisions.decide(actor, meaning.item_id, meaning.decision)
+            return await self.decisions.decide(
+                actor, meaning.item_id, meaning.decision, confirm=True
+            )
         return meaning
 
     async def receive_file(
@@ -176,11 +179,19 @@ class Conversation:
 
     async def drop_pending(self, user_id: int, item_id: int | None = None) -> bool:
         """Forget the question the member was asked (only if it was about `item_id`, when
-        given: an old "Batal" must not cancel a newer question); False if none was open."""
+        given: an old "Batal" must not cancel a newer question); False if none was open.
+        The questions about `item_id` asked in their chat lose their buttons ("Batal" was
+        pressed on one: the caller takes its buttons off)."""
         async with UnitOfWork(self.ctx.factory) as uow:
+            if item_id is not None:
+                asked = await uow.repo.live_messages(
+                    kind=QUESTION_MESSAGE, chat_id=user_id, item_id=item_id
+                )
+                for message in asked:
+                    message.has_buttons = False
             question = await questions.open_question(uow, user_id)
-            if question is None or (item_id is not None and question.item_id != item_id):
-                return False
-            await uow.repo.clear_pending_input(user_id)
+            dropped = question is not None and item_id in (None, question.item_id)
+            if dropped:
+                await uow.repo.clear_pending_input(user_id)
             await uow.commit()
-            return True
+            return dropped

@@ -1,6 +1,7 @@
 """Decisions: each applies one workflow move exactly once, in one unit of work, with its
 history and the messages it owes, and wakes delivery after its commit. Also "may this member
-act now?" (asked before asking for notes) and a reminder's "show me the card again"."""
+act now?" (asked before asking for notes) and a reminder's "show me the card again" (or,
+for a member with no part in the step now, the item's status)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.service import questions
 from bot.service.checks import already_decided, check_decision, check_may_act, load_item
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
-from bot.service.errors import CardNotForChat, CardNotYours, NoDesignFiles, NoMaterial
+from bot.service.errors import CardNotForChat, NoDesignFiles, NoMaterial
 from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
 from bot.service.payloads import CardJob
 from bot.service.queries import card_data_of
@@ -27,7 +28,7 @@ from bot.service.rows import (
     item_view,
     stamp_acting,
 )
-from bot.service.views import CardData, ItemView
+from bot.service.views import CardData, EventView, ItemView
 from storage.models import Item
 from storage.uow import UnitOfWork
 
@@ -46,6 +47,15 @@ class Decided:
 class CardResent:
     item: ItemView
     queued: bool  # False: the same card was already waiting to go to that chat
+
+
+@dataclass(frozen=True, slots=True)
+class StatusOnly:
+    """The member has no part in the item's current step (or the item closed): what is true
+    now, to read, as /status tells it."""
+
+    item: ItemView
+    events: tuple[EventView, ...]
 
 
 class Decisions:
@@ -131,8 +141,11 @@ class Decisions:
         decision: Decision,
         *,
         precheck: Precheck | None = None,
+        confirm: bool = False,
     ) -> Decided:
-        """Apply one decision exactly once, with its history and the messages it owes."""
+        """Apply one decision exactly once, with its history and the messages it owes;
+        `confirm`: the member typed it, and its confirmation is owed to them like any message
+        (a press is answered by its toast instead)."""
         ctx = self.ctx
         now = ctx.clock.now()
         async with UnitOfWork(ctx.factory) as uow:
@@ -183,6 +196,7 @@ class Decisions:
                 event_view(event),
                 event.id,
                 now,
+                confirm=confirm,
             )
             await uow.commit()
             decided = Decided(item_view(item, ctx.sop), transition)
@@ -191,16 +205,23 @@ class Decisions:
         ctx.on_commit(Committed(owed=True, remind_at=remind_at))
         return decided
 
-    async def resend_card(self, actor: Actor, item_id: int, chat_id: int) -> CardResent:
+    async def resend_card(
+        self, actor: Actor, item_id: int, chat_id: int
+    ) -> CardResent | StatusOnly:
         """A reminder's button: the item's current card again, buttons and all, for those
-        with a part in the current step and the overseers; once while one is on its way."""
+        whose role acts at the current step; once while one is on its way. Anyone else (an
+        old reminder's reader after the step moved on, an overseer) reads the item's status:
+        never a card whose buttons belong to another role."""
         ctx = self.ctx
         async with UnitOfWork(ctx.factory) as uow:
             # the row lock makes two simultaneous presses see each other's queued card
             item = await load_item(uow, item_id, for_update=True)
-            if item.status != ItemStatus.ACTIVE or item.step_key is None:
-                raise await already_decided(uow, item, None, None)
-            self._check_card_viewer(actor, item, chat_id)
+            if not self._acts_now(actor, item):
+                events = await uow.repo.events(item.id)
+                view = item_view(item, ctx.sop)
+                return StatusOnly(view, tuple(event_view(event) for event in events))
+            self._check_card_chat(actor, item, chat_id)
+            assert item.step_key is not None
             card = CardJob(item.step_key, item.version)
             waiting = await uow.repo.waiting_outbox(chat_id, OutboxKind.CARD, item.id)
             if any(_same_card(row.payload, card) for row in waiting):
@@ -211,14 +232,17 @@ class Decisions:
         ctx.on_commit(Committed(owed=True))  # the card is owed
         return resent
 
-    def _check_card_viewer(self, actor: Actor, item: Item, chat_id: int) -> None:
-        """The card (with its design) is for the role that must act now and the overseers,
-        in the presser's own chat or a chat that gets those roles' messages."""
-        ctx = self.ctx
-        roles = frozenset({ctx.sop.step(item.step_key or "").role}) | ctx.card_watchers
-        if not actor.roles & roles:
-            raise CardNotYours(item.code, roles)
-        if chat_id != actor.user_id and chat_id not in ctx.directory.chats_for_roles(roles):
+    def _acts_now(self, actor: Actor, item: Item) -> bool:
+        """Does the member hold the role that acts at the item's current step?"""
+        if item.status != ItemStatus.ACTIVE or item.step_key is None:
+            return False
+        return self.ctx.sop.step(item.step_key).role in actor.roles
+
+    def _check_card_chat(self, actor: Actor, item: Item, chat_id: int) -> None:
+        """The card (with its design) goes to the presser's own chat or a chat that gets the
+        acting role's messages, never pulled into another group."""
+        role = self.ctx.sop.step(item.step_key or "").role
+        if chat_id != actor.user_id and chat_id not in self.ctx.directory.chats_for_role(role):
             raise CardNotForChat(item.code)
 
 

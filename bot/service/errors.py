@@ -99,15 +99,6 @@ class PagesOfAnother(ServiceError):
         self.uploaders = uploaders
 
 
-class CardNotYours(ServiceError):
-    """An item's card is shown only to the role that must act now and to the overseers."""
-
-    def __init__(self, code: str, roles: frozenset[str]) -> None:
-        super().__init__(f"{code}: card only for {sorted(roles)}")
-        self.code = code
-        self.roles = roles
-
-
 class CardNotForChat(ServiceError):
     """A card is shown in the presser's private chat or a chat that receives that role's cards."""
 

@@ -4,7 +4,7 @@ get views back; each call is one transaction (or a few, each committed on its ow
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from bot.domain.clock import Clock
@@ -12,7 +12,7 @@ from bot.domain.roster import Roster
 from bot.domain.sop import Sop
 from bot.domain.workflow import Actor
 from bot.domain.worktime import WorkCalendar
-from bot.service.context import OnCommit, ServiceContext, no_one_to_wake, watchers
+from bot.service.context import OnCommit, ServiceContext, no_one_to_wake
 from bot.service.conversation import Conversation
 from bot.service.coverage import Coverage, holders_of
 from bot.service.decisions import Decisions
@@ -102,7 +102,6 @@ def build_service(
     calendar: WorkCalendar,
     clock: Clock,
     *,
-    reminded_roles: Iterable[str] = (),
     admins: frozenset[int] = frozenset(),
     on_commit: OnCommit = no_one_to_wake,
     office_day: Callable[[datetime], date] = datetime.date,
@@ -114,7 +113,6 @@ def build_service(
         calendar,
         clock,
         on_commit=on_commit,
-        card_watchers=watchers(sop, reminded_roles),
         admins=admins,
     )
     return Service(ctx, office_day)

@@ -10,7 +10,7 @@ from bot.domain.workflow import ItemStatus
 from bot.service.context import ServiceContext
 from bot.service.rows import draft_version, event_view
 from bot.service.views import EventView
-from storage.models import CardMessage, Item
+from storage.models import QUESTION_MESSAGE, CardMessage, Item
 from storage.uow import UnitOfWork
 
 
@@ -86,3 +86,29 @@ class MessageLog:
                     await uow.repo.finish_outbox_rows(progress.also_delivered, progress.at)
             await uow.commit()
             return event_view(closing) if closing else None
+
+    async def record_question(
+        self, *, chat_id: int, message_id: int, item_id: int, version: int
+    ) -> list[int]:
+        """Remember a question the bot just asked in a chat with buttons (the material's
+        "Selesai", a question's "Batal"): it replaces the questions asked there before, whose
+        buttons answer nothing any more. Returns those messages' ids, for the caller to take
+        their buttons off; a decision on the item retires this one's (enqueue_after_transition)."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            earlier = await uow.repo.live_messages(kind=QUESTION_MESSAGE, chat_id=chat_id)
+            for message in earlier:
+                message.has_buttons = False
+            uow.repo.add(
+                CardMessage(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    item_id=item_id,
+                    step_key=None,
+                    version=version,
+                    kind=QUESTION_MESSAGE,
+                    has_buttons=True,
+                    text=None,  # retired by taking its buttons off, its words unchanged
+                )
+            )
+            await uow.commit()
+            return [message.message_id for message in earlier]

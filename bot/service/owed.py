@@ -13,6 +13,7 @@ from bot.service.directory import Directory
 from bot.service.payloads import (
     ArchiveJob,
     CardJob,
+    Confirmation,
     Notice,
     NoticeKind,
     Payload,
@@ -36,8 +37,17 @@ async def enqueue_after_transition(
     event: EventView,
     event_id: int,
     now: datetime,
+    *,
+    confirm: bool = False,
 ) -> None:
+    """`confirm`: the actor typed the decision, and is owed its confirmation (a press is
+    answered by its toast)."""
     await _retire_cards(repo, item, event, now)
+    if confirm:
+        # after the retirements in the actor's chat (the card shows the decision, the
+        # question its buttons gone), before anything the decision sends them next
+        done = Confirmation(transition.action, item.code, transition.version, transition.to_step)
+        add_outbox(repo, now, event.actor_id, item.id, done)
     if transition.to_step is not None and transition.step_changed:
         step = sop.step(transition.to_step)
         returned = event_id if transition.returned else None

@@ -25,6 +25,7 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"  # the overseer's daily summary
     ARCHIVE = "archive"  # write the published item's archive folder (no chat: chat_id 0)
     CLAIM = "claim"  # someone opened an invitation: an admin's Terima / Tolak
+    CONFIRMATION = "confirmation"  # tell the member what the decision they typed did
 
 
 class NoticeKind(StrEnum):
@@ -125,6 +126,19 @@ class ClaimCard:
 
 
 @dataclass(frozen=True, slots=True)
+class Confirmation:
+    """What a decision typed as text did, owed to the member who typed it: it commits with
+    the decision, so a reply Telegram refused (or a crash) never leaves them untold, nor
+    tells them to try again what is done."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.CONFIRMATION
+    action: str
+    code: str
+    version: int
+    to_step: str | None  # the step that receives the item; None when it closed
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveJob:
     """Write the published item's archive folder (work for the bot itself, no chat)."""
 
@@ -160,7 +174,9 @@ class Digest:
     published: tuple[PublishedRow, ...]
 
 
-Payload: TypeAlias = CardJob | Notice | Retire | Reminder | ArchiveJob | Digest | ClaimCard
+Payload: TypeAlias = (
+    CardJob | Notice | Retire | Reminder | ArchiveJob | Digest | ClaimCard | Confirmation
+)
 
 
 def to_json(payload: Payload) -> dict[str, object]:
@@ -223,6 +239,13 @@ def from_json(kind: str, data: object) -> Payload:
                 fields.number("user_id"),
                 fields.text("name"),
             )
+        case OutboxKind.CONFIRMATION:
+            return Confirmation(
+                fields.text("action"),
+                fields.text("code"),
+                fields.number("version"),
+                fields.optional_text("to_step"),
+            )
         case OutboxKind.DIGEST:
             return Digest(
                 day=fields.day("day"),
@@ -270,6 +293,13 @@ def _encode(payload: Payload) -> dict[str, object]:
                 "role": payload.role,
                 "user_id": payload.user_id,
                 "name": payload.name,
+            }
+        case Confirmation():
+            return {
+                "action": str(payload.action),
+                "code": payload.code,
+                "version": payload.version,
+                "to_step": payload.to_step,
             }
         case Digest():
             return {

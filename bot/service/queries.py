@@ -90,6 +90,17 @@ class Reads:
         self._member_only(viewer)
         return await self.status(code)
 
+    async def status_of(self, viewer: int, item_id: int) -> tuple[ItemView, list[EventView]] | None:
+        """An item's status by its id (a reminder's button), for a member; NotAMember for
+        others."""
+        self._member_only(viewer)
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
+            item = await uow.repo.item(item_id)
+            if item is None:
+                return None
+            events = await uow.repo.events(item.id)
+            return item_view(item, self.sop), [event_view(event) for event in events]
+
     async def code_for(self, viewer: int, item_id: int) -> str | None:
         """An item's code, for a member; NotAMember for others."""
         self._member_only(viewer)

@@ -25,6 +25,8 @@ class ClearedDraft:
     version: int
     kept: int
     kept_by: tuple[str, ...]
+    # the receipts (chat, message) that hand nothing in any more, their buttons to take off
+    receipts_gone: tuple[tuple[int, int], ...] = ()
 
 
 class DesignUploads:
@@ -99,9 +101,17 @@ class DesignUploads:
             await uow.commit()
             return state
 
-    async def clear_draft(self, actor: Actor, item_id: int, version: int) -> ClearedDraft:
+    async def clear_draft(
+        self,
+        actor: Actor,
+        item_id: int,
+        version: int,
+        pressed: tuple[int, int] | None = None,
+    ) -> ClearedDraft:
         """Delete the presser's own pages of the draft version; a colleague's pages stay
-        (forged button data must not let one operator wipe another's work)."""
+        (forged button data must not let one operator wipe another's work). The receipt
+        pressed (chat, message), and every receipt of the version once no page is left,
+        loses its buttons: it is not stamped as handed in when a later draft is."""
         async with UnitOfWork(self.ctx.factory) as uow:
             item = await self._design_item(uow, actor, item_id)
             if version != draft_version(item):
@@ -112,8 +122,18 @@ class DesignUploads:
             if others and len(others) == len(pages):
                 raise PagesOfAnother(item.code, version, names)
             await uow.repo.delete_design_files_of(item.id, version, actor.user_id)
+            receipts = await uow.repo.live_messages(kind="ack", item_id=item.id, version=version)
+            gone = [r for r in receipts if not others or (r.chat_id, r.message_id) == pressed]
+            for receipt in gone:
+                receipt.has_buttons = False
             await uow.commit()
-            return ClearedDraft(item_view(item, self.sop), version, len(others), names)
+            return ClearedDraft(
+                item_view(item, self.sop),
+                version,
+                len(others),
+                names,
+                tuple((r.chat_id, r.message_id) for r in gone),
+            )
 
     async def _design_item(self, uow: UnitOfWork, actor: Actor, item_id: int) -> Item:
         # Lock the item row: pages of one album arrive at once and each may create the

@@ -114,6 +114,11 @@ class SandboxPage:
         sent = self.messages.locator(".msg.me").filter(has_text=name).last
         await expect(sent).to_be_visible(timeout=WAIT_MS)
 
+    async def expect_no_button(self, button: str) -> None:
+        """No message of the chat shown carries this button (any more)."""
+        found = self.messages.get_by_role("button", name=button, exact=True)
+        await expect(found).to_have_count(0, timeout=WAIT_MS)
+
     async def press(self, button: str, message: Locator | None = None) -> None:
         """Click an inline button by its exact text, on ``message`` or the latest carrying it."""
         scope = message if message is not None else self.messages

@@ -1,0 +1,27 @@
+"""A question the bot asks with buttons (the material's "Selesai", a question's "Batal")
+replaces the ones it asked before in that chat: their buttons come off, so an old message
+never offers to answer a question that is no longer open."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Message
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+
+from bot.service.views import ItemView
+from handlers.context import BotContext
+
+
+async def asked(context: BotContext, sent: Message | None, item: ItemView) -> None:
+    """`sent` asks the member's open question about `item` in their private chat: remember
+    it, and take the buttons off the questions asked there before."""
+    if sent is None or sent.chat.type != ChatType.PRIVATE:
+        return  # a group holds several members' questions: one does not replace another's
+    earlier = await context.services.service.messages.record_question(
+        chat_id=sent.chat_id, message_id=sent.message_id, item_id=item.id, version=item.version
+    )
+    for message_id in earlier:
+        with contextlib.suppress(BadRequest):  # already without buttons, or deleted
+            await context.bot.edit_message_reply_markup(sent.chat_id, message_id, reply_markup=None)
