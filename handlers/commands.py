@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot import texts
 from bot.config import Config
+from bot.domain.names import names_beside_title
 from bot.domain.workflow import Action
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
@@ -116,7 +117,8 @@ def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]
     who = ""
     if item.step is not None:
         names = context.services.service.reads.holder_names(item.step.role)
-        who = f"{config.sop.role_title(item.step.role)} ({', '.join(names) or '-'})"
+        title = config.sop.role_title(item.step.role)
+        who = f"{title} ({names_beside_title(names, title)})"
     return render_status(item, list(events), config.sop, config.timezone, who)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.names import clean_title, name_with_roles, visible_length
+from bot.domain.names import clean_title, name_with_roles, names_beside_title, visible_length
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,20 @@ def test_a_name_shows_the_role_titles_it_does_not_already_carry(
     name: str, titles: list[str], shown: str
 ) -> None:
     assert name_with_roles(name, titles) == shown
+
+
+@pytest.mark.parametrize(
+    ("names", "title", "shown"),
+    [
+        # the title is said first, so the name's own remark would say it twice
+        (["Sari (Kasubbag Hukum)"], "Kasubbag Hukum / Ketua Tim Teknis", "Sari"),
+        (["Sari (Kasubbag Hukum)", "Budi Santoso"], "Kasubbag Hukum", "Sari, Budi Santoso"),
+        # a remark the title does not say stays: it tells the two apart
+        (["Sari (Kecamatan Kahayan)"], "Kasubbag Hukum", "Sari (Kecamatan Kahayan)"),
+        ([], "Kasubbag Hukum", "-"),
+    ],
+)
+def test_names_after_their_role_title_say_the_title_once(
+    names: list[str], title: str, shown: str
+) -> None:
+    assert names_beside_title(names, title) == shown

@@ -68,3 +68,16 @@ def name_with_roles(name: str, titles: Iterable[str]) -> str:
     the title. Titles the name does not carry are added, in their given order."""
     missing = [t for t in dict.fromkeys(titles) if t.strip() and not carries_title(name, t)]
     return f"{name} ({', '.join(missing)})" if missing else name
+
+
+def beside_title(name: str, title: str) -> str:
+    """A name shown after its role's title ("Kasubbag Hukum (Sari)"): a remark in brackets
+    that the title already says is left off, so "Sari (Kasubbag Hukum)" reads "Sari"."""
+    if "(" not in name or not carries_title(name, title):
+        return name
+    return name.split("(")[0].strip() or name
+
+
+def names_beside_title(names: Iterable[str], title: str) -> str:
+    """Those who hold a role, after its title: "Sari, Budi"; "-" when nobody does."""
+    return ", ".join(beside_title(name, title) for name in names) or "-"

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.config import RESPONSIBLE, ReminderSettings
 from bot.domain.limits import Limit, LimitUnit
+from bot.domain.names import names_beside_title
 from bot.domain.sop import Sop, Step
 from bot.domain.workflow import ItemStatus
 from bot.domain.worktime import WorkCalendar
@@ -141,7 +142,9 @@ class ReminderService:
         self, uow: UnitOfWork, item: Item, step: Step, round_: int, minutes: int, now: datetime
     ) -> None:
         responsible = self.directory.chats_for_role(step.role)
-        names = ", ".join(m.name for m in self.directory.members_with(step.role)) or "-"
+        names = names_beside_title(
+            (m.name for m in self.directory.members_with(step.role)), self.sop.role_title(step.role)
+        )
         reminder = Reminder(
             code=item.code,
             title=item.title,
@@ -219,14 +222,15 @@ class ReminderService:
 
     def _digest_row(self, item: Item, now: datetime) -> DigestRow:
         step = self.sop.step(item.step_key) if item.step_key else None
-        names = [m.name for m in self.directory.members_with(step.role)] if step else []
+        holders = self.directory.members_with(step.role) if step else []
+        title = self.sop.role_title(step.role) if step else ""
         return DigestRow(
             code=item.code,
             title=item.title,
             step=item.step_key,
             due_at=item.step_due_at,
             overdue=bool(item.step_due_at and item.step_due_at <= now),
-            who=", ".join(names) or "-",
+            who=names_beside_title((m.name for m in holders), title),
         )
 
     def _previous_working_day(self, day: date) -> date:
