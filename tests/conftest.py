@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import parse_config
 from bot.domain.clock import ManualClock
 from localbotapi import LocalBotApi
+from storage.database import create_engine
+from tests.botprocess import BotProcess
 from tests.databases import fresh_database
 from tests.harness import (
     MEMBERS,
@@ -117,3 +120,24 @@ def make_harness(server: LocalBotApi, database_url: str, tmp_path: Path) -> Harn
 async def harness(make_harness: HarnessFactory) -> AsyncIterator[Harness]:
     async with make_harness() as h:
         yield h
+
+
+@pytest.fixture
+async def bot(server: LocalBotApi, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """The real bot in a process of its own, to kill and start again (tests/botprocess.py)."""
+    process = BotProcess(server, database_url, tmp_path / "bot")
+    try:
+        yield process
+    finally:
+        await process.close()
+        print(process.describe())  # shown by pytest when the test failed
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The bot's database, read by the test while (or after) the process writes it."""
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()

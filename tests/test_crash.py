@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -25,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import texts
 from localbotapi import BotMessage, LocalBotApi
 from localbotapi.faults import DOWNLOAD
-from storage.database import create_engine
 from storage.models import DesignFile, DesignVersion, Event, Item, OutboxMessage
 from tests import flows
 from tests.botprocess import BotProcess
@@ -64,26 +62,6 @@ DELIVERED = Counter(
         (KASUBBAG.user_id, "published"): 1,
     }
 )
-
-
-@pytest.fixture
-async def bot(server: LocalBotApi, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(server, database_url, tmp_path / "bot")
-    try:
-        yield process
-    finally:
-        await process.close()
-        print(process.describe())  # shown by pytest when the test failed
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """The bot's database, read by the test while (or after) the process writes it."""
-    engine = create_engine(database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 # --- reading what happened -------------------------------------------------------------

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import texts
 from localbotapi import ApiError, LocalBotApi
-from storage.database import create_engine
 from tests import flows
 from tests.botprocess import BotProcess
 from tests.conftest import HarnessFactory
@@ -290,25 +288,6 @@ async def test_a_typed_decision_whose_reply_fails_is_still_confirmed(
 
 
 # --- after a crash, the update handled again answers as it would have ---------------------------
-
-
-@pytest.fixture
-async def bot(server: LocalBotApi, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(server, database_url, tmp_path / "bot")
-    try:
-        yield process
-    finally:
-        await process.close()
-        print(process.describe())  # shown by pytest when the test failed
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 PROCESS_SETTLE_S = 15.0
