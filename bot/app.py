@@ -121,7 +121,6 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         options.clock,
         admins=config.telegram.admins,
         on_commit=after_commit,
-        office_day=lambda moment: moment.astimezone(zone).date(),
     )
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     sender = OutboxSender(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop
@@ -36,6 +37,10 @@ class ServiceContext:
     on_commit: OnCommit = no_one_to_wake
     # Admins read the office's work (/tugas, /status, /arsip) without holding an SOP role.
     admins: frozenset[int] = frozenset()
+
+    def office_day(self, moment: datetime) -> date:
+        """The office's date at an instant (its own time zone, not UTC's)."""
+        return moment.astimezone(self.calendar.tz).date()
 
     def actor(self, user_id: int) -> Actor:
         """The member acting; NotAMember for anyone else (an admin without a role too)."""

@@ -18,8 +18,8 @@ from bot.domain.workflow import ItemStatus
 from bot.service.alarms import alarm
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
-from bot.service.owed import add_outbox
-from bot.service.payloads import CardJob, OutboxKind
+from bot.service.owed import add_outbox, card_on_its_way
+from bot.service.payloads import CardJob
 from storage.models import Item
 from storage.repositories import Repository
 from storage.uow import UnitOfWork
@@ -90,16 +90,8 @@ class Coverage:
         card = CardJob(step.key, item.version)
         sent = 0
         for user_id in sorted(people):
-            if user_id in live or await _on_its_way(repo, user_id, item.id, card):
+            if user_id in live or await card_on_its_way(repo, user_id, item.id, card):
                 continue
             add_outbox(repo, moment, user_id, item.id, card)
             sent += 1
         return sent
-
-
-async def _on_its_way(repo: Repository, chat_id: int, item_id: int, card: CardJob) -> bool:
-    waiting = await repo.waiting_outbox(chat_id, OutboxKind.CARD, item_id)
-    return any(
-        row.payload.get("step") == card.step and row.payload.get("version") == card.version
-        for row in waiting
-    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from bot.domain import workflow
 from bot.domain.conversation import Question
@@ -17,7 +16,7 @@ from bot.service.checks import already_decided, check_decision, check_may_act, l
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.errors import CardNotForChat, NoDesignFiles, NoMaterial
-from bot.service.owed import OutboxKind, add_outbox, enqueue_after_transition
+from bot.service.owed import add_outbox, card_on_its_way, enqueue_after_transition
 from bot.service.payloads import CardJob
 from bot.service.queries import card_data_of
 from bot.service.rows import (
@@ -223,8 +222,7 @@ class Decisions:
             self._check_card_chat(actor, item, chat_id)
             assert item.step_key is not None
             card = CardJob(item.step_key, item.version)
-            waiting = await uow.repo.waiting_outbox(chat_id, OutboxKind.CARD, item.id)
-            if any(_same_card(row.payload, card) for row in waiting):
+            if await card_on_its_way(uow.repo, chat_id, item.id, card):
                 return CardResent(item_view(item, ctx.sop), queued=False)
             add_outbox(uow.repo, ctx.clock.now(), chat_id, item.id, card)
             await uow.commit()
@@ -244,7 +242,3 @@ class Decisions:
         role = self.ctx.sop.step(item.step_key or "").role
         if chat_id != actor.user_id and chat_id not in self.ctx.directory.chats_for_role(role):
             raise CardNotForChat(item.code)
-
-
-def _same_card(queued: dict[str, Any], wanted: CardJob) -> bool:
-    return bool(queued.get("step") == wanted.step and queued.get("version") == wanted.version)

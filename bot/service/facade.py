@@ -5,7 +5,7 @@ get views back; each call is one transaction (or a few, each committed on its ow
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.domain.clock import Clock
 from bot.domain.roster import Roster
@@ -32,9 +32,7 @@ class Service:
     """Opening items, decisions, design uploads, the conversation (a member's next text or
     file), the reads for screens and cards, and the log of sent messages."""
 
-    def __init__(
-        self, ctx: ServiceContext, office_day: Callable[[datetime], date] = datetime.date
-    ) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         self.context = ctx
         self.opening = ItemOpening(ctx)
         self.decisions = Decisions(ctx)
@@ -47,7 +45,7 @@ class Service:
             ctx.factory,
             ctx.sop,
             ctx.clock,
-            office_day,
+            ctx.office_day,
             ctx.admins,
             on_change=self._roster_changed,
             on_commit=ctx.on_commit,
@@ -104,7 +102,6 @@ def build_service(
     *,
     admins: frozenset[int] = frozenset(),
     on_commit: OnCommit = no_one_to_wake,
-    office_day: Callable[[datetime], date] = datetime.date,
 ) -> Service:
     ctx = ServiceContext(
         factory,
@@ -115,4 +112,4 @@ def build_service(
         on_commit=on_commit,
         admins=admins,
     )
-    return Service(ctx, office_day)
+    return Service(ctx)

@@ -125,3 +125,12 @@ def add_outbox(
             created_at=now, chat_id=chat_id, kind=payload.kind, item_id=item_id, payload=data
         )
     )
+
+
+async def card_on_its_way(repo: Repository, chat_id: int, item_id: int, card: CardJob) -> bool:
+    """The same card (step and version) already waits in the outbox for that chat."""
+    waiting = await repo.waiting_outbox(chat_id, OutboxKind.CARD, item_id)
+    return any(
+        row.payload.get("step") == card.step and row.payload.get("version") == card.version
+        for row in waiting
+    )
