@@ -220,9 +220,12 @@ class Tab:
         return await self.call(_WAIT.replace("TEST", test), within_s * 1000, *args)
 
     async def click(self, element: Element) -> None:
-        """A real mouse click at the element's centre (it must be in view)."""
-        await self.hold(element)
-        await self.release()
+        """A real mouse click at the element's centre (it must be in view). Move, press and
+        release go in one action sequence: a re-render between two round trips would move the
+        element from under a release sent apart from its press."""
+        origin = {"type": "element", "element": {"sharedId": element.shared_id}}
+        move = {"type": "pointerMove", "x": 0, "y": 0, "origin": origin}
+        await self._act({"type": "pointer", "id": "mouse", "actions": [move, _DOWN, _UP]})
 
     async def hold(self, element: Element) -> None:
         """Move the mouse to the element's centre and press its button (`release` lets go)."""

@@ -165,6 +165,8 @@ async def test_the_koordinator_hands_in_material_in_firefox(
 
     await ui.say("Materi: https://jdih.kpu.go.id/pkpu-2-2026")
     await ui.expect_bot("Materi ke-1 diterima")
+    # one Selesai stays live: the question's own button is edited away once the receipt asks
+    await ui.expect_edited_without_buttons(f"Item {CODE}", "Sekarang kirim materi")
     assert await ui.buttons_on("Materi ke-1 diterima") == [texts.BTN_MATERIAL_DONE]
     await ui.press(texts.BTN_MATERIAL_DONE, "Materi ke-1 diterima")
     await ui.expect_toast(f"Materi {CODE} dikirim ke Kasubbag")
