@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot import texts
-from handlers import admin, archive, buttons, commands, gate, messages, people
+from handlers import admin, archive, buttons, commands, gate, leave, messages, people
 from handlers.context import BotApplication
 from handlers.errors import on_error
 
@@ -41,18 +41,19 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("kirimulang", admin.resend_command))
     application.add_handler(CommandHandler("undang", people.invite_command))
     application.add_handler(CommandHandler("anggota", people.members_command))
-    application.add_handler(CommandHandler("cuti", people.leave_command))
+    application.add_handler(CommandHandler("cuti", leave.leave_command))
     application.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
     application.add_handler(CallbackQueryHandler(people.on_button, pattern=f"^{people.PREFIX}"))
+    application.add_handler(CallbackQueryHandler(leave.on_button, pattern=f"^{leave.PREFIX}"))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(
         MessageHandler(filters.PHOTO | filters.Document.ALL | filters.VIDEO, messages.on_file)
     )
-    wizards: dict[int, people.LeaveWizard] = application.bot_data.setdefault(people.WIZARDS_KEY, {})
+    wizards: dict[int, leave.LeaveWizard] = application.bot_data.setdefault(leave.WIZARDS_KEY, {})
     application.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & people.WizardWaitsForText(wizards),
-            people.on_wizard_text,
+            filters.TEXT & ~filters.COMMAND & leave.WizardWaitsForText(wizards),
+            leave.on_wizard_text,
         )
     )
     application.add_handler(MessageHandler(filters.TEXT, messages.on_text))

@@ -8,13 +8,21 @@ from pathlib import Path
 from bot.check import run_check
 from bot.config import Config, Secret, parse_config
 from bot.domain.clock import ManualClock
-from bot.domain.roster import RosterMember
+from bot.domain.roster import Roster, RosterMember
+from bot.domain.worktime import WorkCalendar
+from bot.service.context import ServiceContext
+from bot.service.directory import Directory
 from bot.service.people import People
+from bot.service.roster_rows import RosterKeeper
 from localbotapi import LocalBotApi
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from tests.harness import TOKEN, config_data
 from tests.office import MONDAY_MORNING
+
+
+async def _nothing(_roster: Roster) -> None:
+    """No directory to refresh: the check reads the database afresh."""
 
 
 def _config(server: LocalBotApi, database_url: str, tmp_path: Path) -> Config:
@@ -64,10 +72,11 @@ async def test_check_reports_where_config_toml_and_the_database_disagree_on_memb
     engine = create_engine(database_url)
     try:
         await upgrade_to_head(engine)
-        people = People(
-            session_factory(engine), config.sop, ManualClock(MONDAY_MORNING),
-            lambda at: at.date(), config.telegram.admins,
+        ctx = ServiceContext(
+            session_factory(engine), config.sop, Directory((), {}), WorkCalendar(),
+            ManualClock(MONDAY_MORNING), admins=config.telegram.admins,
         )  # fmt: skip
+        people = People(ctx, RosterKeeper(ctx, _nothing))
         await people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
         admin = next(iter(config.telegram.admins))
         await people.set_roles(admin, first.user_id, frozenset({"operator"}))

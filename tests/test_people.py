@@ -1,4 +1,4 @@
-"""The office's people kept in the database (bot/service/people.py): seeding from config,
+"""The office's people kept in the database (bot/service/people.py, leave.py): seeding from config,
 invitations, roles, deactivation, leave and acting officials, and the roster log."""
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ from bot.domain.roster import (
     RosterMember,
 )
 from bot.domain.sop import load_default_sop
+from bot.domain.worktime import WorkCalendar
+from bot.service.context import ServiceContext
+from bot.service.directory import Directory
+from bot.service.leave import Leave
 from bot.service.people import ClaimAlreadyAnswered, NotAllowed, People, UnknownRole
+from bot.service.roster_rows import RosterKeeper
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.uow import UnitOfWork
@@ -46,27 +51,41 @@ def seen() -> list[Roster]:
 
 
 @pytest.fixture
-async def people(
+async def keeper(
     database_url: str, clock: ManualClock, seen: list[Roster]
-) -> AsyncIterator[People]:
+) -> AsyncIterator[RosterKeeper]:
     engine = create_engine(database_url)
     await upgrade_to_head(engine)
-    service = People(
+
+    async def changed(roster: Roster) -> None:
+        seen.append(roster)
+
+    ctx = ServiceContext(
         session_factory(engine),
         load_default_sop(),
+        Directory((), {}),
+        WorkCalendar(timezone=OFFICE.key),
         clock,
-        lambda at: at.astimezone(OFFICE).date(),
-        frozenset({ADMIN}),
-        on_change=seen.append,
+        admins=frozenset({ADMIN}),
     )
     try:
-        yield service
+        yield RosterKeeper(ctx, changed)
     finally:
         await engine.dispose()
 
 
+@pytest.fixture
+def people(keeper: RosterKeeper) -> People:
+    return People(keeper.ctx, keeper)
+
+
+@pytest.fixture
+def leave(keeper: RosterKeeper) -> Leave:
+    return Leave(keeper.ctx, keeper)
+
+
 def today(people: People) -> date:
-    return people.today(people.clock.now())
+    return people.keeper.today()
 
 
 async def test_config_seeds_the_members_once_then_the_database_wins(
@@ -74,7 +93,7 @@ async def test_config_seeds_the_members_once_then_the_database_wins(
 ) -> None:
     assert await people.seed([SARI, BUDI])
     assert not await people.seed([RosterMember(7, "Other", frozenset({"operator"}))])
-    roster = await people.roster()
+    roster = await people.keeper.roster()
     assert set(roster.members) == {1, 2}
     assert roster.holders("kasubbag", today(people)) == [Holder(1, "kasubbag")]
     assert seen[-1] == roster  # the directory was told at once
@@ -83,12 +102,12 @@ async def test_config_seeds_the_members_once_then_the_database_wins(
 async def test_an_invitation_admits_one_person_after_an_admin_accepts(people: People) -> None:
     token = await people.invite(ADMIN, "operator")
     claim = await people.open_invitation(55, "Dewi", token)
-    assert 55 not in (await people.roster()).members  # not a member until an admin says so
+    assert 55 not in (await people.keeper.roster()).members  # not a member until an admin says so
     with pytest.raises(InvitationRefused) as again:
         await people.open_invitation(56, "Eko", token)
     assert again.value.problem is InvitationProblem.USED
     await people.answer_claim(ADMIN, claim.invitation_id, accept=True)
-    roster = await people.roster()
+    roster = await people.keeper.roster()
     assert roster.members[55] == RosterMember(55, "Dewi", frozenset({"operator"}))
     with pytest.raises(ClaimAlreadyAnswered):
         await people.answer_claim(ADMIN, claim.invitation_id, accept=False)
@@ -97,7 +116,7 @@ async def test_an_invitation_admits_one_person_after_an_admin_accepts(people: Pe
 async def test_a_refused_claim_admits_nobody(people: People) -> None:
     claim = await people.open_invitation(55, "Dewi", await people.invite(ADMIN, "operator"))
     await people.answer_claim(ADMIN, claim.invitation_id, accept=False)
-    assert 55 not in (await people.roster()).members
+    assert 55 not in (await people.keeper.roster()).members
 
 
 @pytest.mark.parametrize(
@@ -119,7 +138,7 @@ async def test_expired_revoked_and_member_links_are_refused(
     old = await people.invite(ADMIN, "operator")
     clock.advance(TTL)
     revoked = await people.invite(ADMIN, "operator")
-    async with UnitOfWork(people.factory) as uow:
+    async with UnitOfWork(people.ctx.factory) as uow:
         newest = (await uow.roster.open_invitations(clock.now() - TTL))[-1].id
     await people.revoke(ADMIN, newest)
     mine = await people.invite(ADMIN, "koordinator")
@@ -144,10 +163,10 @@ async def test_roles_changes_and_deactivation_take_effect_and_are_logged(people:
     await people.seed([SARI, BUDI])
     await people.set_roles(ADMIN, BUDI.user_id, frozenset({"operator", "koordinator"}))
     await people.set_active(ADMIN, SARI.user_id, False)
-    roster = await people.roster()
+    roster = await people.keeper.roster()
     assert roster.holders("koordinator", today(people)) == [Holder(2, "koordinator")]
     assert roster.holders("kasubbag", today(people)) == []
-    async with UnitOfWork(people.factory) as uow:
+    async with UnitOfWork(people.ctx.factory) as uow:
         log = [
             (row.user_id, row.change, row.role, row.by_user) for row in await uow.roster.history()
         ]
@@ -159,29 +178,29 @@ async def test_roles_changes_and_deactivation_take_effect_and_are_logged(people:
     ]
 
 
-async def test_leave_with_a_plh_is_recorded_by_the_sekretaris(people: People) -> None:
+async def test_leave_with_a_plh_is_recorded_by_the_sekretaris(people: People, leave: Leave) -> None:
     await people.seed([SARI, BUDI, TINI])
     start = today(people) + timedelta(days=1)
-    leave = Absence(
+    away = Absence(
         1, start, start + timedelta(days=4), (Acting("kasubbag", 2, ActingKind.PLH, BASIS),)
     )
-    kept = await people.record_absence(TINI.user_id, leave)
-    roster = await people.roster()
-    assert roster.holders("kasubbag", start) == [Holder(2, "kasubbag", leave.acting[0])]
+    kept = await leave.record_absence(TINI.user_id, away)
+    roster = await people.keeper.roster()
+    assert roster.holders("kasubbag", start) == [Holder(2, "kasubbag", away.acting[0])]
     assert roster.holders("kasubbag", today(people)) == [Holder(1, "kasubbag")]
     with pytest.raises(AbsenceRejected) as refused:
-        await people.record_absence(
+        await leave.record_absence(
             ADMIN, Absence(1, start + timedelta(days=2), start + timedelta(days=9))
         )
     assert refused.value.problem is AbsenceProblem.OVERLAPS
-    assert await people.cancel_absence(ADMIN, kept.id or 0)
-    assert (await people.roster()).holders("kasubbag", start) == [Holder(1, "kasubbag")]
-    async with UnitOfWork(people.factory) as uow:
+    assert await leave.cancel_absence(ADMIN, kept.id or 0)
+    assert (await people.keeper.roster()).holders("kasubbag", start) == [Holder(1, "kasubbag")]
+    async with UnitOfWork(people.ctx.factory) as uow:
         log = [(row.user_id, row.change, row.basis) for row in await uow.roster.history()][3:]
     assert log == [(1, "absent", None), (2, "acting_plh", BASIS), (1, "absence_cancelled", None)]
 
 
-async def test_an_operator_may_not_record_leave(people: People) -> None:
+async def test_an_operator_may_not_record_leave(people: People, leave: Leave) -> None:
     await people.seed([SARI, BUDI])
     with pytest.raises(NotAllowed):
-        await people.record_absence(BUDI.user_id, Absence(1, today(people), today(people)))
+        await leave.record_absence(BUDI.user_id, Absence(1, today(people), today(people)))

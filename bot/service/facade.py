@@ -17,10 +17,12 @@ from bot.service.conversation import Conversation
 from bot.service.coverage import Coverage, holders_of
 from bot.service.decisions import Decisions
 from bot.service.directory import Directory
+from bot.service.leave import Leave
 from bot.service.message_log import MessageLog
 from bot.service.opening import ItemOpening
 from bot.service.people import People
 from bot.service.queries import Reads
+from bot.service.roster_rows import RosterKeeper
 from bot.service.uploads import DesignUploads
 from storage.uow import SessionFactory
 
@@ -41,15 +43,9 @@ class Service:
         self.reads = Reads(ctx)
         self.messages = MessageLog(ctx)
         self.coverage = Coverage(ctx)
-        self.people = People(
-            ctx.factory,
-            ctx.sop,
-            ctx.clock,
-            ctx.office_day,
-            ctx.admins,
-            on_change=self._roster_changed,
-            on_commit=ctx.on_commit,
-        )
+        self.roster = RosterKeeper(ctx, self._roster_changed)
+        self.people = People(ctx, self.roster)
+        self.leave = Leave(ctx, self.roster)
         # Told after the people changed (the wiring refreshes the command menus): the roster
         # before and the day it held for, the roster now.
         self.roster_watchers: list[Callable[[Roster, date, Roster], Awaitable[None]]] = []
@@ -59,9 +55,9 @@ class Service:
         """At start: the database's people (seeded from config.toml on the first start); the
         open cards follow any leave that began or ended while the bot was away."""
         directory = self.context.directory
-        directory.replace(await self.people.roster())
+        directory.replace(await self.roster.roster())
         self._day = directory.today()
-        then = await self.people.roster_from(self._day - CATCH_UP)
+        then = await self.roster.roster_from(self._day - CATCH_UP)
         await self.coverage.catch_up(then)
 
     async def _roster_changed(self, roster: Roster, since: date | None = None) -> None:
@@ -85,7 +81,7 @@ class Service:
             return False
         # compared with yesterday's holders (the old roster still holds yesterday's absences)
         since, self._day = self._day, today
-        await self._roster_changed(await self.people.roster(), since)
+        await self._roster_changed(await self.roster.roster(), since)
         return True
 
     def actor(self, user_id: int) -> Actor:
