@@ -2,7 +2,7 @@
 records that a member is away from date to date and who acts meanwhile in each of their roles
 (Plh or Plt, on what basis).
 
-Buttons carry "pl:<verb>:<args>"; every press is checked again by the service."""
+Buttons carry "cu:<verb>:<args>"; every press is checked again by the service."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from handlers.common import reply
 from handlers.context import BotContext
 from handlers.people_ui import answer, answers, button, edit, pressed, refuse_button, say, user_of
 
-PREFIX = "pl:"
+PREFIX = "cu:"
 WIZARDS_KEY = "leave_wizards"
 
 

@@ -161,3 +161,13 @@ async def test_the_kasubbag_gets_the_material_with_one_button_to_write_the_direc
     card = await request.wait_for(KASUBBAG.user_id, "sendMessage")
     assert card.rows == [[texts.BTN_WRITE_DIRECTION]]
     assert "JDIH-2026-0001" in card.params["text"]
+
+
+def test_the_people_and_leave_buttons_are_never_read_as_item_buttons() -> None:
+    """Each button goes to its own handler by its prefix: an item button (e.g. the posting
+    link's "pl:") taken by /cuti's handler would never reach the item."""
+    from handlers import keyboards, leave, people
+
+    item_verbs = {f"{verb.value}:" for verb in keyboards.Verb}
+    assert people.PREFIX not in item_verbs and leave.PREFIX not in item_verbs
+    assert people.PREFIX != leave.PREFIX
