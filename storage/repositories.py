@@ -477,3 +477,21 @@ class Repository:
             )
         )
         return found.scalars().all()
+
+    # --- added for issue 14 (the day change, helper daychange) ---------------------------
+
+    async def item_outbox_since(
+        self, item_id: int, kind: str, since: datetime
+    ) -> Sequence[OutboxMessage]:
+        """Rows of one kind for one item written at or after `since`, to any chat, whatever
+        became of them (waiting, sent or given up on): what was already owed."""
+        found = await self.session.execute(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.item_id == item_id,
+                OutboxMessage.kind == kind,
+                OutboxMessage.created_at >= since,
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return found.scalars().all()

@@ -1,13 +1,15 @@
 """The reminder schedule: one APScheduler job, always set for the next moment something is
-owed according to the database. Nothing about a deadline lives only in the scheduler: after a
-restart the job is derived again from the stored due times."""
+owed according to the database, and never later than the office's next midnight (a new day
+may begin or end a leave: the open cards follow at once, not at the next reminder). Nothing
+about a deadline lives only in the scheduler: after a restart the job is derived again from the
+stored due times and the clock."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -31,7 +33,10 @@ class ReminderScheduler:
         also: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.reminders = reminders
-        self.also = also  # asked at each tick too (the people: a day that changed ends leave)
+        # asked at each tick too (the people: a day that changed ends leave); for it, a tick
+        # runs at each midnight of the office's time zone (the calendar's)
+        self.also = also
+        self.zone = reminders.calendar.tz
         self.clock = clock
         self.on_sent = on_sent
         self._scheduler = AsyncIOScheduler(timezone=UTC)
@@ -85,7 +90,8 @@ class ReminderScheduler:
         now = self.clock.now()
         wake = await self.reminders.next_wakeup(now)
         delay = (wake - now) if wake is not None else IDLE_RECHECK
-        self._schedule(max(min(delay, IDLE_RECHECK), timedelta(0)))
+        delay = min(delay, IDLE_RECHECK, next_midnight(now, self.zone) - now)
+        self._schedule(max(delay, timedelta(0)))
 
     def _schedule(self, delay: timedelta) -> None:
         # The job runs on the wall clock; the delay is measured on the injected clock, so a
@@ -142,3 +148,10 @@ class ReminderScheduler:
         job = self._scheduler.get_job(JOB_ID) if self._scheduler.running else None
         soon = datetime.now(UTC) + timedelta(seconds=1)  # APScheduler's wall clock
         return not self._lock.locked() and job is not None and job.next_run_time > soon
+
+
+def next_midnight(now: datetime, zone: tzinfo) -> datetime:
+    """The start of the office's next day after `now` (in UTC: a difference between aware
+    times of one zone ignores a change of its offset)."""
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=zone).astimezone(UTC)

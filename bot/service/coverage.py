@@ -10,7 +10,7 @@ same day, or the same roster on yesterday and today (the day changed; leave ends
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from bot.domain.roster import Roster
 from bot.domain.sop import Step
@@ -19,7 +19,7 @@ from bot.service.alarms import alarm
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.owed import add_outbox, card_on_its_way
-from bot.service.payloads import CardJob
+from bot.service.payloads import CardJob, Notice, NoticeKind, OutboxKind, from_json
 from storage.models import Item
 from storage.repositories import Repository
 from storage.uow import UnitOfWork
@@ -35,9 +35,11 @@ class Coverage:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    async def follow(self, was: Holders, now: Holders) -> int:
+    async def follow(self, was: Holders, now: Holders, *, alarmed_since: date | None = None) -> int:
         """Cards for the new holders of each open step's role, alarms for the roles left
-        without one; returns how many messages were owed."""
+        without one; returns how many messages were owed. `alarmed_since`: the day the change
+        took effect (a day change), when an alarm already raised since then stands (the
+        change is being followed again after a failure)."""
         ctx = self.ctx
         moment = ctx.clock.now()
         owed = 0
@@ -49,17 +51,23 @@ class Coverage:
                 if after - before and not ctx.directory.has_role_chat(step.role):
                     owed += await self._send_cards(uow.repo, item, step, after - before, moment)
                 if before and not after:
-                    owed += alarm(uow.repo, ctx.sop, ctx.directory, item, moment)
+                    if alarmed_since is None or not await self._alarmed(
+                        uow.repo, item, alarmed_since
+                    ):
+                        owed += alarm(uow.repo, ctx.sop, ctx.directory, item, moment)
             if owed:
                 await uow.commit()
         if owed:
             ctx.on_commit(Committed(owed=True))
         return owed
 
-    async def catch_up(self, then: Roster) -> int:
+    async def catch_up(self, then: Roster, since: date) -> int:
         """At start: the days the bot was away may have ended or begun a leave. Whoever holds
         an open step's role today and did not on the day the step began (in `then`, loaded
-        with the absences since) gets its card, unless one is live or on its way."""
+        with the absences from `since`) gets its card, unless one is live or on its way; a
+        step whose role nobody holds today raises the alarm, unless it was raised since the
+        role was last held (or since the step began): a second start, or a second day
+        without a holder, raises none."""
         ctx = self.ctx
         moment = ctx.clock.now()
         today = ctx.directory.today()
@@ -68,10 +76,14 @@ class Coverage:
             items = await uow.repo.items_at(ItemStatus.ACTIVE, [s.key for s in ctx.sop.steps])
             for item in items:
                 step = ctx.sop.step(item.step_key or "")
-                if item.step_started_at is None or ctx.directory.has_role_chat(step.role):
+                if item.step_started_at is None:
                     continue
-                began = item.step_started_at.astimezone(ctx.calendar.tz).date()
-                if began >= today:
+                began = ctx.office_day(item.step_started_at)
+                if ctx.directory.uncovered([step.role]):
+                    nobody_since = _nobody_since(then, step.role, today, max(began, since))
+                    if not await self._alarmed(uow.repo, item, nobody_since):
+                        owed += alarm(uow.repo, ctx.sop, ctx.directory, item, moment)
+                if began >= today or ctx.directory.has_role_chat(step.role):
                     continue
                 new = holders_of(ctx.directory.roster, today)(step.role) - holders_of(then, began)(
                     step.role
@@ -82,6 +94,16 @@ class Coverage:
         if owed:
             ctx.on_commit(Committed(owed=True))
         return owed
+
+    async def _alarmed(self, repo: Repository, item: Item, day: date) -> bool:
+        """The alarm for the item's current step was raised (owed or sent) on or after `day`
+        in this visit of the step."""
+        assert item.step_started_at is not None  # an active item is at a step
+        midnight = datetime.combine(day, time(0), tzinfo=self.ctx.calendar.tz)
+        since = max(item.step_started_at, midnight)
+        rows = await repo.item_outbox_since(item.id, OutboxKind.NOTICE, since)
+        notices = (from_json(row.kind, row.payload) for row in rows)
+        return any(isinstance(n, Notice) and n.template is NoticeKind.UNCOVERED for n in notices)
 
     async def _send_cards(
         self, repo: Repository, item: Item, step: Step, people: Iterable[int], moment: datetime
@@ -95,3 +117,12 @@ class Coverage:
             add_outbox(repo, moment, user_id, item.id, card)
             sent += 1
         return sent
+
+
+def _nobody_since(roster: Roster, role: str, today: date, floor: date) -> date:
+    """The first day of the days up to today on which nobody held the role (not before
+    `floor`: the day the step began, or the first day the roster knows the absences of)."""
+    day = today
+    while day > floor and not roster.holders(role, day - timedelta(days=1)):
+        day -= timedelta(days=1)
+    return day

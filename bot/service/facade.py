@@ -53,36 +53,47 @@ class Service:
 
     async def load_roster(self) -> None:
         """At start: the database's people (seeded from config.toml on the first start); the
-        open cards follow any leave that began or ended while the bot was away."""
+        open cards follow any leave that began or ended while the bot was away, and a step
+        nobody can act in today raises its alarm (once: not again at the next start)."""
         directory = self.context.directory
         directory.replace(await self.roster.roster())
         self._day = directory.today()
-        then = await self.roster.roster_from(self._day - CATCH_UP)
-        await self.coverage.catch_up(then)
+        since = self._day - CATCH_UP
+        await self.coverage.catch_up(await self.roster.roster_from(since), since)
 
-    async def _roster_changed(self, roster: Roster, since: date | None = None) -> None:
+    async def _roster_changed(self, roster: Roster) -> None:
         """Effective at once: the directory answers from the new roster, the open items
         follow (cards for new holders, the alarm for a role left without one)."""
         directory = self.context.directory
-        before = directory.roster
+        before, day = directory.roster, directory.today()
         directory.replace(roster)
-        day = directory.today()
-        await self.coverage.follow(holders_of(before, since or day), holders_of(roster, day))
-        for watcher in self.roster_watchers:
-            await watcher(before, since or day, roster)
+        await self.coverage.follow(holders_of(before, day), holders_of(roster, day))
+        await self._tell_watchers(before, day, roster)
 
     async def new_day(self) -> bool:
-        """Asked at each reminder tick: when the office's date changed, leave that ended or
-        began changes who holds a role, and the open items follow."""
-        directory = self.context.directory
-        today = directory.today()
+        """Asked at each reminder tick (and at the office's midnight): when the office's date
+        changed, leave that ended or began changes who holds a role, and the open items
+        follow. Nothing is read while the date stays the same."""
+        today = self.context.directory.today()
         if self._day is None or today == self._day:
             self._day = today
             return False
-        # compared with yesterday's holders (the old roster still holds yesterday's absences)
-        since, self._day = self._day, today
-        await self._roster_changed(await self.roster.roster(), since)
+        # Yesterday's holders from the absences that still covered yesterday, today's from
+        # those from today: read again if this fails and the next tick tries once more.
+        since = self._day
+        before = await self.roster.roster_from(since)
+        roster = await self.roster.roster()
+        self.context.directory.replace(roster)
+        await self.coverage.follow(
+            holders_of(before, since), holders_of(roster, today), alarmed_since=today
+        )
+        self._day = today  # done: a failure of the watchers does not change the day twice
+        await self._tell_watchers(before, since, roster)
         return True
+
+    async def _tell_watchers(self, before: Roster, since: date, after: Roster) -> None:
+        for watcher in self.roster_watchers:
+            await watcher(before, since, after)
 
     def actor(self, user_id: int) -> Actor:
         """The member acting; NotAMember for anyone else."""
