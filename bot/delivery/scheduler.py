@@ -19,7 +19,8 @@ from bot.service.reminders import ReminderService
 log = logging.getLogger(__name__)
 
 JOB_ID = "reminders"
-# Even when nothing is owed, look again now and then (a configuration or a day changes).
+# Even when nothing is owed, look again now and then (a configuration changes); the day
+# change has its own look, at the office's midnight.
 IDLE_RECHECK = timedelta(hours=1)
 RETRY = timedelta(seconds=30)  # after a failed tick (the database was away)
 
