@@ -96,7 +96,6 @@ def build_service(
     calendar: WorkCalendar,
     clock: Clock,
     *,
-    admins: frozenset[int] = frozenset(),
     on_commit: OnCommit = no_one_to_wake,
 ) -> Service:
     ctx = ServiceContext(
@@ -106,6 +105,5 @@ def build_service(
         calendar,
         clock,
         on_commit=on_commit,
-        admins=admins,
     )
     return Service(ctx)
