@@ -188,8 +188,8 @@ async def members_command(update: Update, context: BotContext) -> None:
 async def _member_card(
     update: Update, context: BotContext, user_id: int, *, in_place: bool
 ) -> None:
-    if not is_admin(context, user_of(update)):
-        raise NotAllowed
+    """The member's card; shown in place after a change without asking again whether the
+    presser is an admin (the change was allowed, and may have been their own admin going)."""
     sop = context.services.config.sop
     views = {v.user_id: v for v in await context.services.service.people.members()}
     view = views.get(user_id)
@@ -252,6 +252,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         case (("ok" | "no"), int()):
             await _answer_claim(update, context, number, verb == "ok")
         case "m", int():
+            if not is_admin(context, user_of(update)):
+                raise NotAllowed
             await _member_card(update, context, number, in_place=False)
         case "r", int() if len(args) == 2:
             if not is_admin(context, user_of(update)):

@@ -23,6 +23,7 @@ from bot.service.people import (
     UnknownMember,
     UnknownRole,
 )
+from handlers.admin import is_admin as is_admin  # one question for every admin screen
 from handlers.common import Handler, reply
 from handlers.context import BotContext
 
@@ -94,11 +95,6 @@ def answers(handler: Handler) -> Handler:
 def user_of(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
-
-
-def is_admin(context: BotContext, user_id: int) -> bool:
-    """config.toml's admins and those made in chat (one source: the service's directory)."""
-    return context.services.service.context.is_admin(user_id)
 
 
 async def answer(update: Update, text: str | None = None) -> None:

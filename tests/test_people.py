@@ -24,6 +24,7 @@ from bot.domain.roster import (
 )
 from bot.domain.sop import load_default_sop
 from bot.domain.worktime import WorkCalendar
+from bot.service.alarms import alarm_chats
 from bot.service.context import ServiceContext
 from bot.service.directory import Directory
 from bot.service.leave import Leave
@@ -353,3 +354,10 @@ async def test_the_answer_to_a_claim_is_owed_in_its_own_commit(people: People) -
         (55, ClaimAnswer(True, "operator", "Dewi")),
         (56, ClaimAnswer(False, "operator", "Eko")),
     ]
+
+
+async def test_an_admin_made_in_chat_hears_the_alarm_when_nobody_can_act(people: People) -> None:
+    await people.seed([SARI, BUDI, TINI])
+    assert BUDI.user_id not in alarm_chats(people.ctx.sop, people.ctx.directory)
+    await people.set_admin(ADMIN, BUDI.user_id, True)
+    assert alarm_chats(people.ctx.sop, people.ctx.directory) == [TINI.user_id, BUDI.user_id, ADMIN]
