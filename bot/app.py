@@ -119,7 +119,6 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         directory,
         calendar,
         options.clock,
-        admins=config.telegram.admins,
         on_commit=after_commit,
     )
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
@@ -133,8 +132,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         options.clock,
         directory,
         archiver,
-        TelegramRenderer(config.sop, config.timezone),
-        config.telegram.admins,
+        TelegramRenderer(config.sop, config.timezone, config),
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(reminders, options.clock, sender.wake, also=service.new_day)
@@ -148,7 +146,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files)
     app.bot_data["engine"] = engine
     if options.set_commands:
-        await _set_commands(app, config.telegram.admins)
+        await _set_commands(app, directory.admins)
         # each member's own menu, and again when their roles change
         await menus.refresh_all(app.bot, config, directory)
         service.roster_watchers.append(

@@ -38,6 +38,7 @@ async def _check_database(config: Config, say: Callable[[str], None]) -> bool:
         say(f"database: {engine.url.render_as_string(hide_password=True)} ok, {items} items")
         for line in await _member_conflicts(engine, config):
             say(line)
+        say(await _admins(engine, config))
         return True
     except Exception as exc:  # any driver error: report it, the admin fixes the URL
         say(f"database: FAILED ({type(exc).__name__}: {exc})")
@@ -62,6 +63,27 @@ async def _check_telegram(config: Config, say: Callable[[str], None]) -> bool:
     except TelegramError as exc:
         say(f"telegram: FAILED ({type(exc).__name__}: {exc})")
     return False
+
+
+async def _admins(engine: AsyncEngine, config: Config) -> str:
+    """Who the admins are: config.toml's (the server's) and those made in chat (/anggota);
+    a warning when there are none, since then nobody can invite or manage the members."""
+    async with AsyncSession(engine) as session:
+        rows = await RosterRepository(session).members()
+    names = {m.user_id: m.name for m in config.members} | {row.user_id: row.name for row in rows}
+    granted = sorted(row.user_id for row in rows if row.admin and row.active)
+    configured = sorted(config.telegram.admins)
+    if not configured and not granted:
+        return (
+            "admins: WARNING: none (telegram.admins in config.toml is empty and nobody was "
+            "made admin in chat); nobody can invite or manage members. Add your Telegram id "
+            "to telegram.admins in config.toml"
+        )
+
+    def listed(ids: list[int]) -> str:
+        return ", ".join(f"{i} ({names[i]})" if i in names else str(i) for i in ids) or "none"
+
+    return f"admins: config.toml: {listed(configured)}; made in chat: {listed(granted)}"
 
 
 async def _member_conflicts(engine: AsyncEngine, config: Config) -> list[str]:

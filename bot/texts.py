@@ -554,3 +554,27 @@ ABSENCE_PROBLEMS = {
     "stand_in_away": "Pelaksana yang dipilih sendiri cuti pada {period}. Tidak ada yang disimpan.",
 }
 CAPACITY_BASIS = "{capacity}, dasar: {basis}"
+
+# --- admins in chat (issue 14, helper admins) ---
+# The admins are config.toml's telegram.admins (the server's) and the members made admins in
+# /anggota. A refusal is shown as a press's alert: each under 200 characters.
+BTN_MAKE_ADMIN = "Jadikan admin"
+BTN_REVOKE_ADMIN = "Cabut admin"
+MEMBER_ADMIN_MARK = " · admin"
+MEMBER_CONFIG_ADMIN_MARK = " · admin (config.toml)"
+ADMIN_FROM_CONFIG = (
+    "Admin ini ditetapkan di config.toml server (telegram.admins), bukan di chat. Ubah "
+    "config.toml lalu jalankan ulang bot. Tidak ada yang berubah."
+)
+ADMIN_LAST = (
+    "Ini admin terakhir: bot tidak boleh tanpa admin. Jadikan anggota lain admin lebih dulu. "
+    "Tidak ada yang berubah."
+)
+ADMIN_LAST_DEACTIVATE = (
+    "Anggota ini admin terakhir: menonaktifkannya membuat bot tanpa admin. Jadikan anggota lain "
+    "admin lebih dulu. Tidak ada yang berubah."
+)
+ADMIN_INACTIVE = (
+    "Anggota nonaktif tidak dapat dijadikan admin. Aktifkan kembali lebih dulu. Tidak ada yang "
+    "berubah."
+)

@@ -18,7 +18,8 @@ from handlers.context import BotContext
 
 
 def is_admin(context: BotContext, user_id: int) -> bool:
-    return user_id in context.services.config.telegram.admins
+    """config.toml's admins and those made in chat (one source: the service's directory)."""
+    return context.services.service.context.is_admin(user_id)
 
 
 async def _refused(update: Update, context: BotContext) -> bool:

@@ -23,14 +23,18 @@ from handlers.questions import asked
 def help_text(context: BotContext, user_id: int) -> str:
     """A few lines on this member's own part in the SOP: their roles, what they do there, the
     commands (NotAMember for anyone else)."""
-    config = context.services.config
-    sop = config.sop
     actor = context.services.service.reads.reader(user_id)  # NotAMember: nothing of the office
-    duties = _duties(config, actor.roles)
+    return help_for(context.services.config, actor.roles)
+
+
+def help_for(config: Config, roles: frozenset[str]) -> str:
+    """The help of someone holding `roles` (also the welcome after an invitation)."""
+    sop = config.sop
+    duties = _duties(config, roles)
     return texts.HELP.format(
         office=escape(config.office_name),
         sop_number=escape(sop.number),
-        roles=escape(sop.role_titles(actor.roles) or texts.HELP_NO_ROLE),
+        roles=escape(sop.role_titles(roles) or texts.HELP_NO_ROLE),
         duties="\n".join([texts.HELP_DUTIES, *duties]) if duties else texts.HELP_NO_DUTY,
         commands=texts.HELP_COMMANDS,
     )

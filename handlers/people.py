@@ -1,5 +1,5 @@
 """The office's people in chat (issue 14): /undang and the invitation link, the admins'
-Terima / Tolak, and /anggota (roles and deactivation). Leave and acting officials are in
+Terima / Tolak, and /anggota (roles, admins, deactivation). Leave and acting officials are in
 handlers/leave.py.
 
 Buttons carry "pp:<verb>:<args>" (handled here, before the item buttons); every press is
@@ -7,19 +7,17 @@ checked again by the service (a client can forge any data)."""
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
 
 from bot import texts
+from bot.config import Config
 from bot.domain.dates import format_date
 from bot.domain.sop import Sop
-from bot.service.payloads import ClaimCard
+from bot.service.payloads import ClaimAnswer, ClaimCard
 from bot.service.people import MemberView, NotAllowed
-from handlers.commands import help_text
+from handlers.commands import help_for
 from handlers.common import reply
 from handlers.context import BotContext
 from handlers.people_ui import (
@@ -32,8 +30,6 @@ from handlers.people_ui import (
     refuse_button,
     user_of,
 )
-
-log = logging.getLogger(__name__)
 
 PREFIX = "pp:"
 
@@ -56,6 +52,16 @@ def claim_card(card: ClaimCard, sop: Sop) -> tuple[str, InlineKeyboardMarkup]:
         ]
     )
     return text, keyboard
+
+
+def claim_answer(answer: ClaimAnswer, roles: frozenset[str], config: Config) -> str:
+    """What the person who opened an invitation is told (drawn for the outbox sender): the
+    welcome with what `roles`, those they hold as it is sent, let them do; or the refusal."""
+    if not answer.accepted:
+        return texts.CLAIM_REFUSED_TO_USER
+    role = escape(config.sop.role_title(answer.role))
+    welcome = texts.CLAIM_WELCOME.format(name=escape(answer.name), role=role)
+    return welcome + help_for(config, roles)
 
 
 # --- invitations -----------------------------------------------------------------------------
@@ -112,7 +118,7 @@ async def _answer_claim(
     assert user is not None
     claim = await context.services.service.people.answer_claim(user.id, invitation_id, accept)
     sop = context.services.config.sop
-    role = sop.role_title(claim.role)
+    role = escape(sop.role_title(claim.role))
     name = escape(claim.name)
     admin = escape(user.full_name)
     outcome = (
@@ -121,30 +127,36 @@ async def _answer_claim(
         else texts.CLAIM_REJECTED.format(name=name, admin=admin)
     )
     await answer(update)
-    await edit(update, outcome)
-    if accept:
-        welcome = texts.CLAIM_WELCOME.format(name=name, role=role)
-        await _tell(context, claim.user_id, welcome + help_text(context, claim.user_id))
-    else:
-        await _tell(context, claim.user_id, texts.CLAIM_REFUSED_TO_USER)
-
-
-async def _tell(context: BotContext, chat_id: int, text: str) -> None:
-    try:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-    except TelegramError as exc:  # they can /start later: the help is there
-        log.warning("could not tell %s: %s", chat_id, exc)
+    await edit(update, outcome)  # the person is told by the outbox (People.answer_claim)
 
 
 # --- members ---------------------------------------------------------------------------------
 
 
 def _status(view: MemberView) -> str:
+    return _presence(view) + _admin_mark(view)
+
+
+def _presence(view: MemberView) -> str:
     if not view.active:
         return texts.MEMBER_INACTIVE
     if view.away_until is not None:
         return texts.MEMBER_AWAY.format(until=format_date(view.away_until))
     return texts.MEMBER_ACTIVE
+
+
+def _admin_mark(view: MemberView) -> str:
+    if view.config_admin:
+        return texts.MEMBER_CONFIG_ADMIN_MARK
+    return texts.MEMBER_ADMIN_MARK if view.admin and view.active else ""
+
+
+def _admin_button(view: MemberView) -> InlineKeyboardButton | None:
+    """Make admin, or take it away; a config.toml admin's button is answered with where their
+    status is changed. A deactivated member is made admin only once reactivated."""
+    if view.config_admin or view.admin:
+        return _button(texts.BTN_REVOKE_ADMIN, "ad", view.user_id, 0)
+    return _button(texts.BTN_MAKE_ADMIN, "ad", view.user_id, 1) if view.active else None
 
 
 def _roles(sop: Sop, roles: frozenset[str]) -> str:
@@ -176,8 +188,8 @@ async def members_command(update: Update, context: BotContext) -> None:
 async def _member_card(
     update: Update, context: BotContext, user_id: int, *, in_place: bool
 ) -> None:
-    if not is_admin(context, user_of(update)):
-        raise NotAllowed
+    """The member's card; shown in place after a change without asking again whether the
+    presser is an admin (the change was allowed, and may have been their own admin going)."""
     sop = context.services.config.sop
     views = {v.user_id: v for v in await context.services.service.people.members()}
     view = views.get(user_id)
@@ -196,6 +208,8 @@ async def _member_card(
     ]
     active = ("off", texts.BTN_DEACTIVATE) if view.active else ("on", texts.BTN_REACTIVATE)
     rows.append([_button(active[1], active[0], user_id)])
+    if (admin := _admin_button(view)) is not None:
+        rows.append([admin])
     await answer(update)
     if in_place:
         await edit(update, text, InlineKeyboardMarkup(rows))
@@ -219,6 +233,11 @@ async def _set_active(update: Update, context: BotContext, user_id: int, active:
     await _member_card(update, context, user_id, in_place=True)
 
 
+async def _set_admin(update: Update, context: BotContext, user_id: int, admin: bool) -> None:
+    await context.services.service.people.set_admin(user_of(update), user_id, admin)
+    await _member_card(update, context, user_id, in_place=True)
+
+
 # --- the one button handler --------------------------------------------------------------------
 
 
@@ -233,6 +252,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         case (("ok" | "no"), int()):
             await _answer_claim(update, context, number, verb == "ok")
         case "m", int():
+            if not is_admin(context, user_of(update)):
+                raise NotAllowed
             await _member_card(update, context, number, in_place=False)
         case "r", int() if len(args) == 2:
             if not is_admin(context, user_of(update)):
@@ -240,5 +261,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _toggle_role(update, context, number, args[1])
         case (("off" | "on"), int()):
             await _set_active(update, context, number, verb == "on")
+        case "ad", int() if len(args) == 2 and args[1] in ("0", "1"):
+            await _set_admin(update, context, number, args[1] == "1")
         case _:  # forged or from an older version
             await refuse_button(update)

@@ -15,7 +15,15 @@ from bot import texts
 from bot.domain.dates import DateNotUnderstood
 from bot.domain.invitations import InvitationRefused
 from bot.service.errors import ServiceError
-from bot.service.people import ClaimAlreadyAnswered, UnknownMember, UnknownRole
+from bot.service.people import (
+    ClaimAlreadyAnswered,
+    ConfigAdmin,
+    InactiveMember,
+    LastAdmin,
+    UnknownMember,
+    UnknownRole,
+)
+from handlers.admin import is_admin as is_admin  # one question for every admin screen
 from handlers.common import Handler, reply
 from handlers.context import BotContext
 
@@ -57,6 +65,12 @@ def refusal(exc: Exception) -> str:
             return texts.LEAVE_BAD_DATE
         case UnknownRole() | UnknownMember():
             return texts.BAD_BUTTON
+        case ConfigAdmin():
+            return texts.ADMIN_FROM_CONFIG
+        case LastAdmin():
+            return texts.ADMIN_LAST_DEACTIVATE if exc.deactivating else texts.ADMIN_LAST
+        case InactiveMember():
+            return texts.ADMIN_INACTIVE
         case _:
             return texts.PEOPLE_ADMIN_ONLY
 
@@ -81,10 +95,6 @@ def answers(handler: Handler) -> Handler:
 def user_of(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
-
-
-def is_admin(context: BotContext, user_id: int) -> bool:
-    return user_id in context.services.config.telegram.admins
 
 
 async def answer(update: Update, text: str | None = None) -> None:

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.config import Config
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop
-from bot.service.payloads import ClaimCard, Confirmation, Digest, Notice, Reminder
+from bot.service.payloads import ClaimAnswer, ClaimCard, Confirmation, Digest, Notice, Reminder
 from bot.service.views import CardData
 from handlers.cards import (
     TEXT_LIMIT,
@@ -22,7 +23,7 @@ from handlers.cards import (
     render_card,
     render_notice,
 )
-from handlers.people import claim_card
+from handlers.people import claim_answer, claim_card
 from handlers.reports import render_digest, render_reminder
 
 
@@ -30,6 +31,7 @@ from handlers.reports import render_digest, render_reminder
 class TelegramRenderer:
     sop: Sop
     zone: ZoneInfo
+    config: Config  # the office's name and reminders, for the help a welcome carries
 
     def card(self, data: CardData) -> RenderedCard:
         return render_card(data, self.sop, self.zone)
@@ -50,6 +52,9 @@ class TelegramRenderer:
 
     def claim(self, card: ClaimCard) -> tuple[str, InlineKeyboardMarkup]:
         return claim_card(card, self.sop)
+
+    def claim_answer(self, answer: ClaimAnswer, roles: frozenset[str]) -> str:
+        return claim_answer(answer, roles, self.config)
 
     def decision_line(self, action: str, name: str, at: datetime) -> str:
         return decision_line(action, name, at, self.zone)

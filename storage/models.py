@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -290,6 +291,9 @@ class Member(Base):
     joined_at: Mapped[datetime]
     joined_via: Mapped[str] = mapped_column(String(16))  # config | invitation
     deactivated_at: Mapped[datetime | None]
+    # Made an admin in chat (/anggota); counts only while active. config.toml's
+    # telegram.admins are admins besides these, and chat cannot change theirs.
+    admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class MemberRole(Base):

@@ -56,6 +56,23 @@ class RosterRepository:
             .values(active=active, deactivated_at=None if active else now)
         )
 
+    async def set_admin(self, user_id: int, admin: bool) -> None:
+        await self.session.execute(
+            update(Member).where(Member.user_id == user_id).values(admin=admin)
+        )
+
+    async def chat_admins(self) -> list[int]:
+        """The active members made admins in chat, their rows locked until the commit (on
+        PostgreSQL; SQLite's writers take turns), so two admins taking admin from each other at
+        once cannot both see the other stay."""
+        query = (
+            select(Member.user_id)
+            .where(Member.admin.is_(True), Member.active.is_(True))
+            .order_by(Member.user_id)
+            .with_for_update()
+        )
+        return list((await self.session.scalars(query)).all())
+
     # --- absences and acting officials ---------------------------------------------------
 
     async def absences_from(self, day: date) -> Sequence[Absence]:

@@ -17,6 +17,7 @@ from bot.service.roster_rows import RosterKeeper
 from localbotapi import LocalBotApi
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
+from storage.roster import RosterRepository
 from tests.harness import TOKEN, config_data
 from tests.office import MONDAY_MORNING
 
@@ -39,7 +40,8 @@ async def test_check_passes_and_says_what_it_found(
     assert lines[0].startswith("config: 6 members")
     assert lines[1] == "updates: long polling"
     assert "database:" in lines[2] and "0 items" in lines[2]
-    assert lines[3] == "telegram: ok, the bot is @jdih_test_bot (id 123456)"
+    assert lines[3] == "admins: config.toml: 102 (Budi Kasubbag); made in chat: none"
+    assert lines[4] == "telegram: ok, the bot is @jdih_test_bot (id 123456)"
 
 
 async def test_check_fails_on_a_refused_token_without_printing_it(
@@ -73,8 +75,9 @@ async def test_check_reports_where_config_toml_and_the_database_disagree_on_memb
     try:
         await upgrade_to_head(engine)
         ctx = ServiceContext(
-            session_factory(engine), config.sop, Directory((), {}), WorkCalendar(),
-            ManualClock(MONDAY_MORNING), admins=config.telegram.admins,
+            session_factory(engine), config.sop,
+            Directory((), {}, admins=config.telegram.admins), WorkCalendar(),
+            ManualClock(MONDAY_MORNING),
         )  # fmt: skip
         people = People(ctx, RosterKeeper(ctx, _nothing))
         await people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
@@ -93,3 +96,44 @@ async def test_check_reports_where_config_toml_and_the_database_disagree_on_memb
         "deactivated in the database",
         "members: the database wins; change members with /anggota in Telegram",
     ]
+
+
+async def test_check_lists_the_admins_made_in_chat_and_warns_when_there_are_none(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    config = _config(server, database_url, tmp_path)
+    admin = next(iter(config.telegram.admins))
+    hukum = next(m for m in config.members if "divisi_hukum" in m.roles)
+    engine = create_engine(database_url)
+    try:
+        await upgrade_to_head(engine)
+        directory = Directory((), {}, admins=config.telegram.admins)
+        ctx = ServiceContext(
+            session_factory(engine), config.sop, directory, WorkCalendar(),
+            ManualClock(MONDAY_MORNING),
+        )  # fmt: skip
+        people = People(ctx, RosterKeeper(ctx, _nothing))
+        await people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
+        await people.set_admin(admin, hukum.user_id, True)
+    finally:
+        await engine.dispose()
+    lines: list[str] = []
+    assert await run_check(config, lines.append)
+    assert [line for line in lines if line.startswith("admins:")] == [
+        f"admins: config.toml: {admin} (Budi Kasubbag); "
+        f"made in chat: {hukum.user_id} ({hukum.name})"
+    ]
+
+    nobody = dataclasses.replace(
+        config, telegram=dataclasses.replace(config.telegram, admins=frozenset())
+    )
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            await RosterRepository(session).set_admin(hukum.user_id, False)
+    finally:
+        await engine.dispose()
+    lines = []
+    assert await run_check(nobody, lines.append)  # a warning: the bot still runs
+    warning = next(line for line in lines if line.startswith("admins:"))
+    assert warning.startswith("admins: WARNING: none") and "telegram.admins" in warning

@@ -13,6 +13,7 @@ from bot.service.owed import add_outbox
 from bot.service.payloads import (
     ArchiveJob,
     CardJob,
+    ClaimAnswer,
     ClaimCard,
     Confirmation,
     Digest,
@@ -73,6 +74,8 @@ EXAMPLES: list[Payload] = [
         step="3 Memeriksa desain",
     ),
     ClaimCard(7, "operator", 301, "Wati <Baru>"),
+    ClaimAnswer(True, "operator", "Wati <Baru>"),
+    ClaimAnswer(False, "kasubbag", "Eko"),
 ]
 
 

@@ -3,8 +3,10 @@ invitations, roles, deactivation, leave and acting officials, and the roster log
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -22,10 +24,21 @@ from bot.domain.roster import (
 )
 from bot.domain.sop import load_default_sop
 from bot.domain.worktime import WorkCalendar
+from bot.service.alarms import alarm_chats
 from bot.service.context import ServiceContext
 from bot.service.directory import Directory
 from bot.service.leave import Leave
-from bot.service.people import ClaimAlreadyAnswered, NotAllowed, People, UnknownRole
+from bot.service.payloads import ClaimAnswer, OutboxKind, from_json
+from bot.service.people import (
+    ClaimAlreadyAnswered,
+    ConfigAdmin,
+    InactiveMember,
+    LastAdmin,
+    NotAllowed,
+    People,
+    UnknownMember,
+    UnknownRole,
+)
 from bot.service.roster_rows import RosterKeeper
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -58,15 +71,15 @@ async def keeper(
     await upgrade_to_head(engine)
 
     async def changed(roster: Roster) -> None:
+        ctx.directory.replace(roster)  # as the service does: a change counts at once
         seen.append(roster)
 
     ctx = ServiceContext(
         session_factory(engine),
         load_default_sop(),
-        Directory((), {}),
+        Directory((), {}, admins=frozenset({ADMIN})),
         WorkCalendar(timezone=OFFICE.key),
         clock,
-        admins=frozenset({ADMIN}),
     )
     try:
         yield RosterKeeper(ctx, changed)
@@ -204,3 +217,147 @@ async def test_an_operator_may_not_record_leave(people: People, leave: Leave) ->
     await people.seed([SARI, BUDI])
     with pytest.raises(NotAllowed):
         await leave.record_absence(BUDI.user_id, Absence(1, today(people), today(people)))
+
+
+# --- admins made in chat (config.toml's stay the server's) -----------------------------------
+
+
+def without_config_admins(people: People) -> People:
+    """The same office after config.toml's telegram.admins were emptied: only those made
+    admins in chat remain (the directory built again, as at a restart)."""
+    directory = Directory((), {})
+    ctx = replace(people.ctx, directory=directory)
+
+    async def changed(roster: Roster) -> None:
+        directory.replace(roster)
+
+    keeper = RosterKeeper(ctx, changed)
+    return People(ctx, keeper)
+
+
+async def admin_log(people: People) -> list[tuple[int, str, int | None, datetime]]:
+    async with UnitOfWork(people.ctx.factory) as uow:
+        return [
+            (row.user_id, row.change, row.by_user, row.at)
+            for row in await uow.roster.history()
+            if row.change.startswith("admin")
+        ]
+
+
+async def test_a_member_made_admin_manages_at_once_and_the_log_says_who_and_when(
+    people: People, clock: ManualClock
+) -> None:
+    await people.seed([SARI, BUDI])
+    with pytest.raises(NotAllowed):
+        await people.invite(BUDI.user_id, "operator")
+    await people.set_admin(ADMIN, BUDI.user_id, True)
+    assert people.ctx.admins == {ADMIN, BUDI.user_id}
+    assert await people.invite(BUDI.user_id, "operator")  # no restart
+    granted_at = clock.now()
+    clock.advance(timedelta(minutes=5))
+    await people.set_admin(BUDI.user_id, BUDI.user_id, False)  # config.toml's admin remains
+    assert not people.ctx.is_admin(BUDI.user_id)
+    with pytest.raises(NotAllowed):
+        await people.invite(BUDI.user_id, "operator")
+    assert await admin_log(people) == [
+        (BUDI.user_id, "admin_granted", ADMIN, granted_at),
+        (BUDI.user_id, "admin_revoked", BUDI.user_id, clock.now()),
+    ]
+    views = {v.user_id: v for v in await people.members()}
+    assert not views[BUDI.user_id].admin
+
+
+async def test_a_config_admin_is_not_changed_in_chat(people: People) -> None:
+    configured = RosterMember(ADMIN, "Admin Server", frozenset({"sekretaris"}))
+    await people.seed([configured, BUDI])
+    await people.set_admin(ADMIN, BUDI.user_id, True)
+    for admin in (False, True):
+        with pytest.raises(ConfigAdmin):
+            await people.set_admin(BUDI.user_id, ADMIN, admin)
+    assert people.ctx.is_admin(ADMIN)
+    views = {v.user_id: v for v in await people.members()}
+    assert views[ADMIN].config_admin and not views[ADMIN].admin
+    assert [change for _, change, _, _ in await admin_log(people)] == ["admin_granted"]
+
+
+async def test_the_last_admin_keeps_admin_and_stays_active(people: People) -> None:
+    await people.seed([SARI, BUDI])
+    await people.set_admin(ADMIN, SARI.user_id, True)
+    await people.set_admin(ADMIN, BUDI.user_id, True)
+    office = without_config_admins(people)
+    await office.keeper.changed()
+    assert office.ctx.admins == {SARI.user_id, BUDI.user_id}
+
+    await office.set_admin(SARI.user_id, BUDI.user_id, False)  # Sari remains
+    logged = await admin_log(office)
+    with pytest.raises(LastAdmin) as taking:
+        await office.set_admin(SARI.user_id, SARI.user_id, False)
+    assert not taking.value.deactivating
+    with pytest.raises(LastAdmin) as deactivating:
+        await office.set_active(SARI.user_id, SARI.user_id, False)
+    assert deactivating.value.deactivating
+    # nothing changed: Sari is an active admin, the log as it was
+    assert office.ctx.admins == {SARI.user_id}
+    assert (await office.keeper.roster()).members[SARI.user_id].active
+    assert await admin_log(office) == logged
+
+    await office.set_admin(SARI.user_id, BUDI.user_id, True)
+    await office.set_active(BUDI.user_id, SARI.user_id, False)  # Budi remains
+    assert office.ctx.admins == {BUDI.user_id}
+
+
+async def test_two_admins_taking_admin_from_each_other_at_once_leave_one(
+    people: People,
+) -> None:
+    await people.seed([SARI, BUDI])
+    await people.set_admin(ADMIN, SARI.user_id, True)
+    await people.set_admin(ADMIN, BUDI.user_id, True)
+    office = without_config_admins(people)
+    await office.keeper.changed()
+    results = await asyncio.gather(
+        office.set_admin(SARI.user_id, BUDI.user_id, False),
+        office.set_admin(BUDI.user_id, SARI.user_id, False),
+        return_exceptions=True,
+    )
+    assert results.count(None) == 1
+    assert all(isinstance(r, LastAdmin | NotAllowed) for r in results if r is not None), results
+    async with UnitOfWork(office.ctx.factory) as uow:
+        assert len(await uow.roster.chat_admins()) == 1
+
+
+async def test_only_active_members_are_admins(people: People) -> None:
+    await people.seed([SARI, BUDI])
+    await people.set_active(ADMIN, SARI.user_id, False)
+    with pytest.raises(InactiveMember):
+        await people.set_admin(ADMIN, SARI.user_id, True)
+    await people.set_admin(ADMIN, BUDI.user_id, True)
+    await people.set_active(ADMIN, BUDI.user_id, False)  # config.toml's admin remains
+    assert not people.ctx.is_admin(BUDI.user_id)
+    with pytest.raises(NotAllowed):
+        await people.invite(BUDI.user_id, "operator")
+    with pytest.raises(UnknownMember):
+        await people.set_admin(ADMIN, 77, True)
+
+
+async def test_the_answer_to_a_claim_is_owed_in_its_own_commit(people: People) -> None:
+    accepted = await people.open_invitation(55, "Dewi", await people.invite(ADMIN, "operator"))
+    refused = await people.open_invitation(56, "Eko", await people.invite(ADMIN, "operator"))
+    await people.answer_claim(ADMIN, accepted.invitation_id, accept=True)
+    await people.answer_claim(ADMIN, refused.invitation_id, accept=False)
+    async with UnitOfWork(people.ctx.factory) as uow:
+        owed = [
+            (row.chat_id, from_json(row.kind, row.payload))
+            for row in await uow.repo.undelivered()
+            if row.kind == OutboxKind.CLAIM_ANSWER
+        ]
+    assert owed == [
+        (55, ClaimAnswer(True, "operator", "Dewi")),
+        (56, ClaimAnswer(False, "operator", "Eko")),
+    ]
+
+
+async def test_an_admin_made_in_chat_hears_the_alarm_when_nobody_can_act(people: People) -> None:
+    await people.seed([SARI, BUDI, TINI])
+    assert BUDI.user_id not in alarm_chats(people.ctx.sop, people.ctx.directory)
+    await people.set_admin(ADMIN, BUDI.user_id, True)
+    assert alarm_chats(people.ctx.sop, people.ctx.directory) == [TINI.user_id, BUDI.user_id, ADMIN]

@@ -1,6 +1,7 @@
 """Each member's command menu (Telegram's per-chat command scope) shows only what their roles
 allow: /baru for those who open items, /batal for those who cancel, /cuti for the overseer,
-the admin commands for admins. Set at start and again for whoever's roles changed."""
+the admin commands for admins (config.toml's and those made in chat). Set at start and again
+for whoever's roles, membership or admin status changed."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tup
 
 def _menu_of(config: Config, directory: Directory, user_id: int) -> list[tuple[str, str]]:
     actor = directory.actor(user_id)
-    admin = user_id in config.telegram.admins
+    admin = directory.is_admin(user_id)
     if actor is None and not admin:
         return []
     return commands_for(config, actor.roles if actor else frozenset(), admin)
@@ -56,7 +57,7 @@ async def _set(bot: Bot, user_id: int, menu: list[tuple[str, str]]) -> None:
 
 
 async def refresh_all(bot: Bot, config: Config, directory: Directory) -> None:
-    people = set(directory.roster.members) | set(config.telegram.admins)
+    people = set(directory.roster.members) | directory.admins
     for user_id in sorted(people):
         await _set(bot, user_id, _menu_of(config, directory, user_id))
 
@@ -64,16 +65,18 @@ async def refresh_all(bot: Bot, config: Config, directory: Directory) -> None:
 async def refresh_changed(
     bot: Bot, config: Config, directory: Directory, before: Roster, since: date, after: Roster
 ) -> None:
-    """The menus of those whose roles (or membership) changed since `since` (an acting
-    official's roles come and go with the leave's days)."""
+    """The menus of those whose roles, membership or admin status changed since `since` (an
+    acting official's roles come and go with the leave's days)."""
     day = directory.today()
     for user_id in sorted(set(before.members) | set(after.members)):
         if before.roles_on(user_id, since).keys() != after.roles_on(user_id, day).keys() or (
-            _active(before, user_id) != _active(after, user_id)
+            _standing(before, user_id) != _standing(after, user_id)
         ):
             await _set(bot, user_id, _menu_of(config, directory, user_id))
 
 
-def _active(roster: Roster, user_id: int) -> bool:
+def _standing(roster: Roster, user_id: int) -> tuple[bool, bool]:
+    """Whether the person is an active member, and an admin made in chat."""
     member = roster.members.get(user_id)
-    return member is not None and member.active
+    active = member is not None and member.active
+    return active, active and member is not None and member.admin

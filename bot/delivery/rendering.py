@@ -10,7 +10,7 @@ from typing import Protocol
 
 from telegram import InlineKeyboardMarkup
 
-from bot.service.payloads import ClaimCard, Confirmation, Digest, Notice, Reminder
+from bot.service.payloads import ClaimAnswer, ClaimCard, Confirmation, Digest, Notice, Reminder
 from bot.service.views import CardData, FileRef
 
 
@@ -40,6 +40,11 @@ class Renderer(Protocol):
     def digest(self, digest: Digest) -> str: ...
 
     def claim(self, card: ClaimCard) -> tuple[str, InlineKeyboardMarkup]: ...
+
+    def claim_answer(self, answer: ClaimAnswer, roles: frozenset[str]) -> str:
+        """The admin's answer to someone who opened an invitation (HTML); the welcome says
+        what `roles` (those they hold as it is sent) let them do."""
+        ...
 
     def decision_line(self, action: str, name: str, at: datetime) -> str: ...
 

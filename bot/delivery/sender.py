@@ -49,6 +49,7 @@ from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
     ArchiveJob,
     CardJob,
+    ClaimAnswer,
     ClaimCard,
     Confirmation,
     Digest,
@@ -79,6 +80,7 @@ class _Work:
     job: Payload | PayloadError
     card: CardData | None = None  # a card's data (None: its item or step is gone)
     target: RetireTarget | None = None  # the message a retirement edits
+    roles: frozenset[str] = frozenset()  # a welcome's: the roles its reader holds now
 
 
 @dataclass(slots=True)
@@ -111,11 +113,9 @@ class OutboxSender:
         directory: Directory,
         archiver: Archiver,
         render: Renderer,
-        admins: frozenset[int] = frozenset(),
     ) -> None:
         self.bot = bot
         self.render = render
-        self.admins = admins
         self._reported: set[int] = set()
         self.archiver = archiver
         self.directory = directory
@@ -289,6 +289,8 @@ class OutboxSender:
                     work.card = await self.reads.card_data(
                         work.row.item_id, job.step, job.version, job.return_event_id
                     )
+                elif isinstance(work.job, ClaimAnswer):
+                    work.roles = await self.reads.roles_now(work.row.chat_id)
             # A card's text, chat and message never change: its retirement can be read now.
             ids = [work.job.card_id for work in works if isinstance(work.job, Retire)]
             cards = await uow.repo.cards_by_id(ids) if ids else []
@@ -368,6 +370,10 @@ class OutboxSender:
                     await self.bot.send_message(
                         row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
                     )
+                case ClaimAnswer():
+                    # what they can do: the roles they hold as it is sent, not at the answer
+                    text = self.render.claim_answer(job, work.roles)
+                    await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
@@ -440,7 +446,8 @@ class OutboxSender:
         text = texts.MEMBER_UNREACHABLE.format(
             name=escape(self.directory.name(chat_id)), chat_id=chat_id
         )
-        recipients = [*self.admins, *self.directory.chats_for_roles(sorted(self.sop.cancellers))]
+        admins = sorted(self.directory.admins)
+        recipients = [*admins, *self.directory.chats_for_roles(sorted(self.sop.cancellers))]
         for recipient in dict.fromkeys(recipients):
             if recipient == chat_id:
                 continue
@@ -477,7 +484,8 @@ class OutboxSender:
     def _leaders(self) -> list[int]:
         """The admins and the SOP's cancellers: who is told when something is lost."""
         roles = sorted(self.sop.cancellers)
-        return list(dict.fromkeys([*self.admins, *self.directory.chats_for_roles(roles)]))
+        admins = sorted(self.directory.admins)
+        return list(dict.fromkeys([*admins, *self.directory.chats_for_roles(roles)]))
 
     async def _retire(self, job: Retire, target: RetireTarget | None) -> None:
         if target is None:

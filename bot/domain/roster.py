@@ -33,6 +33,7 @@ class RosterMember:
     name: str
     roles: frozenset[str]
     active: bool = True
+    admin: bool = False  # made an admin in chat (config.toml's admins are not members' rows)
 
 
 @dataclass(frozen=True, slots=True)

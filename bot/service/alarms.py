@@ -14,7 +14,8 @@ from storage.repositories import Repository
 
 
 def alarm_chats(sop: Sop, directory: Directory) -> list[int]:
-    """Who hears that nobody can act: the overseer (the sekretaris) and the admins."""
+    """Who hears that nobody can act: the overseer (the sekretaris) and the admins (config.toml's
+    and those made in chat, as the directory knows them now)."""
     overseer = [sop.overseer] if sop.overseer is not None else []
     return list(dict.fromkeys([*directory.chats_for_roles(overseer), *sorted(directory.admins)]))
 

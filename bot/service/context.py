@@ -1,6 +1,6 @@
-"""What every use case shares: one frozen context (the database, the SOP, who is who, the
-calendar, the clock, and whom to wake after a commit), handed to each use case by the
-service (`bot/service/facade.py`)."""
+"""What every use case shares: one frozen context (the database, the SOP, who is who and who
+the admins are, the calendar, the clock, and whom to wake after a commit), handed to each use
+case by the service (`bot/service/facade.py`)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,16 @@ class ServiceContext:
     calendar: WorkCalendar
     clock: Clock
     on_commit: OnCommit = no_one_to_wake
-    # Admins read the office's work (/tugas, /status, /arsip) without holding an SOP role.
-    admins: frozenset[int] = frozenset()
+
+    @property
+    def admins(self) -> frozenset[int]:
+        """Today's admins: config.toml's and those made in chat (the directory's snapshot,
+        so a grant counts at once). Admins read the office's work (/tugas, /status, /arsip)
+        without holding an SOP role, and manage its people."""
+        return self.directory.admins
+
+    def is_admin(self, user_id: int) -> bool:
+        return self.directory.is_admin(user_id)
 
     def office_day(self, moment: datetime) -> date:
         """The office's date at an instant (its own time zone, not UTC's)."""

@@ -1,9 +1,13 @@
-"""Who is who today: the office's members as workflow actors and as message recipients.
+"""Who is who today: the office's members as workflow actors and as message recipients, and
+who the admins are.
 
-It holds a snapshot of the roster (members, roles, leave, acting officials) that the people use
-cases replace after each change, so a new member or a Plh counts at once, without a restart.
-Who holds a role depends on the day (leave begins and ends by itself), so each question is
-asked for the office's current date."""
+It holds a snapshot of the roster (members, roles, leave, acting officials, admins made in
+chat) that the people use cases replace after each change, so a new member, a Plh or a new
+admin counts at once, without a restart. Who holds a role depends on the day (leave begins and
+ends by itself), so each question is asked for the office's current date.
+
+The admins are config.toml's `telegram.admins` (the server's: chat cannot change them) and the
+active members made admins in chat (/anggota). Every "is this an admin" asks here."""
 
 from __future__ import annotations
 
@@ -31,7 +35,9 @@ class Directory:
         self._roster = Roster.of(RosterMember(m.user_id, m.name, m.roles) for m in members)
         self._role_chats = dict(role_chats)
         self._today = today
-        self.admins = admins  # from config.toml: they manage the people, members or not
+        # config.toml's: they manage the people, members or not, and chat cannot remove them
+        self.config_admins = admins
+        self._chat_admins = _chat_admins(self._roster)
 
     def today(self) -> date:
         """The office's current date (who holds a role depends on it)."""
@@ -42,11 +48,25 @@ class Directory:
 
     def may_enter(self, user_id: int) -> bool:
         """Whether the bot works for this person at all: a member, or an admin."""
-        return self.is_member(user_id) or user_id in self.admins
+        return self.is_member(user_id) or self.is_admin(user_id)
+
+    @property
+    def admins(self) -> frozenset[int]:
+        """Who manages the office's people: config.toml's admins and those made in chat."""
+        return self.config_admins | self._chat_admins
+
+    @property
+    def chat_admins(self) -> frozenset[int]:
+        """The active members made admins in chat (config.toml's aside)."""
+        return self._chat_admins
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.config_admins or user_id in self._chat_admins
 
     def replace(self, roster: Roster) -> None:
         """The people changed: answer from the new roster from now on."""
         self._roster = roster
+        self._chat_admins = _chat_admins(roster)
 
     @property
     def roster(self) -> Roster:
@@ -92,3 +112,7 @@ class Directory:
         for role in roles:
             chats.extend(chat for chat in self.chats_for_role(role) if chat not in chats)
         return chats
+
+
+def _chat_admins(roster: Roster) -> frozenset[int]:
+    return frozenset(m.user_id for m in roster.members.values() if m.admin and m.active)

@@ -107,7 +107,6 @@ def build_service(
     calendar: WorkCalendar,
     clock: Clock,
     *,
-    admins: frozenset[int] = frozenset(),
     on_commit: OnCommit = no_one_to_wake,
 ) -> Service:
     ctx = ServiceContext(
@@ -117,6 +116,5 @@ def build_service(
         calendar,
         clock,
         on_commit=on_commit,
-        admins=admins,
     )
     return Service(ctx)

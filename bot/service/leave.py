@@ -101,7 +101,7 @@ class Leave:
     def _may_record_leave(self, user_id: int, roster: Roster, today: date) -> None:
         """Admins, and the SOP's overseer (the sekretaris), record leave."""
         overseer = self.ctx.sop.overseer
-        if user_id in self.ctx.admins or (
+        if self.ctx.is_admin(user_id) or (
             overseer is not None and overseer in roster.roles_on(user_id, today)
         ):
             return

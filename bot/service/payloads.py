@@ -26,6 +26,7 @@ class OutboxKind(StrEnum):
     ARCHIVE = "archive"  # write the published item's archive folder (no chat: chat_id 0)
     CLAIM = "claim"  # someone opened an invitation: an admin's Terima / Tolak
     CONFIRMATION = "confirmation"  # tell the member what the decision they typed did
+    CLAIM_ANSWER = "claim_answer"  # tell who opened an invitation the admin's answer
 
 
 class NoticeKind(StrEnum):
@@ -139,6 +140,18 @@ class Confirmation:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimAnswer:
+    """An admin answered someone who opened an invitation: accepted, the welcome with what
+    they can do (drawn from the roles they hold when it is sent); refused, the refusal. It
+    commits with the answer, so a crash or a Telegram error cannot leave them untold."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.CLAIM_ANSWER
+    accepted: bool
+    role: str  # the invited role (its key)
+    name: str  # the person's name as Telegram gave it
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveJob:
     """Write the published item's archive folder (work for the bot itself, no chat)."""
 
@@ -175,7 +188,15 @@ class Digest:
 
 
 Payload: TypeAlias = (
-    CardJob | Notice | Retire | Reminder | ArchiveJob | Digest | ClaimCard | Confirmation
+    CardJob
+    | Notice
+    | Retire
+    | Reminder
+    | ArchiveJob
+    | Digest
+    | ClaimCard
+    | Confirmation
+    | ClaimAnswer
 )
 
 
@@ -246,6 +267,8 @@ def from_json(kind: str, data: object) -> Payload:
                 fields.number("version"),
                 fields.optional_text("to_step"),
             )
+        case OutboxKind.CLAIM_ANSWER:
+            return ClaimAnswer(fields.flag("accepted"), fields.text("role"), fields.text("name"))
         case OutboxKind.DIGEST:
             return Digest(
                 day=fields.day("day"),
@@ -301,6 +324,8 @@ def _encode(payload: Payload) -> dict[str, object]:
                 "version": payload.version,
                 "to_step": payload.to_step,
             }
+        case ClaimAnswer():
+            return {"accepted": payload.accepted, "role": payload.role, "name": payload.name}
         case Digest():
             return {
                 "day": _day_iso(payload.day, "digest payload: 'day'"),

@@ -1,7 +1,11 @@
-"""The office's people as use cases: seeding from config.toml, invitations, roles, leave and
-acting officials. Each use case is one unit of work; every change is written to the roster log
-(who, what, by whom, on what basis) in the same commit, so who held which role on any date can
-be told later. After a commit the directory's snapshot is loaded again: effective at once."""
+"""The office's people as use cases: seeding from config.toml, invitations, roles, admins made
+in chat, deactivation. Each use case is one unit of work; every change is written to the roster
+log (who, what, by whom, on what basis) in the same commit, so who held which role on any date
+can be told later. After a commit the directory's snapshot is loaded again: effective at once.
+
+The admins are config.toml's `telegram.admins` (the server's: chat cannot change them) and the
+active members an admin made admins in /anggota. The bot never ends up without an admin: taking
+admin from the last one, or deactivating them, is refused."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.errors import ServiceError
 from bot.service.owed import add_outbox
-from bot.service.payloads import ClaimCard
+from bot.service.payloads import ClaimAnswer, ClaimCard
 from bot.service.roster_rows import RosterKeeper, log_entry
 from storage import models
 from storage.uow import UnitOfWork
@@ -43,6 +47,32 @@ class ClaimAlreadyAnswered(ServiceError):
     def __init__(self, accepted: bool) -> None:
         super().__init__("the claim was already answered")
         self.accepted = accepted
+
+
+class LastAdmin(ServiceError):
+    """The change would leave the bot without an admin (no config.toml admin, and this the last
+    one made in chat); nothing changed."""
+
+    def __init__(self, user_id: int, *, deactivating: bool) -> None:
+        super().__init__(f"{user_id} is the last admin")
+        self.user_id = user_id
+        self.deactivating = deactivating
+
+
+class ConfigAdmin(ServiceError):
+    """An admin of config.toml: the server's, not changed in chat (edit config.toml)."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"{user_id} is an admin in config.toml")
+        self.user_id = user_id
+
+
+class InactiveMember(ServiceError):
+    """A deactivated member cannot be made an admin (reactivate them first)."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"member {user_id} is not active")
+        self.user_id = user_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +103,8 @@ class MemberView:
     roles: frozenset[str]
     active: bool
     away_until: date | None  # the last day of a running absence
+    admin: bool = False  # made an admin in chat (counts while active)
+    config_admin: bool = False  # an admin of config.toml (not changed in chat)
 
 
 class People:
@@ -169,9 +201,14 @@ class People:
             claim = Claim(row.id, row.role, row.used_by, row.used_name or "", row.created_by)
             if accept:
                 await self._admit(uow, claim, admin_id, now)
+            # the welcome (or the refusal) is owed in the same commit: a crash cannot lose it
+            told = ClaimAnswer(accept, claim.role, claim.name)
+            add_outbox(uow.repo, now, claim.user_id, None, told)
             await uow.commit()
         if accept:
+            # the directory knows the new member before the sender draws the welcome
             await self.keeper.changed()
+        self.ctx.on_commit(Committed(owed=True))
         return claim
 
     async def _admit(self, uow: UnitOfWork, claim: Claim, admin_id: int, now: datetime) -> None:
@@ -210,8 +247,11 @@ class People:
         self._admin(admin_id)
         now = self.ctx.clock.now()
         async with UnitOfWork(self.ctx.factory) as uow:
-            if await uow.roster.member(user_id) is None:
+            member = await uow.roster.member(user_id)
+            if member is None:
                 raise UnknownMember(user_id)
+            if not active and member.admin and member.active:
+                await self._keep_an_admin(uow, user_id, deactivating=True)
             await uow.roster.set_active(user_id, active, now)
             if not active:
                 # their open question has nobody to answer it; the cards they were sent still
@@ -222,9 +262,43 @@ class People:
             await uow.commit()
         await self.keeper.changed()
 
+    # --- admins made in chat -------------------------------------------------------------
+
+    async def set_admin(self, admin_id: int, user_id: int, admin: bool) -> None:
+        """Make a member an admin, or take it away; config.toml's admins are refused (they
+        are the server's), and so is taking admin from the last admin."""
+        self._admin(admin_id)
+        if user_id in self.ctx.directory.config_admins:
+            raise ConfigAdmin(user_id)
+        now = self.ctx.clock.now()
+        async with UnitOfWork(self.ctx.factory) as uow:
+            member = await uow.roster.member(user_id)
+            if member is None:
+                raise UnknownMember(user_id)
+            if admin and not member.active:
+                raise InactiveMember(user_id)
+            if member.admin == admin:
+                return  # pressed twice, or by two admins: already so
+            if not admin:
+                await self._keep_an_admin(uow, user_id, deactivating=False)
+            await uow.roster.set_admin(user_id, admin)
+            change = "admin_granted" if admin else "admin_revoked"
+            uow.roster.log(log_entry(now, user_id, change, None, admin_id))
+            await uow.commit()
+        await self.keeper.changed()
+
+    async def _keep_an_admin(self, uow: UnitOfWork, user_id: int, *, deactivating: bool) -> None:
+        """Refuse a change that leaves no admin: config.toml's always stay; else another
+        active member made admin in chat must (their rows locked until the commit)."""
+        if self.ctx.directory.config_admins:
+            return
+        if not set(await uow.roster.chat_admins()) - {user_id}:
+            raise LastAdmin(user_id, deactivating=deactivating)
+
     async def members(self) -> list[MemberView]:
         roster = await self.keeper.roster()
         today = self.keeper.today()
+        config_admins = self.ctx.directory.config_admins
         return [
             MemberView(
                 member.user_id,
@@ -232,12 +306,14 @@ class People:
                 member.roles,
                 member.active,
                 away.end if (away := roster.away(member.user_id, today)) else None,
+                member.admin,
+                member.user_id in config_admins,
             )
             for member in roster.members.values()
         ]
 
     def _admin(self, user_id: int) -> None:
-        if user_id not in self.ctx.admins:
+        if not self.ctx.is_admin(user_id):
             raise NotAllowed
 
 

@@ -13,6 +13,7 @@ from bot.domain.sop import Sop, StepKind
 from bot.domain.workflow import Action, Actor, ItemStatus
 from bot.service.context import ServiceContext
 from bot.service.errors import NotAMember
+from bot.service.roster_rows import load_roster
 from bot.service.rows import event_view, file_ref, item_view, material_view
 from bot.service.views import CardData, EventView, ItemView
 from storage.models import CardMessage, Item
@@ -38,7 +39,7 @@ class Reads:
         actor = members.actor(user_id)
         if actor is not None:
             return actor
-        if user_id in self.ctx.admins:
+        if self.ctx.is_admin(user_id):
             return Actor(user_id, members.name(user_id), frozenset())
         raise NotAMember(user_id)
 
@@ -117,6 +118,14 @@ class Reads:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await uow.repo.item(item_id)
             return item.code if item else None
+
+    async def roles_now(self, user_id: int) -> frozenset[str]:
+        """The roles a person may act in today as the database holds them now: a message
+        drawn right after a change (the welcome) does not wait for the directory to follow."""
+        today = self.ctx.office_day(self.ctx.clock.now())
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
+            roster = await load_roster(uow, today)
+        return frozenset(roster.roles_on(user_id, today))
 
     async def card_data(
         self, item_id: int, step_key: str, version: int, return_event_id: int | None = None

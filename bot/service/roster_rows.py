@@ -43,7 +43,9 @@ class RosterKeeper:
 async def load_roster(uow: UnitOfWork, today: date) -> Roster:
     held = await uow.roster.roles()
     members = [
-        RosterMember(row.user_id, row.name, frozenset(held.get(row.user_id, ())), row.active)
+        RosterMember(
+            row.user_id, row.name, frozenset(held.get(row.user_id, ())), row.active, row.admin
+        )
         for row in await uow.roster.members()
     ]
     absences = await uow.roster.absences_from(today)
