@@ -15,9 +15,14 @@ from storage.repositories import Repository
 
 def alarm_chats(sop: Sop, directory: Directory) -> list[int]:
     """Who hears that nobody can act: the overseer (the sekretaris) and the admins (config.toml's
-    and those made in chat, as the directory knows them now)."""
+    and those made in chat, as the directory knows them now). An admin on leave hears nothing
+    (their chat is not spammed while away) unless nobody else would hear it at all."""
     overseer = [sop.overseer] if sop.overseer is not None else []
-    return list(dict.fromkeys([*directory.chats_for_roles(overseer), *sorted(directory.admins)]))
+    today = directory.today()
+    admins = sorted(directory.admins)
+    present = [a for a in admins if directory.roster.away(a, today) is None]
+    chats = [*directory.chats_for_roles(overseer), *present]
+    return list(dict.fromkeys(chats or admins))
 
 
 def alarm(repo: Repository, sop: Sop, directory: Directory, item: Item, moment: datetime) -> int:
