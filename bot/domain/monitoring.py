@@ -17,7 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from bot.domain.holdings import Holding
+from bot.domain.periods import Period
+from bot.domain.sop import Sop
 from bot.domain.visits import EventFact
 
 DEFAULT_THRESHOLD = 80.0  # % of runs within the time standard for "berjalan dengan baik"
@@ -192,6 +196,27 @@ class Figures:
     events: tuple[EventFact, ...]  # every event in the period, in order
     overview: Overview
     sop_versions: tuple[str, ...]  # the SOP fingerprints the period's runs were recorded under
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A period's monitoring report as plain values: what the workbook, the CSV, the chat's
+    chart and summary are drawn from."""
+
+    sop: Sop  # in force when the report was made (its number, name, fingerprint, roles)
+    office: str
+    period: Period
+    made_at: datetime
+    zone: ZoneInfo  # the office's: every time in the report is shown in it
+    threshold: float  # % within the time standard for "berjalan dengan baik"
+    figures: Figures
+    holdings: tuple[Holding, ...]
+    roster_known: bool  # False: no roster record (who held a role could not be checked)
+
+    @property
+    def empty(self) -> bool:
+        """No item was open in the period."""
+        return not self.figures.items
 
 
 def percentile(values: Sequence[float], pct: float) -> float:

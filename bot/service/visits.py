@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-
 from bot.domain.sop import Sop
 from bot.domain.workflow import StepVisit, Transition
 from storage.models import StepVisitRecord
+from storage.reporting import ReportingRepository
 from storage.uow import UnitOfWork
 
 
@@ -28,15 +27,11 @@ async def record_visits(
     open the visit it begins, if any."""
     if not (transition.step_changed or transition.to_step is None):
         return
-    await uow.session.execute(
-        update(StepVisitRecord)
-        .where(StepVisitRecord.item_id == item_id, StepVisitRecord.ended_at.is_(None))
-        .values(ended_at=now, end_event_id=event_id)
-        .execution_options(synchronize_session=False)
-    )
+    visits = ReportingRepository(uow.session)
+    await visits.close_visit(item_id, now, event_id)
     if visit is None or visit.step_key is None or visit.started_at is None:
         return
-    uow.repo.add(
+    visits.add_visit(
         StepVisitRecord(
             item_id=item_id,
             step_key=visit.step_key,
