@@ -736,7 +736,8 @@ EVALUATION_QUESTIONS = (
     "Apakah sistem dan prosedur yang ada bersinergi satu dengan lainnya?",
 )
 EVAL_PERFORMANCE = (
-    "{within} dari {runs} pelaksanaan langkah ({pct}) dalam baku mutu waktu; "
+    "{within} dari {measured} pelaksanaan langkah yang memiliki baku mutu waktu ({pct}) dalam "
+    "baku mutu; "
     "waktu kerja median dari materi diserahkan sampai diposting: {lead}"
 )
 EVAL_UNDERSTOOD = "{returns} pengembalian untuk perbaikan dari {items} item; {top}"

@@ -330,6 +330,7 @@ class Monitoring:
             cancelled=self._counts[ItemStatus.CANCELLED],
             open_at_end=len(self._open),
             runs=len(runs),
+            measured=len(measured),
             within=within,
             within_pct=100 * within / len(measured) if measured else None,
             late_runs=len(self._late),

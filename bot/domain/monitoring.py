@@ -172,6 +172,7 @@ class Overview:
     cancelled: int
     open_at_end: int
     runs: int
+    measured: int  # runs of steps with a time standard
     within: int
     within_pct: float | None
     late_runs: int

@@ -28,7 +28,7 @@ def evaluation_rows(report: Report) -> list[tuple[str, str]]:
     answers = (
         texts.EVAL_PERFORMANCE.format(
             within=o.within,
-            runs=o.runs,
+            measured=o.measured,
             pct=words.percent(o.within_pct),
             lead=words.duration(o.lead_time_median),
         ),
