@@ -345,8 +345,9 @@ async def test_the_other_sheets_tell_items_compliance_holders_and_workload(
     assert ("(semua perannya)", "Budi Kasubbag", "cuti", "30-11-2026", "30-11-2026",
             None) in holders  # fmt: skip
     workload = [row[:7] for row in _table(_sheet(book, "Beban kerja"), "Nama")]
-    assert ("Rina Koordinator", "Kasubbag Hukum / Ketua Tim Teknis", "Plh. Kasubbag Hukum / Ketua Tim Teknis",
-            2, 2, 15, 0) in workload  # fmt: skip
+    kasubbag = "Kasubbag Hukum / Ketua Tim Teknis"
+    # the Plh's Monday: two decisions (steps 3 and 5), 10 + 5 working minutes, none late
+    assert ("Rina Koordinator", kasubbag, f"Plh. {kasubbag}", 2, 2, 15, 0) in workload
     evaluation = _table(_sheet(book, "Evaluasi"), "No")
     assert len(evaluation) == 7 and all(row[2] is None for row in evaluation)
     assert evaluation[0][3].startswith(
