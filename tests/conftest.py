@@ -46,7 +46,7 @@ PURE = {
 SERVICE = {
     "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_migrations.py",
     "test_people.py", "test_processor.py", "test_ratelimit.py", "test_reminders.py",
-    "test_service.py", "test_report_service.py", "test_report_cli.py",
+    "test_service.py", "test_report_service.py", "test_report_cli.py", "test_report_migration.py",
 }  # fmt: skip
 E2E = {
     "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",
