@@ -41,7 +41,7 @@ class StepFigures:
     ref: str
     title: str
     role: str
-    limits: tuple[str, ...]  # the limits the runs were measured against ("15m"), oldest first
+    limits: tuple[str, ...]  # the limits the runs were measured against ("15 menit"), in order seen
     runs: int
     within: int
     within_pct: float | None  # None: no standard, or no run
