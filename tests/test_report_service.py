@@ -51,6 +51,7 @@ from tests.service_fixtures import (
 
 SOP = load_default_sop()
 PLH_LETTER = "Surat Perintah Sekretaris No. 7/HK.03/2026"
+TYPED_FORMULA = '=HYPERLINK("http://x") Draf'  # a title is text, never a formula
 
 
 def page(n: int) -> FileRef:
@@ -166,7 +167,7 @@ async def _half_year(o: Office, reminders: ReminderService) -> dict[str, str]:
     # D waits for its direction over the year's end; E never got its material
     await _at(o, 2026, 12, 30, 10, 0)
     d = await o.open_item("Rekap Produk Hukum 2026")
-    e = await o.service.opening.create_item(o.who(KOORDINATOR), "Draf Tanpa Materi")
+    e = await o.service.opening.create_item(o.who(KOORDINATOR), TYPED_FORMULA)
     await _at(o, 2027, 1, 4, 9, 0)
     await o.direct(d)  # after the period: not one of its runs
     for key, item_id in zip("ABCD", (a, b, c, d), strict=True):
@@ -327,6 +328,8 @@ async def test_the_other_sheets_tell_items_compliance_holders_and_workload(
     assert list(items) == [a, b, c, d, e]
     assert items[b][6] == "dipublikasikan" and items[b][9:12] == (2, 2, 1)  # versions, returns
     assert items[c][6] == "dibatalkan"
+    (cell,) = [c for c in book["Item"]["B"] if c.value == TYPED_FORMULA]
+    assert cell.data_type == "s"
     # B's step 3: the kasubbag, then the coordinator as Plh, 10 + 10 minutes
     head = _sheet(book, "Item")[0]
     column = head.index("3 pelaksana")

@@ -77,8 +77,11 @@ class _Book:
                 sheet.write_datetime(row, column, self.local(value), self.when)
             elif value is None:
                 sheet.write_blank(row, column, None, fmt or self.wrap)
+            elif isinstance(value, str):
+                # never write(): a title or a note typed as "=..." would become a formula
+                sheet.write_string(row, column, value, fmt or self.wrap)
             else:
-                sheet.write(row, column, value, fmt or self.wrap)
+                sheet.write_number(row, column, value, fmt or self.wrap)
         return row + 1
 
 
@@ -105,14 +108,15 @@ def workbook_bytes(report: Report) -> bytes:
 def _heading(book: _Book, sheet: Worksheet, width: int) -> int:
     """The title block every sheet opens with; returns the next free row."""
     report = book.report
-    sheet.merge_range(0, 0, 0, width - 1, words.title(report), book.title)
+    sheet.merge_range(0, 0, 0, width - 1, "", book.title)  # then the text, never a formula
+    sheet.write_string(0, 0, words.title(report), book.title)
     subtitle = texts.REPORT_SUBTITLE.format(sop_name=report.sop.name, office=report.office)
-    sheet.write(1, 0, subtitle if report.office else report.sop.name)
+    sheet.write_string(1, 0, subtitle if report.office else report.sop.name)
     made = texts.fmt_time(report.made_at, report.zone)
-    sheet.write(2, 0, texts.REPORT_MADE.format(at=made, version=report.sop.version))
+    sheet.write_string(2, 0, texts.REPORT_MADE.format(at=made, version=report.sop.version))
     row = 3
     if report.empty:
-        sheet.write(row, 0, texts.REPORT_EMPTY, book.bold)
+        sheet.write_string(row, 0, texts.REPORT_EMPTY, book.bold)
         row += 1
     return row + 1
 
@@ -121,22 +125,22 @@ def _monitoring(book: _Book) -> None:
     report = book.report
     sheet = book.sheet(texts.SHEET_MONITORING, (6, 40, 24, 80, 30, 14))
     row = _heading(book, sheet, len(texts.COLS_MONITORING))
-    sheet.write(row, 0, texts.REPORT_WORKING_TIME_NOTE)
+    sheet.write_string(row, 0, texts.REPORT_WORKING_TIME_NOTE)
     row += 1
     overview = report.figures.overview
     if overview.unrecorded_runs:
-        sheet.write(row, 0, texts.REPORT_UNRECORDED.format(count=overview.unrecorded_runs))
+        sheet.write_string(row, 0, texts.REPORT_UNRECORDED.format(count=overview.unrecorded_runs))
         row += 1
     if report.figures.sop_versions:
         versions = ", ".join(report.figures.sop_versions)
-        sheet.write(row, 0, texts.REPORT_SOP_VERSIONS.format(versions=versions))
+        sheet.write_string(row, 0, texts.REPORT_SOP_VERSIONS.format(versions=versions))
         row += 1
     row = book.row(sheet, row + 1, texts.COLS_MONITORING, book.head)
     for step in report.figures.steps:
         fmt = {Assessment.GOOD: book.good, Assessment.NOT_GOOD: book.bad}.get(step.assessment)
         book.row(sheet, row, (step.ref, f"{step.title} ({step.role})"))
-        sheet.write(row, 2, words.assessment(step), fmt or book.wrap)
-        sheet.write(row, 3, words.step_note(step, report.threshold), book.wrap)
+        sheet.write_string(row, 2, words.assessment(step), fmt or book.wrap)
+        sheet.write_string(row, 3, words.step_note(step, report.threshold), book.wrap)
         sheet.write_blank(row, 4, None, book.wrap)
         sheet.write_blank(row, 5, None, book.wrap)
         row += 1
@@ -248,10 +252,10 @@ def _section(
     head: Sequence[str],
     rows: Sequence[Sequence[Cell]],
 ) -> int:
-    sheet.write(row, 0, title, book.title)
+    sheet.write_string(row, 0, title, book.title)
     row = book.row(sheet, row + 1, head, book.head)
     if not rows:
-        sheet.write(row, 0, texts.EXC_NONE)
+        sheet.write_string(row, 0, texts.EXC_NONE)
         return row + 2
     for cells in rows:
         row = book.row(sheet, row, cells)
@@ -332,10 +336,10 @@ def _compliance(book: _Book) -> None:
         facts = "; ".join(f for check in checks for f in check.facts)
         row = book.row(sheet, row, [c.code, c.title, *map(words.verdict, checks), facts or None])
     row += 1
-    sheet.write(row, 0, texts.COMPLIANCE_HOLDERS, book.title)
+    sheet.write_string(row, 0, texts.COMPLIANCE_HOLDERS, book.title)
     row = book.row(sheet, row + 1, texts.COLS_HOLDERS, book.head)
     if not report.roster_known:
-        sheet.write(row, 0, texts.HOLDERS_UNKNOWN)
+        sheet.write_string(row, 0, texts.HOLDERS_UNKNOWN)
         return
     for h in report.holdings:
         role = words.role(report, h.role)
@@ -366,7 +370,7 @@ def _workload(book: _Book) -> None:
 def _evaluation(book: _Book) -> None:
     sheet = book.sheet(texts.SHEET_EVALUATION, (6, 60, 10, 80, 30))
     row = _heading(book, sheet, len(texts.COLS_EVALUATION))
-    sheet.write(row, 0, texts.EVALUATION_INTRO)
+    sheet.write_string(row, 0, texts.EVALUATION_INTRO)
     row = book.row(sheet, row + 2, texts.COLS_EVALUATION, book.head)
     first = row
     for number, (question, figures) in enumerate(evaluation_rows(book.report), 1):
