@@ -1,5 +1,6 @@
-"""`python -m bot [--config PATH] [check]`: run the bot (long polling, or a webhook when
-[webhook] gives a url), or check that the configuration, the database and Telegram are ready."""
+"""`python -m bot [--config PATH] [check | laporan --period 2026-S2 --out FILE.xlsx]`: run the
+bot (long polling, or a webhook when [webhook] gives a url), check that the configuration, the
+database and Telegram are ready, or write the SOP monitoring report of a period."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from telegram.error import InvalidToken
 from bot.app import build_application, run_until_stopped
 from bot.check import run_check
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.laporan import csv_beside, run_report
 from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
@@ -22,8 +24,19 @@ log = logging.getLogger("bot")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--config", type=Path, default=Path("config.toml"))
-    parser.add_argument("command", nargs="?", choices=["run", "check"], default="run")
+    parser.add_argument("command", nargs="?", choices=["run", "check", "laporan"], default="run")
+    report = parser.add_argument_group("laporan (the SOP monitoring report)")
+    report.add_argument(
+        "--period",
+        default="",
+        help='2026-S2, 2026-11, 2026-Q4, 2026 or "1/7/2026 - 15/8/2026" (default: this semester)',
+    )
+    report.add_argument("--out", type=Path, help="the workbook to write (.xlsx)")
+    report.add_argument("--csv", type=Path, help="the CSV of events (default: beside --out)")
+    report.add_argument("--no-csv", action="store_true", help="write the workbook only")
     args = parser.parse_args(argv)
+    if args.command == "laporan" and args.out is None:
+        parser.error("laporan needs --out FILE.xlsx")
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -32,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(config.telegram.token)
     if args.command == "check":
         return 0 if asyncio.run(run_check(config)) else 1
+    if args.command == "laporan":
+        csv_out = None if args.no_csv else (args.csv or csv_beside(args.out))
+        return asyncio.run(run_report(config, args.period, args.out, csv_out))
     log.info("starting with %s", args.config)
     return _run(config)
 

@@ -578,3 +578,217 @@ ADMIN_INACTIVE = (
     "Anggota nonaktif tidak dapat dijadikan admin. Aktifkan kembali lebih dulu. Tidak ada yang "
     "berubah."
 )
+
+# --- report (issue 15, helper report) ---
+# The SOP monitoring and evaluation report (PermenPANRB No. 35 Tahun 2012): the workbook's
+# words, the CSV's header, the period's errors. bot/report/ draws them; the chat uses them too.
+
+REPORT_TITLE = "Laporan Monitoring Pelaksanaan {sop_number}, Periode {period}"
+REPORT_SUBTITLE = "{sop_name} — {office}"
+REPORT_MADE = "Dibuat {at} dari basis data bot; versi SOP {version}."
+REPORT_EMPTY = (
+    "Tidak ada item yang berjalan pada periode ini: tidak ada pelaksanaan SOP yang dapat dinilai."
+)
+REPORT_UNRECORDED = (
+    "Catatan: {count} pelaksanaan langkah selesai sebelum batas waktu dicatat per kunjungan "
+    "langkah; pelaksanaan itu diukur dengan batas waktu SOP yang berlaku sekarang."
+)
+REPORT_SOP_VERSIONS = "Pelaksanaan pada periode ini tercatat di bawah versi SOP: {versions}."
+REPORT_PERIOD_UNKNOWN = (
+    'Periode "{text}" tidak dikenali. Tulis misalnya: {examples} (semester, bulan, triwulan, '
+    "tahun, atau dua tanggal)."
+)
+REPORT_NOT_ALLOWED = "Laporan monitoring SOP hanya untuk {roles} dan admin bot."
+REPORT_WORKING_TIME_NOTE = (
+    "Semua waktu adalah waktu kerja kantor (jam kerja, tanpa akhir pekan, hari libur nasional "
+    "dan cuti bersama), dalam menit kecuali disebut lain."
+)
+
+ASSESSMENTS = {
+    "good": "Berjalan dengan baik",
+    "not_good": "Tidak berjalan dengan baik",
+    "no_standard": "Tidak diusulkan: langkah ini tanpa baku mutu waktu",
+    "no_runs": "Tidak diusulkan: tidak ada pelaksanaan pada periode ini",
+}
+VERDICTS = {
+    "yes": "Ya",
+    "no": "Tidak",
+    "none": "-",
+    "by_rule": "Ya (tidak tercatat; bot menolak selain itu)",
+}
+STATUSES = {
+    "draft": "draf (menunggu materi)",
+    "active": "berjalan",
+    "published": "dipublikasikan",
+    "cancelled": "dibatalkan",
+}
+CAPACITIES = {"own": "pejabat definitif", "plh": "Plh.", "plt": "Plt.", "away": "cuti"}
+
+NOTE_RUNS = "{runs} kali dilaksanakan"
+NOTE_WITHIN = "{within} ({pct}) dalam baku mutu waktu {limits} (ambang {threshold})"
+NOTE_NO_LIMIT = "tanpa baku mutu waktu"
+NOTE_TIMES = "waktu kerja median {median}, p90 {p90}, maksimum {longest}"
+NOTE_RETURNS = "{count} kali dikembalikan"
+NOTE_REASONS = "alasan terbanyak: {reasons}"
+NOTE_REASON = '"{text}" ({count}×)'
+NOTE_REMINDERS = "{count} pengingat terkirim"
+NOTE_OPEN = "{count} item masih di langkah ini pada akhir periode ({late} terlambat)"
+NOTE_UNRECORDED = "{count} diukur dengan batas waktu SOP sekarang"
+NOTE_NONE = "tidak ada pelaksanaan pada periode ini"
+
+SHEET_MONITORING = "Monitoring (Tabel 7)"
+SHEET_STEPS = "Ringkasan per langkah"
+SHEET_ITEMS = "Item"
+SHEET_EXCEPTIONS = "Pengecualian"
+SHEET_COMPLIANCE = "Kepatuhan"
+SHEET_WORKLOAD = "Beban kerja"
+SHEET_EVALUATION = "Evaluasi"
+
+COLS_MONITORING = (
+    "No",
+    "Prosedur",
+    "Penilaian terhadap penerapan",
+    "Catatan hasil penilaian",
+    "Tindakan yang harus diambil",
+    "Paraf penilai",
+)
+COLS_STEPS = (
+    "No",
+    "Langkah",
+    "Pelaksana",
+    "Baku mutu waktu",
+    "Pelaksanaan",
+    "Dalam baku mutu",
+    "% dalam baku mutu",
+    "Median (menit)",
+    "P90 (menit)",
+    "Maksimum (menit)",
+    "Baku mutu (menit kerja)",
+    "Dikembalikan",
+    "Alasan terbanyak",
+    "Pengingat",
+    "Terbuka akhir periode",
+    "Usulan penilaian",
+)
+CHART_TITLE = "Waktu kerja per langkah (menit): median dan p90 dibanding baku mutu"
+CHART_MEDIAN = "Median"
+CHART_P90 = "P90"
+CHART_STANDARD = "Baku mutu"
+CHART_Y = "menit kerja"
+COLS_ITEMS = (
+    "Kode",
+    "Judul",
+    "Sumber (materi)",
+    "Dibuka oleh",
+    "Dibuka",
+    "Selesai",
+    "Status akhir periode",
+    "Langkah akhir periode",
+    "Status sekarang",
+    "Versi desain",
+    "Versi disetujui",
+    "Dikembalikan",
+    "Pengingat",
+    "Tautan",
+)
+COLS_ITEM_STEP = ("{ref} pelaksana", "{ref} waktu kerja (menit)", "{ref} batas")
+ITEM_STEP_LATE = " (terlambat)"
+EXC_LATE = "Langkah terlambat"
+COLS_LATE = (
+    "Kode",
+    "Judul",
+    "Langkah",
+    "Pelaksana",
+    "Jatuh tempo",
+    "Selesai",
+    "Terlambat (menit kerja)",
+    "Batas",
+    "Batas tercatat",
+)
+EXC_RETURNS = "Dikembalikan untuk perbaikan"
+COLS_RETURNS = ("Kode", "Judul", "Langkah", "Waktu", "Oleh", "Versi", "Catatan")
+EXC_CANCELLED = "Dibatalkan"
+COLS_CANCELLED = ("Kode", "Judul", "Langkah", "Waktu", "Oleh", "Alasan")
+EXC_OPEN = "Masih terbuka pada akhir periode"
+COLS_OPEN = (
+    "Kode",
+    "Judul",
+    "Status",
+    "Langkah",
+    "Sejak",
+    "Jatuh tempo",
+    "Terlambat (menit kerja)",
+)
+EXC_NONE = "Tidak ada."
+YES, NO = "Ya", "Tidak"
+COLS_COMPLIANCE = (
+    "Kode",
+    "Judul",
+    "Penyetuju bukan pembuat desain",
+    "Sumber dikonfirmasi (langkah {ref})",
+    "Berkas diunggah = berkas disetujui",
+    "Keputusan oleh pemegang peran",
+    "Keterangan",
+)
+COMPLIANCE_HOLDERS = "Pemegang peran pada periode ini"
+COLS_HOLDERS = ("Peran", "Nama", "Kedudukan", "Dari", "Sampai", "Dasar penunjukan")
+HOLDERS_UNKNOWN = "Belum ada catatan anggota di basis data: pemegang peran tidak dapat diperiksa."
+HOLDER_ALL_ROLES = "(semua perannya)"
+STILL_HELD = "sekarang"
+COLS_WORKLOAD = (
+    "Nama",
+    "Peran",
+    "Kedudukan",
+    "Keputusan",
+    "Langkah diselesaikan",
+    "Waktu kerja (menit)",
+    "Terlambat",
+)
+COLS_EVALUATION = ("No", "Pertanyaan evaluasi", "Ya/Tidak", "Data pendukung dari bot", "Catatan")
+EVALUATION_INTRO = (
+    "Evaluasi penerapan SOP AP (PermenPANRB No. 35 Tahun 2012): dijawab Ya/Tidak oleh penilai; "
+    "data di sampingnya membantu menjawab."
+)
+EVALUATION_QUESTIONS = (
+    "Apakah SOP mampu mendorong peningkatan kinerja?",
+    "Apakah SOP mudah dipahami?",
+    "Apakah SOP mudah dilaksanakan?",
+    "Apakah semua orang dapat menjalankan perannya masing-masing?",
+    "Apakah SOP mampu mengatasi permasalahan yang berkaitan dengan proses?",
+    "Apakah SOP mampu menjawab kebutuhan peningkatan kinerja organisasi?",
+    "Apakah sistem dan prosedur yang ada bersinergi satu dengan lainnya?",
+)
+EVAL_PERFORMANCE = (
+    "{within} dari {measured} pelaksanaan langkah yang memiliki baku mutu waktu ({pct}) dalam "
+    "baku mutu; "
+    "waktu kerja median dari materi diserahkan sampai diposting: {lead}"
+)
+EVAL_UNDERSTOOD = "{returns} pengembalian untuk perbaikan dari {items} item; {top}"
+EVAL_CARRIED_OUT = "Langkah di bawah ambang {threshold}: {steps}"
+EVAL_ROLES = (
+    "{decisions} keputusan, {acting} di antaranya oleh Plh./Plt.; {late} langkah terlambat; "
+    "{reminders} pengingat terkirim"
+)
+EVAL_PROBLEMS = (
+    "{items} item pada periode: {published} dipublikasikan, {cancelled} dibatalkan, "
+    "{open} masih terbuka pada akhir periode"
+)
+EVAL_NEEDS = "{opened} item baru dibuka; {published} dipublikasikan"
+EVAL_SYNERGY = "{returns} pengembalian di langkah {refs} (setelah pemeriksaan langkah sebelumnya)"
+EVAL_NONE = "tidak ada"
+
+CSV_HEADER = (
+    "kode",
+    "waktu",
+    "aksi",
+    "langkah",
+    "versi",
+    "oleh_id",
+    "oleh",
+    "peran",
+    "kedudukan",
+    "dasar",
+    "catatan",
+    "sumber_dikonfirmasi",
+    "hash_berkas",
+)

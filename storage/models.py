@@ -177,6 +177,31 @@ class Event(Base):
     # empty for a member acting in their own role.
     capacity: Mapped[str | None] = mapped_column(UserText)
     basis: Mapped[str | None] = mapped_column(UserText)
+    # For an approval: whether the approver confirmed the sources were checked (SOP 4b);
+    # empty for other actions and for approvals recorded before 0011.
+    sources_checked: Mapped[bool | None]
+
+
+class StepVisitRecord(Base):
+    """One visit of an SOP step, as it stood when it began: the limit then in force, when it
+    fell due, and which SOP (name, number, content fingerprint) it ran under; closed by the
+    event that ended it. A revised SOP never rewrites what was measured under the old one.
+    Rows copied from an item by migration 0011 have no SOP identity (it was not recorded)."""
+
+    __tablename__ = "step_visits"
+    __table_args__ = (Index("ix_step_visits_ended", "ended_at", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    step_key: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    step_limit: Mapped[str | None] = mapped_column(String(16))  # Limit.as_text(): "15m", "1wd"
+    due_at: Mapped[datetime | None]
+    sop_name: Mapped[str | None] = mapped_column(Text)
+    sop_number: Mapped[str | None] = mapped_column(String(64))
+    sop_version: Mapped[str | None] = mapped_column(String(64))
+    ended_at: Mapped[datetime | None]
+    end_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
 # A CardMessage of this kind is a question the bot asked with buttons (the material's

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.office import RESPONSIBLE, ReminderSettings, parse_calendar, parse_reminders
+from bot.config.report import ReportSettings, parse_report
 from bot.config.telegram import (
     TOKEN_ENV,
     TelegramSettings,
@@ -31,6 +32,7 @@ __all__ = [
     "ConfigError",
     "Member",
     "ReminderSettings",
+    "ReportSettings",
     "Secret",
     "TelegramSettings",
     "WebhookSettings",
@@ -63,6 +65,7 @@ class Config:
     platforms: tuple[PlatformFormat, ...]  # the formats designs are checked against
     files_dir: Path  # the bot's copies of uploaded files
     archive_dir: Path  # the digital archive of published items
+    report: ReportSettings = field(default_factory=ReportSettings)  # the monitoring report
 
     def member(self, user_id: int) -> Member | None:
         for member in self.members:
@@ -109,6 +112,7 @@ def parse_config(
         platforms=_platforms(data.get("platforms")),
         files_dir=base_dir / text(table(data, "storage"), "storage.files_dir", "data/files"),
         archive_dir=base_dir / text(table(data, "storage"), "storage.archive_dir", "arsip"),
+        report=parse_report(table(data, "report")),
     )
 
 
@@ -125,6 +129,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "storage",
         "platforms",
         "webhook",
+        "report",
     },
     "storage": {"files_dir", "archive_dir"},
     "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins"},
@@ -140,6 +145,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     },
     "sop": {"file"},
     "reminders": {"enabled", "interval", "max_rounds", "notify", "digest", "digest_time"},
+    "report": {"threshold"},
 }
 
 

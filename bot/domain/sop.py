@@ -6,6 +6,8 @@ points the configuration at its own file. Nothing else in the bot names a step.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -61,6 +63,9 @@ class Sop:
     openers: frozenset[str]
     cancellers: frozenset[str]
     overseer: str | None
+    # A fingerprint of the SOP's content (its keys and values, not its comments or layout):
+    # recorded with each step visit, so a report tells which revision a measurement ran under.
+    version: str = ""
 
     def step(self, key: str) -> Step:
         for step in self.steps:
@@ -144,12 +149,20 @@ def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
         openers=_role_set(data, "openers", roles, source),
         cancellers=_role_set(data, "cancellers", roles, source),
         overseer=data.get("overseer"),
+        version=sop_fingerprint(data),
     )
     if sop.overseer is not None and sop.overseer not in roles:
         raise SopError(f"{source}: overseer: unknown role {sop.overseer!r}")
     if not re.fullmatch(r"[A-Z][A-Z0-9]{0,9}", sop.item_prefix):
         raise SopError(f"{source}: item_prefix: use 1-10 capital letters or digits, e.g. 'JDIH'")
     return sop
+
+
+def sop_fingerprint(data: Mapping[str, Any]) -> str:
+    """12 hex digits of the SHA-256 of the SOP's content in a canonical form: the same for
+    the same steps, roles and limits however the file is laid out or commented."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 def _parse_roles(raw: Any, source: str) -> dict[str, Role]:

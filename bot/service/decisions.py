@@ -28,6 +28,7 @@ from bot.service.rows import (
     stamp_acting,
 )
 from bot.service.views import CardData, EventView, ItemView
+from bot.service.visits import record_visits
 from storage.models import Item
 from storage.uow import UnitOfWork
 
@@ -176,6 +177,7 @@ class Decisions:
                 # the approval is bound to these exact files (checked again before posting)
                 files = await uow.repo.design_files(item.id, transition.version)
                 event.file_hashes = [row.sha256 or "" for row in files]
+                event.sources_checked = decision.sources_checked  # SOP 4b, for the report
             uow.repo.add(event)
             if decision.action is Action.SUBMIT_DESIGN:
                 row = await uow.repo.ensure_design_version(item.id, transition.version)
@@ -186,6 +188,8 @@ class Decisions:
                 # draft has no step to leave), has no answer any more
                 await uow.repo.clear_pending_inputs_for_item(item.id)
             await uow.repo.flush()
+            # the visit this move ends, and the one it begins, as the SOP stands now
+            await record_visits(uow, ctx.sop, item.id, transition, changes.visit, event.id, now)
             await enqueue_after_transition(
                 uow.repo,
                 ctx.sop,

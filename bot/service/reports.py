@@ -1,0 +1,246 @@
+"""The SOP monitoring report of a period (issue 15), read from the database: the items open
+in the period a batch at a time (each batch one read-only transaction; the figures are
+computed off the event loop between them), the roster's record for who held each role.
+
+    reports = Reports(ctx, threshold=config.report.threshold, office=config.office_name)
+    period = reports.period("2026-S2")          # PeriodNotUnderstood for an unknown form
+    report = await reports.build_for(user_id, period)   # NotAReportReader for others
+    bot.report.workbook_bytes(report), bot.report.events_csv(report)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from bot.domain.figures import Monitoring
+from bot.domain.holdings import AbsenceFact, Holding, MemberFact, RosterEntry, holdings
+from bot.domain.limits import Limit
+from bot.domain.monitoring import DEFAULT_THRESHOLD, Report
+from bot.domain.periods import Period, parse_report_period
+from bot.domain.roster import Acting, ActingKind
+from bot.domain.visits import EventFact, ItemFacts, ReminderFact, VisitFact
+from bot.domain.workflow import ITEM_CREATED
+from bot.service.context import ServiceContext
+from bot.service.errors import ServiceError
+from storage.models import Event, Item
+from storage.reporting import ReportingRepository
+from storage.uow import UnitOfWork
+
+BATCH = 500  # items read per transaction
+SOURCE_CHARS = 300  # of the material's text shown as the item's source
+
+
+class NotAReportReader(ServiceError):
+    """Only the SOP's overseer and cancellers (the sekretaris and the kasubbag) and the
+    admins ask for the report."""
+
+    def __init__(self, roles: frozenset[str]) -> None:
+        super().__init__(f"needs one of the roles {sorted(roles)}")
+        self.roles = roles
+
+
+class Reports:
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        office: str = "",
+        batch: int = BATCH,
+    ) -> None:
+        self.ctx = ctx
+        self.threshold = threshold
+        self.office = office
+        self.batch = batch
+
+    @property
+    def reader_roles(self) -> frozenset[str]:
+        sop = self.ctx.sop
+        return sop.cancellers | ({sop.overseer} if sop.overseer else set())
+
+    def may_read(self, user_id: int) -> None:
+        """NotAReportReader unless the member holds a reader role today, or is an admin."""
+        if user_id in self.ctx.admins:
+            return
+        actor = self.ctx.directory.actor(user_id)
+        if actor is None or not actor.roles & self.reader_roles:
+            raise NotAReportReader(self.reader_roles)
+
+    def period(self, text: str | None) -> Period:
+        """The period named by `text` (empty: the current semester); PeriodNotUnderstood,
+        with examples near today, for anything else."""
+        return parse_report_period(text, self.ctx.office_day(self.ctx.clock.now()))
+
+    async def build_for(self, user_id: int, period: Period) -> Report:
+        """The report, for a member who may read it."""
+        self.may_read(user_id)
+        return await self.build(period)
+
+    async def build(self, period: Period) -> Report:
+        """The period's report: figures, items, exceptions, compliance, workload."""
+        ctx = self.ctx
+        now = ctx.clock.now()
+        start, end = period.bounds(ctx.calendar.tz)
+        found, known = await self._holdings(period)
+        monitoring = Monitoring(
+            ctx.sop,
+            ctx.calendar,
+            start,
+            end,
+            threshold=self.threshold,
+            holdings=found if known else None,
+        )
+        after = 0
+        while True:
+            async with UnitOfWork(ctx.factory, read_only=True) as uow:
+                repo = ReportingRepository(uow.session)
+                items = await repo.items_open_between(start, end, after_id=after, limit=self.batch)
+                facts = await self._facts(repo, items) if items else []
+            # the working-time arithmetic is CPU work: off the event loop
+            await asyncio.to_thread(_add_all, monitoring, facts)
+            if len(items) < self.batch:
+                break
+            after = items[-1].id
+        figures = await asyncio.to_thread(monitoring.figures)
+        return Report(
+            sop=ctx.sop,
+            office=self.office,
+            period=period,
+            made_at=now,
+            zone=ctx.calendar.tz,
+            threshold=self.threshold,
+            figures=figures,
+            holdings=tuple(found),
+            roster_known=known,
+        )
+
+    async def _facts(self, repo: ReportingRepository, items: Sequence[Item]) -> list[ItemFacts]:
+        ids = [item.id for item in items]
+        codes = {item.id: item.code for item in items}
+        events: dict[int, list[EventFact]] = defaultdict(list)
+        for row in await repo.events_of(ids):
+            events[row.item_id].append(_event(row, codes[row.item_id]))
+        visits: dict[int, list[VisitFact]] = defaultdict(list)
+        for visit in await repo.visits_of(ids):
+            visits[visit.item_id].append(
+                VisitFact(
+                    visit.step_key,
+                    visit.started_at,
+                    visit.ended_at,
+                    Limit.parse(visit.step_limit) if visit.step_limit else None,
+                    visit.due_at,
+                    visit.end_event_id,
+                    visit.sop_version,
+                )
+            )
+        reminders: dict[int, list[ReminderFact]] = defaultdict(list)
+        for sent in await repo.reminders_of(ids):
+            reminders[sent.item_id].append(
+                ReminderFact(sent.step_key, sent.step_started_at, sent.sent_at)
+            )
+        makers: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+        hashes: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for item_id, version, uploader, digest in await repo.pages_of(ids):
+            makers[item_id][version].add(uploader)
+            hashes[item_id][version].append(digest or "")
+        for handed in await repo.versions_of(ids):
+            if handed.submitted_by is not None:
+                makers[handed.item_id][handed.version].add(handed.submitted_by)
+        sources: dict[int, list[str]] = defaultdict(list)
+        for material in await repo.materials_of(ids):
+            sources[material.item_id].append(material.text or material.file_name or "")
+        return [
+            ItemFacts(
+                id=item.id,
+                code=item.code,
+                title=item.title,
+                source=_source(sources[item.id]),
+                created_at=item.created_at,
+                created_by=_creator(events[item.id], item.created_by),
+                status=item.status,
+                closed_at=item.closed_at,
+                step_key=item.step_key,
+                post_links=tuple(item.post_links or ()),
+                events=tuple(events[item.id]),
+                visits=tuple(visits[item.id]),
+                reminders=tuple(reminders[item.id]),
+                makers={v: frozenset(who) for v, who in makers[item.id].items()},
+                page_hashes={v: tuple(pages) for v, pages in hashes[item.id].items()},
+            )
+            for item in items
+        ]
+
+    async def _holdings(self, period: Period) -> tuple[list[Holding], bool]:
+        """Who held each role in the period, and whether the roster has a record at all."""
+        day = self.ctx.office_day
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
+            repo = ReportingRepository(uow.session)
+            held = await uow.roster.roles()
+            members = [
+                MemberFact(
+                    row.user_id,
+                    row.name,
+                    day(row.joined_at),
+                    frozenset(held.get(row.user_id, ())),
+                    row.active,
+                )
+                for row in await uow.roster.members()
+            ]
+            log = [
+                RosterEntry(day(row.at), row.user_id, row.change, row.role)
+                for row in await repo.roster_log()
+            ]
+            absences = await repo.absences_between(period.first, period.last)
+            acting: dict[int, list[Acting]] = defaultdict(list)
+            for row in await repo.appointments_of([a.id for a in absences]):
+                acting[row.absence_id].append(
+                    Acting(row.role, row.user_id, ActingKind(row.kind), row.basis)
+                )
+            away = [
+                AbsenceFact(
+                    a.user_id,
+                    a.start,
+                    a.end,
+                    day(a.cancelled_at) if a.cancelled_at else None,
+                    tuple(acting[a.id]),
+                )
+                for a in absences
+            ]
+        return holdings(members, log, away, period.first, period.last), bool(members)
+
+
+def _add_all(monitoring: Monitoring, facts: Iterable[ItemFacts]) -> None:
+    for item in facts:
+        monitoring.add(item)
+
+
+def _event(row: Event, code: str) -> EventFact:
+    return EventFact(
+        id=row.id,
+        item_id=row.item_id,
+        code=code,
+        at=row.at,
+        action=row.action,
+        actor_id=row.actor_id,
+        actor_name=row.actor_name,
+        role=row.role,
+        step_key=row.step_key,
+        version=row.version,
+        notes=row.notes,
+        capacity=row.capacity,
+        basis=row.basis,
+        file_hashes=tuple(row.file_hashes) if row.file_hashes is not None else None,
+        sources_checked=row.sources_checked,
+    )
+
+
+def _creator(events: list[EventFact], user_id: int) -> str:
+    created = next((e for e in events if e.action == ITEM_CREATED), None)
+    return created.actor_name if created else str(user_id)
+
+
+def _source(pieces: list[str]) -> str:
+    text = "; ".join(" ".join(piece.split()) for piece in pieces if piece.strip())
+    return text if len(text) <= SOURCE_CHARS else text[: SOURCE_CHARS - 1] + "…"
