@@ -251,6 +251,17 @@ class Repository:
         )
         return found.scalar_one_or_none()
 
+    async def last_event_at(self, item_id: int, step_key: str | None, version: int) -> Event | None:
+        """The latest decision taken at one step and version of an item (what closed a card
+        for it), else the item's latest event (a cancellation names no step)."""
+        found = await self.session.execute(
+            select(Event)
+            .where(Event.item_id == item_id, Event.step_key == step_key, Event.version == version)
+            .order_by(Event.id.desc())
+            .limit(1)
+        )
+        return found.scalar_one_or_none() or await self.last_event(item_id)
+
     # --- messages about items ------------------------------------------------------------
 
     async def card_at(self, chat_id: int, message_id: int) -> CardMessage | None:

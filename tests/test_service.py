@@ -375,6 +375,30 @@ async def test_a_decision_retires_the_buttons_of_earlier_cards(o: Office) -> Non
     assert [kind for _, kind, _ in await o.new_outbox()] == ["card"]  # nothing left to retire
 
 
+async def test_a_card_recorded_after_two_decisions_is_retired_with_its_own_steps_decision(
+    o: Office,
+) -> None:
+    """A slow sender records the kasubbag's step-3 card only after step 3 and step 4 were both
+    decided: the card is retired saying who approved step 3, not the later step 4."""
+    item_id = await o.at_periksa()
+    await o.review(item_id, "periksa", 1)
+    await o.review(item_id, "setuju", 1)
+
+    closing = await o.service.messages.record_message(
+        chat_id=KASUBBAG,
+        message_id=601,
+        item_id=item_id,
+        step_key="periksa",
+        version=1,
+        kind="card",
+        has_buttons=True,
+        text="JDIH-2026-0001",
+    )
+
+    assert closing is not None
+    assert (closing.action, closing.actor_name) == ("approve", "Budi Kasubbag")
+
+
 # --- waking delivery ---------------------------------------------------------------------
 
 

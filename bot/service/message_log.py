@@ -76,7 +76,11 @@ class MessageLog:
                     text=text,
                 )
             )
-            closing = None if live or not has_buttons else await uow.repo.last_event(item_id)
+            closing = (
+                None
+                if live or not has_buttons
+                else await uow.repo.last_event_at(item_id, step_key, version)
+            )
             if progress is not None:
                 if progress.parts_sent is not None:
                     await uow.repo.outbox_parts_sent(progress.row_id, progress.parts_sent)
