@@ -12,7 +12,15 @@ from telegram import InlineKeyboardMarkup
 
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop
-from bot.service.payloads import ClaimCard, Confirmation, Digest, Notice, Reminder
+from bot.service.payloads import (
+    AbsenceNotice,
+    ActingNotice,
+    ClaimCard,
+    Confirmation,
+    Digest,
+    Notice,
+    Reminder,
+)
 from bot.service.views import CardData
 from handlers.cards import (
     TEXT_LIMIT,
@@ -22,6 +30,7 @@ from handlers.cards import (
     render_card,
     render_notice,
 )
+from handlers.leave_ui import leave_notice
 from handlers.people import claim_card
 from handlers.reports import render_digest, render_reminder
 
@@ -56,3 +65,6 @@ class TelegramRenderer:
 
     def retired(self, text: str, line: str) -> str:
         return fit(text, TEXT_LIMIT, tail=line)
+
+    def leave(self, notice: AbsenceNotice | ActingNotice) -> str:
+        return leave_notice(notice, self.sop)

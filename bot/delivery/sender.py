@@ -47,6 +47,8 @@ from bot.service.directory import Directory
 from bot.service.message_log import MessageLog, OutboxProgress
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
+    AbsenceNotice,
+    ActingNotice,
     ArchiveJob,
     CardJob,
     ClaimCard,
@@ -368,6 +370,9 @@ class OutboxSender:
                     await self.bot.send_message(
                         row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
                     )
+                case AbsenceNotice() | ActingNotice():
+                    text = self.render.leave(job)
+                    await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)
