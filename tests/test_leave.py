@@ -177,7 +177,7 @@ async def test_an_item_question_asked_after_the_talks_takes_the_text(
         await uow.commit()
     typed = await leave.answer_text(TINI.user_id, CHAT, "24/11/2026", private=True)
     assert typed == NotForLeave()
-    # The talk is still there: once asked again (here: a new /cuti), it takes texts again.
+    # The talk stays open: once the item question is answered, texts go to it again.
     assert leave.may_wait_for_text(TINI.user_id, CHAT)
 
 
