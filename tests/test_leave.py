@@ -53,7 +53,6 @@ from storage.migrate import upgrade_to_head
 from storage.uow import UnitOfWork
 from tests.office import MONDAY_MORNING, OFFICE
 
-ADMIN = 900
 SARI = RosterMember(1, "Sari", frozenset({"kasubbag"}))
 BUDI = RosterMember(2, "Budi", frozenset({"operator"}))
 TINI = RosterMember(3, "Tini", frozenset({"sekretaris"}))
@@ -76,8 +75,7 @@ async def ctx(database_url: str, clock: ManualClock) -> AsyncIterator[ServiceCon
         Directory((), {}),
         WorkCalendar(timezone=OFFICE.key),
         clock,
-        admins=frozenset({ADMIN}),
-    )
+    )  # no admin: the sekretaris (the SOP's overseer) records leave
 
     async def nothing(_roster: Roster) -> None:
         return None
@@ -207,12 +205,12 @@ async def test_someone_not_allowed_cannot_begin_nor_press(ctx: ServiceContext) -
 
 async def test_an_unreadable_stored_talk_counts_as_none(ctx: ServiceContext) -> None:
     leave = leave_of(ctx)
-    talk = (await leave.begin(ADMIN, ADMIN)).talk
+    talk = (await leave.begin(TINI.user_id, CHAT)).talk
     assert talk is not None
     async with UnitOfWork(ctx.factory) as uow:
         await uow.session.execute(update(models.LeaveTalk).values(state={"member": "x"}))
         await uow.commit()
-    refused = await leave.answer(ADMIN, PickMember(talk.rev, SARI.user_id))
+    refused = await leave.answer(TINI.user_id, PickMember(talk.rev, SARI.user_id))
     assert isinstance(refused, TalkRefused) and refused.problem is TalkProblem.STALE
     assert refused.talk is None
 
@@ -224,7 +222,7 @@ async def test_ending_a_running_absence_brings_the_member_back_today(
     start = date(2026, 11, 23)
     acting = Acting("kasubbag", BUDI.user_id, ActingKind.PLT, BASIS)
     kept = await leave.record_absence(
-        ADMIN, Absence(SARI.user_id, start, date(2026, 12, 4), (acting,))
+        TINI.user_id, Absence(SARI.user_id, start, date(2026, 12, 4), (acting,))
     )
     assert kept.id is not None
     clock.advance(timedelta(days=2))  # Wednesday: Sari is back early
