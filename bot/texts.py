@@ -792,3 +792,73 @@ CSV_HEADER = (
     "sumber_dikonfirmasi",
     "hash_berkas",
 )
+
+# --- leave conversation (issue 14, helper leave) ---
+# /cuti lists the absences running and coming (cancel one not begun, end one running: the
+# member is back today), then asks its questions; its progress is kept in the database.
+
+LEAVE_OVERVIEW_HEADER = "🗓 <b>Cuti yang berjalan dan akan datang</b>"
+LEAVE_OVERVIEW_NONE = "Tidak ada cuti yang berjalan atau akan datang."
+LEAVE_OVERVIEW_LINE = "• <b>{name}</b>: {period} ({state})"
+LEAVE_STATE_RUNNING = "sedang berjalan"
+LEAVE_STATE_COMING = "akan datang"
+LEAVE_OVERVIEW_ACTING = "   ↳ {capacity}: {acting} (dasar: {basis})"
+LEAVE_OVERVIEW_NO_ACTING = "   ↳ {role}: tidak ada pelaksana"
+LEAVE_OVERVIEW_HINT = (
+    "Tombol <i>Batalkan</i> menghapus cuti yang belum mulai; <i>Akhiri</i> menutup cuti yang "
+    "berjalan karena anggotanya sudah masuk kembali hari ini (Plh/Plt-nya berhenti hari ini)."
+)
+BTN_LEAVE_CANCEL = "Batalkan: {name} ({start})"
+BTN_LEAVE_END = "Akhiri: {name} masuk hari ini"
+LEAVE_CANCELLED_TOAST = "Cuti {name} dibatalkan."
+LEAVE_ENDED_TOAST = "Cuti {name} diakhiri: ia bertugas kembali hari ini."
+LEAVE_CHANGE_PROBLEMS = {
+    "begun": "Cuti ini sudah mulai berjalan dan tidak dapat dibatalkan lagi. Ketik /cuti untuk "
+    "mengakhirinya.",
+    "not_running": "Cuti ini tidak sedang berjalan. Ketik /cuti untuk melihat keadaannya.",
+    "gone": "Cuti ini sudah dibatalkan, sudah berakhir, atau tidak dikenal. Ketik /cuti untuk "
+    "melihat yang berlaku.",
+}
+LEAVE_STALE_BUTTON = (
+    "Tombol ini dari pertanyaan sebelumnya. Jawab pertanyaan terakhir, atau mulai lagi dengan "
+    "/cuti."
+)
+LEAVE_BASIS_TOO_LONG = (
+    "Dasar penunjukan terlalu panjang (paling banyak {limit} karakter). Tulis nomor dan perihal "
+    "suratnya saja. Tidak ada yang disimpan."
+)
+LEAVE_TYPE_PERIOD_AGAIN = "Ketik periode lain, atau tekan Batal."
+LEAVE_TYPE_BASIS_AGAIN = "Ketik dasar penunjukannya lagi, atau tekan Batal."
+LEAVE_TALK_OVER = "Pencatatan cuti ini dihentikan. Mulai lagi dengan /cuti."
+LEAVE_PICKED = "{question}\n➡️ {choice}"
+LEAVE_PICKED_NOBODY = "tidak ada pelaksana"
+
+# What the people concerned are told (through the outbox, in the change's own commit).
+LEAVE_BY = " oleh {name}"
+LEAVE_BY_ADMIN = "admin"
+LEAVE_NOTICE_RECORDED = (
+    "🗓 Cuti Anda <b>{period}</b> sudah dicatat{by}. Selama cuti Anda tidak menerima kartu dan "
+    "pengingat."
+)
+LEAVE_NOTICE_ACTING = "• {capacity}: {acting} (dasar: {basis})"
+LEAVE_NOTICE_NO_ACTING = "• {role}: tidak ada pelaksana"
+LEAVE_NOTICE_CANCELLED = (
+    "🗓 Cuti Anda <b>{period}</b> dibatalkan{by}. Anda menerima tugas seperti biasa."
+)
+LEAVE_NOTICE_ENDED = (
+    "🗓 Cuti Anda <b>{period}</b> diakhiri{by}: Anda bertugas kembali mulai {back}. Kartu yang "
+    "menunggu peran Anda dikirim kepada Anda."
+)
+ACTING_NOTICE_RECORDED = (
+    "📋 Anda ditunjuk sebagai <b>{capacity}</b> selama {absent} cuti, {period}{by}.\n"
+    "Dasar: {basis}\n"
+    "Selama periode itu Anda menerima kartu dan pengingat peran itu dan bertindak sebagai "
+    "{capacity}."
+)
+ACTING_NOTICE_CANCELLED = (
+    "📋 Penunjukan Anda sebagai <b>{capacity}</b> ({period}) batal: cuti {absent} dibatalkan{by}."
+)
+ACTING_NOTICE_ENDED = (
+    "📋 Penunjukan Anda sebagai <b>{capacity}</b> berakhir: {absent} bertugas kembali mulai "
+    "{back} (diakhiri{by}). Kartu peran itu tidak lagi dikirim kepada Anda."
+)

@@ -49,11 +49,12 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(
         MessageHandler(filters.PHOTO | filters.Document.ALL | filters.VIDEO, messages.on_file)
     )
-    wizards: dict[int, leave.LeaveWizard] = application.bot_data.setdefault(leave.WIZARDS_KEY, {})
+    # a /cuti waiting for its period or a basis (the service knows who, without a read);
+    # a text it turns out not to be for goes on to messages.on_text
     application.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & leave.WizardWaitsForText(wizards),
-            leave.on_wizard_text,
+            filters.TEXT & ~filters.COMMAND & leave.WaitsForText(application.bot_data),
+            leave.on_text,
         )
     )
     application.add_handler(MessageHandler(filters.TEXT, messages.on_text))

@@ -1,267 +1,198 @@
-"""Leave and acting officials in chat (issue 14): /cuti, a short guided conversation that
-records that a member is away from date to date and who acts meanwhile in each of their roles
-(Plh or Plt, on what basis).
+"""Leave and acting officials in chat (issue 14): /cuti lists the absences running and coming,
+each with a button to cancel it (not begun) or end it (running: the member is back today),
+then asks who is away next, the period, and for each of their roles who acts meanwhile (Plh or
+Plt, on what basis). The conversation's rules are pure (bot/domain/leave_talk.py), its progress
+is kept by the service (`Leave`, in the database: a restart loses nothing); this module passes
+each answer on and draws the result (handlers/leave_ui.py).
 
-Buttons carry "cu:<verb>:<args>"; every press is checked again by the service."""
+Buttons carry "cu:<verb>:<args>"; the talk's carry the number of their question, and every
+press is checked again by the service."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from html import escape
+import functools
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import filters
 
 from bot import texts
-from bot.domain.dates import DateNotUnderstood, format_date, parse_period
-from bot.domain.roster import Absence, AbsenceRejected, Acting, ActingKind
+from bot.domain.leave_talk import (
+    Answer,
+    Ask,
+    Change,
+    PickActing,
+    PickKind,
+    PickMember,
+    Stop,
+    TalkProblem,
+)
+from bot.service.leave_views import (
+    AbsenceChangeRefused,
+    Asking,
+    NotForLeave,
+    Recorded,
+    TalkRefused,
+    TalkStep,
+    TalkStopped,
+)
 from bot.service.people import NotAllowed
-from handlers.common import reply
-from handlers.context import BotContext
-from handlers.people_ui import answer, answers, button, edit, pressed, refuse_button, say, user_of
+from handlers import leave_ui, messages
+from handlers.cards import plain
+from handlers.common import Handler, reply
+from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.people_ui import answer, edit, pressed, refuse_button, say, user_of
 
-PREFIX = "cu:"
-WIZARDS_KEY = "leave_wizards"
-
-
-def _button(label: str, *parts: object) -> InlineKeyboardButton:
-    return button(PREFIX, label, *parts)
+PREFIX = leave_ui.PREFIX
 
 
-@dataclass(slots=True)
-class LeaveWizard:
-    """One admin's /cuti in progress (kept in memory: after a restart it is begun again)."""
+def _refusals(handler: Handler) -> Handler:
+    """Someone not allowed, or a listed absence changed since: answered; nothing changes."""
 
-    member: int | None = None
-    name: str = ""
-    start: date | None = None
-    end: date | None = None
-    roles: list[str] = field(default_factory=list)  # the absent member's roles still to ask
-    acting: list[Acting] = field(default_factory=list)
-    stand_in: int | None = None  # picked for roles[0], waiting for the kind
-    kind: ActingKind | None = None  # picked, waiting for the basis
+    @functools.wraps(handler)
+    async def answered(update: Update, context: BotContext) -> None:
+        try:
+            await handler(update, context)
+        except NotAllowed:
+            await _refuse(update, texts.LEAVE_NOT_ALLOWED)
+        except AbsenceChangeRefused as exc:
+            await _refuse(update, texts.LEAVE_CHANGE_PROBLEMS[exc.problem.value])
 
-
-def wizards(context: BotContext) -> dict[int, LeaveWizard]:
-    return context.application.bot_data.setdefault(WIZARDS_KEY, {})  # type: ignore[no-any-return]
+    return answered
 
 
-def _wizard_of(update: Update, context: BotContext) -> LeaveWizard | None:
-    user = update.effective_user
-    return wizards(context).get(user.id) if user is not None else None
+async def _refuse(update: Update, text: str) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+    else:
+        await reply(update, text)
 
 
-class WizardWaitsForText(filters.MessageFilter):
-    """A text meant for a /cuti in progress (the period, or the basis of an appointment)."""
+@_refusals
+async def leave_command(update: Update, context: BotContext) -> None:
+    """/cuti: the absences running and coming, and the member who is away next."""
+    assert update.effective_chat is not None
+    view = await context.services.service.leave.begin(user_of(update), update.effective_chat.id)
+    await reply(update, *leave_ui.overview(view, context.services.config.sop))
 
-    def __init__(self, store: dict[int, LeaveWizard]) -> None:
-        super().__init__(name="WizardWaitsForText")
-        self.store = store
+
+class WaitsForText(filters.MessageFilter):
+    """A text that may answer a /cuti in progress (its period or a basis), told by the
+    service's record of who waits for text where: no database read per message."""
+
+    def __init__(self, bot_data: dict[Any, Any]) -> None:
+        super().__init__(name="leave.WaitsForText")
+        self.bot_data = bot_data  # the services arrive there at start (post_init)
 
     def filter(self, message: Message) -> bool:
+        services: Services | None = self.bot_data.get(SERVICES_KEY)
         user = message.from_user
-        wizard = self.store.get(user.id) if user is not None else None
-        return (
-            wizard is not None
-            and wizard.member is not None
-            and (wizard.start is None or wizard.kind is not None)
-        )
+        if services is None or user is None:
+            return False
+        return services.service.leave.may_wait_for_text(user.id, message.chat.id)
 
 
-@answers
-async def leave_command(update: Update, context: BotContext) -> None:
-    """/cuti: pick the member who is away."""
-    people = context.services.service.people
-    try:
-        await context.services.service.leave.may_record_leave(user_of(update))
-    except NotAllowed:
-        await reply(update, texts.LEAVE_NOT_ALLOWED)
-        return
-    views = sorted((v for v in await people.members() if v.active), key=lambda v: v.name)
-    rows = [[_button(v.name[:60], "ca", v.user_id)] for v in views]
-    rows.append([_button(texts.BTN_STOP, "x")])
-    wizards(context)[user_of(update)] = LeaveWizard()
-    await reply(update, texts.LEAVE_PICK_MEMBER, InlineKeyboardMarkup(rows))
-
-
-async def _leave_member(update: Update, context: BotContext, user_id: int) -> None:
-    wizard = _wizard_of(update, context)
-    if wizard is None or wizard.member is not None:
-        await answer(update, texts.LEAVE_NO_WIZARD)
-        return
-    views = {v.user_id: v for v in await context.services.service.people.members()}
-    view = views.get(user_id)
-    if view is None:
-        await answer(update)
-        return
-    wizard.member, wizard.name = user_id, view.name
-    wizard.roles = sorted(view.roles)
-    await answer(update)
-    await edit(update, texts.LEAVE_ASK_PERIOD.format(name=escape(view.name)))
-
-
-async def on_wizard_text(update: Update, context: BotContext) -> None:
-    """The period, or an appointment's basis, typed during /cuti."""
-    wizard = _wizard_of(update, context)
-    message = update.effective_message
-    if wizard is None or message is None:
-        return
-    text = (message.text or "").strip()
-    if wizard.start is None:
-        await _period_typed(update, context, wizard, text)
-    elif wizard.kind is not None and wizard.stand_in is not None:
-        wizard.acting.append(Acting(wizard.roles.pop(0), wizard.stand_in, wizard.kind, text))
-        wizard.stand_in = wizard.kind = None
-        await _next_role(update, context, wizard)
-
-
-async def _period_typed(
-    update: Update, context: BotContext, wizard: LeaveWizard, text: str
-) -> None:
-    if wizard.member is None:
-        return
-    try:
-        start, end = parse_period(text)
-    except DateNotUnderstood:
-        await reply(update, texts.LEAVE_BAD_DATE)  # asked again: nothing kept
-        return
-    try:
-        await context.services.service.leave.check_absence(
-            user_of(update), Absence(wizard.member, start, end)
-        )
-    except AbsenceRejected as exc:
-        wizards(context).pop(user_of(update), None)
-        await reply(update, _absence_refusal(exc, wizard, context))
-        return
-    wizard.start, wizard.end = start, end
-    await _next_role(update, context, wizard)
-
-
-def _period(start: date, end: date) -> str:
-    return format_date(start) if start == end else f"{format_date(start)} s.d. {format_date(end)}"
-
-
-async def _next_role(update: Update, context: BotContext, wizard: LeaveWizard) -> None:
-    if not wizard.roles:
-        await _record(update, context, wizard)
-        return
-    assert wizard.start is not None and wizard.end is not None
-    sop = context.services.config.sop
-    role = wizard.roles[0]
-    views = await context.services.service.people.members()
-    rows = [
-        [_button(v.name[:60], "ac", v.user_id)]
-        for v in sorted(views, key=lambda v: v.name)
-        if v.active and v.user_id != wizard.member
-    ]
-    rows.append([_button(texts.BTN_NO_ACTING, "ac", 0)])
-    rows.append([_button(texts.BTN_STOP, "x")])
-    text = texts.LEAVE_ASK_ACTING.format(
-        role=escape(sop.role_title(role)),
-        name=escape(wizard.name),
-        period=_period(wizard.start, wizard.end),
+@_refusals
+async def on_text(update: Update, context: BotContext) -> None:
+    """The period or a basis typed for /cuti; a text meant for an item question (or for
+    nothing) goes on to the items' conversation."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and message.text is not None and chat is not None
+    step = await context.services.service.leave.answer_text(
+        user_of(update), chat.id, message.text.strip(), private=chat.type == ChatType.PRIVATE
     )
-    await say(update, text, InlineKeyboardMarkup(rows))
-
-
-async def _acting_picked(update: Update, context: BotContext, user_id: int) -> None:
-    wizard = _wizard_of(update, context)
-    if wizard is None or wizard.start is None or not wizard.roles or wizard.stand_in:
-        await answer(update, texts.LEAVE_NO_WIZARD)
-        return
-    await answer(update)
-    if user_id == 0:
-        wizard.roles.pop(0)
-        await _next_role(update, context, wizard)
-        return
-    views = {v.user_id: v for v in await context.services.service.people.members()}
-    wizard.stand_in = user_id
-    sop = context.services.config.sop
-    name = views[user_id].name if user_id in views else str(user_id)
-    rows = [
-        [_button("Plh", "ak", "plh"), _button("Plt", "ak", "plt")],
-        [_button(texts.BTN_STOP, "x")],
-    ]
-    text = texts.LEAVE_ASK_KIND.format(
-        name=escape(name), role=escape(sop.role_title(wizard.roles[0]))
-    )
-    await say(update, text, InlineKeyboardMarkup(rows))
-
-
-async def _kind_picked(update: Update, context: BotContext, kind: str) -> None:
-    wizard = _wizard_of(update, context)
-    if wizard is None or wizard.stand_in is None or kind not in ("plh", "plt"):
-        await answer(update, texts.LEAVE_NO_WIZARD)
-        return
-    wizard.kind = ActingKind(kind)
-    await answer(update)
-    await say(update, texts.LEAVE_ASK_BASIS)
-
-
-async def _record(update: Update, context: BotContext, wizard: LeaveWizard) -> None:
-    wizards(context).pop(user_of(update), None)
-    assert wizard.member is not None and wizard.start is not None and wizard.end is not None
-    absence = Absence(wizard.member, wizard.start, wizard.end, tuple(wizard.acting))
-    service = context.services.service
-    try:
-        await service.leave.record_absence(user_of(update), absence)
-    except AbsenceRejected as exc:
-        await say(update, _absence_refusal(exc, wizard, context))
+    if isinstance(step, NotForLeave):
+        await messages.on_text(update, context)
         return
     sop = context.services.config.sop
-    directory = service.context.directory
-    lines = [
-        texts.LEAVE_RECORDED.format(
-            name=escape(wizard.name), period=_period(wizard.start, wizard.end)
-        )
-    ]
-    named = {acting.role: acting for acting in wizard.acting}
-    member = directory.roster.members.get(wizard.member)
-    for role in sorted(member.roles if member else ()):
-        acting = named.get(role)
-        if acting is None:
-            lines.append(texts.LEAVE_NO_ACTING_LINE.format(role=escape(sop.role_title(role))))
-            continue
-        lines.append(
-            texts.LEAVE_ACTING_LINE.format(
-                capacity=escape(f"{acting.kind.prefix} {sop.role_title(role)}"),
-                acting=escape(directory.name(acting.user_id)),
-                basis=escape(acting.basis),
-            )
-        )
-    uncovered = directory.roster.uncovered(member.roles if member else (), wizard.start)
-    if uncovered:
-        lines.append(texts.LEAVE_UNCOVERED_WARNING.format(roles=escape(sop.role_titles(uncovered))))
-    await say(update, "\n".join(lines))
+    match step:
+        case Asking():
+            await reply(update, *leave_ui.question(step.talk, step.roster, sop))
+        case Recorded():
+            await reply(update, leave_ui.recorded(step, sop))
+        case TalkRefused(over=False, talk=talk) if talk is not None:
+            if step.problem is TalkProblem.BAD_DATE:  # it shows how to write one: asked again
+                await reply(update, leave_ui.refusal(step), leave_ui.stop_keyboard(talk))
+                return
+            await reply(update, leave_ui.refusal(step))
+            await reply(update, leave_ui.type_again(talk), leave_ui.stop_keyboard(talk))
+        case TalkRefused():
+            await reply(update, leave_ui.refusal(step) + "\n" + texts.LEAVE_TALK_OVER)
+        case TalkStopped():
+            await reply(update, texts.LEAVE_STOPPED)
 
 
-def _absence_refusal(exc: AbsenceRejected, wizard: LeaveWizard, context: BotContext) -> str:
-    clash = exc.clash
-    period = _period(clash.start, clash.end) if clash else ""
-    return texts.ABSENCE_PROBLEMS[exc.problem.value].format(name=wizard.name, period=period)
+# --- the buttons ------------------------------------------------------------------------------
 
 
-async def _stop(update: Update, context: BotContext) -> None:
-    wizards(context).pop(user_of(update), None)
-    await answer(update)
-    await edit(update, texts.LEAVE_STOPPED)
-
-
-# --- the one button handler --------------------------------------------------------------------
-
-
-@answers
+@_refusals
 async def on_button(update: Update, context: BotContext) -> None:
+    """A press on /cuti's list or on one of its questions."""
     verb, args, number = pressed(update, PREFIX)
-    match verb, number:
-        case "ca", int():
-            await _leave_member(update, context, number)
-        case "ac", int():
-            await _acting_picked(update, context, number)
-        case "ak", _ if args:
-            await _kind_picked(update, context, args[0])
-        case "x", _:
-            await _stop(update, context)
-        case _:  # forged or from an older version
-            await refuse_button(update)
+    rev = number  # the talk's buttons carry their question's number first
+    second = args[1] if len(args) == 2 else None
+    given: Answer | None = None
+    match verb, rev, second:
+        case (("del" | "end"), int(), None):
+            await _change(update, context, rev, Change.CANCEL if verb == "del" else Change.END)
+            return
+        case "m", int(), str() if second.isdigit():
+            given = PickMember(rev, int(second))
+        case "a", int(), str() if second.isdigit():
+            given = PickActing(rev, int(second) or None)
+        case "k", int(), str():
+            given = PickKind(rev, second)
+        case "x", int(), None:
+            given = Stop(rev)
+    if given is None:  # forged, or from an older version's message
+        await refuse_button(update)
+        return
+    step = await context.services.service.leave.answer(user_of(update), given)
+    await _show_press(update, context, given, step)
+
+
+async def _show_press(update: Update, context: BotContext, given: Answer, step: TalkStep) -> None:
+    sop = context.services.config.sop
+    if isinstance(step, TalkRefused) and not step.over:
+        await _refuse(update, plain(leave_ui.refusal(step)))  # the question stays open
+        return
+    await answer(update)
+    match step:
+        case Asking() if step.talk.asks is Ask.PERIOD:  # the member picked: asked in place
+            await edit(update, *leave_ui.question(step.talk, step.roster, sop))
+        case Asking():
+            await _mark(update, _choice(given, step))
+            await say(update, *leave_ui.question(step.talk, step.roster, sop))
+        case Recorded():
+            await _mark(update, _choice(given, step))
+            await say(update, leave_ui.recorded(step, sop))
+        case TalkStopped():
+            await edit(update, texts.LEAVE_STOPPED)
+        case TalkRefused():
+            await edit(update, leave_ui.refusal(step) + "\n" + texts.LEAVE_TALK_OVER)
+
+
+def _choice(given: Answer, step: Asking | Recorded) -> str:
+    if isinstance(given, PickKind):
+        return given.kind.title()
+    if isinstance(given, PickActing) and given.user_id is not None:
+        return leave_ui.name_of(step.roster, given.user_id)
+    return texts.LEAVE_PICKED_NOBODY
+
+
+async def _mark(update: Update, choice: str) -> None:
+    """The answered question keeps its text with the answer under it, and loses its buttons."""
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message) and query.message.text:
+        question = query.message.text_html
+        await edit(update, texts.LEAVE_PICKED.format(question=question, choice=choice))
+
+
+async def _change(update: Update, context: BotContext, absence_id: int, change: Change) -> None:
+    leave = context.services.service.leave
+    done = await leave.change_absence(user_of(update), absence_id, change)
+    name = leave_ui.name_of(done.overview.roster, done.absence.user_id)
+    toast = texts.LEAVE_CANCELLED_TOAST if change is Change.CANCEL else texts.LEAVE_ENDED_TOAST
+    await answer(update, toast.format(name=name))
+    await edit(update, *leave_ui.overview(done.overview, context.services.config.sop))

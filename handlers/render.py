@@ -13,7 +13,16 @@ from telegram import InlineKeyboardMarkup
 from bot.config import Config
 from bot.delivery.rendering import RenderedCard
 from bot.domain.sop import Sop
-from bot.service.payloads import ClaimAnswer, ClaimCard, Confirmation, Digest, Notice, Reminder
+from bot.service.payloads import (
+    AbsenceNotice,
+    ActingNotice,
+    ClaimAnswer,
+    ClaimCard,
+    Confirmation,
+    Digest,
+    Notice,
+    Reminder,
+)
 from bot.service.views import CardData
 from handlers.cards import (
     TEXT_LIMIT,
@@ -23,6 +32,7 @@ from handlers.cards import (
     render_card,
     render_notice,
 )
+from handlers.leave_ui import leave_notice
 from handlers.people import claim_answer, claim_card
 from handlers.reports import render_digest, render_reminder
 
@@ -61,3 +71,6 @@ class TelegramRenderer:
 
     def retired(self, text: str, line: str) -> str:
         return fit(text, TEXT_LIMIT, tail=line)
+
+    def leave(self, notice: AbsenceNotice | ActingNotice) -> str:
+        return leave_notice(notice, self.sop)

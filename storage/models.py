@@ -394,3 +394,18 @@ class Invitation(Base):
     decided_at: Mapped[datetime | None]
     accepted: Mapped[bool | None]
     revoked_at: Mapped[datetime | None]
+
+
+class LeaveTalk(Base):
+    """A /cuti in progress, one per person (issue 14): what was answered so far, as JSON
+    (bot/service/leave_talks.py reads and writes it), so a restart in the middle loses
+    nothing. `state` is empty when no talk is open; `rev`, the number of the last question
+    asked, only grows, so a button of an earlier question or talk never matches again."""
+
+    __tablename__ = "leave_talks"
+
+    user_id: Mapped[int] = mapped_column(TgId, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(TgId)  # where the questions are asked
+    rev: Mapped[int] = mapped_column(default=0)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    asked_at: Mapped[datetime]

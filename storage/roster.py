@@ -13,6 +13,7 @@ from storage.models import (
     Absence,
     ActingAppointment,
     Invitation,
+    LeaveTalk,
     Member,
     MemberRole,
     RosterLog,
@@ -144,3 +145,21 @@ class RosterRepository:
             .order_by(Invitation.created_at)
         )
         return (await self.session.scalars(query)).all()
+
+    # --- absences changed from the list, and the /cuti conversation -----------------------
+
+    async def absence(self, absence_id: int) -> Absence | None:
+        """The absence, locked for the change (None: there is none by that id)."""
+        return await self.session.get(Absence, absence_id, with_for_update=True)
+
+    async def leave_talk(self, user_id: int) -> LeaveTalk | None:
+        """The person's /cuti row (its `state` empty when no talk is open), locked."""
+        return await self.session.get(LeaveTalk, user_id, with_for_update=True)
+
+    def add_leave_talk(self, talk: LeaveTalk) -> None:
+        self.session.add(talk)
+
+    async def open_leave_talks(self) -> list[LeaveTalk]:
+        """The talks in progress (a row per person who ever used /cuti: a handful)."""
+        rows = await self.session.scalars(select(LeaveTalk))
+        return [row for row in rows if row.state is not None]

@@ -38,13 +38,15 @@ HarnessFactory = Callable[..., AbstractAsyncContextManager[Harness]]
 PURE = {
     "test_archive.py", "test_archive_names.py", "test_cards.py", "test_config.py",
     "test_containers.py", "test_conversation.py", "test_directory.py", "test_images.py",
-    "test_invitations.py", "test_logs.py", "test_names.py", "test_payloads.py",
+    "test_invitations.py", "test_leave_talk.py", "test_logs.py", "test_names.py",
+    "test_payloads.py",
     "test_roster.py", "test_sop.py", "test_workflow.py",
     "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py",
     "test_report_figures.py",
 }  # fmt: skip
 SERVICE = {
-    "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_migrations.py",
+    "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_leave.py",
+    "test_migrations.py",
     "test_people.py", "test_processor.py", "test_ratelimit.py", "test_reminders.py",
     "test_service.py", "test_day_change.py", "test_report_service.py", "test_report_cli.py",
     "test_report_migration.py",

@@ -12,6 +12,7 @@ import pytest
 
 from bot.domain.clock import ManualClock
 from bot.domain.invitations import TTL, InvitationProblem, InvitationRefused
+from bot.domain.leave_talk import Change
 from bot.domain.roster import (
     Absence,
     AbsenceProblem,
@@ -206,11 +207,16 @@ async def test_leave_with_a_plh_is_recorded_by_the_sekretaris(people: People, le
             ADMIN, Absence(1, start + timedelta(days=2), start + timedelta(days=9))
         )
     assert refused.value.problem is AbsenceProblem.OVERLAPS
-    assert await leave.cancel_absence(ADMIN, kept.id or 0)
+    await leave.change_absence(ADMIN, kept.id or 0, Change.CANCEL)
     assert (await people.keeper.roster()).holders("kasubbag", start) == [Holder(1, "kasubbag")]
     async with UnitOfWork(people.ctx.factory) as uow:
         log = [(row.user_id, row.change, row.basis) for row in await uow.roster.history()][3:]
-    assert log == [(1, "absent", None), (2, "acting_plh", BASIS), (1, "absence_cancelled", None)]
+    assert log == [
+        (1, "absent", None),
+        (2, "acting_plh", BASIS),
+        (1, "absence_cancelled", None),
+        (2, "acting_cancelled", BASIS),
+    ]
 
 
 async def test_an_operator_may_not_record_leave(people: People, leave: Leave) -> None:

@@ -10,7 +10,16 @@ from typing import Protocol
 
 from telegram import InlineKeyboardMarkup
 
-from bot.service.payloads import ClaimAnswer, ClaimCard, Confirmation, Digest, Notice, Reminder
+from bot.service.payloads import (
+    AbsenceNotice,
+    ActingNotice,
+    ClaimAnswer,
+    ClaimCard,
+    Confirmation,
+    Digest,
+    Notice,
+    Reminder,
+)
 from bot.service.views import CardData, FileRef
 
 
@@ -51,4 +60,8 @@ class Renderer(Protocol):
     def retired(self, text: str, line: str) -> str:
         """A card's text with the decision line in place of its buttons, within Telegram's
         limit (the line always kept whole)."""
+        ...
+
+    def leave(self, notice: AbsenceNotice | ActingNotice) -> str:
+        """An absence recorded, cancelled or ended, told to the member or an acting official."""
         ...

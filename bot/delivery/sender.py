@@ -47,6 +47,8 @@ from bot.service.directory import Directory
 from bot.service.message_log import MessageLog, OutboxProgress
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
+    AbsenceNotice,
+    ActingNotice,
     ArchiveJob,
     CardJob,
     ClaimAnswer,
@@ -373,6 +375,9 @@ class OutboxSender:
                 case ClaimAnswer():
                     # what they can do: the roles they hold as it is sent, not at the answer
                     text = self.render.claim_answer(job, work.roles)
+                    await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+                case AbsenceNotice() | ActingNotice():
+                    text = self.render.leave(job)
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.

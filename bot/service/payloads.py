@@ -27,6 +27,8 @@ class OutboxKind(StrEnum):
     CLAIM = "claim"  # someone opened an invitation: an admin's Terima / Tolak
     CONFIRMATION = "confirmation"  # tell the member what the decision they typed did
     CLAIM_ANSWER = "claim_answer"  # tell who opened an invitation the admin's answer
+    ABSENCE = "absence"  # tell a member their leave was recorded, cancelled or ended
+    ACTING = "acting"  # tell an acting official (Plh/Plt) they were named, or no longer are
 
 
 class NoticeKind(StrEnum):
@@ -187,6 +189,56 @@ class Digest:
     published: tuple[PublishedRow, ...]
 
 
+class LeaveChange(StrEnum):
+    """What happened to an absence, as its notices tell it."""
+
+    RECORDED = "recorded"
+    CANCELLED = "cancelled"  # before it began
+    ENDED = "ended"  # early: the member is back at work (`back`)
+
+
+@dataclass(frozen=True, slots=True)
+class ActingLine:
+    """Who acts in one of the absent member's roles, as the member's notice names them."""
+
+    role: str
+    name: str
+    acting_kind: str  # plh | plt
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceNotice:
+    """Told to the absent member: their leave was recorded (and who acts in each role, and
+    which roles nobody holds meanwhile), cancelled, or ended early."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.ABSENCE
+    change: LeaveChange
+    start: date
+    end: date  # the last day away, as it was recorded
+    acting: tuple[ActingLine, ...]
+    unfilled: tuple[str, ...]  # the member's roles with no acting official (RECORDED)
+    by: str | None  # the name of who changed it; None: an admin who is no member
+    back: date | None = None  # ENDED: the day the member is back at work
+
+
+@dataclass(frozen=True, slots=True)
+class ActingNotice:
+    """Told to an acting official: named Plh/Plt of a role for a period on a basis, or that
+    the appointment was cancelled or ended with the absence."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.ACTING
+    change: LeaveChange
+    role: str
+    acting_kind: str  # plh | plt
+    basis: str
+    absent: str  # the absent member's name
+    start: date
+    end: date
+    by: str | None
+    back: date | None = None  # ENDED: the day the absent member is back at work
+
+
 Payload: TypeAlias = (
     CardJob
     | Notice
@@ -197,6 +249,8 @@ Payload: TypeAlias = (
     | ClaimCard
     | Confirmation
     | ClaimAnswer
+    | AbsenceNotice
+    | ActingNotice
 )
 
 
@@ -269,6 +323,28 @@ def from_json(kind: str, data: object) -> Payload:
             )
         case OutboxKind.CLAIM_ANSWER:
             return ClaimAnswer(fields.flag("accepted"), fields.text("role"), fields.text("name"))
+        case OutboxKind.ABSENCE:
+            return AbsenceNotice(
+                change=_leave_change(fields),
+                start=fields.day("start"),
+                end=fields.day("end"),
+                acting=tuple(_acting_line(row) for row in fields.objects("acting")),
+                unfilled=tuple(fields.texts("unfilled")),
+                by=fields.optional_text("by"),
+                back=fields.optional_day("back"),
+            )
+        case OutboxKind.ACTING:
+            return ActingNotice(
+                change=_leave_change(fields),
+                role=fields.text("role"),
+                acting_kind=fields.text("acting_kind"),
+                basis=fields.text("basis"),
+                absent=fields.text("absent"),
+                start=fields.day("start"),
+                end=fields.day("end"),
+                by=fields.optional_text("by"),
+                back=fields.optional_day("back"),
+            )
         case OutboxKind.DIGEST:
             return Digest(
                 day=fields.day("day"),
@@ -326,6 +402,36 @@ def _encode(payload: Payload) -> dict[str, object]:
             }
         case ClaimAnswer():
             return {"accepted": payload.accepted, "role": payload.role, "name": payload.name}
+        case AbsenceNotice():
+            return {
+                "change": payload.change.value,
+                "start": _day_iso(payload.start, "absence payload: 'start'"),
+                "end": _day_iso(payload.end, "absence payload: 'end'"),
+                "acting": [
+                    {
+                        "role": line.role,
+                        "name": line.name,
+                        "acting_kind": line.acting_kind,
+                        "basis": line.basis,
+                    }
+                    for line in payload.acting
+                ],
+                "unfilled": list(payload.unfilled),
+                "by": payload.by,
+                "back": _optional_day_iso(payload.back, "absence payload: 'back'"),
+            }
+        case ActingNotice():
+            return {
+                "change": payload.change.value,
+                "role": payload.role,
+                "acting_kind": payload.acting_kind,
+                "basis": payload.basis,
+                "absent": payload.absent,
+                "start": _day_iso(payload.start, "acting payload: 'start'"),
+                "end": _day_iso(payload.end, "acting payload: 'end'"),
+                "by": payload.by,
+                "back": _optional_day_iso(payload.back, "acting payload: 'back'"),
+            }
         case Digest():
             return {
                 "day": _day_iso(payload.day, "digest payload: 'day'"),
@@ -381,6 +487,23 @@ def _notice(fields: _Fields) -> Notice:
         links=params.text("links") if "links" in extras else None,
         reason=params.text("reason") if "reason" in extras else None,
         step=params.text("step") if "step" in extras else None,
+    )
+
+
+def _optional_day_iso(day: date | None, where: str) -> str | None:
+    return None if day is None else _day_iso(day, where)
+
+
+def _leave_change(fields: _Fields) -> LeaveChange:
+    try:
+        return LeaveChange(fields.text("change"))
+    except ValueError:
+        raise PayloadError(f"{fields.where}: unknown change {fields.data['change']!r}") from None
+
+
+def _acting_line(row: _Fields) -> ActingLine:
+    return ActingLine(
+        row.text("role"), row.text("name"), row.text("acting_kind"), row.text("basis")
     )
 
 
@@ -461,6 +584,15 @@ class _Fields:
         if parsed is None:
             raise self._wrong(key, "an ISO date")
         return parsed
+
+    def optional_day(self, key: str) -> date | None:
+        return None if self.data.get(key) is None else self.day(key)
+
+    def texts(self, key: str) -> list[str]:
+        value = self._get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._wrong(key, "a list of texts")
+        return value
 
     def object(self, key: str) -> _Fields:
         return _Fields(f"{self.where} {key}", self._get(key))
