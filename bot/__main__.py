@@ -14,6 +14,7 @@ from telegram.error import InvalidToken
 from bot.app import build_application, run_until_stopped
 from bot.check import run_check
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.instance import EXIT_ANOTHER_INSTANCE, AnotherInstance
 from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
@@ -51,6 +52,9 @@ def _run(config: Config) -> int:
             TOKEN_ENV,
         )
         return 1
+    except AnotherInstance as exc:  # a second bot on the database or the token: no traceback
+        log.critical("Bot tidak dijalankan / the bot stops: %s", exc)
+        return EXIT_ANOTHER_INSTANCE
     except Exception:  # anything else: the admin needs the traceback, redacted
         log.critical("Bot berhenti karena kesalahan / the bot stopped on an error", exc_info=True)
         return 1
