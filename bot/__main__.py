@@ -1,5 +1,8 @@
 """`python -m bot [--config PATH] [check]`: run the bot (long polling, or a webhook when
-[webhook] gives a url), or check that the configuration, the database and Telegram are ready."""
+[webhook] gives a url), or check that the configuration, the database and Telegram are ready.
+`backup` writes a dated archive of the database, the stored files and the digital archive
+into backup.dir; `restore FILE` brings one back into an empty data directory; `verify FILE`
+checks an archive's sums."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot.app import build_application, run_until_stopped
+from bot.backup.cli import backup_command, restore_command, verify_command
 from bot.check import run_check
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
 from bot.instance import EXIT_ANOTHER_INSTANCE, AnotherInstance
@@ -23,7 +27,13 @@ log = logging.getLogger("bot")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--config", type=Path, default=Path("config.toml"))
-    parser.add_argument("command", nargs="?", choices=["run", "check"], default="run")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["run", "check", "backup", "restore", "verify"],
+        default="run",
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="the archive (restore, verify)")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -33,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(config.telegram.token)
     if args.command == "check":
         return 0 if asyncio.run(run_check(config)) else 1
+    if args.command == "backup":
+        return backup_command(config)
+    if args.command == "restore":
+        return restore_command(config, args.file)
+    if args.command == "verify":
+        return verify_command(args.file)
     log.info("starting with %s", args.config)
     return _run(config)
 

@@ -14,6 +14,7 @@ from telegram.ext import Application, ApplicationBuilder, ApplicationHandlerStop
 from telegram.request import BaseRequest
 
 from bot.archive.builder import Archiver
+from bot.backup.daily import DailyBackup
 from bot.config import Config, WebhookSettings
 from bot.delivery import menus
 from bot.delivery.frontdoor import FrontDoor
@@ -44,6 +45,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 # bot_data: the instance lock held for the run, and why another bot made this one stop
 INSTANCE_LOCK_KEY = "instance_lock"
 DISPLACED_KEY = "displaced_by"
+DAILY_BACKUP_KEY = "daily_backup"  # set when [backup] daily = true
 
 
 @dataclass(slots=True)
@@ -187,7 +189,23 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         )
     sender.start()
     await scheduler.start()
+    if config.backup.daily:
+        _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
+
+
+def _schedule_daily_backup(app: BotApplication, daily: DailyBackup) -> None:
+    """[backup] daily: one job a day at backup.time, office time (PTB's job queue)."""
+
+    async def backup_job(_context: object) -> None:
+        await daily.run()
+
+    settings = daily.config.backup
+    assert app.job_queue is not None  # python-telegram-bot[job-queue]
+    app.job_queue.run_daily(
+        backup_job, settings.time.replace(tzinfo=daily.config.timezone), name="daily-backup"
+    )
+    app.bot_data[DAILY_BACKUP_KEY] = daily
 
 
 async def _open_inbox(app: BotApplication, inbox: Inbox, door: FrontDoor) -> None:

@@ -554,3 +554,12 @@ ABSENCE_PROBLEMS = {
     "stand_in_away": "Pelaksana yang dipilih sendiri cuti pada {period}. Tidak ada yang disimpan.",
 }
 CAPACITY_BASIS = "{capacity}, dasar: {basis}"
+
+
+# --- operations (issue 17, helper ops) ---
+
+NOTICE_BACKUP_FAILED = (
+    "⚠️ <b>Pencadangan (backup) gagal</b>: {reason}\n"
+    "Cadangan sebelumnya tetap tersimpan. Periksa ruang disk dan izin folder cadangan, lalu "
+    "jalankan <code>python -m bot backup</code> di server."
+)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config.backup import BackupSettings, parse_backup
 from bot.config.office import RESPONSIBLE, ReminderSettings, parse_calendar, parse_reminders
 from bot.config.telegram import (
     TOKEN_ENV,
@@ -27,6 +28,7 @@ from bot.media.images import DEFAULT_PLATFORMS, PlatformFormat
 __all__ = [
     "RESPONSIBLE",
     "TOKEN_ENV",
+    "BackupSettings",
     "Config",
     "ConfigError",
     "Member",
@@ -63,6 +65,8 @@ class Config:
     platforms: tuple[PlatformFormat, ...]  # the formats designs are checked against
     files_dir: Path  # the bot's copies of uploaded files
     archive_dir: Path  # the digital archive of published items
+    # python -m bot backup / restore, and the daily backup
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
     def member(self, user_id: int) -> Member | None:
         for member in self.members:
@@ -109,6 +113,7 @@ def parse_config(
         platforms=_platforms(data.get("platforms")),
         files_dir=base_dir / text(table(data, "storage"), "storage.files_dir", "data/files"),
         archive_dir=base_dir / text(table(data, "storage"), "storage.archive_dir", "arsip"),
+        backup=parse_backup(table(data, "backup"), base_dir),
     )
 
 
@@ -125,8 +130,10 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "storage",
         "platforms",
         "webhook",
+        "backup",
     },
     "storage": {"files_dir", "archive_dir"},
+    "backup": {"dir", "keep", "daily", "time", "pg_dump", "pg_restore"},
     "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins"},
     "database": {"url"},
     "webhook": {"url", "listen", "port", "secret_token", "secret_token_file"},
