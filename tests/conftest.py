@@ -51,7 +51,7 @@ E2E = {
     "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",
     "test_localbotapi_faults.py", "test_startup.py", "test_transactions.py",
     "test_e2e_truth.py",  # named although test_e2e_*: its crash test is marked slow itself
-    "test_instance.py", "test_backup.py",
+    "test_instance.py", "test_backup.py", "test_backup_disks.py",
 }  # fmt: skip
 SLOW = {"test_bench_smoke.py", "test_crash.py", "test_e2e_flood.py", "test_e2e_fuzz.py"}
 

@@ -29,6 +29,10 @@ POSTGRES_MEMBER = "database/jdih.pgdump"
 _TOOL_TIMEOUT_S = 3600
 
 
+class DiskFull(BackupError):
+    """The disk the copy goes to is full; the caller names the folder."""
+
+
 @dataclass(frozen=True, slots=True)
 class Database:
     url: URL
@@ -81,6 +85,8 @@ class Database:
             finally:
                 copy.close()
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise DiskFull(f"full (copying the database: {exc})") from None
             raise BackupError(f"copying the database {source_path} failed: {exc}") from None
         finally:
             source.close()

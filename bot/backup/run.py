@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from bot.backup.archive import ArchiveWriter, BackupError, Manifest, read_archive
-from bot.backup.database import Database
+from bot.backup.database import Database, DiskFull
 from bot.config import Config
 from bot.instance import AnotherInstance, InstanceLock
 
@@ -105,7 +105,10 @@ def _write(
             copy = Path(staging) / Path(database.member).name
             # the database first: every file it names is already stored (files are kept
             # before the commit that names them, and never removed)
-            database.snapshot(copy, config.backup.pg_dump)
+            try:
+                database.snapshot(copy, config.backup.pg_dump)
+            except DiskFull as exc:
+                raise BackupError(f"{final.parent}: {exc}") from None
             writer = ArchiveWriter(partial, manifest)
             writer.add(copy, database.member)
         files = writer.add_tree(config.files_dir, "files", _skip_stored)
@@ -122,7 +125,8 @@ def _write(
     finally:
         if writer is not None:
             writer.abort()
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only disk has no partial file to remove
+            partial.unlink(missing_ok=True)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -241,8 +245,9 @@ def _restore(config: Config, database: Database, archive: Path, manifest: Manife
         database.put_back(staged["database"] / Path(database.member).name, config.backup.pg_restore)
         placed.clear()
         return count
-    except OSError as exc:
-        raise _os_problem(exc, Path(exc.filename) if exc.filename else archive) from None
+    except OSError as exc:  # writing into the targets (reading the archive was checked)
+        where = Path(exc.filename).parent if exc.filename else config.files_dir.parent
+        raise _os_problem(exc, where) from None
     finally:
         for undo, target in placed:  # the database failed: the folders go back to empty
             with contextlib.suppress(OSError):
