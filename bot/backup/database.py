@@ -165,6 +165,8 @@ class Database:
             raise BackupError(f"{tool} took longer than {_TOOL_TIMEOUT_S} s") from None
         if done.returncode != 0:
             said = done.stderr.strip() or f"exit code {done.returncode}"
+            if "No space left on device" in said:
+                raise DiskFull(f"full ({said})")
             hint = ""
             if "version mismatch" in said:
                 hint = (
