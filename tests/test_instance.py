@@ -5,13 +5,19 @@ running keeps serving. A killed bot's lock never blocks the next start."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+
+from bot import instance
+from bot.app import INSTANCE_LOCK_KEY
 from bot.instance import EXIT_ANOTHER_INSTANCE
 from localbotapi import LocalBotApi
 from tests.botprocess import BotProcess
-from tests.databases import fresh_database
-from tests.harness import KASUBBAG
+from tests.databases import ON_POSTGRES, fresh_database
+from tests.harness import KASUBBAG, Harness
 
 
 async def still_serves(bot: BotProcess) -> None:
@@ -59,3 +65,35 @@ async def test_second_bot_with_the_same_token_stops_and_the_first_keeps_serving(
             await second.close()
     await still_serves(bot)
     assert bot.running
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the advisory lock is PostgreSQL's")
+async def test_a_lost_lock_connection_is_replaced_and_the_lock_taken_again(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server restarted, or someone ended the lock's connection: the watchdog takes the
+    lock again, so a second bot is still refused."""
+    monkeypatch.setattr(instance, "WATCHDOG_INTERVAL_S", 0.05)
+    lock = harness.app.bot_data[INSTANCE_LOCK_KEY]  # type: ignore[union-attr]
+    lock._watchdog.cancel()  # restart it with the short interval
+    lock._watchdog = asyncio.create_task(lock._watch())
+    holder = text(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    async with harness.engine.connect() as connection:
+        first = (await connection.execute(holder)).scalar_one()
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        await connection.commit()
+    again = None
+    for _ in range(100):  # five seconds at most
+        await asyncio.sleep(0.05)
+        async with harness.engine.connect() as connection:
+            again = (await connection.execute(holder)).scalar()
+        if again not in (None, first):
+            break
+    assert again not in (None, first), "the lock is held again, by a new connection"
+    with pytest.raises(instance.AnotherInstance, match="another bot already runs"):
+        await instance.InstanceLock.acquire(
+            harness.config.database_url, harness.clock.now(), on_lost=lambda _r: None
+        )
