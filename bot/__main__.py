@@ -1,6 +1,9 @@
-"""`python -m bot [--config PATH] [check | laporan --period 2026-S2 --out FILE.xlsx]`: run the
-bot (long polling, or a webhook when [webhook] gives a url), check that the configuration, the
-database and Telegram are ready, or write the SOP monitoring report of a period."""
+"""`python -m bot [--config PATH] [check | laporan --period 2026-S2 --out FILE.xlsx |
+backup | restore FILE | verify FILE]`: run the bot (long polling, or a webhook when [webhook]
+gives a url), check that the configuration, the database and Telegram are ready, or write the
+SOP monitoring report of a period. `backup` writes a dated archive of the database, the stored
+files and the digital archive into backup.dir; `restore FILE` brings one back into an empty data
+directory; `verify FILE` checks an archive's sums."""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot.app import build_application, run_until_stopped
+from bot.backup.cli import backup_command, restore_command, verify_command
 from bot.check import run_check
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.instance import EXIT_ANOTHER_INSTANCE, AnotherInstance
 from bot.laporan import csv_beside, run_report
 from bot.logs import setup_logging
 
@@ -24,7 +29,13 @@ log = logging.getLogger("bot")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--config", type=Path, default=Path("config.toml"))
-    parser.add_argument("command", nargs="?", choices=["run", "check", "laporan"], default="run")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["run", "check", "laporan", "backup", "restore", "verify"],
+        default="run",
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="the archive (restore, verify)")
     report = parser.add_argument_group("laporan (the SOP monitoring report)")
     report.add_argument(
         "--period",
@@ -48,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "laporan":
         csv_out = None if args.no_csv else (args.csv or csv_beside(args.out))
         return asyncio.run(run_report(config, args.period, args.out, csv_out))
+    if args.command == "backup":
+        return backup_command(config)
+    if args.command == "restore":
+        return restore_command(config, args.file)
+    if args.command == "verify":
+        return verify_command(args.file)
     log.info("starting with %s", args.config)
     return _run(config)
 
@@ -67,6 +84,9 @@ def _run(config: Config) -> int:
             TOKEN_ENV,
         )
         return 1
+    except AnotherInstance as exc:  # a second bot on the database or the token: no traceback
+        log.critical("Bot tidak dijalankan / the bot stops: %s", exc)
+        return EXIT_ANOTHER_INSTANCE
     except Exception:  # anything else: the admin needs the traceback, redacted
         log.critical("Bot berhenti karena kesalahan / the bot stopped on an error", exc_info=True)
         return 1

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 from dataclasses import dataclass
 
 from telegram import BotCommandScopeChat, Update
-from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.error import Conflict, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ApplicationHandlerStop, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.archive.builder import Archiver
+from bot.backup.daily import DailyBackup
 from bot.config import Config, WebhookSettings
 from bot.delivery import menus
 from bot.delivery.frontdoor import FrontDoor
@@ -24,6 +26,7 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.webhook import WebhookServer, serve_until_stopped
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roster import RosterMember
+from bot.instance import AnotherInstance, ConflictWatch, InstanceLock, watch_conflicts
 from bot.media.filestore import FileStore
 from bot.service.commits import Committed
 from bot.service.directory import Directory
@@ -39,6 +42,10 @@ log = logging.getLogger(__name__)
 
 # PTB 22 warns on every RetryAfter unless durations are timedeltas, as they will be in PTB 23.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+# bot_data: the instance lock held for the run, and why another bot made this one stop
+INSTANCE_LOCK_KEY = "instance_lock"
+DISPLACED_KEY = "displaced_by"
+DAILY_BACKUP_KEY = "daily_backup"  # set when [backup] daily = true
 
 
 @dataclass(slots=True)
@@ -68,8 +75,16 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Bo
     if options.request is not None:
         builder = builder.request(options.request).get_updates_request(options.request)
     application: BotApplication = builder.build()
+    application.add_error_handler(_conflict_told)  # before the handlers' own error handler
     register_handlers(application)
     return application
+
+
+async def _conflict_told(_update: object, context: BotContext) -> None:
+    """A 409 Conflict from getUpdates was already judged and logged by the ConflictWatch
+    (bot/instance.py): no traceback from the last-resort error handler."""
+    if isinstance(context.error, Conflict):
+        raise ApplicationHandlerStop
 
 
 def run_until_stopped(application: BotApplication, config: Config) -> None:
@@ -79,8 +94,11 @@ def run_until_stopped(application: BotApplication, config: Config) -> None:
     webhook = config.webhook
     if webhook is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    asyncio.run(serve_until_stopped(application, webhook))
+    else:
+        asyncio.run(serve_until_stopped(application, webhook))
+    displaced: AnotherInstance | None = application.bot_data.get(DISPLACED_KEY)
+    if displaced is not None:
+        raise displaced
 
 
 async def start_webhook(application: BotApplication, webhook: WebhookSettings) -> WebhookServer:
@@ -92,6 +110,19 @@ async def start_webhook(application: BotApplication, webhook: WebhookSettings) -
 
 
 async def _start_services(app: BotApplication, config: Config, options: BuildOptions) -> None:
+    # One bot per database (before anything touches it) and per token; AnotherInstance
+    # ends the start, or later the run, with its message (bot/instance.py).
+    def displaced(reason: AnotherInstance) -> None:
+        app.bot_data[DISPLACED_KEY] = reason
+        if config.webhook is None:
+            app.stop_running()  # run_polling's loop
+        else:
+            os.kill(os.getpid(), signal.SIGTERM)  # serve_until_stopped stops on it
+
+    app.bot_data[INSTANCE_LOCK_KEY] = await InstanceLock.acquire(
+        config.database_url, options.clock.now(), on_lost=displaced
+    )
+    watch_conflicts(app.updater, ConflictWatch(displaced))
     engine = create_engine(config.database_url)
     await upgrade_to_head(engine)
     factory = session_factory(engine)
@@ -156,7 +187,23 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         )
     sender.start()
     await scheduler.start()
+    if config.backup.daily:
+        _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
+
+
+def _schedule_daily_backup(app: BotApplication, daily: DailyBackup) -> None:
+    """[backup] daily: one job a day at backup.time, office time (PTB's job queue)."""
+
+    async def backup_job(_context: object) -> None:
+        await daily.run()
+
+    settings = daily.config.backup
+    assert app.job_queue is not None  # python-telegram-bot[job-queue]
+    app.job_queue.run_daily(
+        backup_job, settings.time.replace(tzinfo=daily.config.timezone), name="daily-backup"
+    )
+    app.bot_data[DAILY_BACKUP_KEY] = daily
 
 
 async def _open_inbox(app: BotApplication, inbox: Inbox, door: FrontDoor) -> None:
@@ -192,3 +239,6 @@ async def _stop_services(app: BotApplication) -> None:
     if engine is not None:
         await engine.dispose()
         log.info("database closed")
+    lock: InstanceLock | None = app.bot_data.pop(INSTANCE_LOCK_KEY, None)
+    if lock is not None:
+        await lock.release()

@@ -862,3 +862,11 @@ ACTING_NOTICE_ENDED = (
     "📋 Penunjukan Anda sebagai <b>{capacity}</b> berakhir: {absent} bertugas kembali mulai "
     "{back} (diakhiri{by}). Kartu peran itu tidak lagi dikirim kepada Anda."
 )
+
+# --- operations (issue 17, helper ops) ---
+
+NOTICE_BACKUP_FAILED = (
+    "⚠️ <b>Pencadangan (backup) gagal</b>: {reason}\n"
+    "Cadangan sebelumnya tetap tersimpan. Periksa ruang disk dan izin folder cadangan, lalu "
+    "jalankan <code>python -m bot backup</code> di server."
+)

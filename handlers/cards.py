@@ -178,6 +178,7 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.PUBLISHED: texts.NOTICE_PUBLISHED,
     NoticeKind.CANCELLED: texts.NOTICE_CANCELLED,
     NoticeKind.UNCOVERED: texts.NOTICE_UNCOVERED,
+    NoticeKind.BACKUP_FAILED: texts.NOTICE_BACKUP_FAILED,
 }
 
 

@@ -58,6 +58,10 @@ class BotProcess:
         self.runs = 0
 
     @property
+    def pid(self) -> int:
+        return self._require_running().pid
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.returncode is None
 
@@ -84,6 +88,26 @@ class BotProcess:
                 stderr=log,
             )
         await self.until(lambda: self._listening() > polls, "its first poll", READY_TIMEOUT_S)
+
+    async def start_expecting_exit(self, timeout: float = READY_TIMEOUT_S) -> int:
+        """Start the bot for a run that must end by itself (a refused start); its exit code."""
+        assert not self.running, "the bot is already running"
+        self.runs += 1
+        with self.stderr_path.open("a", encoding="utf-8") as log:
+            log.write(f"--- run {self.runs} (expected to exit) ---\n")
+            log.flush()
+            self._process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "--config", str(self.config_path), "run",
+                cwd=REPO, env={**os.environ, TOKEN_ENV: TOKEN},
+                stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+            )  # fmt: skip
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._process.wait()
+        except TimeoutError:
+            raise AssertionError(
+                f"the bot did not exit within {timeout}s\n{self.describe()}"
+            ) from None
 
     def _listening(self) -> int:
         return len(self.server.calls("getUpdates")) + len(self.server.calls("setWebhook"))

@@ -40,6 +40,7 @@ PURE = {
     "test_containers.py", "test_conversation.py", "test_directory.py", "test_images.py",
     "test_invitations.py", "test_leave_talk.py", "test_logs.py", "test_names.py",
     "test_payloads.py",
+    "test_deploy.py", "test_lock.py",
     "test_roster.py", "test_sop.py", "test_workflow.py",
     "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py",
     "test_report_figures.py",
@@ -55,8 +56,12 @@ E2E = {
     "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",
     "test_localbotapi_faults.py", "test_startup.py", "test_transactions.py",
     "test_e2e_truth.py",  # named although test_e2e_*: its crash test is marked slow itself
+    "test_instance.py", "test_backup.py", "test_backup_disks.py", "test_backup_load.py",
 }  # fmt: skip
-SLOW = {"test_bench_smoke.py", "test_crash.py", "test_e2e_flood.py", "test_e2e_fuzz.py"}
+SLOW = {
+    "test_bench_smoke.py", "test_crash.py", "test_e2e_flood.py", "test_e2e_fuzz.py",
+    "test_backup_load.py",
+}  # fmt: skip
 
 
 def kinds_of(path: Path) -> list[str]:

@@ -125,6 +125,30 @@ async def violations(
         return found
 
 
+async def state_violations(
+    engine: AsyncEngine, sop: Sop, calendar: WorkCalendar | None = None
+) -> list[str]:
+    """What must hold at every commit, even mid-conversation (a database copied while the bot
+    works): each item's state is where its history leads, its due time is the SOP's, its
+    design versions add up. (Live buttons and the outbox are checked by `violations`.)"""
+    factory = async_sessionmaker(engine, expire_on_commit=False)
+    async with factory() as session:
+        items = await _all(session, Item, Item.id)
+        by_item: dict[int, list[Event]] = defaultdict(list)
+        for event in await _all(session, Event, Event.id):
+            by_item[event.item_id].append(event)
+        found: list[str] = []
+        for item in items:
+            found += _item_violations(item, sop, calendar)
+            found += _history_violations(item, by_item.get(item.id, []), sop)
+        found += _design_violations(
+            items,
+            await _all(session, DesignVersion, DesignVersion.id),
+            await _all(session, DesignFile, DesignFile.id),
+        )
+        return found
+
+
 async def _all(session: AsyncSession, model: Any, order: Any) -> Sequence[Any]:
     return (await session.execute(select(model).order_by(order))).scalars().all()
 

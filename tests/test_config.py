@@ -521,3 +521,34 @@ def test_webhook_secret_from_a_file(tmp_path: Path) -> None:
 def test_a_wrong_webhook_setting_is_named(tmp_path: Path, webhook: str, key: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(key)):
         load_text(tmp_path, f"[webhook]\n{webhook}\n" + MEMBERS)
+
+
+# --- [backup] (issue 17) -----------------------------------------------------------------------
+
+
+def test_backup_defaults_match_the_example_and_the_folder_is_beside_the_config(
+    tmp_path: Path,
+) -> None:
+    bare = load_text(tmp_path, "")
+    example = load_config(EXAMPLE, environ=ENV)
+    assert bare.backup.dir == tmp_path / "backups"
+    assert (bare.backup.keep, bare.backup.daily, bare.backup.time) == (
+        example.backup.keep,
+        example.backup.daily,
+        example.backup.time,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[backup]\nkeep = 0", "backup.keep: must be a number of archives to keep"),
+        ('[backup]\nkeep = "7"', "backup.keep: must be a number of archives to keep"),
+        ('[backup]\ntime = "25:00"', "backup.time: '25:00' is not a time of day"),
+        ('[backup]\ndaily = "yes"', "backup.daily: must be true or false"),
+        ('[backup]\nfolder = "x"', "backup.folder: unknown setting"),
+    ],
+)
+def test_a_wrong_backup_setting_stops_naming_its_key(tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        load_text(tmp_path, text)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config.backup import BackupSettings, parse_backup
 from bot.config.office import RESPONSIBLE, ReminderSettings, parse_calendar, parse_reminders
 from bot.config.report import ReportSettings, parse_report
 from bot.config.telegram import (
@@ -28,6 +29,7 @@ from bot.media.images import DEFAULT_PLATFORMS, PlatformFormat
 __all__ = [
     "RESPONSIBLE",
     "TOKEN_ENV",
+    "BackupSettings",
     "Config",
     "ConfigError",
     "Member",
@@ -66,6 +68,8 @@ class Config:
     files_dir: Path  # the bot's copies of uploaded files
     archive_dir: Path  # the digital archive of published items
     report: ReportSettings = field(default_factory=ReportSettings)  # the monitoring report
+    # python -m bot backup / restore, and the daily backup
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
     def member(self, user_id: int) -> Member | None:
         for member in self.members:
@@ -113,6 +117,7 @@ def parse_config(
         files_dir=base_dir / text(table(data, "storage"), "storage.files_dir", "data/files"),
         archive_dir=base_dir / text(table(data, "storage"), "storage.archive_dir", "arsip"),
         report=parse_report(table(data, "report")),
+        backup=parse_backup(table(data, "backup"), base_dir),
     )
 
 
@@ -130,8 +135,10 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "platforms",
         "webhook",
         "report",
+        "backup",
     },
     "storage": {"files_dir", "archive_dir"},
+    "backup": {"dir", "keep", "daily", "time", "pg_dump", "pg_restore"},
     "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins"},
     "database": {"url"},
     "webhook": {"url", "listen", "port", "secret_token", "secret_token_file"},

@@ -38,6 +38,7 @@ class NoticeKind(StrEnum):
     PUBLISHED = "published"
     CANCELLED = "cancelled"
     UNCOVERED = "uncovered"  # nobody can act at the item's step: the alarm
+    BACKUP_FAILED = "backup_failed"  # to the admins: no item (code and title "-"), the reason
 
 
 class PayloadError(ValueError):
@@ -60,6 +61,7 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.PUBLISHED: ("links",),
     NoticeKind.CANCELLED: ("reason",),
     NoticeKind.UNCOVERED: ("role", "step"),
+    NoticeKind.BACKUP_FAILED: ("reason",),
 }
 
 
