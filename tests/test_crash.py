@@ -52,8 +52,8 @@ DELIVERED = Counter(
         (KASUBBAG.user_id, "card 3"): 1,
         (HUKUM.user_id, "card 4"): 1,
         (KASUBBAG.user_id, "card 5"): 1,
-        (OPERATOR.user_id, "card 5b"): 1,
-        (OPERATOR2.user_id, "card 5b"): 1,
+        (OPERATOR.user_id, "card 5"): 1,  # the posting, the output of SOP step 5
+        (OPERATOR2.user_id, "card 5"): 1,
         (KASUBBAG.user_id, "files"): 4,  # material; preview and design; approved design
         (OPERATOR.user_id, "files"): 2,  # material with the brief; the design to post
         (OPERATOR2.user_id, "files"): 2,

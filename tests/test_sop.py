@@ -28,7 +28,7 @@ def test_default_sop_has_the_six_steps_in_order_with_their_roles_and_kinds(sop: 
         ("periksa", "3", StepKind.REVIEW, "kasubbag"),
         ("setuju", "4", StepKind.REVIEW, "divisi_hukum"),
         ("unggah", "5", StepKind.ORDER, "kasubbag"),
-        ("posting", "5b", StepKind.POST, "operator"),
+        ("posting", "5", StepKind.POST, "operator"),  # SOP 5's output: one step 5
     ]
     assert sop.first_step.key == "materi"
 
@@ -40,7 +40,7 @@ def test_default_sop_time_limits_follow_the_mutu_baku(sop: Sop) -> None:
         Limit(15, LimitUnit.MINUTES),
         Limit(15, LimitUnit.MINUTES),
         Limit(10, LimitUnit.MINUTES),
-        None,
+        Limit(10, LimitUnit.MINUTES),  # the posting: step 5's standard, to the content posted
     ]
 
 

@@ -43,7 +43,7 @@ class Role:
 @dataclass(frozen=True, slots=True)
 class Step:
     key: str
-    ref: str  # the SOP's own numbering, shown to users ("1", "5b")
+    ref: str  # the SOP's own numbering, shown to users ("1", "5"); two steps may share one
     kind: StepKind
     role: str
     title: str
