@@ -31,6 +31,7 @@ from bot.media.filestore import FileStore
 from bot.service.commits import Committed
 from bot.service.directory import Directory
 from bot.service.facade import build_service
+from bot.service.holiday_data import warn_if_holidays_stale
 from bot.service.reminders import ReminderService
 from handlers import ADMIN_COMMANDS, BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, BotApplication, BotContext, Services
@@ -189,6 +190,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     await scheduler.start()
     if config.backup.daily:
         _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
+    await warn_if_holidays_stale(service.context)  # the admins hear it through the outbox
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
 
 

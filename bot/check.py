@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -10,6 +11,9 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Config
+from bot.domain.clock import SystemClock
+from bot.domain.office_hours import weekly_total
+from bot.domain.worktime import HOLIDAYS_VERSION
 from storage.database import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import Item
@@ -26,7 +30,9 @@ async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
         else f"updates: webhook {webhook.url} (listening on {webhook.listen}:{webhook.port})"
     )
     healthy = await _check_database(config, say)
-    return await _check_telegram(config, say) and healthy
+    healthy = await _check_telegram(config, say) and healthy
+    check_office_time(config, say)
+    return healthy
 
 
 async def _check_database(config: Config, say: Callable[[str], None]) -> bool:
@@ -118,3 +124,30 @@ async def _member_conflicts(engine: AsyncEngine, config: Config) -> list[str]:
     if found:
         found.append("members: the database wins; change members with /anggota in Telegram")
     return found
+
+
+def check_office_time(
+    config: Config, say: Callable[[str], None], today: date | None = None
+) -> None:
+    """The office's week, this year's Ramadan, and a warning (not a failure) when the holiday
+    data has no cuti bersama for this year or the next."""
+    calendar = config.calendar
+    day = today or SystemClock().now().astimezone(config.timezone).date()
+    week = weekly_total(calendar.hours).total_seconds() / 3600
+    say(f"office time: {week:g} working hours a week, breaks excluded")
+    if calendar.ramadan is not None:
+        months = ", ".join(f"{a} to {b}" for a, b in calendar.ramadan.months(day.year))
+        say(f"office time: Ramadan {day.year}: {months or 'none'} (its own hours)")
+    if not calendar.use_public_holidays:
+        return
+    missing = calendar.missing_cuti_bersama(day)
+    if missing:
+        years = " and ".join(str(year) for year in missing)
+        say(
+            f"holidays: WARNING: the holiday data (holidays {HOLIDAYS_VERSION}) has no cuti "
+            f"bersama for {years}, so those days count as working days; once the SKB for "
+            "that year is out, update it: .venv/bin/pip install -U holidays, then restart the bot"
+        )
+    else:
+        years = f"{day.year} and {day.year + 1}"
+        say(f"holidays: ok, holidays {HOLIDAYS_VERSION} lists cuti bersama for {years}")

@@ -870,3 +870,14 @@ NOTICE_BACKUP_FAILED = (
     "Cadangan sebelumnya tetap tersimpan. Periksa ruang disk dan izin folder cadangan, lalu "
     "jalankan <code>python -m bot backup</code> di server."
 )
+
+# --- office time (issue 16, helper worktime) ---
+
+# To the admins, at start, when the installed `holidays` has no cuti bersama for a year.
+NOTICE_STALE_HOLIDAYS = (
+    "⚠️ <b>Data hari libur perlu diperbarui</b>: paket <code>holidays</code> versi {package} "
+    "belum memuat cuti bersama tahun {years}, sehingga hari cuti bersama itu dihitung sebagai "
+    "hari kerja dalam batas waktu SOP. Setelah SKB libur nasional dan cuti bersama tahun itu "
+    "terbit, perbarui paket di server bot: <code>.venv/bin/pip install -U holidays</code>, lalu "
+    "mulai ulang bot (periksa dengan <code>python -m bot check</code>)."
+)

@@ -76,6 +76,7 @@ EXAMPLES: list[Payload] = [
     ClaimCard(7, "operator", 301, "Wati <Baru>"),
     ClaimAnswer(True, "operator", "Wati <Baru>"),
     ClaimAnswer(False, "kasubbag", "Eko"),
+    Notice(NoticeKind.STALE_HOLIDAYS, "-", "-", "-", years="2026 dan 2027", package="0.98"),
 ]
 
 

@@ -106,10 +106,11 @@ def test_rounds_are_one_interval_of_office_time_apart_across_a_night() -> None:
 
 def test_rounds_skip_nyepi_and_idul_fitri_2026() -> None:
     # 18-24 March 2026: cuti bersama Nyepi, Nyepi, Idul Fitri and its cuti bersama, a weekend.
-    times = round_times(local(2026, 3, 17, 15, 50), minutes(30), 2, CALENDAR)
-    assert times == [local(2026, 3, 17, 15, 50), local(2026, 3, 25, 7, 50)]
+    # Tuesday 17 March is in Ramadan: the office closes at 15:00.
+    times = round_times(local(2026, 3, 17, 14, 50), minutes(30), 2, CALENDAR)
+    assert times == [local(2026, 3, 17, 14, 50), local(2026, 3, 25, 7, 50)]
 
-    due_at_closing = round_times(local(2026, 3, 17, 16, 0), minutes(30), 2, CALENDAR)
+    due_at_closing = round_times(local(2026, 3, 17, 15, 0), minutes(30), 2, CALENDAR)
     assert due_at_closing == [local(2026, 3, 25, 7, 30), local(2026, 3, 25, 8, 0)]
 
 
@@ -394,7 +395,8 @@ async def test_the_next_digest_after_a_friday_evening_is_mondays_opening(o: Offi
 
 async def test_the_next_digest_after_a_holiday_eve_skips_the_holidays(o: Office) -> None:
     service = reminders(o)
-    assert await service.send_digest_if_due(local(2026, 3, 17, 7, 30)) is True
+    assert await service.send_digest_if_due(local(2026, 3, 17, 7, 30)) is False  # Ramadan: 08:00
+    assert await service.send_digest_if_due(local(2026, 3, 17, 8, 0)) is True
 
     assert await service.next_digest_at(local(2026, 3, 17, 17, 0)) == local(2026, 3, 25, 7, 30)
 

@@ -39,6 +39,7 @@ class NoticeKind(StrEnum):
     CANCELLED = "cancelled"
     UNCOVERED = "uncovered"  # nobody can act at the item's step: the alarm
     BACKUP_FAILED = "backup_failed"  # to the admins: no item (code and title "-"), the reason
+    STALE_HOLIDAYS = "stale_holidays"  # the holiday data lacks a year's cuti bersama (admins)
 
 
 class PayloadError(ValueError):
@@ -62,6 +63,7 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.CANCELLED: ("reason",),
     NoticeKind.UNCOVERED: ("role", "step"),
     NoticeKind.BACKUP_FAILED: ("reason",),
+    NoticeKind.STALE_HOLIDAYS: ("years", "package"),
 }
 
 
@@ -81,6 +83,8 @@ class Notice:
     links: str | None = None  # PUBLISHED: the posts' links, one a line
     reason: str | None = None  # CANCELLED
     step: str | None = None  # UNCOVERED: the step's number and title ("3 Pemeriksaan ...")
+    years: str | None = None  # STALE_HOLIDAYS: the years without cuti bersama ("2027")
+    package: str | None = None  # STALE_HOLIDAYS: the installed `holidays` version
 
     def params(self) -> dict[str, object]:
         """The template's parameters, exactly the ones its text uses."""
@@ -489,6 +493,8 @@ def _notice(fields: _Fields) -> Notice:
         links=params.text("links") if "links" in extras else None,
         reason=params.text("reason") if "reason" in extras else None,
         step=params.text("step") if "step" in extras else None,
+        years=params.text("years") if "years" in extras else None,
+        package=params.text("package") if "package" in extras else None,
     )
 
 
