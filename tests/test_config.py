@@ -43,10 +43,11 @@ def load_text(tmp_path: Path, text: str, environ: dict[str, str] = ENV) -> Confi
 
 
 def revised_sop_text() -> str:
-    """The shipped SOP with design, checks and the upload order limited to 20 minutes."""
+    """The shipped SOP with design, checks, the upload order and the posting limited to 20
+    minutes."""
     text = DEFAULT_SOP.read_text(encoding="utf-8")
     revised = re.sub(r'limit = "(30|15|10) menit"', 'limit = "20 menit"', text)
-    assert revised.count('"20 menit"') == 4
+    assert revised.count('"20 menit"') == 5
     return revised
 
 
@@ -303,7 +304,7 @@ def test_revised_sop_file_is_the_sop_the_bot_runs(tmp_path: Path) -> None:
         "periksa": Limit(20, LimitUnit.MINUTES),
         "setuju": Limit(20, LimitUnit.MINUTES),
         "unggah": Limit(20, LimitUnit.MINUTES),
-        "posting": None,
+        "posting": Limit(20, LimitUnit.MINUTES),
     }
 
 
