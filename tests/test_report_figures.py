@@ -5,6 +5,7 @@ threshold, the return reasons, the compliance checks, and who held each role."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import count
 
@@ -99,8 +100,9 @@ def test_a_visit_over_christmas_and_the_weekend_counts_only_working_time() -> No
     (visit,) = visits_of(item(events), SOP, CALENDAR)
     assert not visit.recorded  # rebuilt from the history: the current SOP's limit
     assert visit.due_at == at(2026, 12, 28, 15, 0)
-    assert visit.working == timedelta(minutes=60 + 390)
-    assert visit.allowed == timedelta(minutes=510)
+    # Wednesday 15:00-16:00, Monday 07:30-12:00 and 13:00-14:00 (the lunch break left out)
+    assert visit.working == timedelta(minutes=60 + 270 + 60)
+    assert visit.allowed == timedelta(minutes=60 + 270 + 120)
     assert visit.within and visit.run
 
 
@@ -158,7 +160,14 @@ def test_the_threshold_decides_the_proposed_assessment() -> None:
     assert (design.median, design.p90, design.longest) == (
         timedelta(minutes=25), timedelta(minutes=31), timedelta(minutes=31)
     )  # fmt: skip
-    posting = monitor(*items).figures().steps[5]
+    posting = monitor(*items).figures().steps[5]  # 5 of step 5's 10 minutes each time
+    assert (posting.assessment, posting.within_pct) == (Assessment.GOOD, 100.0)
+    untimed = replace(SOP, steps=(*SOP.steps[:5], replace(SOP.steps[5], limit=None)))
+    start, end = parse_report_period("2026-S2", date(2026, 11, 23)).bounds(OFFICE)
+    without_standard = Monitoring(untimed, CALENDAR, start, end)
+    for one in items:
+        without_standard.add(one)
+    posting = without_standard.figures().steps[5]
     assert posting.assessment is Assessment.NO_STANDARD and posting.within_pct is None
 
 
