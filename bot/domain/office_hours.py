@@ -117,12 +117,6 @@ class HoursPeriod:
             raise ValueError(f"period {self.name!r} ends ({self.last}) before it starts")
         object.__setattr__(self, "hours", MappingProxyType(week_hours(self.hours)))
 
-    def hours_on(self, day: date) -> DayHours | None:
-        """The period's hours for that date; None when it does not cover it or its weekday."""
-        if not self.first <= day <= self.last:
-            return None
-        return self.hours.get(day.weekday())
-
 
 def every_day(spans: HoursInput) -> dict[int, DayHours]:
     """The same hours on every weekday of a period (the days off stay off)."""
