@@ -61,7 +61,7 @@ async def test_an_invitation_from_undang_to_the_first_card_without_a_restart(
 
     opened = await open_link(h, NEWCOMER, token_of(link))
     assert opened.body == shown(
-        texts.INVITE_OPENED.format(name=NEWCOMER.name, role=title(h, "operator"))
+        texts.INVITE_OPENED.format(name=f"Bapak/Ibu {NEWCOMER.name}", role=title(h, "operator"))
     )
     card = await h.server.wait_for(
         lambda m: m.chat_id == KASUBBAG.user_id and texts.BTN_ACCEPT in m.button_texts
@@ -189,7 +189,7 @@ async def test_a_kasubbag_on_leave_with_a_plh_who_acts(harness: Harness) -> None
     to_kasubbag = [m for m in h.server.sent[quiet_from:] if m.chat_id == KASUBBAG.user_id]
     assert to_kasubbag == []  # on leave: not a card, not a notice
     listing = await h.say(KASUBBAG, "/anggota", expect=texts.MEMBERS_HINT)
-    assert "cuti s.d. 27 November 2026" in listing.body
+    assert "cuti s.d. 27 Nov 2026" in listing.body
 
 
 async def test_nobody_to_act_is_an_alarm_and_the_card_returns_when_the_leave_ends(

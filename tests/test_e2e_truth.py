@@ -150,7 +150,7 @@ async def test_files_are_named_in_indonesian_never_by_telegram_kind_or_mime_type
         OPERATOR.user_id, flows.PDF, "desain", "image/png", reply_to=brief.message_id
     )
     refused = await h.server.wait_for_message(OPERATOR.user_id, after=before)
-    assert refused.body.startswith("File dikirim sebagai PNG tetapi isinya PDF."), refused.body
+    assert refused.body.startswith("File dikirim sebagai PNG, tetapi isinya PDF."), refused.body
 
     await h.settle()
     for message in h.server.sent:
