@@ -371,16 +371,18 @@ def fmt_moment(instant: datetime | None, zone: ZoneInfo) -> str:
     pukul 14.05 WIB"."""
     if instant is None:
         return "-"
-    pattern = f"{_LONG_DAY} 'pukul' {_TIME} {_ZONE}"
-    return babel_dates.format_datetime(instant, pattern, tzinfo=zone, locale=LOCALE)
+    pattern = f"{_LONG_DAY} 'pukul' {_TIME}"
+    local = babel_dates.format_datetime(instant, pattern, tzinfo=zone, locale=LOCALE)
+    return f"{local} {fmt_zone(instant, zone)}"
 
 
 def fmt_moment_short(instant: datetime | None, zone: ZoneInfo) -> str:
     """A moment in a list, a table, an alert or a card's deadline line: "4 Des 2026 14.05 WIB"."""
     if instant is None:
         return "-"
-    pattern = f"{_SHORT_DAY} {_TIME} {_ZONE}"
-    return babel_dates.format_datetime(instant, pattern, tzinfo=zone, locale=LOCALE)
+    pattern = f"{_SHORT_DAY} {_TIME}"
+    local = babel_dates.format_datetime(instant, pattern, tzinfo=zone, locale=LOCALE)
+    return f"{local} {fmt_zone(instant, zone)}"
 
 
 def fmt_zone(instant: datetime, zone: ZoneInfo) -> str:
