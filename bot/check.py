@@ -146,7 +146,8 @@ def check_office_time(
         say(
             f"holidays: WARNING: the holiday data (holidays {HOLIDAYS_VERSION}) has no cuti "
             f"bersama for {years}, so those days count as working days; once the SKB for "
-            "that year is out, update it: .venv/bin/pip install -U holidays, then restart the bot"
+            "that year is out, update it: scripts/lock --upgrade-package holidays, then restart "
+            "the bot with scripts/run-bot"
         )
     else:
         years = f"{day.year} and {day.year + 1}"

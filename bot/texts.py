@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from babel import units as babel_units
+from babel.lists import format_list
+
+from bot.domain.limits import Limit, LimitUnit
+from bot.domain.periods import Period, PeriodKind
 
 # --- buttons ------------------------------------------------------------------------------
 
@@ -19,14 +26,14 @@ BTN_WRITE_DIRECTION = "✍️ Tulis arahan & teruskan"
 BTN_UPLOAD_HERE = "📤 Unggah desain untuk item ini"
 BTN_SUBMIT_DESIGN = "📨 Kirim desain untuk diperiksa"
 BTN_CLEAR_DESIGN = "🗑 Hapus file draf"
-BTN_ORDER_UPLOAD = "📢 Perintahkan unggah ke media sosial"
-BTN_REPORT_POSTED = "🔗 Laporkan tautan postingan"
+BTN_ORDER_UPLOAD = "📢 Arahkan pengunggahan ke media sosial"
+BTN_REPORT_POSTED = "🔗 Laporkan tautan unggahan"
 
 # --- the command menu Telegram shows (setMyCommands) --------------------------------------
 
 BOT_COMMANDS = [
     ("baru", "Buat item konten baru"),
-    ("tugas", "Tugas yang menunggu saya"),
+    ("tugas", "Tugas yang menunggu Anda"),
     ("status", "Status dan riwayat item: /status KODE"),
     ("batal", "Batalkan item: /batal KODE"),
     ("arsip", "Cari di arsip digital: /arsip KODE, kata, atau 2026-11"),
@@ -46,17 +53,20 @@ HELP_OVERSEE = "• Menerima pengingat setiap langkah yang terlambat"
 HELP_NO_DUTY = "Anda tidak memegang langkah SOP; Anda dapat melihat status dan arsip item."
 HELP_COMMANDS = "Perintah: /tugas · /status KODE · /arsip KATA · /bantuan"
 HELP_NO_ROLE = "-"
-WELCOME = "Selamat datang, {name}! 👋"
+WELCOME = "Selamat datang, {name}. 👋"  # {name}: addressed(), "Bapak/Ibu Sari"
 UNKNOWN_USER = (
     "Maaf, Anda belum terdaftar sebagai anggota tim JDIH di bot ini.\n\n"
     "ID Telegram Anda: <code>{user_id}</code>\n"
-    "Kirim ID ini kepada admin agar ditambahkan ke konfigurasi bot."
+    "Mohon kirimkan ID ini kepada admin bot agar Anda didaftarkan."
 )
-UNKNOWN_USER_ALERT = "Anda belum terdaftar. ID Telegram Anda: {user_id}. Minta admin menambahkan."
+UNKNOWN_USER_ALERT = (
+    "Anda belum terdaftar. ID Telegram Anda: {user_id}. Mohon kirimkan ID ini kepada admin bot "
+    "agar Anda didaftarkan."
+)
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah."
 NOTHING_EXPECTED = (
-    "Saya tidak sedang menunggu pesan dari Anda. Ketik /tugas untuk melihat tugas Anda, "
-    "atau /bantuan untuk petunjuk."
+    "Pesan ini tidak diproses karena bot sedang tidak menunggu jawaban dari Anda. Ketik /tugas "
+    "untuk melihat tugas Anda, atau /bantuan untuk petunjuk."
 )
 UNSUPPORTED_MESSAGE = (
     "Jenis pesan ini tidak dapat diproses. Kirim teks, atau file desain (PNG, JPEG, PDF, MP4)."
@@ -68,10 +78,10 @@ EDITED_IGNORED = (
 )
 START_PRIVATE_CHAT = (
     "Bot belum dapat mengirim pesan pribadi kepada Anda. Buka chat dengan bot dan tekan "
-    "Start, lalu tekan tombol ini lagi."
+    "Mulai, lalu tekan tombol ini lagi."
 )
 TEXT_EXPECTED = (
-    "Saya sedang menunggu {what} dalam bentuk teks, bukan file. File ini tidak disimpan; "
+    "Yang diminta adalah {what} dalam bentuk teks, bukan file. File ini tidak disimpan; "
     "silakan ketik {what}."
 )
 TEXT_TOO_LONG = "Teks terlalu panjang ({length} karakter). Batasnya {limit} karakter."
@@ -79,14 +89,14 @@ TEXT_TOO_LONG = "Teks terlalu panjang ({length} karakter). Batasnya {limit} kara
 # --- refusals -----------------------------------------------------------------------------
 
 NOT_YOUR_STEP = (
-    "Langkah ini hanya untuk peran: {roles}. Tidak ada yang berubah. "
+    "Langkah ini hanya dapat dikerjakan oleh {roles}; permintaan Anda tidak diproses. "
     "Ketik /tugas untuk melihat tugas Anda."
 )
 OWN_DESIGN = "Anda tidak dapat menyetujui desain yang Anda unggah sendiri."
 # {who}: a name with its role titles, each said once (bot/domain/names.py name_with_roles)
 ALREADY_DECIDED = "Sudah diputuskan: {action} oleh {who} pada {at}."
 STALE_BUTTON = "Tombol ini sudah tidak berlaku: item sekarang di langkah {step}, versi {version}."
-ITEM_CLOSED = "Item {code} sudah {status}. Tidak ada yang berubah."
+ITEM_CLOSED = "Item {code} sudah {status}; permintaan ini tidak diproses."
 ITEM_NOT_FOUND = "Item dengan kode {code} tidak ditemukan. Periksa kodenya, mis. JDIH-2026-0001."
 ITEM_GONE = "Item ini tidak ditemukan."
 BAD_BUTTON = "Tombol ini tidak dikenal atau sudah kedaluwarsa."
@@ -99,9 +109,11 @@ NOTES_WHAT = {
     "default": "catatan",
 }
 NOTES_REQUIRED = "Catatan tidak boleh kosong. Silakan tulis {what}."
-SOURCES_NOT_CONFIRMED = "Konfirmasi dulu bahwa sumber konten sudah diperiksa (SOP 4b)."
+SOURCES_NOT_CONFIRMED = (
+    "Mohon konfirmasi terlebih dahulu bahwa kebenaran sumber konten sudah diperiksa (SOP 4b)."
+)
 LINKS_REQUIRED = (
-    "Tidak ada tautan yang terbaca. Kirim tautan postingan yang diawali https://, "
+    "Tidak ada tautan yang terbaca. Kirim tautan unggahan yang diawali https://, "
     "satu atau beberapa sekaligus."
 )
 NO_MATERIAL = "Belum ada materi. Kirim teks, tautan atau file materi terlebih dahulu."
@@ -131,44 +143,45 @@ ASK_MATERIAL = (
     "Bila sudah lengkap, tekan tombol di bawah."
 )
 MATERIAL_ADDED = "Materi ke-{count} diterima untuk {code}. Kirim lagi, atau tekan Selesai."
-MATERIAL_SUBMITTED = "Materi {code} dikirim ke {role}. Langkah 1 dimulai."
+MATERIAL_SUBMITTED = "Materi {code} dikirim kepada {role}. Langkah 1 dimulai."
 ASK_DIRECTION = (
-    "Tulis <b>arahan</b> untuk {role} untuk item {code} — {title}.\n"
-    "Arahan ini dikirim bersama materi kepada {role}."
+    "Tulis <b>arahan</b> pembuatan konten {code} — {title}.\n"
+    "Arahan dikirim kepada {role} bersama materinya."
 )
 ASK_RETURN_NOTES = (
     "Tulis <b>catatan perbaikan</b> untuk {code} versi {version}.\n"
-    "Catatan ini dikirim ke {role} bersama desainnya (wajib diisi)."
+    "Catatan ini dikirim kepada {role} bersama desainnya (wajib diisi)."
 )
 ASK_CANCEL_REASON = "Tulis <b>alasan pembatalan</b> item {code} — {title}."
-ASK_LINKS = "Kirim <b>tautan postingan</b> {code} di media sosial (satu atau beberapa)."
+ASK_LINKS = "Kirim <b>tautan unggahan</b> {code} di media sosial (satu atau beberapa)."
 ASK_SOURCES = (
     "Sebelum menyetujui {code} versi {version}: apakah <b>kebenaran sumber konten</b> "
     "sudah diperiksa (SOP 4b)?\n\nSumber:\n{sources}"
 )
-PROMPT_CANCELLED = "Dibatalkan; tidak ada yang berubah."
-PROMPT_ALREADY_CLOSED = "Pertanyaan ini sudah dijawab atau dibatalkan. Tidak ada yang berubah."
+# the "Batal" under a question: the question is closed, the item is not cancelled
+PROMPT_CANCELLED = "Pertanyaan ditutup tanpa jawaban; item tetap pada langkah semula."
+PROMPT_ALREADY_CLOSED = "Pertanyaan ini sudah dijawab atau sudah ditutup sebelumnya."
 
 # --- acknowledgements ---------------------------------------------------------------------
 
-DONE_DIRECT = "Arahan tersimpan. {code} diteruskan ke {role}."
-DONE_APPROVE = "Disetujui. {code} versi {version} diteruskan ke {role}."
+DONE_DIRECT = "Arahan tersimpan. {code} diteruskan kepada {role}."
+DONE_APPROVE = "Disetujui. {code} versi {version} diteruskan kepada {role}."
 DONE_APPROVE_LAST = "Disetujui. {code} selesai."
-DONE_RETURN = "{code} versi {version} dikembalikan ke {role} dengan catatan Anda."
-DONE_ORDER = "Perintah unggah {code} dikirim ke {role}."
+DONE_RETURN = "{code} versi {version} dikembalikan kepada {role} dengan catatan Anda."
+DONE_ORDER = "Arahan pengunggahan {code} dikirim kepada {role}."
 DONE_POSTED = "Terima kasih. {code} tercatat sudah dipublikasikan. 🎉"
 DONE_CANCEL = "{code} dibatalkan."
-DONE_SUBMIT_DESIGN = "Desain {code} versi {version} dikirim ke {role} untuk diperiksa."
+DONE_SUBMIT_DESIGN = "Desain {code} versi {version} dikirim kepada {role} untuk diperiksa."
 DESIGN_FILE_ADDED = (
     "📎 Diterima: halaman {count} untuk <b>{code}</b> versi {version} ({name}).\n"
-    "Kirim file lain, tulis teks caption postingan (balas pesan ini), "
+    "Kirim halaman berikutnya, tulis caption unggahan (balas pesan ini), "
     "atau tekan Kirim bila sudah lengkap."
 )
 CAPTION_SET = "Caption untuk {code} versi {version} disimpan."
 DESIGN_CLEARED = "File draf {code} versi {version} dihapus. Silakan unggah ulang."
 PICK_ITEM = (
-    "Anda punya beberapa item yang menunggu desain. File ini untuk item yang mana?\n"
-    "(Tip: balas pesan tugas item agar file langsung masuk ke item itu.)"
+    "Anda memiliki beberapa item yang menunggu desain. File ini untuk item yang mana?\n"
+    "(Saran: balas pesan tugas item agar file langsung masuk ke item itu.)"
 )
 UPLOAD_PICK_GONE = "Unggahan ini sudah diproses atau tidak ditemukan."
 UPLOAD_TARGET_SET = "Kirim file desain untuk {code} sekarang (atau balas pesan tugasnya)."
@@ -193,19 +206,19 @@ CARD_VERSION = "Versi desain: {version}"
 CARD_DUE = "Batas waktu: {limit} — tenggat {due}"
 CARD_DIRECTION = "Arahan {role}:\n{direction}"
 CARD_RETURN_NOTES = "↩️ Dikembalikan oleh {who}. Catatan perbaikan:\n{notes}"
-CARD_CAPTION = "Caption postingan:\n{caption}"
-CARD_NO_CAPTION = "Caption postingan: (tidak ada)"
+CARD_CAPTION = "Caption unggahan:\n{caption}"
+CARD_NO_CAPTION = "Caption unggahan: (tidak ada)"
 CARD_MATERIAL = "Materi:\n{material}"
 CARD_SOURCES = "Sumber konten (periksa kebenarannya):\n{material}"
 # the posting kit: the caption goes alone in its own message, so one long press copies it
-CARD_CAPTION_ABOVE = "Caption postingan: pesan tersendiri di atas (tekan lama untuk menyalin)."
+CARD_CAPTION_ABOVE = "Caption unggahan: pesan tersendiri di atas (tekan lama untuk menyalin)."
 CARD_FILES_ABOVE = "File: {count} terlampir di atas."
-CARD_LINKS = "Tautan postingan:\n{links}"
+CARD_LINKS = "Tautan unggahan:\n{links}"
 CARD_HINT = {
     "direct": "Periksa materi, lalu tulis arahan untuk {role}.",
-    "design": "Buat desain, lalu unggah di sini (balas pesan ini dengan file), lalu tekan Kirim.",
-    "review": "Periksa desain lalu pilih Setujui atau Kembalikan (catatan wajib).",
-    "order": "Konten sudah disetujui. Perintahkan {role} untuk mengunggah.",
+    "design": "Buat desain dan kirim filenya di sini (balas pesan ini), kemudian tekan Kirim.",
+    "review": "Periksa desain, lalu pilih Setujui atau Kembalikan (catatan wajib).",
+    "order": "Konten sudah disetujui. Berikan arahan kepada {role} untuk mengunggahnya.",
     "post": "Unggah file dan caption di atas ke media sosial kantor, lalu laporkan tautannya.",
 }
 CARD_HINT_SOURCES = (
@@ -217,11 +230,11 @@ DECISION_LINE = "\n\n{mark} {action} oleh {name} pada {at}."
 ACTION_LABELS = {
     "created": "Item dibuat",
     "submit_material": "Materi diserahkan",
-    "direct": "Arahan diberikan",
+    "direct": "Arahan pembuatan konten diberikan",
     "submit_design": "Desain diserahkan",
     "approve": "Disetujui",
     "return": "Dikembalikan",
-    "order_upload": "Perintah unggah",
+    "order_upload": "Arahan pengunggahan diberikan",
     "report_posted": "Dipublikasikan",
     "cancel": "Dibatalkan",
 }
@@ -254,7 +267,7 @@ REMINDER = (
 )
 # how long ago, in working time; left out while less than a minute of it passed (a limit that
 # ran out at closing is reminded at the next opening: no working time lies in between)
-REMINDER_LATE = "; sudah lewat {late} kerja"
+REMINDER_LATE = "; sudah lewat {late}"
 REMINDER_WHO = "Yang harus bertindak: {role} ({who})."
 REMINDER_ACT = "Tekan tombol di bawah untuk menampilkan kartu item dan menindaklanjutinya."
 CARD_RESENT = "Kartu {code} dikirim ulang."
@@ -269,14 +282,6 @@ DIGEST_PUBLISHED = "<b>Dipublikasikan sejak {day}</b> ({count}):"
 DIGEST_NONE_PUBLISHED = "Tidak ada item yang dipublikasikan sejak {day}."
 
 
-def fmt_minutes(minutes: int) -> str:
-    """Working time as people say it: '45 menit', '2 jam 10 menit'."""
-    hours, rest = divmod(max(minutes, 0), 60)
-    if not hours:
-        return f"{rest} menit"
-    return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
-
-
 ARCHIVE_FILE = "File:"
 ARCHIVE_HEADER = "🗄 <b>Arsip digital</b> — {count} item:"
 ARCHIVE_LINE = "• <b>{code}</b> — {title} (dipublikasikan {at})"
@@ -285,33 +290,33 @@ ARCHIVE_NONE = (
     'Tidak ada item di arsip untuk "{query}". Cari dengan kode (JDIH-2026-0001), kata dari '
     "judul, atau bulan (2026-11)."
 )
-ARCHIVE_BAD_QUERY = "Bulan ditulis seperti 2026-11."
+ARCHIVE_BAD_QUERY = "Tulis bulan dalam bentuk TAHUN-BULAN, mis. 2026-11."
 ARCHIVE_GONE = "Arsip item ini tidak ditemukan."
 ARCHIVE_SENT = "Ringkasan dan file arsip {code} sedang dikirim."
-ADMIN_ONLY = "Perintah ini hanya untuk admin bot. Tidak ada yang berubah."
+ADMIN_ONLY = "Perintah ini hanya untuk admin bot."
 QUEUE_EMPTY = "📭 Antrean kosong: semua pesan sudah terkirim."
 QUEUE_HEADER = "📬 <b>Antrean pengiriman</b>\nMenunggu dikirim: {waiting}\nGagal: {failed}"
 QUEUE_FAILED_LINE = "• {name} (ID {chat_id}): {count} pesan. {reason}"
 QUEUE_HINT = "Ketik /kirimulang untuk mengirim ulang pesan yang gagal."
-REASON_UNREACHABLE = "Belum menekan Start atau memblokir bot."
+REASON_UNREACHABLE = "Belum menekan Mulai atau memblokir bot."
 REASON_REFUSED = "Ditolak Telegram: {error}"
 REQUEUED = "🔁 {count} pesan yang gagal dijadwalkan untuk dikirim ulang."
-REQUEUED_NONE = "Tidak ada pesan yang gagal. Tidak ada yang berubah."
+REQUEUED_NONE = "Tidak ada pesan gagal yang perlu dikirim ulang."
 HELD_MESSAGES = "📬 {count} pesan yang tertunda untuk Anda sedang dikirim sekarang."
 ADMIN_COMMANDS = [
     ("antrean", "Admin: pesan yang belum terkirim"),
     ("kirimulang", "Admin: kirim ulang pesan yang gagal"),
 ]
 MEMBER_UNREACHABLE = (
-    "⚠️ Bot tidak dapat mengirim pesan kepada {name} (ID {chat_id}): belum menekan Start atau "
-    "memblokir bot. Minta yang bersangkutan membuka bot dan menekan Start: pesan yang "
-    "tertunda dikirim begitu ia menekan Start."
+    "⚠️ Bot tidak dapat mengirim pesan kepada {name} (ID {chat_id}): yang bersangkutan belum "
+    "menekan Mulai atau memblokir bot. Mohon minta yang bersangkutan membuka bot dan menekan "
+    "Mulai; pesan yang tertunda akan terkirim begitu tombol itu ditekan."
 )
 PREVIEW_CAPTION = "Pratinjau {code} versi {version} (DRAF). File asli menyusul."
 FILE_CHANGED = (
     "⛔ <b>{code}</b> versi {version}: file yang tersimpan (halaman {pages}) tidak lagi sama "
-    "dengan yang disetujui. Tidak ada yang dikirim ke {poster}. Minta {designer} mengunggah "
-    "ulang desainnya (pemeriksaan akan dimulai lagi dari langkah {ref})."
+    "dengan yang disetujui, sehingga file tidak dikirim kepada {poster}. Mohon minta {designer} "
+    "mengunggah ulang desainnya (pemeriksaan dimulai lagi dari langkah {ref})."
 )
 
 # --- archive failures and non-Telegram failures (issue 11) ----------------------------------
@@ -319,8 +324,8 @@ FILE_CHANGED = (
 ARCHIVE_FAILED = (
     "🚨 <b>Arsip digital {code} gagal ditulis</b> — {title}\n"
     "Penyebab: {cause}\n"
-    "File dan riwayat item tetap tersimpan di bot. Atasi penyebabnya, lalu admin mengetik "
-    "/kirimulang untuk menulis arsipnya lagi."
+    "File dan riwayat item tetap tersimpan di bot. Setelah penyebabnya diatasi, admin dapat "
+    "mengetik /kirimulang untuk menulis arsipnya lagi."
 )
 QUEUE_ARCHIVE_LINE = "• Arsip digital {code}: belum tertulis. Penyebab: {reason}"
 REASON_BOT = "Gagal di bot (bukan Telegram): {error}"
@@ -347,39 +352,110 @@ STATUS_POSITION = "Langkah {ref}: {step}\nMenunggu: {who}\nVersi desain: {versio
 STATUS_HISTORY_LINE = "• {at} — {action} — {who}, langkah {step}, versi {version}{notes}"
 
 
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+# --- dates, times and durations: one way everywhere, from Babel's Indonesian (CLDR) data ---
+# Long, in sentences:   "Jumat, 4 Desember 2026 pukul 14.05 WIB" (fmt_moment), "Jumat,
+#                       4 Desember 2026" (fmt_day).
+# Short, in lists, tables, alerts and a card's deadline line: "4 Des 2026 14.05 WIB"
+#                       (fmt_moment_short), "4 Des 2026" (fmt_date), "7–11 Des 2026" (fmt_dates).
+# Durations, always working time: "1 jam 15 menit kerja" (fmt_duration, fmt_limit).
+# The zone is named as the office's clock reads it: WIB, WITA or WIT (fmt_zone).
+
+LOCALE = "id"
+_LONG_DAY = "EEEE, d MMMM y"  # CLDR's full date pads the day ("04 Desember"); letters do not
+_SHORT_DAY = "d MMM y"  # CLDR's medium date for id
+_TIME = "HH.mm"  # CLDR's short time for id: a dot, as Indonesians write it
+_ZONE = "z"  # the zone's short name at that instant: WIB, WITA, WIT (else its UTC offset)
 
 
-def fmt_day_time(instant: datetime | None, zone: ZoneInfo) -> str:
-    """The moment with its weekday, which people reckon by: Jumat 27-11-2026 16:30 WIB."""
+def fmt_moment(instant: datetime | None, zone: ZoneInfo) -> str:
+    """A moment in a sentence, with the weekday people reckon by: "Jumat, 4 Desember 2026
+    pukul 14.05 WIB"."""
     if instant is None:
         return "-"
-    return f"{WEEKDAYS[instant.astimezone(zone).weekday()]} {fmt_time(instant, zone)}"
+    pattern = f"{_LONG_DAY} 'pukul' {_TIME}"
+    local = babel_dates.format_datetime(instant, pattern, tzinfo=zone, locale=LOCALE)
+    return f"{local} {fmt_zone(instant, zone)}"
+
+
+def fmt_moment_short(instant: datetime | None, zone: ZoneInfo) -> str:
+    """A moment in a list, a table, an alert or a card's deadline line: "4 Des 2026 14.05 WIB"."""
+    if instant is None:
+        return "-"
+    pattern = f"{_SHORT_DAY} {_TIME}"
+    local = babel_dates.format_datetime(instant, pattern, tzinfo=zone, locale=LOCALE)
+    return f"{local} {fmt_zone(instant, zone)}"
+
+
+def fmt_zone(instant: datetime, zone: ZoneInfo) -> str:
+    """The office's time zone as its clock is named: "WIB", "WITA", "WIT"."""
+    return babel_dates.format_datetime(instant, _ZONE, tzinfo=zone, locale=LOCALE)
+
+
+def fmt_day(day: date) -> str:
+    """A day in a sentence or a heading: "Jumat, 4 Desember 2026"."""
+    return babel_dates.format_date(day, _LONG_DAY, locale=LOCALE)
+
+
+def fmt_date(day: date) -> str:
+    """A day in short: "4 Des 2026"."""
+    return babel_dates.format_date(day, _SHORT_DAY, locale=LOCALE)
+
+
+def fmt_dates(first: date, last: date) -> str:
+    """Days from `first` to `last`, both included, in short: "7–11 Des 2026", "30 Nov–4 Des
+    2026"; one day alone is that day."""
+    if first == last:
+        return fmt_date(first)
+    return babel_dates.format_interval(first, last, "yMMMd", locale=LOCALE)
+
+
+def fmt_months(first: date, last: date) -> str:
+    """Whole months, as a report's period is named: "November 2026", "Juli–Desember 2026"."""
+    return babel_dates.format_interval(first, last, "yMMMM", locale=LOCALE)
+
+
+def fmt_period(period: Period) -> str:
+    """A report's period as its title names it: "Juli–Desember 2026", "November 2026",
+    "1 Jul–15 Agu 2026"."""
+    if period.kind is PeriodKind.DATES:
+        return fmt_dates(period.first, period.last)
+    return fmt_months(period.first, period.last)
+
+
+def fmt_duration(minutes: int, *, working: bool = True) -> str:
+    """Working time in words: "45 menit kerja", "1 jam 15 menit kerja", "2 jam kerja";
+    without "kerja" where the sentence already says "waktu kerja" (`working=False`)."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    parts = [_unit(hours, "duration-hour")] if hours else []
+    if rest or not hours:
+        parts.append(_unit(rest, "duration-minute"))
+    return " ".join([*parts, WORKING] if working else parts)
+
+
+def fmt_limit(limit: Limit) -> str:
+    """An SOP time standard, read as the SOP writes it and counted in working time:
+    "30 menit kerja", "2 jam kerja", "1 hari kerja"."""
+    if limit.unit is LimitUnit.WORKING_DAYS:
+        return f"{_unit(limit.amount, 'duration-day')} {WORKING}"
+    return fmt_duration(limit.amount * (60 if limit.unit is LimitUnit.HOURS else 1))
+
+
+WORKING = "kerja"  # after every duration: the bot counts office working time only
+
+
+def _unit(amount: int, unit: str) -> str:
+    return babel_units.format_unit(amount, unit, length="long", locale=LOCALE)
+
+
+def fmt_list(words: list[str]) -> str:
+    """Several things in a sentence: "2026", "2026 dan 2027", "A, B, dan C"."""
+    return format_list(words, style="standard", locale=LOCALE)
 
 
 def fmt_lateness(minutes: int) -> str:
     """How late a reminded step is; nothing at all rather than "0 menit", which reads as
     "not late"."""
-    return REMINDER_LATE.format(late=fmt_minutes(minutes)) if minutes >= 1 else ""
-
-
-def fmt_time(instant: datetime | None, zone: ZoneInfo) -> str:
-    """Local office time as Indonesians write it: 24-05-2026 14:05 WIB."""
-    if instant is None:
-        return "-"
-    local = instant.astimezone(zone)
-    return f"{local:%d-%m-%Y %H:%M} {_zone_abbreviation(zone)}"
-
-
-def _zone_abbreviation(zone: ZoneInfo) -> str:
-    # Indonesia's three zones have official names; others fall back to the UTC offset.
-    names = {
-        "Asia/Jakarta": "WIB",
-        "Asia/Pontianak": "WIB",
-        "Asia/Makassar": "WITA",
-        "Asia/Jayapura": "WIT",
-    }
-    return names.get(zone.key, zone.key)
+    return REMINDER_LATE.format(late=fmt_duration(minutes)) if minutes >= 1 else ""
 
 
 # --- titles (bot/domain/names.py) ---------------------------------------------------------
@@ -393,11 +469,11 @@ TITLE_INVISIBLE = (
 
 DRAFT_OF_ANOTHER = (
     "Draf {code} dibuat oleh {creator}. Hanya pembuatnya atau {roles} yang dapat "
-    "menyerahkan materinya. Tidak ada yang berubah."
+    "menyerahkan materinya; materi belum diserahkan."
 )
 PAGES_OF_ANOTHER = (
     "Halaman draf {code} versi {version} diunggah oleh {names}; hanya pengunggahnya yang "
-    "dapat menghapusnya. Tidak ada yang berubah."
+    "dapat menghapusnya. Halaman itu tidak dihapus."
 )
 DESIGN_CLEARED_OWN = (
     "Halaman Anda di draf {code} versi {version} dihapus; {kept} halaman dari {names} tetap ada."
@@ -439,14 +515,14 @@ REASON_PDF_TOO_COMPLEX = (
 )
 
 # --- a button of an item that moved on or closed (issue 12, bugs12) ----------------------------
-ITEM_CLOSED_NOW = "Item ini sudah {status}. Tombol ini tidak berlaku lagi; tidak ada yang berubah."
+ITEM_CLOSED_NOW = "Item ini sudah {status}; tombol ini tidak berlaku lagi."
 STEP_MOVED_ON = (
-    "Tombol ini sudah tidak berlaku: langkahnya sudah diputuskan atau ada versi desain yang "
-    "lebih baru. Tidak ada yang berubah; lihat /status KODE untuk langkah sekarang."
+    "Tombol ini sudah tidak berlaku: langkahnya sudah diputuskan atau sudah ada versi desain "
+    "yang lebih baru. Ketik /status KODE untuk melihat langkah sekarang."
 )
 ACTION_NOT_NOW = (
-    "Tindakan ini tidak dapat dilakukan saat item berada pada {where}. Tidak ada yang berubah; "
-    "lihat /status KODE untuk langkah sekarang."
+    "Tindakan ini tidak dapat dilakukan saat item berada pada {where}. Ketik /status KODE "
+    "untuk melihat langkah sekarang."
 )
 STEP_WHERE = "langkah {ref}: {title}"
 
@@ -455,7 +531,7 @@ TYPED_TITLE = "judul item"
 TYPED_DIRECTION = "arahan"
 TYPED_RETURN_NOTES = "catatan perbaikan"
 TYPED_CANCEL_REASON = "alasan pembatalan"
-TYPED_POST_LINKS = "tautan postingan"
+TYPED_POST_LINKS = "tautan unggahan"
 
 # --- the office's people: invitations, members, leave and acting officials (issue 14) -------
 
@@ -475,14 +551,14 @@ LEAVE_NOT_ALLOWED = "Hanya admin atau sekretaris yang dapat mencatat cuti."
 INVITE_PICK_ROLE = "Undang anggota baru. Pilih perannya:"
 INVITE_LINK = (
     "🔗 Tautan undangan untuk peran <b>{role}</b> (sekali pakai, berlaku sampai {until}):\n"
-    "{link}\n\nKirim tautan ini kepada yang diundang. Setelah ia menekan Start, Anda diminta "
-    "menerima atau menolaknya."
+    "{link}\n\nKirim tautan ini kepada yang diundang. Setelah yang bersangkutan membuka tautan "
+    "dan menekan Mulai, Anda diminta menerima atau menolak permintaannya."
 )
 BTN_REVOKE_INVITE = "Batalkan undangan"
 INVITE_REVOKED = "Undangan dibatalkan: tautannya tidak berlaku lagi."
 INVITE_OPENED = (
-    "Terima kasih, {name}. Undangan Anda untuk peran {role} sudah diterima bot; admin akan "
-    "mengonfirmasi. Anda diberi tahu begitu dikonfirmasi."
+    "Terima kasih, {name}. Undangan untuk peran {role} sudah diterima dan menunggu "
+    "konfirmasi admin. Anda akan diberi tahu setelah admin mengonfirmasinya."
 )
 INVITE_PROBLEMS = {
     "unknown": "Tautan undangan ini tidak dikenal. Minta tautan baru kepada admin.",
@@ -502,7 +578,7 @@ BTN_REJECT = "Tolak"
 CLAIM_ACCEPTED = "✅ {name} diterima sebagai {role} oleh {admin}."
 CLAIM_REJECTED = "❌ Permintaan {name} ditolak oleh {admin}."
 CLAIM_ALREADY = "Permintaan ini sudah dijawab."
-CLAIM_WELCOME = "🎉 Selamat bergabung, {name}! Anda sekarang anggota sebagai {role}.\n\n"
+CLAIM_WELCOME = "🎉 Selamat bergabung, {name}. Anda kini terdaftar sebagai {role}.\n\n"
 CLAIM_REFUSED_TO_USER = "Maaf, permintaan Anda untuk bergabung tidak diterima admin."
 
 MEMBERS_HEADER = "👥 <b>Anggota</b> ({count})"
@@ -540,18 +616,18 @@ LEAVE_UNCOVERED_WARNING = (
 )
 LEAVE_NO_WIZARD = "Pencatatan cuti ini sudah berakhir. Mulai lagi dengan /cuti."
 BTN_STOP = "Batal"
-LEAVE_STOPPED = "Pencatatan cuti dibatalkan; tidak ada yang disimpan."
+LEAVE_STOPPED = "Pencatatan cuti dibatalkan; tidak ada cuti yang dicatat."
 ABSENCE_PROBLEMS = {
-    "not_a_member": "Anggota itu tidak aktif atau tidak dikenal. Tidak ada yang disimpan.",
-    "ends_before_start": "Tanggal akhir sebelum tanggal mulai. Tidak ada yang disimpan.",
-    "in_the_past": "Periode itu sudah lewat. Tidak ada yang disimpan.",
-    "overlaps": "{name} sudah tercatat cuti {period} yang beririsan. Tidak ada yang disimpan.",
-    "acts_for_self": "Anggota yang cuti tidak dapat menjadi pelaksana dirinya sendiri. Tidak ada "
-    "yang disimpan.",
-    "role_not_held": "Anggota yang cuti tidak memegang peran itu. Tidak ada yang disimpan.",
-    "stand_in_not_active": "Pelaksana yang dipilih tidak aktif. Tidak ada yang disimpan.",
-    "no_basis": "Dasar penunjukan harus diisi. Tidak ada yang disimpan.",
-    "stand_in_away": "Pelaksana yang dipilih sendiri cuti pada {period}. Tidak ada yang disimpan.",
+    "not_a_member": "Anggota itu tidak aktif atau tidak dikenal. Cuti belum dicatat.",
+    "ends_before_start": "Tanggal akhir sebelum tanggal mulai. Cuti belum dicatat.",
+    "in_the_past": "Periode itu sudah lewat. Cuti belum dicatat.",
+    "overlaps": "{name} sudah tercatat cuti {period} yang beririsan. Cuti belum dicatat.",
+    "acts_for_self": "Anggota yang cuti tidak dapat menjadi pelaksana dirinya sendiri."
+    " Cuti belum dicatat.",
+    "role_not_held": "Anggota yang cuti tidak memegang peran itu. Cuti belum dicatat.",
+    "stand_in_not_active": "Pelaksana yang dipilih tidak aktif. Cuti belum dicatat.",
+    "no_basis": "Dasar penunjukan harus diisi. Cuti belum dicatat.",
+    "stand_in_away": "Pelaksana yang dipilih juga sedang cuti pada {period}. Cuti belum dicatat.",
 }
 CAPACITY_BASIS = "{capacity}, dasar: {basis}"
 
@@ -564,19 +640,18 @@ MEMBER_ADMIN_MARK = " · admin"
 MEMBER_CONFIG_ADMIN_MARK = " · admin (config.toml)"
 ADMIN_FROM_CONFIG = (
     "Admin ini ditetapkan di config.toml server (telegram.admins), bukan di chat. Ubah "
-    "config.toml lalu jalankan ulang bot. Tidak ada yang berubah."
+    "config.toml, lalu jalankan ulang bot. Status admin tidak diubah."
 )
 ADMIN_LAST = (
-    "Ini admin terakhir: bot tidak boleh tanpa admin. Jadikan anggota lain admin lebih dulu. "
-    "Tidak ada yang berubah."
+    "Ini admin terakhir, sedangkan bot harus memiliki admin. Jadikan anggota lain admin "
+    "terlebih dahulu; status admin tidak diubah."
 )
 ADMIN_LAST_DEACTIVATE = (
-    "Anggota ini admin terakhir: menonaktifkannya membuat bot tanpa admin. Jadikan anggota lain "
-    "admin lebih dulu. Tidak ada yang berubah."
+    "Anggota ini admin terakhir: bila dinonaktifkan, bot tidak memiliki admin. Jadikan anggota "
+    "lain admin terlebih dahulu; anggota ini tetap aktif."
 )
 ADMIN_INACTIVE = (
-    "Anggota nonaktif tidak dapat dijadikan admin. Aktifkan kembali lebih dulu. Tidak ada yang "
-    "berubah."
+    "Anggota nonaktif tidak dapat dijadikan admin. Aktifkan kembali anggota ini terlebih dahulu."
 )
 
 # --- report (issue 15, helper report) ---
@@ -761,7 +836,7 @@ EVALUATION_QUESTIONS = (
 EVAL_PERFORMANCE = (
     "{within} dari {measured} pelaksanaan langkah yang memiliki baku mutu waktu ({pct}) dalam "
     "baku mutu; "
-    "waktu kerja median dari materi diserahkan sampai diposting: {lead}"
+    "median dari materi diserahkan sampai diunggah: {lead}"
 )
 EVAL_UNDERSTOOD = "{returns} pengembalian untuk perbaikan dari {items} item; {top}"
 EVAL_CARRIED_OUT = "Langkah di bawah ambang {threshold}: {steps}"
@@ -811,7 +886,7 @@ LEAVE_OVERVIEW_HINT = (
 BTN_LEAVE_CANCEL = "Batalkan: {name} ({start})"
 BTN_LEAVE_END = "Akhiri: {name} masuk hari ini"
 LEAVE_CANCELLED_TOAST = "Cuti {name} dibatalkan."
-LEAVE_ENDED_TOAST = "Cuti {name} diakhiri: ia bertugas kembali hari ini."
+LEAVE_ENDED_TOAST = "Cuti {name} diakhiri: yang bersangkutan bertugas kembali hari ini."
 LEAVE_CHANGE_PROBLEMS = {
     "begun": "Cuti ini sudah mulai berjalan dan tidak dapat dibatalkan lagi. Ketik /cuti untuk "
     "mengakhirinya.",
@@ -825,7 +900,7 @@ LEAVE_STALE_BUTTON = (
 )
 LEAVE_BASIS_TOO_LONG = (
     "Dasar penunjukan terlalu panjang (paling banyak {limit} karakter). Tulis nomor dan perihal "
-    "suratnya saja. Tidak ada yang disimpan."
+    "suratnya saja. Cuti belum dicatat."
 )
 LEAVE_TYPE_PERIOD_AGAIN = "Ketik periode lain, atau tekan Batal."
 LEAVE_TYPE_BASIS_AGAIN = "Ketik dasar penunjukannya lagi, atau tekan Batal."
@@ -878,6 +953,101 @@ NOTICE_STALE_HOLIDAYS = (
     "⚠️ <b>Data hari libur perlu diperbarui</b>: paket <code>holidays</code> versi {package} "
     "belum memuat cuti bersama tahun {years}, sehingga hari cuti bersama itu dihitung sebagai "
     "hari kerja dalam batas waktu SOP. Setelah SKB libur nasional dan cuti bersama tahun itu "
-    "terbit, perbarui paket di server bot: <code>.venv/bin/pip install -U holidays</code>, lalu "
-    "mulai ulang bot (periksa dengan <code>python -m bot check</code>)."
+    "terbit, perbarui paket di server bot: <code>scripts/lock --upgrade-package holidays</code>, "
+    "lalu mulai ulang bot dengan <code>scripts/run-bot</code> (periksa dengan "
+    "<code>python -m bot check</code>)."
 )
+
+# --- language (issue 16, helper language) ---
+# Words that lived outside the catalog before issue 16: the design checks (bot/media/images.py),
+# the preview's band (bot/media/preview.py) and ringkasan.html (bot/archive/summary.py); and the
+# small pieces the formatters' callers join. tests/test_texts.py fails on Indonesian elsewhere.
+
+HELP_LIMIT = " ({limit})"
+TASKS_DUE = " — tenggat {due}"
+
+# Why a design file is refused, and advice on its size (bot/media/images.py). {kind}, {actual}
+# and {declared} are kinds in words (PNG, JPEG, PDF, MP4), never a MIME type.
+REASON_EMPTY = "File kosong (0 byte). Kirim ulang file desainnya."
+REASON_TOO_BIG = (
+    "File terlalu besar: {size_mb} MB, batasnya {limit_mb} MB. Perkecil atau kompres file "
+    "(misalnya ekspor JPEG/PDF dengan kualitas lebih rendah), lalu kirim lagi."
+)
+REASON_UNKNOWN_CONTENT = (
+    "Isi file {name} bukan gambar PNG/JPEG, PDF, atau MP4. "
+    "Ekspor desain sebagai PNG, JPEG, PDF, atau MP4, lalu kirim lagi."
+)
+FILE_THIS = "ini"  # {name} above when the sender's file had no name
+REASON_HEIC = (
+    "File HEIC/HEIF (foto iPhone) belum didukung. Kirim sebagai JPEG atau PNG (di iPhone: "
+    "Pengaturan > Kamera > Format > Paling Kompatibel)."
+)
+REASON_NAME_MISMATCH = (
+    "Nama file berakhiran {extension}, tetapi isinya {actual}. Simpan ulang dengan format yang "
+    "benar atau ganti nama file menjadi {expected}, lalu kirim lagi."
+)
+REASON_MIME_MISMATCH = (
+    "File dikirim sebagai {declared}, tetapi isinya {actual}. Simpan ulang desainnya, lalu "
+    "kirim lagi."
+)
+REASON_BROKEN = (
+    "File {kind} rusak atau tidak lengkap (mungkin terpotong saat dikirim). Simpan ulang dari "
+    "aplikasi desain, lalu kirim lagi."
+)
+REASON_TOO_MANY_PIXELS = (
+    "Gambar terlalu besar: {width}x{height} piksel ({megapixels} megapiksel), batasnya {limit} "
+    "megapiksel. Perkecil ukurannya (misalnya 1080x1350), lalu kirim lagi."
+)
+WARN_RATIO = (
+    "⚠️ Ukuran {width}x{height} (rasio {ratio}) tidak cocok untuk format media sosial. "
+    "Ukuran yang cocok: {formats}."
+)
+WARN_LOW_RESOLUTION = (
+    "⚠️ Ukuran {width}x{height} cocok untuk {names}, tetapi lebarnya kurang dari {min_width} "
+    "piksel sehingga dapat tampak buram. Sebaiknya gunakan ukuran {best}."
+)
+PLATFORM_FORMAT = "{name} ({width}x{height})"
+
+# The band across the review preview (bot/media/preview.py)
+PREVIEW_BAND = "DRAF - belum disetujui"
+PREVIEW_BAND_TITLE = "{code} · versi {version}"
+
+# ringkasan.html, the archive's printable summary of an item (bot/archive/summary.py)
+SUMMARY_HEADING = "Arsip Digital Konten Media Sosial JDIH"
+SUMMARY_CODE = "Kode"
+SUMMARY_TITLE = "Judul"
+SUMMARY_OFFICE = "Kantor"
+SUMMARY_SOP = "SOP"
+SUMMARY_PUBLISHED = "Dipublikasikan"
+SUMMARY_APPROVED_VERSION = "Versi yang disetujui"
+SUMMARY_SOURCES = "Sumber"
+SUMMARY_CAPTION = "Keterangan (caption)"
+SUMMARY_DECISIONS = "Riwayat keputusan"
+SUMMARY_STEPS = "Waktu per langkah SOP"
+SUMMARY_LINKS = "Tautan unggahan"
+SUMMARY_FILES = "Berkas"
+SUMMARY_DECISION_COLUMNS = ("Waktu", "Nama", "Peran", "Tindakan", "Langkah", "Versi", "Catatan")
+SUMMARY_STEP_COLUMNS = ("Langkah", "Mulai", "Selesai", "Waktu kerja", "Batas", "Keterangan")
+SUMMARY_FILE_COLUMNS = ("Jenis", "Berkas", "SHA-256")
+SUMMARY_FILE_ROLES = {"desain": "Desain", "materi": "Materi"}  # the archive's folder names
+SUMMARY_ON_TIME = "Tepat waktu"
+SUMMARY_LATE = "⚠ Terlambat"
+SUMMARY_OPEN = "Belum selesai"
+SUMMARY_NONE = "-"
+SUMMARY_FOOTER = (
+    "Ringkasan ini dibuat otomatis oleh bot SOP dari metadata.json di folder yang sama."
+)
+
+
+# How the bot addresses a person by name. Neither Telegram nor the member list records whether
+# to say Bapak or Ibu, so the bot writes "Bapak/Ibu", as an office letter to a reader it does
+# not know does; a name the office gave with its own form of address ("Ibu Sari", "Pak Budi")
+# keeps it, so an office that wants "Ibu" writes it in the member's name.
+ADDRESS = "Bapak/Ibu {name}"
+FORMS_OF_ADDRESS = frozenset({"bapak", "pak", "ibu", "bu", "saudara", "saudari", "sdr", "sdri"})
+
+
+def addressed(name: str) -> str:
+    """A person's name as the bot greets them: "Bapak/Ibu Sari", but "Ibu Sari" as given."""
+    first = name.split(maxsplit=1)[0].rstrip(".").casefold() if name.strip() else ""
+    return name if first in FORMS_OF_ADDRESS else ADDRESS.format(name=name)

@@ -61,7 +61,7 @@ def _results_text(found: list[dict[str, Any]], zone: Any) -> str:
         texts.ARCHIVE_LINE.format(
             code=row["code"],
             title=escape(row["title"]),
-            at=texts.fmt_time(row["published_at"], zone),
+            at=texts.fmt_moment_short(row["published_at"], zone),
         )
         for row in found[:MAX_RESULTS]
     ]

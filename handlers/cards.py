@@ -35,7 +35,8 @@ def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
     if step.limit is not None and item.step_key == step.key:
         lines.append(
             texts.CARD_DUE.format(
-                limit=step.limit.describe(), due=texts.fmt_time(item.step_due_at, zone)
+                limit=texts.fmt_limit(step.limit),
+                due=texts.fmt_moment_short(item.step_due_at, zone),
             )
         )
     if data.return_event is not None:
@@ -169,7 +170,7 @@ def decision_line(action: str, name: str, at: datetime, zone: ZoneInfo) -> str:
         mark=event_mark(action),
         action=event_label(action),
         name=escape(name),
-        at=texts.fmt_time(at, zone),
+        at=texts.fmt_moment(at, zone),
     )
 
 
@@ -204,7 +205,11 @@ def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo
     lines = [texts.TASKS_HEADER.format(count=len(waiting) + len(drafts))]
     for item in waiting:
         assert item.step is not None
-        due = f" — tenggat {texts.fmt_time(item.step_due_at, zone)}" if item.step_due_at else ""
+        due = (
+            texts.TASKS_DUE.format(due=texts.fmt_moment_short(item.step_due_at, zone))
+            if item.step_due_at
+            else ""
+        )
         lines.append(
             texts.TASKS_LINE.format(
                 code=item.code,
@@ -230,7 +235,8 @@ def render_status(
         due = (
             "\n"
             + texts.CARD_DUE.format(
-                limit=item.step.limit.describe(), due=texts.fmt_time(item.step_due_at, zone)
+                limit=texts.fmt_limit(item.step.limit),
+                due=texts.fmt_moment_short(item.step_due_at, zone),
             )
             if item.step.limit
             else ""
@@ -266,7 +272,7 @@ def _acted_as(event: EventView, sop: Sop) -> str:
 def _history_line(event: EventView, sop: Sop, zone: ZoneInfo) -> str:
     step = sop.step(event.step_key).ref if event.step_key and sop.has_step(event.step_key) else "-"
     return texts.STATUS_HISTORY_LINE.format(
-        at=texts.fmt_time(event.at, zone),
+        at=texts.fmt_moment_short(event.at, zone),
         action=event_label(event.action),
         who=escape(_acted_as(event, sop)),
         step=step,

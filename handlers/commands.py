@@ -48,7 +48,7 @@ def _duties(config: Config, roles: frozenset[str]) -> list[str]:
         texts.HELP_STEP.format(
             ref=step.ref,
             title=escape(step.title),
-            limit=f" ({step.limit.describe()})" if step.limit else "",
+            limit=texts.HELP_LIMIT.format(limit=texts.fmt_limit(step.limit)) if step.limit else "",
         )
         for step in sop.steps
         if step.role in roles
@@ -67,7 +67,10 @@ async def start(update: Update, context: BotContext) -> None:
     """Greets the member and explains the bot."""
     user = update.effective_user
     assert user is not None
-    welcome = texts.WELCOME.format(name=escape(user.first_name)) + "\n\n"
+    # the name the office knows them by; an admin with no member row, by their Telegram name
+    known = context.services.service.reads.member_name(user.id)
+    name = known if known != str(user.id) else user.first_name
+    welcome = texts.WELCOME.format(name=escape(texts.addressed(name))) + "\n\n"
     await _send_help(update, context, welcome)  # a refusal ends here: nothing held is sent
     await deliver_held_messages(update, context)
 

@@ -10,7 +10,6 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.domain.dates import format_date
 from bot.domain.leave_talk import BASIS_LIMIT, Ask, Change, LeaveTalk, TalkProblem, change_offered
 from bot.domain.roster import Absence, ActingKind, Roster
 from bot.domain.sop import Sop
@@ -26,8 +25,7 @@ def leave_button(label: str, *parts: object) -> InlineKeyboardButton:
 
 
 def period_text(start: date, end: date) -> str:
-    first = format_date(start)
-    return first if start == end else f"{first} s.d. {format_date(end)}"
+    return texts.fmt_dates(start, end)
 
 
 def name_of(roster: Roster, user_id: int | None) -> str:
@@ -64,7 +62,7 @@ def overview(view: Overview, sop: Sop) -> tuple[str, InlineKeyboardMarkup]:
             absence, roster, sop, texts.LEAVE_OVERVIEW_ACTING, texts.LEAVE_OVERVIEW_NO_ACTING
         )
         if coming:
-            label = texts.BTN_LEAVE_CANCEL.format(name=name, start=format_date(absence.start))
+            label = texts.BTN_LEAVE_CANCEL.format(name=name, start=texts.fmt_date(absence.start))
             rows.append([leave_button(label, "del", absence.id)])
         else:
             rows.append([leave_button(texts.BTN_LEAVE_END.format(name=name), "end", absence.id)])
@@ -184,7 +182,7 @@ def leave_notice(notice: AbsenceNotice | ActingNotice, sop: Sop) -> str:
     absence (HTML)."""
     by = texts.LEAVE_BY.format(name=escape(notice.by or texts.LEAVE_BY_ADMIN))
     period = period_text(notice.start, notice.end)
-    back = format_date(notice.back) if notice.back else ""
+    back = texts.fmt_day(notice.back) if notice.back else ""
     if isinstance(notice, ActingNotice):
         template = {
             LeaveChange.RECORDED: texts.ACTING_NOTICE_RECORDED,

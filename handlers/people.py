@@ -13,7 +13,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.config import Config
-from bot.domain.dates import format_date
 from bot.domain.sop import Sop
 from bot.service.payloads import ClaimAnswer, ClaimCard
 from bot.service.people import MemberView, NotAllowed
@@ -60,7 +59,7 @@ def claim_answer(answer: ClaimAnswer, roles: frozenset[str], config: Config) -> 
     if not answer.accepted:
         return texts.CLAIM_REFUSED_TO_USER
     role = escape(config.sop.role_title(answer.role))
-    welcome = texts.CLAIM_WELCOME.format(name=escape(answer.name), role=role)
+    welcome = texts.CLAIM_WELCOME.format(name=escape(texts.addressed(answer.name)), role=role)
     return welcome + help_for(config, roles)
 
 
@@ -76,7 +75,8 @@ async def start_link(update: Update, context: BotContext) -> None:
     people = context.services.service.people
     claim = await people.open_invitation(user.id, user.full_name, token)
     role = context.services.config.sop.role_title(claim.role)
-    await reply(update, texts.INVITE_OPENED.format(name=escape(user.first_name), role=role))
+    name = escape(texts.addressed(user.first_name))
+    await reply(update, texts.INVITE_OPENED.format(name=name, role=role))
 
 
 @answers
@@ -95,7 +95,7 @@ async def _issue(update: Update, context: BotContext, role: str) -> None:
     link = f"https://t.me/{context.bot.username}?start={invited.token}"
     text = texts.INVITE_LINK.format(
         role=escape(config.sop.role_title(role)),
-        until=texts.fmt_time(invited.expires_at, config.timezone),
+        until=texts.fmt_moment(invited.expires_at, config.timezone),
         link=link,
     )
     keyboard = InlineKeyboardMarkup(
@@ -141,7 +141,7 @@ def _presence(view: MemberView) -> str:
     if not view.active:
         return texts.MEMBER_INACTIVE
     if view.away_until is not None:
-        return texts.MEMBER_AWAY.format(until=format_date(view.away_until))
+        return texts.MEMBER_AWAY.format(until=texts.fmt_date(view.away_until))
     return texts.MEMBER_ACTIVE
 
 

@@ -20,7 +20,7 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
     """The catalog text for a refused request; `exc` is a workflow or service error."""
     match exc:
         case errors.AlreadyDecided():
-            return already_decided_text(exc, sop, texts.fmt_time(exc.at, zone))
+            return already_decided_text(exc, sop, texts.fmt_moment_short(exc.at, zone))
         case errors.NotAMember():
             return texts.UNKNOWN_USER_ALERT.format(user_id=exc.user_id)
         case errors.DraftOfAnother():

@@ -25,8 +25,8 @@ def render_reminder(
             title=escape(reminder.title),
             ref=step.ref if step else "-",
             step=escape(step.title if step else reminder.step),
-            limit=step.limit.describe() if step and step.limit else "-",
-            due=texts.fmt_day_time(reminder.due_at, zone),
+            limit=texts.fmt_limit(step.limit) if step and step.limit else "-",
+            due=texts.fmt_moment(reminder.due_at, zone),
             late=texts.fmt_lateness(reminder.late_minutes),
         )
     ]
@@ -46,7 +46,7 @@ def render_reminder(
 
 
 def render_digest(digest: Digest, sop: Sop, zone: ZoneInfo) -> str:
-    lines = [texts.DIGEST_HEADER.format(day=f"{digest.day:%d-%m-%Y}"), ""]
+    lines = [texts.DIGEST_HEADER.format(day=texts.fmt_day(digest.day)), ""]
     active = digest.active
     overdue = [row for row in active if row.overdue]
     if overdue:
@@ -66,7 +66,7 @@ def render_digest(digest: Digest, sop: Sop, zone: ZoneInfo) -> str:
                 for row in rows
             ]
             lines.append("")
-    previous = f"{digest.previous:%d-%m-%Y}"
+    previous = texts.fmt_day(digest.previous)
     published = digest.published
     if published:
         lines.append(texts.DIGEST_PUBLISHED.format(day=previous, count=len(published)))
@@ -87,6 +87,6 @@ def _overdue_line(row: DigestRow, sop: Sop, zone: ZoneInfo) -> str:
         title=escape(row.title),
         ref=step.ref if step else "-",
         step=escape(step.title if step else "-"),
-        due=texts.fmt_time(row.due_at, zone),
+        due=texts.fmt_moment_short(row.due_at, zone),
         who=escape(who),
     )

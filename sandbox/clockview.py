@@ -6,13 +6,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.domain.worktime import WorkCalendar
-
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember",
-)  # fmt: skip
 
 
 class ClockStep(StrEnum):
@@ -39,12 +34,9 @@ def step_target(step: ClockStep, now: datetime, calendar: WorkCalendar) -> datet
 
 
 def label(instant: datetime, zone: ZoneInfo) -> str:
-    """The label the page shows, e.g. "Senin, 23 November 2026 09:00 WIB"."""
-    local = instant.astimezone(zone)
-    return (
-        f"{DAYS[local.weekday()]}, {local.day} {MONTHS[local.month - 1]} {local.year} "
-        f"{local:%H:%M} {local.tzname()}"
-    )
+    """The label the page shows, as the bot writes a moment: "Senin, 23 November 2026 pukul
+    09.00 WIB"."""
+    return texts.fmt_moment(instant, zone)
 
 
 def clock_json(now: datetime, calendar: WorkCalendar, zone: ZoneInfo) -> dict[str, object]:

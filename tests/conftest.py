@@ -39,7 +39,7 @@ PURE = {
     "test_archive.py", "test_archive_names.py", "test_cards.py", "test_config.py",
     "test_containers.py", "test_conversation.py", "test_directory.py", "test_images.py",
     "test_invitations.py", "test_leave_talk.py", "test_logs.py", "test_names.py",
-    "test_payloads.py",
+    "test_payloads.py", "test_texts.py",
     "test_deploy.py", "test_lock.py",
     "test_roster.py", "test_sop.py", "test_workflow.py",
     "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py",

@@ -34,7 +34,7 @@ def approved(h: Harness, code: str, version: int, next_step: str) -> str:
 def already_decided(h: Harness, action: str, by: Person) -> str:
     """The refusal of a press on a step `by` decided (at the clock's present time)."""
     who = name_with_roles(by.name, [h.config.sop.role_title(by.roles[0])])
-    at = texts.fmt_time(h.clock.now(), h.config.timezone)
+    at = texts.fmt_moment_short(h.clock.now(), h.config.timezone)
     return texts.ALREADY_DECIDED.format(action=texts.ACTION_LABELS[action], who=who, at=at)
 
 

@@ -59,7 +59,13 @@ def make_record(tmp_path: Path, **changes: object) -> ArchiveRecord:
         ],
         steps=[
             ArchiveStep(
-                "desain", "Membuat desain", start, start + timedelta(minutes=45), 45, 30, "30 menit"
+                "desain",
+                "Membuat desain",
+                start,
+                start + timedelta(minutes=45),
+                45,
+                30,
+                "30 menit kerja",
             ),
             ArchiveStep(
                 "periksa",
@@ -68,7 +74,7 @@ def make_record(tmp_path: Path, **changes: object) -> ArchiveRecord:
                 start + timedelta(minutes=10),
                 10,
                 15,
-                "15 menit",
+                "15 menit kerja",
             ),
             ArchiveStep(
                 "arahan",
@@ -234,12 +240,12 @@ def test_summary_shows_the_record_in_indonesian_and_escapes_html(tmp_path: Path)
 
     assert "<script>" not in page
     assert "Awas &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
-    assert "01-12-2026 01:30 WIB" in page  # published, office time
+    assert "1 Des 2026 01.30 WIB" in page  # published, office time
     assert "<td>Budi</td><td>kasubbag</td><td>Kembalikan</td>" in page
     assert "<td>Logo KPU terlalu kecil</td>" in page
-    assert "<td>45 menit</td><td>30 menit</td><td>⚠ Terlambat</td>" in page
-    assert "<td>10 menit</td><td>15 menit</td><td>Tepat waktu</td>" in page
-    assert "<td>10 jam 0 menit</td><td>1 hari kerja</td><td>⚠ Terlambat</td>" in page
+    assert "<td>45 menit kerja</td><td>30 menit kerja</td><td>⚠ Terlambat</td>" in page
+    assert "<td>10 menit kerja</td><td>15 menit kerja</td><td>Tepat waktu</td>" in page
+    assert "<td>10 jam kerja</td><td>1 hari kerja</td><td>⚠ Terlambat</td>" in page
     assert '<a href="https://www.instagram.com/p/abc/">' in page
     assert record.files[0].sha256 in page
     assert "PKPU Nomor 8 Tahun 2026" in page

@@ -42,15 +42,15 @@ def test_a_cut_never_breaks_a_tag_or_an_entity_and_stays_within_the_limit(limit:
 
 def test_a_tail_is_kept_whole_after_the_cut() -> None:
     card = "<b>JDIH-2026-0001</b>\n" + escape("<catatan> ") * 800
-    line = "\n\n✅ Disetujui oleh <b>Budi &amp; Co</b> pada 23-11-2026 09:00 WIB."
+    line = "\n\n✅ Disetujui oleh <b>Budi &amp; Co</b> pada Senin, 23 November 2026 pukul 09.00 WIB"
     cut = fit(card, 4096, tail=line)
     assert cut.endswith(line) and len(shown(cut)) <= 4096
     assert fit("pendek", 4096, tail=line) == "pendek" + line
 
 
 def test_plain_is_the_text_without_markup() -> None:
-    html = "Tulis <b>arahan</b> untuk " + escape("A <b> & C")
-    assert plain(html) == "Tulis arahan untuk A <b> & C"
+    html = "Tulis <b>arahan</b> bagi " + escape("A <b> & C")
+    assert plain(html) == "Tulis arahan bagi A <b> & C"
 
 
 # --- each action's words and buttons: one table, no action half-added -------------------------

@@ -13,7 +13,7 @@ from pypdf.generic import NameObject, TextStringObject
 
 from bot import texts
 from bot.media.containers import MAX_PDF_OBJECTS
-from bot.media.images import REASON_BROKEN, DesignFileRejected, FileKind, check_design_file
+from bot.media.images import DesignFileRejected, FileKind, check_design_file
 from tests.images import (
     ELF_HEADER,
     FTYP,
@@ -33,8 +33,8 @@ from tests.images import (
 JAVASCRIPT = texts.REASON_PDF_ACTIVE.format(name="desain.pdf", what=texts.PDF_JAVASCRIPT)
 LAUNCH = texts.REASON_PDF_ACTIVE.format(name="desain.pdf", what=texts.PDF_LAUNCH)
 EMBEDDED = texts.REASON_PDF_ACTIVE.format(name="desain.pdf", what=texts.PDF_EMBEDDED_FILE)
-PDF_BROKEN = REASON_BROKEN.format(kind="PDF")
-MP4_BROKEN = REASON_BROKEN.format(kind="MP4")
+PDF_BROKEN = texts.REASON_BROKEN.format(kind="PDF")
+MP4_BROKEN = texts.REASON_BROKEN.format(kind="MP4")
 MP4_MALFORMED = texts.REASON_MP4_MALFORMED.format(name="video.mp4")
 MP4_NO_MOVIE = texts.REASON_MP4_NO_MOVIE.format(name="video.mp4")
 

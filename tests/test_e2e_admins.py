@@ -147,7 +147,7 @@ async def test_the_welcome_comes_through_the_outbox_when_telegram_fails_first(
     await h.press(KASUBBAG, claim, texts.BTN_ACCEPT)
     welcome = await h.server.wait_for_message(NEWCOMER.user_id, after=before, timeout=10)
     assert failure.spent  # the first send failed; the outbox sent it again
-    assert f"Selamat bergabung, {NEWCOMER.name}" in welcome.body
+    assert f"Selamat bergabung, {texts.addressed(NEWCOMER.name)}." in welcome.body
     # what they can do, from the roles they hold: the /bantuan text of an operator
     assert h.config.sop.role_title("operator") in welcome.body and "/tugas" in welcome.body
     await h.settle()

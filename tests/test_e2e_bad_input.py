@@ -529,7 +529,7 @@ async def test_a_message_edited_into_a_command_runs_nothing(harness: Harness) ->
     h = harness
     code = await flows.open_item(h)
     greeting = await h.server.send_text(KASUBBAG.user_id, "Selamat pagi")
-    await h.server.wait_for_message(KASUBBAG.user_id, contains="tidak sedang menunggu")
+    await h.server.wait_for_message(KASUBBAG.user_id, contains=texts.NOTHING_EXPECTED[:40])
     before = await settled_snapshot(h)
     answers = await _answers(
         h,

@@ -16,10 +16,6 @@ from bot import texts
 from bot.media.images import (
     DEFAULT_PLATFORMS,
     MAX_DOWNLOAD_BYTES,
-    REASON_BROKEN,
-    REASON_TOO_BIG,
-    REASON_TOO_MANY_PIXELS,
-    REASON_UNKNOWN_CONTENT,
     platform_warning,
 )
 from localbotapi import BotMessage
@@ -191,16 +187,30 @@ async def test_album_of_three_is_one_version_with_one_receipt(harness: Harness) 
 @pytest.mark.parametrize(
     ("content", "name", "mime", "declared", "reason"),
     [
-        (_noisy_png()[:3000], "desain.png", "image/png", None, REASON_BROKEN.format(kind="PNG")),
+        (
+            _noisy_png()[:3000],
+            "desain.png",
+            "image/png",
+            None,
+            texts.REASON_BROKEN.format(kind="PNG"),
+        ),
         (
             _bomb_png(),
             "besar.png",
             "image/png",
             None,
-            REASON_TOO_MANY_PIXELS.format(width=8000, height=6000, megapixels="48", limit="40"),
+            texts.REASON_TOO_MANY_PIXELS.format(
+                width=8000, height=6000, megapixels="48", limit="40"
+            ),
         ),
         (PNG, "poster.png", "image/png", 25 * 1024 * 1024, "File terlalu besar: 25"),
-        (EXE, "desain.png", "image/png", None, REASON_UNKNOWN_CONTENT.format(name="desain.png")),
+        (
+            EXE,
+            "desain.png",
+            "image/png",
+            None,
+            texts.REASON_UNKNOWN_CONTENT.format(name="desain.png"),
+        ),
         (
             JAVASCRIPT_PDF,
             "desain.pdf",
@@ -377,7 +387,7 @@ async def test_refusal_naming_a_file_with_angle_brackets_reaches_the_operator(
     h = harness
     _, brief = await _at_design(h)
     answer = await _send(h, brief, EXE, "brosur <final>.png", "image/png")
-    assert answer.body == REASON_UNKNOWN_CONTENT.format(name="brosur <final>.png")
+    assert answer.body == texts.REASON_UNKNOWN_CONTENT.format(name="brosur <final>.png")
 
 
 async def test_album_of_compressed_photos_gets_the_tip(harness: Harness) -> None:
@@ -404,7 +414,7 @@ async def test_file_just_over_20_mb_says_by_how_much(harness: Harness) -> None:
     answer = await _send(
         h, brief, PNG, "desain.png", "image/png", declared_size=MAX_DOWNLOAD_BYTES + 1
     )
-    assert answer.body == REASON_TOO_BIG.format(size_mb="20,1", limit_mb="20")
+    assert answer.body == texts.REASON_TOO_BIG.format(size_mb="20,1", limit_mb="20")
 
 
 async def test_resending_the_approved_file_after_a_change_repairs_the_store(

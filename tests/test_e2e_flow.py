@@ -45,15 +45,15 @@ async def test_item_goes_from_material_to_published(harness: Harness) -> None:
     assert "https://instagram.com/p/abc123" in notice.body
     status = await h.say(HUKUM, f"/status {code}", expect="Riwayat")
     assert "dipublikasikan" in status.body
-    for label in (
-        "Materi diserahkan",
-        "Arahan diberikan",
-        "Desain diserahkan",
-        "Disetujui",
-        "Perintah unggah",
-        "Dipublikasikan",
+    for action in (
+        "submit_material",
+        "direct",
+        "submit_design",
+        "approve",
+        "order_upload",
+        "report_posted",
     ):
-        assert label in status.body
+        assert texts.ACTION_LABELS[action] in status.body
     assert texts.BTN_APPROVE not in h.server.last_in(KASUBBAG.user_id).button_texts
 
 

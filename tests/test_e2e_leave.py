@@ -74,7 +74,7 @@ async def test_cuti_records_a_plh_and_tells_the_plh_and_the_absent_member(
     assert texts.LEAVE_OVERVIEW_NONE in listing.body and texts.LEAVE_PICK_MEMBER in listing.body
     await pick_member(h, listing, KASUBBAG)
     ask = await h.say(SEKRETARIS, "7 Desember 2026 s.d. 11 Desember 2026", expect="pelaksana")
-    assert "7 Desember 2026 s.d. 11 Desember 2026" in ask.body
+    assert "7–11 Des 2026" in ask.body
     assert KASUBBAG.name not in ask.button_texts  # nobody acts for themself
     before = h.mark()
     done = await name_plh(h, ask, HUKUM)
@@ -85,7 +85,7 @@ async def test_cuti_records_a_plh_and_tells_the_plh_and_the_absent_member(
 
     to_plh = await h.server.wait_for_message(HUKUM.user_id, after=before, contains="ditunjuk")
     assert capacity in to_plh.body and BASIS in to_plh.body and KASUBBAG.name in to_plh.body
-    assert "7 Desember 2026 s.d. 11 Desember 2026" in to_plh.body
+    assert "7–11 Des 2026" in to_plh.body
     assert SEKRETARIS.name in to_plh.body  # who named them
     to_absent = await h.server.wait_for_message(KASUBBAG.user_id, after=before, contains="Cuti")
     assert "sudah dicatat" in to_absent.body and f"{capacity}: {HUKUM.name}" in to_absent.body
@@ -93,7 +93,7 @@ async def test_cuti_records_a_plh_and_tells_the_plh_and_the_absent_member(
     again = await cuti(h)  # the list shows it, with its button
     assert KASUBBAG.name in again.body and capacity in again.body and BASIS in again.body
     assert texts.LEAVE_STATE_COMING in again.body
-    cancel = texts.BTN_LEAVE_CANCEL.format(name=KASUBBAG.name, start="7 Desember 2026")
+    cancel = texts.BTN_LEAVE_CANCEL.format(name=KASUBBAG.name, start="7 Des 2026")
     assert cancel in again.button_texts
 
 
@@ -155,7 +155,7 @@ async def test_ending_a_leave_early_sends_the_open_card_back_to_the_member(
     to_plh = await h.server.wait_for_message(HUKUM.user_id, after=before, contains="berakhir")
     assert f"Plh. {title(h, 'kasubbag')}" in to_plh.body and "24 November 2026" in to_plh.body
     to_absent = await h.server.wait_for_message(KASUBBAG.user_id, after=before, contains="diakhiri")
-    assert "bertugas kembali mulai 24 November 2026" in to_absent.body
+    assert "bertugas kembali mulai Selasa, 24 November 2026" in to_absent.body
     assert end not in listing.button_texts  # the list drawn again: nothing left to end
     await give_direction(h, code)  # the Kasubbag's own role again, today
     await brief_for(h, code, OPERATOR)
@@ -175,7 +175,7 @@ async def test_cancelling_a_leave_before_it_begins_keeps_the_card_with_the_membe
         )
     )
     listing = await cuti(h)
-    cancel = texts.BTN_LEAVE_CANCEL.format(name=KASUBBAG.name, start="24 November 2026")
+    cancel = texts.BTN_LEAVE_CANCEL.format(name=KASUBBAG.name, start="24 Nov 2026")
     pressed = dict(b for row in listing.buttons for b in row)[cancel]
     before = h.mark()
     toast = await h.press(SEKRETARIS, listing, cancel)
@@ -185,7 +185,7 @@ async def test_cancelling_a_leave_before_it_begins_keeps_the_card_with_the_membe
     to_absent = await h.server.wait_for_message(
         KASUBBAG.user_id, after=before, contains="dibatalkan"
     )
-    assert "24 November 2026 s.d. 25 November 2026" in to_absent.body
+    assert "24–25 Nov 2026" in to_absent.body
     await h.settle()
     h.clock.advance(timedelta(days=1))  # Tuesday, when the leave would have begun
     await h.settle()
@@ -257,13 +257,13 @@ async def test_stale_forged_and_refused_answers_change_nothing(harness: Harness)
     overlap = await cuti(h)
     await pick_member(h, overlap, KASUBBAG)
     clash = await h.say(SEKRETARIS, "1/12/2026 - 8/12/2026", expect="beririsan")
-    assert "30 November 2026 s.d. 4 Desember 2026" in clash.body
+    assert "30 Nov–4 Des 2026" in clash.body
     retype = await h.server.wait_for_message(
         SEKRETARIS.user_id, after=h.server.sent.index(clash), contains="periode lain"
     )
     assert texts.BTN_STOP in retype.button_texts
     fine = await h.say(SEKRETARIS, "7 - 9 Desember 2026", expect="pelaksana")
-    assert "7 Desember 2026 s.d. 9 Desember 2026" in fine.body
+    assert "7–9 Des 2026" in fine.body
     assert await h.press(SEKRETARIS, fine, texts.BTN_STOP) == ""
     await edited(h, fine, "dibatalkan")
     kept = h.services.service.context.directory.roster.absences

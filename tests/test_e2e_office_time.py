@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bot import texts
 from bot.config import parse_config
 from bot.domain.clock import ManualClock
 from bot.domain.worktime import WorkCalendar, indonesian_holidays
@@ -61,11 +62,11 @@ async def test_the_posting_is_due_10_working_minutes_after_the_order_across_the_
             operator.user_id, contains=REMINDER, after=before
         )
         assert code in reminder.body
-        assert "Langkah 5: Memposting konten dan melaporkan tautan" in reminder.body
+        assert "Langkah 5: Mengunggah konten dan melaporkan tautan" in reminder.body
         assert "sudah lewat 10 menit kerja" in reminder.body
-        assert "23-11-2026 13:05" in reminder.body
+        assert texts.fmt_moment(local(2026, 11, 23, 13, 5), h.config.timezone) in reminder.body
     overseer = await h.server.wait_for_message(SEKRETARIS.user_id, contains=REMINDER, after=before)
-    assert code in overseer.body and "Langkah 5: Memposting" in overseer.body
+    assert code in overseer.body and "Langkah 5: Mengunggah" in overseer.body
     assert reminders_in(h, KASUBBAG, before) == []  # the direction was given in time
     # and the current holiday data warned nobody at start
     assert not [m for m in h.server.sent if WARNING in m.body]
@@ -94,7 +95,7 @@ async def test_stale_holiday_data_warns_the_admins_at_start_once_a_day(
     try:
         warning = await server.wait_for_message(KASUBBAG.user_id, contains=WARNING)  # the admin
         assert "cuti bersama tahun 2026 dan 2027" in warning.body
-        assert ".venv/bin/pip install -U holidays" in warning.body
+        assert "scripts/lock --upgrade-package holidays" in warning.body
         await h.settle()
         assert [m.chat_id for m in server.sent if WARNING in m.body] == [KASUBBAG.user_id]
 

@@ -61,7 +61,7 @@ async def test_an_invitation_from_undang_to_the_first_card_without_a_restart(
 
     opened = await open_link(h, NEWCOMER, token_of(link))
     assert opened.body == shown(
-        texts.INVITE_OPENED.format(name=NEWCOMER.name, role=title(h, "operator"))
+        texts.INVITE_OPENED.format(name=f"Bapak/Ibu {NEWCOMER.name}", role=title(h, "operator"))
     )
     card = await h.server.wait_for(
         lambda m: m.chat_id == KASUBBAG.user_id and texts.BTN_ACCEPT in m.button_texts
@@ -70,7 +70,7 @@ async def test_an_invitation_from_undang_to_the_first_card_without_a_restart(
     before = h.mark()
     await h.press(KASUBBAG, card, texts.BTN_ACCEPT)
     welcome = await h.server.wait_for_message(NEWCOMER.user_id, after=before)
-    assert f"Selamat bergabung, {NEWCOMER.name}" in welcome.body
+    assert f"Selamat bergabung, Bapak/Ibu {NEWCOMER.name}." in welcome.body
     assert "/tugas" in welcome.body  # what they can do: the /bantuan text
 
     # A member at once: the next item's brief reaches the new operator.
@@ -189,7 +189,7 @@ async def test_a_kasubbag_on_leave_with_a_plh_who_acts(harness: Harness) -> None
     to_kasubbag = [m for m in h.server.sent[quiet_from:] if m.chat_id == KASUBBAG.user_id]
     assert to_kasubbag == []  # on leave: not a card, not a notice
     listing = await h.say(KASUBBAG, "/anggota", expect=texts.MEMBERS_HINT)
-    assert "cuti s.d. 27 November 2026" in listing.body
+    assert "cuti s.d. 27 Nov 2026" in listing.body
 
 
 async def test_nobody_to_act_is_an_alarm_and_the_card_returns_when_the_leave_ends(
@@ -233,12 +233,12 @@ async def test_bad_leave_input_is_answered_and_changes_nothing(harness: Harness)
     )
     bad = await h.say(SEKRETARIS, "tanggal 32 bulan depan", expect="Tanggal tidak")
     assert bad.body == shown(texts.LEAVE_BAD_DATE)
-    past = await h.say(SEKRETARIS, "2/11/2026 - 6/11/2026", expect="Tidak ada yang disimpan")
+    past = await h.say(SEKRETARIS, "2/11/2026 - 6/11/2026", expect="Cuti belum dicatat")
     assert past.body == texts.ABSENCE_PROBLEMS["in_the_past"]
 
     await record_leave(h, "30/11/2026 - 4/12/2026", None)
     clash = await record_leave_period_only(h, "3 Desember 2026 - 7 Desember 2026")
-    assert "beririsan" in clash.body and "30 November 2026" in clash.body
+    assert "beririsan" in clash.body and "30 Nov–4 Des 2026" in clash.body
 
     refused = await h.say(OPERATOR, "/cuti")
     assert refused.body == texts.LEAVE_NOT_ALLOWED
@@ -257,7 +257,7 @@ async def record_leave_period_only(h: Harness, period: str) -> BotMessage:
             (m.chat_id, m.message_id) == (picker.chat_id, picker.message_id) and "periode" in m.body
         )
     )
-    return await h.say(SEKRETARIS, period, expect="Tidak ada yang disimpan")
+    return await h.say(SEKRETARIS, period, expect="Cuti belum dicatat")
 
 
 async def test_the_plh_receives_the_reminders_and_the_absent_kasubbag_none(

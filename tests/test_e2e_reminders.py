@@ -99,7 +99,7 @@ async def test_an_overdue_design_reminds_the_operators_and_the_sekretaris(
         assert code in reminder.body and "(ke-1)" in reminder.body
         assert "Langkah 2: Membuat dan menyerahkan desain konten" in reminder.body
         assert "sudah lewat 10 menit kerja" in reminder.body
-        assert "23-11-2026 09:30" in reminder.body  # the due time, in office time
+        assert "Senin, 23 November 2026 pukul 09.30 WIB" in reminder.body  # office time
         assert reminder.button_texts == [texts.BTN_SHOW_CARD]
     overseer = await h.server.wait_for_message(SEKRETARIS.user_id, contains=REMINDER, after=before)
     assert code in overseer.body and "sudah lewat 10 menit kerja" in overseer.body
@@ -183,7 +183,7 @@ async def test_a_check_due_at_friday_closing_is_reminded_at_monday_opening(
     reminder = await h.server.wait_for_message(KASUBBAG.user_id, contains=REMINDER, after=before)
     assert code in reminder.body and "Langkah 3: Memeriksa desain konten" in reminder.body
     # no working time passed since the limit ran out at closing: no "0 menit" (issue 13)
-    assert "Batas waktu habis Jumat 27-11-2026 16:30 WIB." in reminder.body
+    assert "Batas waktu habis Jumat, 27 November 2026 pukul 16.30 WIB." in reminder.body
     assert not re.search(r"\b0 menit", reminder.body)
     overseer = await h.server.wait_for_message(SEKRETARIS.user_id, contains=REMINDER, after=before)
     assert "Yang harus bertindak: Kasubbag Hukum / Ketua Tim Teknis (Budi Kasubbag)" in (
@@ -237,13 +237,13 @@ async def test_the_tuesday_digest_lists_the_overdue_item_with_who_must_act(
         h.clock.set(local(2026, 11, 24, 7, 30))
 
         digest = await h.server.wait_for_message(
-            SEKRETARIS.user_id, contains=f"{DIGEST} — 24-11-2026", after=before
+            SEKRETARIS.user_id, contains=f"{DIGEST} — Selasa, 24 November 2026", after=before
         )
         body = digest.body
         assert "Terlambat (1):" in body
         assert body.index("Terlambat") < body.index(code) < body.index(waiting)
         assert "menunggu Admin/Operator Media Sosial (Sari Operator, Dedi Operator)" in body
-        assert "Tidak ada item yang dipublikasikan sejak 23-11-2026." in body
+        assert "Tidak ada item yang dipublikasikan sejak Senin, 23 November 2026." in body
         await settled(h)
         assert [m.chat_id for m in h.server.sent[before:] if DIGEST in m.body] == [
             SEKRETARIS.user_id

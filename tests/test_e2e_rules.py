@@ -66,7 +66,7 @@ async def test_returns_at_check_and_legal_approval_then_version_3_is_approved(
     assert await flows.approve_legal(h, code, 3) == flows.approved(h, code, 3, "unggah")
     await flows.order_upload(h, code)
     status = await _status(h, code)
-    assert "Langkah 5: Memposting" in status and "Versi desain: 3" in status
+    assert "Langkah 5: Mengunggah" in status and "Versi desain: 3" in status
     assert status.count("Dikembalikan") == 2
 
 

@@ -12,15 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bot import texts
 from bot.media.images import (
     DEFAULT_PLATFORMS,
     MAX_DOWNLOAD_BYTES,
-    REASON_BROKEN,
-    REASON_HEIC,
-    REASON_MIME_MISMATCH,
-    REASON_NAME_MISMATCH,
-    REASON_TOO_BIG,
-    REASON_UNKNOWN_CONTENT,
     DesignFileRejected,
     FileCheck,
     FileKind,
@@ -122,21 +117,21 @@ def test_pdf_and_mp4_are_accepted_without_pixel_size(tmp_path: Path) -> None:
 def test_pdf_cut_short_is_refused_as_broken(tmp_path: Path) -> None:
     path = write(tmp_path, "naskah.pdf", PDF_BYTES[:30])
 
-    assert rejection(path) == REASON_BROKEN.format(kind="PDF")
+    assert rejection(path) == texts.REASON_BROKEN.format(kind="PDF")
 
 
 def test_truncated_png_is_refused_as_broken(tmp_path: Path) -> None:
     data = noisy_png(200, 200)
     path = write(tmp_path, "poster.png", data[: len(data) // 2])
 
-    assert rejection(path) == REASON_BROKEN.format(kind="PNG")
+    assert rejection(path) == texts.REASON_BROKEN.format(kind="PNG")
 
 
 def test_truncated_jpeg_is_refused_as_broken(tmp_path: Path) -> None:
     data = jpeg_bytes(400, 400)
     path = write(tmp_path, "foto.jpg", data[: len(data) // 2])
 
-    assert rejection(path) == REASON_BROKEN.format(kind="JPEG")
+    assert rejection(path) == texts.REASON_BROKEN.format(kind="JPEG")
 
 
 def test_png_whose_header_claims_a_huge_image_is_refused_before_decoding(tmp_path: Path) -> None:
@@ -164,7 +159,7 @@ def test_file_over_twenty_megabytes_is_refused_without_reading_it(tmp_path: Path
     with path.open("r+b") as file:
         file.truncate(MAX_DOWNLOAD_BYTES + 1)  # sparse: the test stays fast
 
-    assert rejection(path) == REASON_TOO_BIG.format(size_mb="20,1", limit_mb="20")
+    assert rejection(path) == texts.REASON_TOO_BIG.format(size_mb="20,1", limit_mb="20")
 
 
 def test_empty_file_is_refused(tmp_path: Path) -> None:
@@ -176,14 +171,14 @@ def test_executable_renamed_png_is_refused_as_unknown_content(tmp_path: Path) ->
 
     reason = rejection(path, name="desain.png", mime="image/png")
 
-    assert reason == REASON_UNKNOWN_CONTENT.format(name="desain.png")
-    assert "bukan gambar PNG/JPEG, PDF atau MP4" in reason
+    assert reason == texts.REASON_UNKNOWN_CONTENT.format(name="desain.png")
+    assert "bukan gambar PNG/JPEG, PDF, atau MP4" in reason
 
 
 def test_heic_photo_gets_its_own_advice(tmp_path: Path) -> None:
     path = write(tmp_path, "IMG_0001.heic", b"\x00\x00\x00\x18ftypheic" + bytes(100))
 
-    assert rejection(path) == REASON_HEIC
+    assert rejection(path) == texts.REASON_HEIC
 
 
 def test_name_saying_pdf_with_png_content_is_refused(tmp_path: Path) -> None:
@@ -191,17 +186,17 @@ def test_name_saying_pdf_with_png_content_is_refused(tmp_path: Path) -> None:
 
     reason = rejection(path)
 
-    assert reason == REASON_NAME_MISMATCH.format(
+    assert reason == texts.REASON_NAME_MISMATCH.format(
         extension=".pdf", actual="PNG", expected="poster.png"
     )
-    assert reason.startswith("Nama file .pdf tetapi isinya PNG.")
+    assert reason.startswith("Nama file berakhiran .pdf, tetapi isinya PNG.")
 
 
 def test_mime_saying_image_with_pdf_content_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "naskah", PDF_BYTES)
 
     reason = rejection(path, mime="image/png")
-    assert reason == REASON_MIME_MISMATCH.format(declared="PNG", actual="PDF")
+    assert reason == texts.REASON_MIME_MISMATCH.format(declared="PNG", actual="PDF")
     assert "image/png" not in reason  # the kind in words, never the raw MIME type (issue 13)
 
 

@@ -365,7 +365,7 @@ async def test_the_digest_lists_overdue_items_first_and_yesterdays_publications(
     first_overdue = text.index(codes[overdue])
     assert text.index("Terlambat") < first_overdue < text.index(codes[waiting])
     assert "Admin/Operator Media Sosial (Sari Operator, Dedi Operator)" in text
-    assert "Dipublikasikan sejak 23-11-2026" in text
+    assert "Dipublikasikan sejak Senin, 23 November 2026" in text
     assert text.index(codes[published]) > text.index("Dipublikasikan")
 
 

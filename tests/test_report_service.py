@@ -208,37 +208,37 @@ TABEL_7 = [
         "2",
         "Membuat dan menyerahkan desain konten (Admin/Operator Media Sosial)",
         "Tidak berjalan dengan baik",
-        "3 kali dilaksanakan; 1 (33%) dalam baku mutu waktu 30 menit (ambang 80%); waktu kerja "
-        "median 35 menit, p90 1 jam 15 menit, maksimum 1 jam 15 menit.",
+        "3 kali dilaksanakan; 1 (33%) dalam baku mutu waktu 30 menit kerja (ambang 80%); "
+        "waktu kerja median 35 menit, p90 1 jam 15 menit, maksimum 1 jam 15 menit.",
     ),
     (
         "3",
         "Memeriksa desain konten (Kasubbag Hukum / Ketua Tim Teknis)",
         "Berjalan dengan baik",
-        "3 kali dilaksanakan; 3 (100%) dalam baku mutu waktu 15 menit (ambang 80%); waktu kerja "
-        "median 10 menit, p90 10 menit, maksimum 10 menit.",
+        "3 kali dilaksanakan; 3 (100%) dalam baku mutu waktu 15 menit kerja (ambang 80%); "
+        "waktu kerja median 10 menit, p90 10 menit, maksimum 10 menit.",
     ),
     (
         "4",
         "Memeriksa isi dan sumber, memberi persetujuan (Divisi Hukum / Tim Pengarah)",
         "Tidak berjalan dengan baik",
-        "3 kali dilaksanakan; 2 (67%) dalam baku mutu waktu 15 menit (ambang 80%); waktu kerja "
-        "median 10 menit, p90 6 jam 25 menit, maksimum 6 jam 25 menit; 1 kali dikembalikan "
-        '(alasan terbanyak: "Sumber belum dicantumkan" (1×)); 1 pengingat terkirim.',
+        "3 kali dilaksanakan; 2 (67%) dalam baku mutu waktu 15 menit kerja (ambang 80%); "
+        "waktu kerja median 10 menit, p90 6 jam 25 menit, maksimum 6 jam 25 menit; 1 kali "
+        'dikembalikan (alasan terbanyak: "Sumber belum dicantumkan" (1×)); 1 pengingat terkirim.',
     ),
     (
         "5",
         "Mengarahkan pengunggahan konten yang disetujui (Kasubbag Hukum / Ketua Tim Teknis)",
         "Berjalan dengan baik",
-        "2 kali dilaksanakan; 2 (100%) dalam baku mutu waktu 10 menit (ambang 80%); waktu kerja "
-        "median 5 menit, p90 5 menit, maksimum 5 menit.",
+        "2 kali dilaksanakan; 2 (100%) dalam baku mutu waktu 10 menit kerja (ambang 80%); "
+        "waktu kerja median 5 menit, p90 5 menit, maksimum 5 menit.",
     ),
     (
         "5",
-        "Memposting konten dan melaporkan tautan (Admin/Operator Media Sosial)",
+        "Mengunggah konten dan melaporkan tautan (Admin/Operator Media Sosial)",
         "Tidak berjalan dengan baik",
-        "2 kali dilaksanakan; 0 (0%) dalam baku mutu waktu 10 menit (ambang 80%); waktu kerja "
-        "median 22 menit, p90 30 menit, maksimum 30 menit.",
+        "2 kali dilaksanakan; 0 (0%) dalam baku mutu waktu 10 menit kerja (ambang 80%); "
+        "waktu kerja median 22 menit, p90 30 menit, maksimum 30 menit.",
     ),
 ]
 
@@ -286,10 +286,10 @@ async def test_tabel_7_and_the_exceptions_match_the_scenario(scenario: Scenario)
     late = _table(exceptions, "Kode")
     assert [(r[0], r[2], r[3], r[6]) for r in late] == [
         (a, "2. Membuat dan menyerahkan desain konten", "Sari Operator", 45),
-        (a, "5. Memposting konten dan melaporkan tautan", "Sari Operator", 20),
+        (a, "5. Mengunggah konten dan melaporkan tautan", "Sari Operator", 20),
         (b, "4. Memeriksa isi dan sumber, memberi persetujuan", "Ibu Divisi Hukum", 370),
         (b, "2. Membuat dan menyerahkan desain konten", "Sari Operator", 5),
-        (b, "5. Memposting konten dan melaporkan tautan", "Sari Operator", 5),
+        (b, "5. Mengunggah konten dan melaporkan tautan", "Sari Operator", 5),
     ]
     sections = _sections(exceptions)
     assert [(r[0], r[4], r[5], r[6]) for r in sections["Dikembalikan untuk perbaikan"]] == [
@@ -342,16 +342,16 @@ async def test_the_other_sheets_tell_items_compliance_holders_and_workload(
     assert items[b][column : column + 3] == (
         "Budi Kasubbag, Rina Koordinator (Plh. Kasubbag Hukum / Ketua Tim Teknis)",
         20,
-        "15 menit",
+        "15 menit kerja",
     )
     compliance = {row[0]: row[2:6] for row in _table(_sheet(book, "Kepatuhan"), "Kode")}
     assert compliance[a] == ("Ya", "Ya", "Ya", "Ya")
     assert compliance[b] == ("Ya", "Ya", "Ya", "Ya")  # the Plh held the role that Monday
     assert compliance[c] == ("-", "-", "-", "Ya")
     holders = [row[:6] for row in _table(_sheet(book, "Kepatuhan"), "Peran")]
-    assert ("Kasubbag Hukum / Ketua Tim Teknis", "Rina Koordinator", "Plh.", "30-11-2026",
-            "30-11-2026", PLH_LETTER) in holders  # fmt: skip
-    assert ("(semua perannya)", "Budi Kasubbag", "cuti", "30-11-2026", "30-11-2026",
+    assert ("Kasubbag Hukum / Ketua Tim Teknis", "Rina Koordinator", "Plh.", "30 Nov 2026",
+            "30 Nov 2026", PLH_LETTER) in holders  # fmt: skip
+    assert ("(semua perannya)", "Budi Kasubbag", "cuti", "30 Nov 2026", "30 Nov 2026",
             None) in holders  # fmt: skip
     workload = [row[:7] for row in _table(_sheet(book, "Beban kerja"), "Nama")]
     kasubbag = "Kasubbag Hukum / Ketua Tim Teknis"
@@ -417,14 +417,24 @@ async def test_a_revised_sop_does_not_rewrite_what_was_measured(scenario: Scenar
     reports = Reports(replace(s.o.service.context, sop=revised))
     period = reports.period("2026-S2")
     step = (await reports.build(period)).figures.steps[1]
-    assert (step.runs, step.within, step.limits, step.unrecorded) == (3, 1, ("30 menit",), 0)
+    assert (step.runs, step.within, step.limits, step.unrecorded) == (
+        3,
+        1,
+        (Limit.parse("30 menit"),),
+        0,
+    )
     # the visits as they stood before 0011: no record, so the current SOP's limit it is
     async with s.o.factory() as session:
         await session.execute(delete(StepVisitRecord))
         await session.commit()
     report = await reports.build(period)
     step = report.figures.steps[1]
-    assert (step.runs, step.within, step.limits, step.unrecorded) == (3, 3, ("2 jam",), 3)
+    assert (step.runs, step.within, step.limits, step.unrecorded) == (
+        3,
+        3,
+        (Limit.parse("2 jam"),),
+        3,
+    )
     monitoring = _sheet(
         openpyxl.load_workbook(io.BytesIO(workbook_bytes(report))), "Monitoring (Tabel 7)"
     )

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.dates import DateNotUnderstood, format_date, parse_date, parse_period
+from bot.domain.dates import DateNotUnderstood, parse_date, parse_period
 from bot.domain.roster import (
     Absence,
     AbsenceProblem,
@@ -188,7 +188,3 @@ def test_what_is_not_a_date_is_refused(text: str) -> None:
 )
 def test_periods_as_people_type_them(text: str, start: date, end: date) -> None:
     assert parse_period(text) == (start, end)
-
-
-def test_a_date_is_written_as_a_letter_writes_it() -> None:
-    assert format_date(date(2026, 2, 5)) == "5 Februari 2026"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot import texts
 from bot.domain.limits import Limit, LimitUnit
 from bot.domain.sop import Sop, SopError, StepKind, load_default_sop, load_sop, parse_sop
 
@@ -102,22 +103,22 @@ def test_limit_reads_indonesian_and_short_forms(text: str, expected: Limit) -> N
 
 @pytest.mark.parametrize("text", ["0 menit", "abc", "5 days?", "", "30", "-5 menit", "1.5 jam"])
 def test_limit_refuses_text_it_cannot_read(text: str) -> None:
-    with pytest.raises(ValueError, match="batas waktu tidak dikenal"):
+    with pytest.raises(ValueError, match="unknown time limit"):
         Limit.parse(text)
 
 
 @pytest.mark.parametrize(
     ("limit", "wording", "short"),
     [
-        (Limit(30, LimitUnit.MINUTES), "30 menit", "30m"),
-        (Limit(2, LimitUnit.HOURS), "2 jam", "2h"),
+        (Limit(30, LimitUnit.MINUTES), "30 menit kerja", "30m"),
+        (Limit(2, LimitUnit.HOURS), "2 jam kerja", "2h"),
         (Limit(1, LimitUnit.WORKING_DAYS), "1 hari kerja", "1wd"),
     ],
 )
 def test_limit_is_described_in_indonesian_and_stored_short(
     limit: Limit, wording: str, short: str
 ) -> None:
-    assert (limit.describe(), limit.as_text()) == (wording, short)
+    assert (texts.fmt_limit(limit), limit.as_text()) == (wording, short)
     assert Limit.parse(limit.as_text()) == limit
 
 
@@ -183,7 +184,7 @@ def test_revised_limit_changes_only_that_step() -> None:
         (with_step(3, key="cek"), r"steps: step keys must be unique"),
         (with_step(1, kind="direct"), r"steps: exactly one step must have kind = 'design'"),
         (with_step(0, kind="design"), r"steps: exactly one step must have kind = 'design'"),
-        (with_step(0, limit="besok"), r"steps\[0\]\.limit: batas waktu tidak dikenal"),
+        (with_step(0, limit="besok"), r"steps\[0\]\.limit: unknown time limit"),
         (with_step(2, notify_on_return=["humas"]), r"steps\[2\]\.notify_on_return: unknown role"),
         (with_step(0, kind="post"), r"steps\[0\]: kind 'post' must come after the design step"),
         (with_step(1, key="Buat Desain"), r"steps\[1\]\.key: use lowercase"),

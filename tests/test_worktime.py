@@ -581,7 +581,7 @@ def test_check_warns_about_stale_holiday_data_and_says_how_to_update() -> None:
     assert lines[1] == "office time: Ramadan 2026: 2026-02-18 to 2026-03-19 (its own hours)"
     assert lines[2].startswith("holidays: WARNING: the holiday data")
     assert "no cuti bersama for 2026 and 2027" in lines[2]
-    assert ".venv/bin/pip install -U holidays" in lines[2]
+    assert "scripts/lock --upgrade-package holidays" in lines[2]
 
     lines.clear()
     check_office_time(config, lines.append, date(2026, 11, 23))

@@ -124,7 +124,7 @@ class Archiver:
                     ended_at=event.at,
                     working_minutes=minutes,
                     limit_minutes=limit_minutes,
-                    limit_text=limit.describe() if limit else None,
+                    limit_text=texts.fmt_limit(limit) if limit else None,
                     due_at=self.calendar.due_at(previous.at, limit) if limit else None,
                 )
             )

@@ -7,33 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.archive.record import ArchiveRecord, ArchiveStep
-
-# --- what people read in ringkasan.html (Bahasa Indonesia) -------------------------------
-
-HTML_HEADING = "Arsip Digital Konten Media Sosial JDIH"
-LABEL_CODE = "Kode"
-LABEL_TITLE = "Judul"
-LABEL_OFFICE = "Kantor"
-LABEL_SOP = "SOP"
-LABEL_PUBLISHED = "Dipublikasikan"
-LABEL_APPROVED_VERSION = "Versi yang disetujui"
-LABEL_SOURCES = "Sumber"
-LABEL_CAPTION = "Keterangan (caption)"
-LABEL_DECISIONS = "Riwayat keputusan"
-LABEL_STEPS = "Waktu per langkah SOP"
-LABEL_LINKS = "Tautan postingan"
-LABEL_FILES = "Berkas"
-DECISION_COLUMNS = ("Waktu", "Nama", "Peran", "Tindakan", "Langkah", "Versi", "Catatan")
-STEP_COLUMNS = ("Langkah", "Mulai", "Selesai", "Waktu kerja", "Batas", "Keterangan")
-FILE_COLUMNS = ("Jenis", "Berkas", "SHA-256")
-STEP_ON_TIME = "Tepat waktu"
-STEP_LATE = "⚠ Terlambat"
-STEP_OPEN = "Belum selesai"
-NONE_TEXT = "-"
-MINUTES_TEXT = "{minutes} menit"
-HOURS_TEXT = "{hours} jam {minutes} menit"
-FOOTER = "Ringkasan ini dibuat otomatis oleh bot SOP dari metadata.json di folder yang sama."
 
 _CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; margin: 2em; color: #111; }
@@ -50,42 +25,46 @@ footer { margin-top: 2em; font-size: 8pt; color: #555; }
 
 def summary_html(record: ArchiveRecord, relative: list[str], zone: ZoneInfo) -> str:
     """One printable page in Indonesian; every value escaped, nothing loaded from outside."""
-    e = html.escape
+    e, none = html.escape, texts.SUMMARY_NONE
     facts = [
-        (LABEL_CODE, record.code),
-        (LABEL_TITLE, record.title),
-        (LABEL_OFFICE, record.office),
-        (LABEL_SOP, record.sop_number),
-        (LABEL_PUBLISHED, _when(record.published_at, zone)),
-        (LABEL_APPROVED_VERSION, str(record.approved_version)),
+        (texts.SUMMARY_CODE, record.code),
+        (texts.SUMMARY_TITLE, record.title),
+        (texts.SUMMARY_OFFICE, record.office),
+        (texts.SUMMARY_SOP, record.sop_number),
+        (texts.SUMMARY_PUBLISHED, _when(record.published_at, zone)),
+        (texts.SUMMARY_APPROVED_VERSION, str(record.approved_version)),
     ]
     decisions = [
-        (_when(d.at, zone), d.name, d.acted_as, d.action, d.step or NONE_TEXT, str(d.version),
-         d.notes or NONE_TEXT)
+        (_when(d.at, zone), d.name, d.acted_as, d.action, d.step or none, str(d.version),
+         d.notes or none)
         for d in record.decisions
     ]  # fmt: skip
     steps = [
         (s.title, _when(s.started_at, zone), _when(s.ended_at, zone),
-         _duration(s.working_minutes), s.limit_text or _limit(s.limit_minutes), _status(s))
+         texts.fmt_duration(s.working_minutes), s.limit_text or _limit(s.limit_minutes), _status(s))
         for s in record.steps
     ]  # fmt: skip
     files = [
-        (f.role, path, f.sha256.lower()) for f, path in zip(record.files, relative, strict=True)
+        (texts.SUMMARY_FILE_ROLES.get(f.role, f.role), path, f.sha256.lower())
+        for f, path in zip(record.files, relative, strict=True)
     ]
     parts = [
         f'<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{e(record.code)} — {e(record.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
-        f"<body>\n<p>{e(record.office)}</p>\n<h1>{e(HTML_HEADING)}</h1>\n",
+        f"<body>\n<p>{e(record.office)}</p>\n<h1>{e(texts.SUMMARY_HEADING)}</h1>\n",
         '<table class="facts">\n'
         + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>\n" for k, v in facts)
         + "</table>\n",
-        f"<h2>{e(LABEL_SOURCES)}</h2>\n{_list([e(x) for x in record.sources])}",
-        f'<h2>{e(LABEL_CAPTION)}</h2>\n<p class="caption">{e(record.caption or NONE_TEXT)}</p>\n',
-        f"<h2>{e(LABEL_DECISIONS)}</h2>\n{_table(DECISION_COLUMNS, decisions)}",
-        f"<h2>{e(LABEL_STEPS)}</h2>\n{_table(STEP_COLUMNS, steps)}",
-        f"<h2>{e(LABEL_LINKS)}</h2>\n{_list([_link(x) for x in record.post_links])}",
-        f"<h2>{e(LABEL_FILES)}</h2>\n{_table(FILE_COLUMNS, files, hash_column=2)}",
-        f"<footer>{e(FOOTER)}</footer>\n</body>\n</html>\n",
+        f"<h2>{e(texts.SUMMARY_SOURCES)}</h2>\n{_list([e(x) for x in record.sources])}",
+        f"<h2>{e(texts.SUMMARY_CAPTION)}</h2>\n"
+        f'<p class="caption">{e(record.caption or none)}</p>\n',
+        f"<h2>{e(texts.SUMMARY_DECISIONS)}</h2>\n"
+        f"{_table(texts.SUMMARY_DECISION_COLUMNS, decisions)}",
+        f"<h2>{e(texts.SUMMARY_STEPS)}</h2>\n{_table(texts.SUMMARY_STEP_COLUMNS, steps)}",
+        f"<h2>{e(texts.SUMMARY_LINKS)}</h2>\n{_list([_link(x) for x in record.post_links])}",
+        f"<h2>{e(texts.SUMMARY_FILES)}</h2>\n"
+        f"{_table(texts.SUMMARY_FILE_COLUMNS, files, hash_column=2)}",
+        f"<footer>{e(texts.SUMMARY_FOOTER)}</footer>\n</body>\n</html>\n",
     ]
     return "".join(parts)
 
@@ -105,7 +84,7 @@ def _table(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]], hash_colum
 def _list(items: list[str]) -> str:
     """An HTML list of already-escaped items, or a dash when there are none."""
     if not items:
-        return f"<p>{NONE_TEXT}</p>\n"
+        return f"<p>{texts.SUMMARY_NONE}</p>\n"
     return "<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>\n"
 
 
@@ -117,24 +96,17 @@ def _link(url: str) -> str:
 
 
 def _when(instant: datetime | None, zone: ZoneInfo) -> str:
-    """Office time as the bot's messages write it: 03-11-2026 10:15 WIB."""
-    if instant is None:
-        return NONE_TEXT
-    local = instant.astimezone(zone)
-    return f"{local:%d-%m-%Y %H:%M} {local.tzname()}"
-
-
-def _duration(minutes: int) -> str:
-    if minutes < 60:
-        return MINUTES_TEXT.format(minutes=minutes)
-    return HOURS_TEXT.format(hours=minutes // 60, minutes=minutes % 60)
+    """Office time as the bot's lists write it: 3 Nov 2026 10.15 WIB."""
+    return texts.fmt_moment_short(instant, zone)
 
 
 def _limit(minutes: int | None) -> str:
-    return NONE_TEXT if minutes is None else _duration(minutes)
+    return texts.SUMMARY_NONE if minutes is None else texts.fmt_duration(minutes)
 
 
 def _status(step: ArchiveStep) -> str:
     if step.ended_at is None:
-        return STEP_OPEN
-    return {True: STEP_LATE, False: STEP_ON_TIME, None: NONE_TEXT}[step.late]
+        return texts.SUMMARY_OPEN
+    return {True: texts.SUMMARY_LATE, False: texts.SUMMARY_ON_TIME, None: texts.SUMMARY_NONE}[
+        step.late
+    ]

@@ -26,9 +26,6 @@ MONTHS = {
     "nopember": 11,
     "desember": 12,
 }
-_NAMES = tuple(
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
-)
 # Three-letter forms ("Des", "Agu" as well as "Agt") and the common "Okt", "Sept", "Nop".
 _SHORT = {name[:3]: number for name, number in MONTHS.items()} | {
     "agt": 8,
@@ -93,8 +90,3 @@ def _date(year: int, month: int, day: int, text: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise DateNotUnderstood(text) from None
-
-
-def format_date(value: date) -> str:
-    """A date as an Indonesian letter writes it: "5 Desember 2026"."""
-    return f"{value.day} {_NAMES[value.month - 1]} {value.year}"

@@ -128,7 +128,7 @@ class Monitoring:
                     visit.due_at,
                     visit.ended_at,
                     visit.late,
-                    visit.limit.describe(),
+                    visit.limit,
                     visit.recorded,
                 )
             )
@@ -184,7 +184,7 @@ class Monitoring:
                 continue
             actors = tuple(dict.fromkeys(who(v.end) for v in done if v.run and v.end))
             working = sum((v.working or NO_TIME for v in done), NO_TIME)
-            limit = done[-1].limit.describe() if done[-1].limit else None
+            limit = done[-1].limit
             late = any(v.late > NO_TIME for v in done)
             cells[key] = StepCell(actors, working, limit, len(done), late)
         designs = [e.version for e in before if e.action == Action.SUBMIT_DESIGN]
@@ -376,9 +376,9 @@ class Monitoring:
             assessment = Assessment.NO_STANDARD
         else:
             assessment = Assessment.GOOD if pct >= self.threshold else Assessment.NOT_GOOD
-        limits = tuple(dict.fromkeys(v.limit.describe() for v in measured if v.limit))
+        limits = tuple(dict.fromkeys(v.limit for v in measured if v.limit))
         if not limits and step is not None and step.limit is not None:
-            limits = (step.limit.describe(),)
+            limits = (step.limit,)
         return StepFigures(
             key=key,
             ref=step.ref if step else key,

@@ -1,4 +1,6 @@
-"""SOP time limits ("mutu baku: waktu") as values: 30 minutes, 2 hours, 1 working day."""
+"""SOP time limits ("mutu baku: waktu") as values: 30 minutes, 2 hours, 1 working day.
+
+How a limit reads to people is the catalog's (`bot.texts.fmt_limit`)."""
 
 from __future__ import annotations
 
@@ -29,12 +31,6 @@ _UNIT_WORDS: dict[str, LimitUnit] = {
 
 _LIMIT_RE = re.compile(r"^\s*(\d+)\s*([a-z ]+?)\s*$")
 
-_LABELS_ID = {
-    LimitUnit.MINUTES: "menit",
-    LimitUnit.HOURS: "jam",
-    LimitUnit.WORKING_DAYS: "hari kerja",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Limit:
@@ -50,7 +46,7 @@ class Limit:
         unit = _UNIT_WORDS.get(match.group(2)) if match else None
         if match is None or unit is None or int(match.group(1)) <= 0:
             raise ValueError(
-                f"batas waktu tidak dikenal: {text!r} (contoh: '30 menit', '2 jam', '1 hari kerja')"
+                f"unknown time limit {text!r} (write e.g. '30 menit', '2 jam', '1 hari kerja')"
             )
         return cls(int(match.group(1)), unit)
 
@@ -58,7 +54,3 @@ class Limit:
         """The canonical short form stored in the database, e.g. '30m' or '1wd'."""
         suffix = {LimitUnit.MINUTES: "m", LimitUnit.HOURS: "h", LimitUnit.WORKING_DAYS: "wd"}
         return f"{self.amount}{suffix[self.unit]}"
-
-    def describe(self) -> str:
-        """Indonesian wording for messages: '30 menit', '1 hari kerja'."""
-        return f"{self.amount} {_LABELS_ID[self.unit]}"

@@ -20,6 +20,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.holdings import Holding
+from bot.domain.limits import Limit
 from bot.domain.periods import Period
 from bot.domain.sop import Sop
 from bot.domain.visits import EventFact
@@ -41,7 +42,7 @@ class StepFigures:
     ref: str
     title: str
     role: str
-    limits: tuple[str, ...]  # the limits the runs were measured against ("15 menit"), in order seen
+    limits: tuple[Limit, ...]  # the limits the runs were measured against, in order seen
     runs: int
     within: int
     within_pct: float | None  # None: no standard, or no run
@@ -64,7 +65,7 @@ class StepCell:
 
     actors: tuple[str, ...]  # "Budi" or "Sari (Plh. Kasubbag Hukum)"
     working: timedelta
-    limit: str | None
+    limit: Limit | None
     visits: int
     late: bool
 
@@ -98,7 +99,7 @@ class LateRun:
     due_at: datetime
     ended_at: datetime
     late: timedelta
-    limit: str
+    limit: Limit
     recorded: bool
 
 

@@ -14,8 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.dates import _NAMES as MONTH_NAMES
-from bot.domain.dates import DateNotUnderstood, format_date, parse_period
+from bot.domain.dates import DateNotUnderstood, parse_period
 
 
 class PeriodKind(StrEnum):
@@ -55,19 +54,6 @@ class Period:
         if self.kind is PeriodKind.YEAR:
             return str(year)
         return f"{self.first.isoformat()}..{self.last.isoformat()}"
-
-    @property
-    def label(self) -> str:
-        """How the report's title names it: "Juli–Desember 2026", "November 2026",
-        "Januari–Desember 2026", "1 Juli 2026 – 15 Agustus 2026"."""
-        if self.kind is PeriodKind.DATES:
-            if self.first == self.last:
-                return format_date(self.first)
-            return f"{format_date(self.first)} – {format_date(self.last)}"
-        first, last = MONTH_NAMES[self.first.month - 1], MONTH_NAMES[self.last.month - 1]
-        if first == last:
-            return f"{first} {self.first.year}"
-        return f"{first}–{last} {self.first.year}"
 
     def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         """[start, end) as instants: the first day's midnight to the midnight after the last."""

@@ -2,7 +2,7 @@
 bot/media/preview.py).
 
 Pure: paths in, values and JPEG bytes out; no Telegram, no database. Every sentence a user may
-read is a constant below, so the message catalog can import it and tests can compare with it.
+read is in the catalog (bot/texts.py, REASON_* and WARN_*), where tests compare with it.
 """
 
 from __future__ import annotations
@@ -14,56 +14,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from babel.lists import format_list
 from PIL import Image, JpegImagePlugin, PngImagePlugin
 
 from bot import texts
 from bot.media.containers import MAX_PDF_OBJECTS, Mp4Problem, PdfProblem, mp4_problem, pdf_problem
 from bot.media.filestore import sha256_of
-
-# --- what users read (Bahasa Indonesia) ----------------------------------------------------
-
-REASON_EMPTY = "File kosong (0 byte). Kirim ulang file desainnya."
-REASON_TOO_BIG = (
-    "File terlalu besar: {size_mb} MB, batasnya {limit_mb} MB. Perkecil atau kompres file "
-    "(misalnya ekspor JPEG/PDF dengan kualitas lebih rendah) lalu kirim lagi."
-)
-REASON_UNKNOWN_CONTENT = (
-    "Isi file {name} bukan gambar PNG/JPEG, PDF atau MP4. "
-    "Ekspor desain sebagai PNG, JPEG, PDF atau MP4 lalu kirim lagi."
-)
-THIS_FILE = "ini"  # {name} above when the sender's file had no name
-REASON_HEIC = (
-    "File HEIC/HEIF (foto iPhone) belum didukung. "
-    "Kirim sebagai JPEG atau PNG (di iPhone: Pengaturan > Kamera > Format > Paling Kompatibel)."
-)
-REASON_NAME_MISMATCH = (
-    "Nama file {extension} tetapi isinya {actual}. "
-    "Simpan ulang dengan format yang benar, atau ganti nama file menjadi {expected}, "
-    "lalu kirim lagi."
-)
-# {declared}: the kind the phone declared, in the words above (PNG, PDF), never its MIME type
-REASON_MIME_MISMATCH = (
-    "File dikirim sebagai {declared} tetapi isinya {actual}. Simpan ulang desainnya lalu kirim "
-    "lagi."
-)
-REASON_BROKEN = (
-    "File {kind} rusak atau tidak lengkap (mungkin terpotong saat dikirim). "
-    "Simpan ulang dari aplikasi desain lalu kirim lagi."
-)
-REASON_TOO_MANY_PIXELS = (
-    "Gambar terlalu besar: {width}x{height} piksel ({megapixels} megapiksel), "
-    "batasnya {limit} megapiksel. Perkecil ukurannya (misalnya 1080x1350) lalu kirim lagi."
-)
-WARN_RATIO = (
-    "⚠️ Ukuran {width}x{height} (rasio {ratio}) tidak cocok untuk format media sosial. "
-    "Yang cocok: {formats}."
-)
-WARN_LOW_RESOLUTION = (
-    "⚠️ Ukuran {width}x{height} cocok untuk {names}, tetapi lebarnya kurang dari "
-    "{min_width} piksel sehingga bisa tampak buram. Sebaiknya {best}."
-)
-FORMAT_ITEM = "{name} ({width}x{height})"
-LIST_AND = " atau "
 
 # --- limits ----------------------------------------------------------------------------------
 
@@ -134,7 +90,7 @@ def check_design_file(
     """
     size = path.stat().st_size
     if size == 0:
-        raise DesignFileRejected(REASON_EMPTY)
+        raise DesignFileRejected(texts.REASON_EMPTY)
     if size > MAX_DOWNLOAD_BYTES:
         raise DesignFileRejected(too_big_reason(size))
     with path.open("rb") as file:
@@ -142,23 +98,25 @@ def check_design_file(
     kind = sniff(head)
     if kind is None:
         if head[4:8] == b"ftyp":
-            raise DesignFileRejected(REASON_HEIC)
-        raise DesignFileRejected(REASON_UNKNOWN_CONTENT.format(name=declared_name or THIS_FILE))
+            raise DesignFileRejected(texts.REASON_HEIC)
+        raise DesignFileRejected(
+            texts.REASON_UNKNOWN_CONTENT.format(name=declared_name or texts.FILE_THIS)
+        )
     _check_declared(kind, declared_name, declared_mime)
     digest = sha256_of(path)
     width = height = None
     if kind in IMAGE_KINDS:
         width, height = _check_image(path, kind, max_pixels)
     elif kind is FileKind.PDF:
-        _check_pdf(path, size, declared_name or THIS_FILE)
+        _check_pdf(path, size, declared_name or texts.FILE_THIS)
     else:
-        _check_mp4(path, declared_name or THIS_FILE)
+        _check_mp4(path, declared_name or texts.FILE_THIS)
     return FileCheck(kind=kind, size=size, sha256=digest, width=width, height=height)
 
 
 def too_big_reason(size: int) -> str:
-    """REASON_TOO_BIG for a file of `size` bytes; also said before downloading."""
-    return REASON_TOO_BIG.format(size_mb=_mb(size), limit_mb=_mb(MAX_DOWNLOAD_BYTES))
+    """texts.REASON_TOO_BIG for a file of `size` bytes; also said before downloading."""
+    return texts.REASON_TOO_BIG.format(size_mb=_mb(size), limit_mb=_mb(MAX_DOWNLOAD_BYTES))
 
 
 def _mb(size: int) -> str:
@@ -171,10 +129,12 @@ def _check_declared(kind: FileKind, name: str | None, mime: str | None) -> None:
     by_name, by_mime = _EXTENSIONS.get(extension, kind), _MIMES.get((mime or "").lower(), kind)
     if by_name != kind and not {by_name, kind} <= IMAGE_KINDS:  # PNG<->JPEG is fine
         expected = Path(name or "").stem + (".jpg" if kind is FileKind.JPEG else f".{kind.lower()}")
-        reason = REASON_NAME_MISMATCH.format(extension=extension, actual=kind, expected=expected)
+        reason = texts.REASON_NAME_MISMATCH.format(
+            extension=extension, actual=kind, expected=expected
+        )
         raise DesignFileRejected(reason)
     if by_mime != kind and not {by_mime, kind} <= IMAGE_KINDS:
-        raise DesignFileRejected(REASON_MIME_MISMATCH.format(declared=by_mime, actual=kind))
+        raise DesignFileRejected(texts.REASON_MIME_MISMATCH.format(declared=by_mime, actual=kind))
 
 
 def _pdf_has_end(path: Path, size: int) -> bool:
@@ -187,12 +147,12 @@ def _pdf_has_end(path: Path, size: int) -> bool:
 def _check_pdf(path: Path, size: int, name: str) -> None:
     """A PDF must parse and hold no script, launch action or attached file (issue 11)."""
     if not _pdf_has_end(path, size):  # cheap, and the usual case: cut off while sending
-        raise DesignFileRejected(REASON_BROKEN.format(kind=FileKind.PDF))
+        raise DesignFileRejected(texts.REASON_BROKEN.format(kind=FileKind.PDF))
     problem = pdf_problem(path)
     if problem is None:
         return
     if problem is PdfProblem.BROKEN:
-        raise DesignFileRejected(REASON_BROKEN.format(kind=FileKind.PDF))
+        raise DesignFileRejected(texts.REASON_BROKEN.format(kind=FileKind.PDF))
     if problem is PdfProblem.ENCRYPTED:
         raise DesignFileRejected(texts.REASON_PDF_ENCRYPTED.format(name=name))
     if problem is PdfProblem.TOO_COMPLEX:
@@ -213,7 +173,7 @@ def _check_mp4(path: Path, name: str) -> None:
     """An MP4 must be boxes from its first byte to its last, with a movie in them (issue 11)."""
     problem = mp4_problem(path)
     if problem is Mp4Problem.TRUNCATED:
-        raise DesignFileRejected(REASON_BROKEN.format(kind=FileKind.MP4))
+        raise DesignFileRejected(texts.REASON_BROKEN.format(kind=FileKind.MP4))
     if problem is Mp4Problem.MALFORMED:
         raise DesignFileRejected(texts.REASON_MP4_MALFORMED.format(name=name))
     if problem is Mp4Problem.NO_MOVIE:
@@ -222,7 +182,7 @@ def _check_mp4(path: Path, name: str) -> None:
 
 def _check_image(path: Path, kind: FileKind, max_pixels: int) -> tuple[int, int]:
     """Open, verify, reopen and decode; return (width, height) after EXIF orientation."""
-    broken = DesignFileRejected(REASON_BROKEN.format(kind=kind))
+    broken = DesignFileRejected(texts.REASON_BROKEN.format(kind=kind))
     # Our limit is checked on the header before anything is decoded. It is not set through
     # Image.MAX_IMAGE_PIXELS: that is a process-wide global which other threads read too.
     # The plugin class reads the header without Image.open's own bomb check.
@@ -258,7 +218,7 @@ QUARTER_TURNS = frozenset({5, 6, 7, 8})  # EXIF orientations that turn the pictu
 
 def _too_many_pixels(width: int, height: int, max_pixels: int) -> str:
     megapixels, limit = _decimal(width * height / 1e6), _decimal(max_pixels / 1e6)
-    return REASON_TOO_MANY_PIXELS.format(
+    return texts.REASON_TOO_MANY_PIXELS.format(
         width=width, height=height, megapixels=megapixels, limit=limit
     )
 
@@ -301,17 +261,22 @@ def platform_warning(
     fitting = [p for p in platforms if abs(ratio / (p.width / p.height) - 1) <= tolerance]
     if not fitting:
         formats = ", ".join(_format_item(p) for p in platforms)
-        return WARN_RATIO.format(width=width, height=height, ratio=_ratio(ratio), formats=formats)
+        return texts.WARN_RATIO.format(
+            width=width, height=height, ratio=_ratio(ratio), formats=formats
+        )
     if any(width >= p.width for p in fitting):
         return None
-    names, best = LIST_AND.join(p.name for p in fitting), min(fitting, key=lambda p: p.width)
-    return WARN_LOW_RESOLUTION.format(
+    names = format_list([p.name for p in fitting], style="or", locale=texts.LOCALE)
+    best = min(fitting, key=lambda p: p.width)
+    return texts.WARN_LOW_RESOLUTION.format(
         width=width, height=height, names=names, min_width=best.width, best=_format_item(best)
     )
 
 
 def _format_item(platform: PlatformFormat) -> str:
-    return FORMAT_ITEM.format(name=platform.name, width=platform.width, height=platform.height)
+    return texts.PLATFORM_FORMAT.format(
+        name=platform.name, width=platform.width, height=platform.height
+    )
 
 
 def _ratio(ratio: float) -> str:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from bot import texts
 from bot.media.images import IMAGE_KINDS, PIL_FORMATS, QUARTER_TURNS, FileKind, sniff
 
 PAGE_LABEL = "{number}"
-DEFAULT_BAND_TEXT = "DRAF - belum disetujui"
-BAND_TITLE = "{code} · versi {version}"
 SHEET_LONG_SIDE = 2048  # Telegram scales photos to 2560 px at most; 2048 keeps text crisp
 # A sheet is never larger than its pages at their own size need (the rest would be margin,
 # costly to encode), nor smaller than this, so the band's lettering stays readable.
@@ -41,7 +40,7 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 def contact_sheet(
-    pages: Sequence[Path], *, code: str, version: int, band_text: str = DEFAULT_BAND_TEXT
+    pages: Sequence[Path], *, code: str, version: int, band_text: str = texts.PREVIEW_BAND
 ) -> bytes:
     """One JPEG showing every page in order, numbered, under a band naming code and version.
 
@@ -76,7 +75,9 @@ def contact_sheet(
     cell_h = int(cell_h)
     sheet = Image.new("RGB", (sheet_w, band + rows * cell_h + gap * (rows + 1)), _BACKGROUND)
     draw = ImageDraw.Draw(sheet)
-    _draw_band(draw, sheet_w, band, BAND_TITLE.format(code=code, version=version), band_text)
+    _draw_band(
+        draw, sheet_w, band, texts.PREVIEW_BAND_TITLE.format(code=code, version=version), band_text
+    )
     for index, (page, kind) in enumerate(zip(pages, kinds, strict=True)):
         left = gap + (index % columns) * (cell_w + gap)
         top = band + gap + (index // columns) * (cell_h + gap)

@@ -13,7 +13,9 @@ from bot.domain.monitoring import Check, Report, StepFigures
 
 def title(report: Report) -> str:
     """ "Laporan Monitoring Pelaksanaan SOP No. 3 Tahun 2022, Periode Juli–Desember 2026"."""
-    return texts.REPORT_TITLE.format(sop_number=report.sop.number, period=report.period.label)
+    return texts.REPORT_TITLE.format(
+        sop_number=report.sop.number, period=texts.fmt_period(report.period)
+    )
 
 
 def minutes(value: timedelta | None) -> float | None:
@@ -21,9 +23,17 @@ def minutes(value: timedelta | None) -> float | None:
     return None if value is None else round(value.total_seconds() / 60, 1)
 
 
-def duration(value: timedelta | None) -> str:
-    """Working time as people say it: "45 menit", "2 jam 10 menit"."""
-    return "-" if value is None else texts.fmt_minutes(round(value.total_seconds() / 60))
+def duration(value: timedelta | None, *, working: bool = True) -> str:
+    """Working time in words: "45 menit kerja", "2 jam 10 menit kerja" (without "kerja" after
+    the words "waktu kerja")."""
+    if value is None:
+        return "-"
+    return texts.fmt_duration(round(value.total_seconds() / 60), working=working)
+
+
+def limits(step: StepFigures) -> str:
+    """The standards a step's runs were measured against: "15 menit kerja / 30 menit kerja"."""
+    return " / ".join(texts.fmt_limit(limit) for limit in step.limits)
 
 
 def percent(value: float | None) -> str:
@@ -54,15 +64,15 @@ def step_note(step: StepFigures, threshold: float) -> str:
                 texts.NOTE_WITHIN.format(
                     within=step.within,
                     pct=percent(step.within_pct),
-                    limits=" / ".join(step.limits),
+                    limits=limits(step),
                     threshold=percent(threshold),
                 )
             )
         parts.append(
             texts.NOTE_TIMES.format(
-                median=duration(step.median),
-                p90=duration(step.p90),
-                longest=duration(step.longest),
+                median=duration(step.median, working=False),
+                p90=duration(step.p90, working=False),
+                longest=duration(step.longest, working=False),
             )
         )
     if step.returns:

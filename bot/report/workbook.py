@@ -112,7 +112,7 @@ def _heading(book: _Book, sheet: Worksheet, width: int) -> int:
     sheet.write_string(0, 0, words.title(report), book.title)
     subtitle = texts.REPORT_SUBTITLE.format(sop_name=report.sop.name, office=report.office)
     sheet.write_string(1, 0, subtitle if report.office else report.sop.name)
-    made = texts.fmt_time(report.made_at, report.zone)
+    made = texts.fmt_moment(report.made_at, report.zone)
     sheet.write_string(2, 0, texts.REPORT_MADE.format(at=made, version=report.sop.version))
     row = 3
     if report.empty:
@@ -151,7 +151,7 @@ def _step_cells(step: StepFigures) -> list[Cell]:
         step.ref,
         step.title,
         step.role,
-        " / ".join(step.limits) or texts.NOTE_NO_LIMIT,
+        words.limits(step) or texts.NOTE_NO_LIMIT,
         step.runs,
         step.within if step.within_pct is not None else None,
         round(step.within_pct, 1) if step.within_pct is not None else None,
@@ -233,7 +233,8 @@ def _items(book: _Book) -> None:
                 cells += [None, None, None]
                 continue
             actors = ", ".join(cell.actors) + (texts.ITEM_STEP_LATE if cell.late else "")
-            cells += [actors, words.minutes(cell.working), cell.limit]
+            limit = texts.fmt_limit(cell.limit) if cell.limit else None
+            cells += [actors, words.minutes(cell.working), limit]
         row = book.row(sheet, row, cells)
 
 
@@ -274,7 +275,7 @@ def _exceptions(book: _Book) -> None:
             x.due_at,
             x.ended_at,
             words.minutes(x.late),
-            x.limit,
+            texts.fmt_limit(x.limit),
             texts.YES if x.recorded else texts.NO,
         ]
         for x in figures.late
@@ -343,7 +344,7 @@ def _compliance(book: _Book) -> None:
         return
     for h in report.holdings:
         role = words.role(report, h.role)
-        when = [h.first.strftime("%d-%m-%Y"), h.last.strftime("%d-%m-%Y") if h.last else None]
+        when = [texts.fmt_date(h.first), texts.fmt_date(h.last) if h.last else None]
         row = book.row(sheet, row, [role, h.name, words.capacity(h), *when, h.basis])
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 
+from bot import texts
 from bot.domain.worktime import HOLIDAYS_VERSION
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
@@ -25,7 +26,7 @@ def stale_holidays_notice(years: tuple[int, ...]) -> Notice:
         "-",
         "-",
         "-",
-        years=" dan ".join(str(year) for year in years),
+        years=texts.fmt_list([str(year) for year in years]),
         package=HOLIDAYS_VERSION,
     )
 

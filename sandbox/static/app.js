@@ -192,7 +192,8 @@ function mediaNode(message) {
   preview,
   el("div", {},
     el("div", { class: "doc-name" }, media.name),
-    el("div", { class: "doc-size" }, `${sizeLabel(media.size)} · ${media.mime || "file"}`)));
+    // the size alone, as Telegram's apps show a document: never its MIME type
+    el("div", { class: "doc-size" }, sizeLabel(media.size))));
 }
 
 function keyboardNode(message) {

@@ -62,7 +62,7 @@ async def test_the_page_and_the_demo_office_are_served_on_loopback(
         ("Hendra Gunawan", "sekretaris"),
         ("Dewi Lestari", ""),  # a guest, for /undang
     ]
-    assert state["clock"]["label"] == "Senin, 23 November 2026 09:00 WIB"
+    assert state["clock"]["label"] == "Senin, 23 November 2026 pukul 09.00 WIB"
     assert state["clock"]["open"] is True
     assert "baru" in [c["command"] for c in state["commands"]]
 
@@ -117,7 +117,7 @@ async def test_a_press_shows_the_bots_answer_as_a_toast(
     await server.wait_idle()
     chat = await get_json(client, f"/api/chat/{KOORDINATOR}")
     assert [t["text"] for t in chat["toasts"]] == [
-        "Materi JDIH-2026-0001 dikirim ke Kasubbag Hukum / Ketua Tim Teknis. Langkah 1 dimulai."
+        "Materi JDIH-2026-0001 dikirim kepada Kasubbag Hukum / Ketua Tim Teknis. Langkah 1 dimulai."
     ]
     state = await get_json(client, "/api/state")
     kasubbag = next(m for m in state["members"] if m["id"] == KASUBBAG)
@@ -159,9 +159,10 @@ async def test_the_clock_controls_move_the_sandbox_clock(
     live: Running, client: aiohttp.ClientSession
 ) -> None:
     async with client.post("/api/clock", json={"step": "15m"}) as response:
-        assert (await response.json())["clock"]["label"].endswith("09:15 WIB")
+        assert (await response.json())["clock"]["label"].endswith("09.15 WIB")
     async with client.post("/api/clock", json={"step": "next-day"}) as response:
-        assert (await response.json())["clock"]["label"] == "Selasa, 24 November 2026 09:15 WIB"
+        label = (await response.json())["clock"]["label"]
+        assert label == "Selasa, 24 November 2026 pukul 09.15 WIB"
     assert await post_json(client, "/api/clock", {"step": "1y"}) == 400
     assert live.sandbox.clock.now() == local(2026, 11, 24, 9, 15)
 

@@ -92,7 +92,7 @@ async def test_an_item_walks_from_material_to_published_in_the_browser(
     assert "Caption versi 2" not in await kit_card.inner_text()
     await ui.screenshot("operator-posting-kit")
     await ui.press(texts.BTN_REPORT_POSTED, kit_card)
-    await ui.expect_bot(f"tautan postingan {CODE}")
+    await ui.expect_bot(f"tautan unggahan {CODE}")
     await ui.say("https://instagram.com/p/jdih-pkpu-2-2026")
     await ui.expect_bot(f"{CODE} tercatat sudah dipublikasikan")
 
@@ -100,8 +100,8 @@ async def test_an_item_walks_from_material_to_published_in_the_browser(
     await ui.expect_bot(f"{CODE} — {TITLE} sudah dipublikasikan")
     await ui.say(f"/status {CODE}")
     status = await ui.expect_bot("Riwayat", "dipublikasikan")
-    for label in ("Dikembalikan", "Disetujui", "Perintah unggah", "Dipublikasikan"):
-        assert label in await status.inner_text()
+    for action in ("return", "approve", "order_upload", "report_posted"):
+        assert texts.ACTION_LABELS[action] in await status.inner_text()
     await ui.screenshot("koordinator-sees-it-published")
 
     await ui.select(SEKRETARIS)

@@ -169,7 +169,7 @@ async def test_the_koordinator_hands_in_material_in_firefox(
     await ui.expect_edited_without_buttons(f"Item {CODE}", "Sekarang kirim materi")
     assert await ui.buttons_on("Materi ke-1 diterima") == [texts.BTN_MATERIAL_DONE]
     await ui.press(texts.BTN_MATERIAL_DONE, "Materi ke-1 diterima")
-    await ui.expect_toast(f"Materi {CODE} dikirim ke Kasubbag")
+    await ui.expect_toast(f"Materi {CODE} dikirim kepada Kasubbag")
     # the decision shows on the receipt itself: the bot edits its button away
     await ui.expect_edited_without_buttons("Materi ke-1 diterima")
     # the kasubbag's card waits in a chat not shown: the member list says so
@@ -177,7 +177,7 @@ async def test_the_koordinator_hands_in_material_in_firefox(
         "(name) => sandboxTest.member(name).querySelector('.badge:not([hidden])')", KASUBBAG
     )
 
-    assert await ui.move_clock("+1 jam") == "Senin, 23 November 2026 10:00 WIB"
+    assert await ui.move_clock("+1 jam") == "Senin, 23 November 2026 pukul 10.00 WIB"
     await ui.screenshot("koordinator-handed-in-material")
     assert await ui.still_the_first_load(), "the page reloaded; its chat should update live"
     assert ui.tab.js_errors == [], f"the page raised JavaScript errors: {ui.tab.js_errors}"
