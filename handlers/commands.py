@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot import texts
 from bot.config import Config
+from bot.delivery.menus import report_readers
 from bot.domain.names import names_beside_title
 from bot.domain.workflow import Action
 from bot.service.views import EventView, ItemView
@@ -55,6 +56,8 @@ def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     ]
     if roles & sop.cancellers:
         lines.append(texts.HELP_CANCEL)
+    if roles & report_readers(sop):
+        lines.append(texts.HELP_REPORT)
     if sop.overseer in roles and reminders.digest:
         lines.append(texts.HELP_DIGEST)
     if reminders.enabled and roles & set(reminders.notify):
