@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import io
 import time
+import zipfile
 from datetime import date, datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -25,7 +26,7 @@ from PIL import Image
 
 from bot import texts
 from bot.domain.periods import PeriodNotUnderstood, parse_report_period
-from localbotapi import BotMessage
+from localbotapi import ApiError, BotMessage
 from tests import flows
 from tests.conftest import HarnessFactory
 from tests.flows import shown
@@ -159,6 +160,11 @@ def expected_tabel_7() -> list[tuple[Any, ...]]:
     return rows
 
 
+def coming(message: BotMessage) -> bool:
+    """The answer to /laporan: the report is on its way."""
+    return message.body.startswith("⏳ Laporan monitoring")
+
+
 def report_messages(h: Harness, who: Person, before: int) -> list[BotMessage]:
     return [m for m in h.server.sent[before:] if m.chat_id == who.user_id]
 
@@ -225,7 +231,7 @@ async def test_laporan_sends_the_chart_the_workbook_and_the_csv_of_the_driven_ha
     async with make_harness(**ONE_ROUND) as h:
         codes = await half_year(h)
         before = h.mark()
-        coming = await h.say(KASUBBAG, "/laporan 2026-S2")
+        coming = await h.say(KASUBBAG, "/laporan 2026-S2", expect="sedang disiapkan")
         assert coming.body == shown(texts.REPORT_COMING.format(period="Juli–Desember 2026"))
         files = await report_files(h, KASUBBAG, before)
         assert_the_scenario(workbook_of(h, files["workbook"]), codes)
@@ -284,7 +290,7 @@ async def test_laporan_alone_offers_the_usual_periods_and_an_empty_one_says_so(
 ) -> None:
     h = harness
     code = await flows.open_item(h)
-    menu = await h.say(SEKRETARIS, "/laporan", expect="Laporan monitoring SOP")
+    menu = await h.say(SEKRETARIS, "/laporan", expect="Pilih periodenya")
     assert menu.button_texts == [
         "Semester ini · Juli–Desember 2026",
         "Semester lalu · Januari–Juni 2026",
@@ -333,7 +339,7 @@ async def test_others_are_refused_and_a_bad_period_gets_an_example(harness: Harn
     refused = await h.say(OPERATOR, "/laporan")  # no buttons for them either
     assert refused.button_texts == []
 
-    bad = await h.say(SEKRETARIS, "/laporan 2026-13")
+    bad = await h.say(SEKRETARIS, "/laporan 2026-13", expect="tidak dikenali")
     try:
         parse_report_period("2026-13", date(2026, 11, 23))
     except PeriodNotUnderstood as exc:
@@ -356,6 +362,55 @@ async def test_others_are_refused_and_a_bad_period_gets_an_example(harness: Harn
     assert (await h.server.wait_for_answer(query))["text"] == texts.BAD_BUTTON
     await h.settle()
     assert not [m for m in h.server.sent if m.kind in ("photo", "document")]  # nothing made
+
+    # /laporan is in the menu and the help of those who may use it, and only theirs
+    def menu(who: Person) -> list[str]:
+        scope = {"type": "chat", "chat_id": who.user_id}
+        return [c["command"] for c in h.server.my_commands(scope)]
+
+    assert "laporan" in menu(SEKRETARIS) and "laporan" in menu(KASUBBAG)
+    assert "laporan" not in menu(OPERATOR)
+    assert texts.HELP_REPORT in (await h.say(SEKRETARIS, "/bantuan", expect="Peran")).body
+    assert texts.HELP_REPORT not in anything.body
+
+
+async def test_an_upload_telegram_failed_is_retried_alone_and_no_file_exceeds_the_limit(
+    harness: Harness,
+) -> None:
+    h = harness
+    for title in ("PKPU Nomor 1 Tahun 2026", "PKPU Nomor 2 Tahun 2026", "SK KPU Nomor 3"):
+        code = await flows.open_item(h, title)
+        await flows.give_direction(h, code)
+    await h.settle()
+    # Telegram fails the workbook's upload once: the chart is not sent again
+    h.server.fail_next("sendDocument", ApiError.server_error())
+    before = h.mark()
+    await h.say(SEKRETARIS, "/laporan 2026-11", expect="sedang disiapkan")
+    files = await report_files(h, SEKRETARIS, before)
+    kinds = [m.kind for m in report_messages(h, SEKRETARIS, before) if not coming(m)]
+    assert kinds == ["photo", "document", "document"]  # once each
+    assert not await h.services.sender.undelivered()
+
+    # Above Telegram's upload limit (lowered here: a real one needs some 200,000 items), a
+    # file is not uploaded (Telegram would answer 413): the workbook's reader is told how to
+    # get it, and the CSV goes zipped
+    csv = content(h, files["csv"])
+    h.services.sender.reports.upload_limit = len(csv) - 1  # type: ignore[union-attr]
+    before = h.mark()
+    await h.say(SEKRETARIS, "/laporan 2026-11", expect="sedang disiapkan")
+    await h.server.wait_for(
+        lambda m: (m.file_name or "").endswith(".zip") and h.server.sent.index(m) >= before
+    )
+    await h.settle()
+    sent = [m for m in report_messages(h, SEKRETARIS, before) if not coming(m)]
+    assert [m.kind for m in sent] == ["photo", "text", "document"]
+    too_big = sent[1].body
+    assert "laporan-monitoring-sop-2026-11.xlsx" in too_big and "50 MB" not in too_big
+    assert "python -m bot laporan --period 2026-11 --out laporan.xlsx" in too_big
+    zipped = sent[2]
+    assert zipped.file_name == "laporan-peristiwa-2026-11.csv.zip"
+    with zipfile.ZipFile(io.BytesIO(content(h, zipped))) as archive:
+        assert archive.read("laporan-peristiwa-2026-11.csv") == csv
 
 
 async def first_working_day(h: Harness, year: int, month: int) -> date:
