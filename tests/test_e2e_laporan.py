@@ -463,3 +463,27 @@ async def test_the_semester_report_and_the_review_reminder_are_sent_once_across_
     await h.start_bot()
     await at(h, july.year, july.month, july.day, 11, 0)
     assert len(semester_intro(h, SEKRETARIS)) == 1
+
+
+async def test_a_report_that_cannot_be_made_is_tried_again_then_the_reader_is_told(
+    harness: Harness,
+) -> None:
+    h = harness
+
+    class Broken:
+        async def build(self, period: object) -> None:
+            raise RuntimeError("disk full")
+
+    delivery = h.services.sender.reports
+    assert delivery is not None
+    delivery.reports = Broken()  # type: ignore[assignment]
+    await h.say(SEKRETARIS, "/laporan 2026-11", expect="sedang disiapkan")
+    told = await h.server.wait_for_message(SEKRETARIS.user_id, contains="gagal dibuat")
+    assert told.body == shown(
+        texts.REPORT_FAILED.format(period="November 2026", cause="RuntimeError")
+    )
+    await h.settle()
+    (owed,) = await h.services.sender.undelivered()  # for /antrean and /kirimulang
+    assert owed.kind == "report" and owed.failed_at is not None
+    assert "disk full" in (owed.last_error or "")
+    assert len([m for m in h.server.sent if "gagal dibuat" in m.body]) == 1  # told once
