@@ -9,9 +9,9 @@ from telegram import Update
 
 from bot import texts
 from bot.config import Config
-from bot.delivery.menus import report_readers
 from bot.domain.names import names_beside_title
 from bot.domain.workflow import Action
+from bot.service.reports import report_readers
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks

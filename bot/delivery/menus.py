@@ -15,8 +15,8 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.config import Config
 from bot.domain.roster import Roster
-from bot.domain.sop import Sop
 from bot.service.directory import Directory
+from bot.service.reports import report_readers
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +41,6 @@ def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tup
         texts.BOT_COMMANDS + texts.REPORT_COMMANDS + texts.PEOPLE_COMMANDS + texts.ADMIN_COMMANDS
     )
     return [(name, about) for name, about in every if name in wanted]
-
-
-def report_readers(sop: Sop) -> frozenset[str]:
-    """The roles that read the monitoring report: the overseer and the cancellers (as
-    `Reports.reader_roles` checks)."""
-    return sop.cancellers | ({sop.overseer} if sop.overseer else frozenset())
 
 
 def _menu_of(config: Config, directory: Directory, user_id: int) -> list[tuple[str, str]]:

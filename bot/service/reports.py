@@ -33,6 +33,7 @@ from bot.domain.periods import (
     year,
 )
 from bot.domain.roster import Acting, ActingKind
+from bot.domain.sop import Sop
 from bot.domain.visits import EventFact, ItemFacts, ReminderFact, VisitFact
 from bot.domain.workflow import ITEM_CREATED
 from bot.service.commits import Committed
@@ -76,8 +77,7 @@ class Reports:
 
     @property
     def reader_roles(self) -> frozenset[str]:
-        sop = self.ctx.sop
-        return sop.cancellers | ({sop.overseer} if sop.overseer else set())
+        return report_readers(self.ctx.sop)
 
     def may_read(self, user_id: int) -> None:
         """NotAReportReader unless the member holds a reader role today, or is an admin."""
@@ -251,6 +251,12 @@ class Reports:
                 for a in absences
             ]
         return holdings(members, log, away, period.first, period.last), bool(members)
+
+
+def report_readers(sop: Sop) -> frozenset[str]:
+    """The roles that read the report (besides the admins): the SOP's overseer and its
+    cancellers, the sekretaris and the kasubbag."""
+    return sop.cancellers | ({sop.overseer} if sop.overseer else frozenset())
 
 
 def report_job(purpose: ReportPurpose, period: Period) -> ReportJob:
