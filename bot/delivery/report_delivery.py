@@ -44,6 +44,10 @@ PHOTO_LIMIT = int(FileSizeLimit.PHOTOSIZE_UPLOAD)  # 10 MB: a photo
 MEGABYTE = 1024 * 1024
 
 Part = Callable[[int], Awaitable[object]]  # sends one message to the chat
+# PTB waits 20 s for an upload to be written; a year's CSV (9 MB) over an office's slow
+# uplink takes longer, and a timed-out upload would be retried for ever: allow 20 s plus a
+# second for every 50 kB (a 9 MB CSV: about 3 minutes).
+UPLOAD_BASE_S, UPLOAD_BYTES_PER_S = 20.0, 50_000
 
 
 class ReportDelivery:
@@ -126,7 +130,11 @@ class ReportDelivery:
         async def send(chat_id: int) -> object:
             photo = InputFile(png, filename=name)
             return await self.bot.send_photo(
-                chat_id, photo, caption=caption, parse_mode=ParseMode.HTML
+                chat_id,
+                photo,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                write_timeout=_upload_seconds(png),
             )
 
         return send
@@ -138,10 +146,18 @@ class ReportDelivery:
         async def send(chat_id: int) -> object:
             document = InputFile(file.content, filename=file.name)
             return await self.bot.send_document(
-                chat_id, document, caption=file.caption, parse_mode=ParseMode.HTML
+                chat_id,
+                document,
+                caption=file.caption,
+                parse_mode=ParseMode.HTML,
+                write_timeout=_upload_seconds(file.content),
             )
 
         return send
+
+
+def _upload_seconds(content: bytes) -> float:
+    return UPLOAD_BASE_S + len(content) / UPLOAD_BYTES_PER_S
 
 
 def _intro(job: ReportJob, report: Report) -> str | None:
