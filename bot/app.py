@@ -21,6 +21,7 @@ from bot.delivery.frontdoor import FrontDoor
 from bot.delivery.inbox import Inbox, JournalingQueue, journal_whole_batches
 from bot.delivery.processor import PerUserUpdateProcessor
 from bot.delivery.ratelimit import OfficeRateLimiter
+from bot.delivery.report_delivery import ReportDelivery
 from bot.delivery.scheduler import ReminderScheduler
 from bot.delivery.sender import OutboxSender
 from bot.delivery.webhook import WebhookServer, serve_until_stopped
@@ -33,6 +34,8 @@ from bot.service.directory import Directory
 from bot.service.facade import build_service
 from bot.service.holiday_data import warn_if_holidays_stale
 from bot.service.reminders import ReminderService
+from bot.service.report_schedule import ReportSchedule
+from bot.service.reports import Reports
 from handlers import ADMIN_COMMANDS, BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, BotApplication, BotContext, Services
 from handlers.render import TelegramRenderer
@@ -154,6 +157,8 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         on_commit=after_commit,
     )
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
+    report = config.report
+    reports = Reports(service.context, threshold=report.threshold, office=config.office_name)
     sender = OutboxSender(
         app.bot,
         factory,
@@ -165,9 +170,16 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         directory,
         archiver,
         TelegramRenderer(config.sop, config.timezone, config),
+        reports=ReportDelivery(app.bot, factory, reports),
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
-    scheduler = ReminderScheduler(reminders, options.clock, sender.wake, also=service.new_day)
+    scheduler = ReminderScheduler(
+        reminders,
+        options.clock,
+        sender.wake,
+        also=service.new_day,
+        reports=ReportSchedule(service.context, report),
+    )
     # config.toml's members seed the database once; from then on the database wins
     await service.people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
     await service.load_roster()
@@ -175,7 +187,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     await _open_inbox(
         app, Inbox(factory, options.clock), FrontDoor(directory.may_enter, options.clock, app.bot)
     )
-    app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files)
+    app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files, reports)
     app.bot_data["engine"] = engine
     if options.set_commands:
         await _set_commands(app, directory.admins)

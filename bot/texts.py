@@ -414,6 +414,11 @@ def fmt_months(first: date, last: date) -> str:
     return babel_dates.format_interval(first, last, "yMMMM", locale=LOCALE)
 
 
+def fmt_month(day: date) -> str:
+    """The month's name alone: "Januari"."""
+    return babel_dates.format_date(day, "LLLL", locale=LOCALE)
+
+
 def fmt_period(period: Period) -> str:
     """A report's period as its title names it: "Juli–Desember 2026", "November 2026",
     "1 Jul–15 Agu 2026"."""
@@ -1051,3 +1056,90 @@ def addressed(name: str) -> str:
     """A person's name as the bot greets them: "Bapak/Ibu Sari", but "Ibu Sari" as given."""
     first = name.split(maxsplit=1)[0].rstrip(".").casefold() if name.strip() else ""
     return name if first in FORMS_OF_ADDRESS else ADDRESS.format(name=name)
+
+
+# --- report in chat (issue 15, helper laporan) ---
+# /laporan (the sekretaris, the kasubbag, the admins) and the reports the bot sends without
+# being asked: the period buttons and answers, the chart's words, the three-line summary under
+# it, the captions of the workbook and the CSV, the reminder to review the SOP, and what is
+# said when a file is too big for Telegram. bot/report/chat.py and chart.py draw them.
+
+REPORT_COMMANDS = [("laporan", "Laporan monitoring SOP: /laporan 2026-S2")]
+HELP_REPORT = "• Laporan monitoring SOP: /laporan (semester, bulan, triwulan, tahun, dua tanggal)"
+REPORT_PICK = (
+    "📊 <b>Laporan monitoring SOP</b>\nPilih periodenya, atau ketik periode setelah perintah, "
+    "misalnya <code>/laporan {example}</code>."
+)
+REPORT_PERIOD_BUTTONS = {
+    "this_semester": "Semester ini · {label}",
+    "last_semester": "Semester lalu · {label}",
+    "this_month": "Bulan ini · {label}",
+    "last_month": "Bulan lalu · {label}",
+    "this_year": "Tahun ini · {label}",
+}
+REPORT_COMING = (
+    "⏳ Laporan monitoring {period} sedang disiapkan: grafik, lembar kerja (XLSX) dan daftar "
+    "peristiwa (CSV) segera dikirim ke chat pribadi Anda."
+)
+REPORT_COMING_TOAST = "⏳ Laporan {period} sedang disiapkan dan segera dikirim."
+REPORT_SEMESTER_INTRO = (
+    "📅 <b>Laporan monitoring semester {period}</b>\nDikirim otomatis pada hari kerja pertama "
+    "bulan {month} (monitoring penerapan SOP setiap enam bulan, PermenPANRB No. 35 Tahun 2012). "
+    'Kolom "Tindakan yang harus diambil" dan "Paraf penilai" pada lembar Monitoring (Tabel 7) '
+    "diisi oleh penilai."
+)
+REPORT_REVIEW_INTRO = (
+    "🗓 <b>Pengingat kaji ulang SOP</b>\n{sop_number} ({sop_name}) dikaji ulang "
+    "sekurang-kurangnya sekali setahun; bulan {month} adalah bulan kaji ulangnya. Terlampir "
+    "angka dua belas bulan terakhir ({period}); lembar Evaluasi memuat pertanyaan evaluasi "
+    "dengan data pendukungnya."
+)
+REPORT_SUMMARY_ITEMS = (
+    "{items} item: {published} dipublikasikan, {cancelled} dibatalkan, {open} masih terbuka "
+    "pada akhir periode."
+)
+REPORT_SUMMARY_STEPS = (
+    "{within} dari {measured} pelaksanaan langkah ({pct}) dalam baku mutu waktu; {verdict}."
+)
+REPORT_SUMMARY_BELOW = "di bawah ambang {threshold}: {steps}"
+REPORT_SUMMARY_ALL_GOOD = "setiap langkah mencapai ambang {threshold}"
+REPORT_SUMMARY_STEP = "langkah {ref} ({pct})"
+REPORT_SUMMARY_NO_RUNS = "Belum ada langkah bermutu baku waktu yang selesai pada periode ini."
+REPORT_SUMMARY_EMPTY = "Tidak ada item yang berjalan pada periode ini."
+REPORT_SUMMARY_EMPTY_STEPS = (
+    "Tidak ada pelaksanaan SOP yang dapat dinilai; lembar kerja menyatakannya."
+)
+REPORT_WORKBOOK_CAPTION = "📗 Lembar kerja: {sheets}. Kolom Tindakan dan Paraf diisi penilai."
+REPORT_EVENTS_CAPTION = (
+    "🧾 {count} peristiwa pada periode ini (CSV, UTF-8) untuk alat auditor sendiri."
+)
+REPORT_EVENTS_ZIPPED = (
+    "🧾 {count} peristiwa pada periode ini (CSV, UTF-8, dalam ZIP: terlalu besar untuk dikirim "
+    "apa adanya)."
+)
+REPORT_TOO_BIG = (
+    "⚠️ {name} ({size} MB) melebihi batas unggah Telegram ({limit} MB) dan tidak dikirim. "
+    "Pilih periode yang lebih pendek, atau minta admin server membuatnya dengan "
+    "<code>python -m bot laporan --period {spec} --out laporan.xlsx</code>."
+)
+REPORT_FAILED = (
+    "⚠️ Laporan monitoring {period} gagal dibuat ({cause}). Admin bot melihatnya di /antrean "
+    "dan dapat mencobanya lagi dengan /kirimulang."
+)
+REPORT_FILE_STEM = "laporan-monitoring-sop-{spec}"
+REPORT_EVENTS_STEM = "laporan-peristiwa-{spec}"
+CHART_TITLE = "Monitoring {sop_number}"
+CHART_PERIOD = "Periode {period}"
+CHART_SUBTITLE = "{office} · waktu kerja kantor"
+CHART_WITHIN = "{pct} ({within}/{measured})"
+CHART_MEDIAN = "median {value}"
+CHART_STANDARD = "baku mutu {value}"
+CHART_NO_RUNS = "tidak dilaksanakan pada periode ini"
+CHART_NO_STANDARD = "tanpa baku mutu waktu"
+CHART_LEGEND_GOOD = "≥ {threshold} dalam baku mutu: berjalan dengan baik"
+CHART_LEGEND_BAD = "< {threshold}: tidak berjalan dengan baik"
+CHART_LEGEND_LINE = "garis tegak: ambang {threshold}"
+CHART_LEGEND_MEDIAN = "median waktu kerja (jam kerja kantor)"
+CHART_LEGEND_STANDARD = "baku mutu waktu dalam SOP"
+CHART_EMPTY = "Tidak ada item yang berjalan pada periode ini."
+CHART_MADE = "Dibuat {at} dari basis data bot"

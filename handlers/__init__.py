@@ -13,7 +13,17 @@ from telegram.ext import (
 )
 
 from bot import texts
-from handlers import admin, archive, buttons, commands, gate, leave, messages, people
+from handlers import (
+    admin,
+    archive,
+    buttons,
+    commands,
+    gate,
+    leave,
+    messages,
+    people,
+    report_chat,
+)
 from handlers.context import BotApplication
 from handlers.errors import on_error
 
@@ -42,9 +52,13 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("undang", people.invite_command))
     application.add_handler(CommandHandler("anggota", people.members_command))
     application.add_handler(CommandHandler("cuti", leave.leave_command))
+    application.add_handler(CommandHandler("laporan", report_chat.report_command))
     application.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
     application.add_handler(CallbackQueryHandler(people.on_button, pattern=f"^{people.PREFIX}"))
     application.add_handler(CallbackQueryHandler(leave.on_button, pattern=f"^{leave.PREFIX}"))
+    application.add_handler(
+        CallbackQueryHandler(report_chat.on_button, pattern=f"^{report_chat.PREFIX}")
+    )
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(
         MessageHandler(filters.PHOTO | filters.Document.ALL | filters.VIDEO, messages.on_file)

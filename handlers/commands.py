@@ -11,6 +11,7 @@ from bot import texts
 from bot.config import Config
 from bot.domain.names import names_beside_title
 from bot.domain.workflow import Action
+from bot.service.reports import report_readers
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
@@ -55,6 +56,8 @@ def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     ]
     if roles & sop.cancellers:
         lines.append(texts.HELP_CANCEL)
+    if roles & report_readers(sop):
+        lines.append(texts.HELP_REPORT)
     if sop.overseer in roles and reminders.digest:
         lines.append(texts.HELP_DIGEST)
     if reminders.enabled and roles & set(reminders.notify):

@@ -13,6 +13,7 @@ from bot.delivery.scheduler import ReminderScheduler
 from bot.delivery.sender import OutboxSender
 from bot.media.filestore import FileStore
 from bot.service.facade import Service
+from bot.service.reports import Reports
 
 SERVICES_KEY = "services"
 
@@ -34,6 +35,7 @@ class Services:
     sender: OutboxSender
     scheduler: ReminderScheduler
     files: FileStore
+    reports: Reports  # the SOP monitoring report (/laporan)
     albums: AlbumReceipts = field(default_factory=AlbumReceipts)
 
 

@@ -409,3 +409,14 @@ class LeaveTalk(Base):
     rev: Mapped[int] = mapped_column(default=0)
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     asked_at: Mapped[datetime]
+
+
+class ReportSent(Base):
+    """A report the bot sent without being asked (issue 15): the previous semester's report
+    ("semester:2026-S2") or the yearly reminder to review the SOP ("review:2027"), at most once
+    each. Written in the same transaction as the outbox rows that deliver it."""
+
+    __tablename__ = "reports_sent"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sent_at: Mapped[datetime]

@@ -19,6 +19,7 @@ from storage.models import (
     Item,
     Material,
     ReminderSent,
+    ReportSent,
     RosterLog,
     StepVisitRecord,
 )
@@ -116,3 +117,11 @@ class ReportingRepository:
 
     def add_visit(self, visit: StepVisitRecord) -> None:
         self.session.add(visit)
+
+    async def reports_sent(self, keys: Sequence[str]) -> set[str]:
+        """Which of these scheduled reports were sent (their `reports_sent` keys)."""
+        query = select(ReportSent.key).where(ReportSent.key.in_(keys))
+        return set((await self.session.scalars(query)).all())
+
+    async def report_sent(self, key: str) -> bool:
+        return await self.session.get(ReportSent, key) is not None

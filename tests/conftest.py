@@ -43,14 +43,14 @@ PURE = {
     "test_deploy.py", "test_lock.py",
     "test_roster.py", "test_sop.py", "test_workflow.py",
     "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py",
-    "test_report_figures.py",
+    "test_report_figures.py", "test_report_chat.py",
 }  # fmt: skip
 SERVICE = {
     "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_leave.py",
     "test_migrations.py",
     "test_people.py", "test_processor.py", "test_ratelimit.py", "test_reminders.py",
     "test_service.py", "test_day_change.py", "test_report_service.py", "test_report_cli.py",
-    "test_report_migration.py",
+    "test_report_migration.py", "test_report_schedule.py",
 }  # fmt: skip
 E2E = {
     "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",

@@ -553,3 +553,15 @@ def test_backup_defaults_match_the_example_and_the_folder_is_beside_the_config(
 def test_a_wrong_backup_setting_stops_naming_its_key(tmp_path: Path, text: str, says: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(says)):
         load_text(tmp_path, text)
+
+
+def test_the_sop_is_reviewed_in_the_month_of_its_date_unless_a_month_is_set(
+    tmp_path: Path,
+) -> None:
+    example = load_config(EXAMPLE, environ=ENV).report
+    assert (example.schedule, example.review_month) == (True, 4)  # 1 April 2022
+    assert load_text(tmp_path, "[report]\nreview_month = 9\n").report.review_month == 9
+    undated = re.sub(r"(?m)^date = .*$", "", DEFAULT_SOP.read_text(encoding="utf-8"))
+    write_config(tmp_path, undated, "revisi.toml")
+    config = load_text(tmp_path, '[sop]\nfile = "revisi.toml"\n[report]\nschedule = false\n')
+    assert (config.report.schedule, config.report.review_month) == (False, 1)  # January

@@ -25,6 +25,8 @@ from bot.service.payloads import (
     PayloadError,
     PublishedRow,
     Reminder,
+    ReportJob,
+    ReportPurpose,
     Retire,
     from_json,
     to_json,
@@ -77,6 +79,9 @@ EXAMPLES: list[Payload] = [
     ClaimAnswer(True, "operator", "Wati <Baru>"),
     ClaimAnswer(False, "kasubbag", "Eko"),
     Notice(NoticeKind.STALE_HOLIDAYS, "-", "-", "-", years="2026 dan 2027", package="0.98"),
+    ReportJob(ReportPurpose.ASKED, "month", date(2026, 11, 1), date(2026, 11, 30)),
+    ReportJob(ReportPurpose.SEMESTER, "semester", date(2026, 7, 1), date(2026, 12, 31)),
+    ReportJob(ReportPurpose.REVIEW, "dates", date(2026, 4, 1), date(2027, 3, 31)),
 ]
 
 
@@ -258,6 +263,16 @@ def test_a_good_payload_is_added_with_its_kind_and_json() -> None:
         ),
         ("retire", {"card_id": 1, "action": "a", "name": "n", "at": "kemarin"}, "'at' must be"),
         ("digest", {"day": "2026-11-24", "previous": "2026-11-23", "active": {}}, "'active'"),
+        (
+            "report",
+            {"purpose": "praise", "period_kind": "month", "first": "2026-11-01", "last": "x"},
+            "report: unknown purpose 'praise'",
+        ),
+        (
+            "report",
+            {"purpose": "asked", "period_kind": "month", "first": "2026-11-01", "last": "x"},
+            "'last' must be an ISO date",
+        ),
     ],
 )
 def test_an_unreadable_payload_is_refused_with_what_is_wrong(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,8 @@ def test_revised_limit_changes_only_that_step() -> None:
         (revised(roles={}), r"roles: at least one role is needed"),
         (revised(roles={"Kepala": {"title": "K"}}), r"roles\.Kepala: use lowercase"),
         (revised(name=""), r"name: a non-empty text is needed"),
+        (revised(date="1 April 2022"), r"date: write the SOP's date as 2022-04-01"),
+        (revised(date=20220401), r"date: write the SOP's date as 2022-04-01"),
     ],
 )
 def test_mistake_in_a_revised_sop_is_refused_naming_the_key(
@@ -246,3 +249,10 @@ def test_mistake_in_a_sop_file_names_the_file(tmp_path: Path) -> None:
 
     with pytest.raises(SopError, match=rf"^{re.escape(str(path))}: steps: a list is needed"):
         load_sop(path)
+
+
+def test_the_sops_date_is_read_from_a_toml_date_or_its_text() -> None:
+    """The month it is reviewed in by default ([report] review_month)."""
+    assert load_default_sop().dated == date(2022, 4, 1)  # SOP No. 3 Tahun 2022, 1 April 2022
+    assert parse_sop(revised(date="2025-07-14"), source="r.toml").dated == date(2025, 7, 14)
+    assert parse_sop(revised(), source="r.toml").dated is None

@@ -116,7 +116,7 @@ def parse_config(
         platforms=_platforms(data.get("platforms")),
         files_dir=base_dir / text(table(data, "storage"), "storage.files_dir", "data/files"),
         archive_dir=base_dir / text(table(data, "storage"), "storage.archive_dir", "arsip"),
-        report=parse_report(table(data, "report")),
+        report=parse_report(table(data, "report"), sop),
         backup=parse_backup(table(data, "backup"), base_dir),
     )
 
@@ -155,7 +155,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     },
     "sop": {"file"},
     "reminders": {"enabled", "interval", "max_rounds", "notify", "digest", "digest_time"},
-    "report": {"threshold"},
+    "report": {"threshold", "schedule", "review_month"},
 }
 
 

@@ -1,7 +1,8 @@
 """Each member's command menu (Telegram's per-chat command scope) shows only what their roles
 allow: /baru for those who open items, /batal for those who cancel, /cuti for the overseer,
-the admin commands for admins (config.toml's and those made in chat). Set at start and again
-for whoever's roles, membership or admin status changed."""
+/laporan for the overseer, those who cancel and the admins, the admin commands for admins
+(config.toml's and those made in chat). Set at start and again for whoever's roles,
+membership or admin status changed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot import texts
 from bot.config import Config
 from bot.domain.roster import Roster
 from bot.service.directory import Directory
+from bot.service.reports import report_readers
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,11 @@ def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tup
         wanted.add("cuti")
     if admin:
         wanted |= {"undang", "anggota", "antrean", "kirimulang"}
-    every = texts.BOT_COMMANDS + texts.PEOPLE_COMMANDS + texts.ADMIN_COMMANDS
+    if admin or roles & report_readers(sop):
+        wanted.add("laporan")  # the SOP monitoring report (handlers/report_chat.py)
+    every = (
+        texts.BOT_COMMANDS + texts.REPORT_COMMANDS + texts.PEOPLE_COMMANDS + texts.ADMIN_COMMANDS
+    )
     return [(name, about) for name, about in every if name in wanted]
 
 

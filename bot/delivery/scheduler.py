@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.domain.clock import Clock
 from bot.service.reminders import ReminderService
+from bot.service.report_schedule import ReportSchedule
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,11 @@ class ReminderScheduler:
         clock: Clock,
         on_sent: Callable[[], None],
         also: Callable[[], Awaitable[object]] | None = None,
+        reports: ReportSchedule | None = None,
     ) -> None:
         self.reminders = reminders
+        # the reports sent without being asked (issue 15): looked at with the digest
+        self.reports = reports
         # asked at each tick too (the people: a day that changed ends leave); for it, a tick
         # runs at each midnight of the office's time zone (the calendar's)
         self.also = also
@@ -90,6 +94,9 @@ class ReminderScheduler:
             return
         now = self.clock.now()
         wake = await self.reminders.next_wakeup(now)
+        report = await self.reports.next_at(now) if self.reports is not None else None
+        if report is not None:
+            wake = report if wake is None else min(wake, report)
         delay = (wake - now) if wake is not None else IDLE_RECHECK
         delay = min(delay, IDLE_RECHECK, next_midnight(now, self.zone) - now)
         self._schedule(max(delay, timedelta(0)))
@@ -128,7 +135,8 @@ class ReminderScheduler:
                         await self.also()
                     sent = await self.reminders.send_due(now)
                     digest = await self.reminders.send_digest_if_due(now)
-                    if sent or digest:
+                    reported = await self.reports.send_due(now) if self.reports else 0
+                    if sent or digest or reported:
                         self.on_sent()
                 except Exception:
                     log.exception("reminders: tick failed; trying again in %s", RETRY)

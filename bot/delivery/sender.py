@@ -41,6 +41,7 @@ from bot import texts
 from bot.archive.builder import Archiver, failure_cause
 from bot.delivery.card_files import CardFiles
 from bot.delivery.rendering import RenderedCard, Renderer
+from bot.delivery.report_delivery import ReportDelivery
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop, Step, StepKind
 from bot.service.directory import Directory
@@ -59,6 +60,7 @@ from bot.service.payloads import (
     Payload,
     PayloadError,
     Reminder,
+    ReportJob,
     Retire,
     from_json,
 )
@@ -115,9 +117,11 @@ class OutboxSender:
         directory: Directory,
         archiver: Archiver,
         render: Renderer,
+        reports: ReportDelivery | None = None,  # the monitoring report's rows (issue 15)
     ) -> None:
         self.bot = bot
         self.render = render
+        self.reports = reports
         self._reported: set[int] = set()
         self.archiver = archiver
         self.directory = directory
@@ -379,6 +383,11 @@ class OutboxSender:
                 case AbsenceNotice() | ActingNotice():
                     text = self.render.leave(job)
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+                case ReportJob():
+                    if self.reports is None:
+                        raise RuntimeError("no report delivery wired")
+                    last_try = row.attempts + 1 >= MAX_ATTEMPTS
+                    await self.reports.send(row, job, last_try=last_try)
         except Forbidden as exc:
             # The member blocked the bot or never pressed Start: retrying cannot help.
             log.warning("outbox: chat %s refuses messages: %s", row.chat_id, exc)

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -66,6 +67,9 @@ class Sop:
     # A fingerprint of the SOP's content (its keys and values, not its comments or layout):
     # recorded with each step visit, so a report tells which revision a measurement ran under.
     version: str = ""
+    # The date the SOP was signed (`date = 2022-04-01`): the month it is reviewed in each year
+    # by default ([report] review_month); None when the file does not say.
+    dated: date | None = None
 
     def step(self, key: str) -> Step:
         for step in self.steps:
@@ -150,6 +154,7 @@ def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
         cancellers=_role_set(data, "cancellers", roles, source),
         overseer=data.get("overseer"),
         version=sop_fingerprint(data),
+        dated=_date(data, "date", source),
     )
     if sop.overseer is not None and sop.overseer not in roles:
         raise SopError(f"{source}: overseer: unknown role {sop.overseer!r}")
@@ -252,6 +257,18 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SopError(f"{where}: {key}: a non-empty text is needed")
     return value.strip()
+
+
+def _date(data: Mapping[str, Any], key: str, where: str) -> date | None:
+    value = data.get(key)
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise SopError(f"{where}: {key}: write the SOP's date as 2022-04-01")
 
 
 def _list(data: Mapping[str, Any], key: str, where: str) -> list[Any]:

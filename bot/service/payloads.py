@@ -29,6 +29,7 @@ class OutboxKind(StrEnum):
     CLAIM_ANSWER = "claim_answer"  # tell who opened an invitation the admin's answer
     ABSENCE = "absence"  # tell a member their leave was recorded, cancelled or ended
     ACTING = "acting"  # tell an acting official (Plh/Plt) they were named, or no longer are
+    REPORT = "report"  # the SOP monitoring report of a period: its chart, workbook and CSV
 
 
 class NoticeKind(StrEnum):
@@ -245,6 +246,27 @@ class ActingNotice:
     back: date | None = None  # ENDED: the day the absent member is back at work
 
 
+class ReportPurpose(StrEnum):
+    """Why a report goes to a chat (what its first words say)."""
+
+    ASKED = "asked"  # /laporan
+    SEMESTER = "semester"  # the previous semester's, on the first working day of Jan and Jul
+    REVIEW = "review"  # the yearly reminder to review the SOP, with the year's figures
+
+
+@dataclass(frozen=True, slots=True)
+class ReportJob:
+    """Make the SOP monitoring report of the period [first, last] (its kind names it: a
+    semester, a month, ...) and send it: the chart with the summary, the workbook, the CSV.
+    Drawn when sent, from the database as it stands then."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.REPORT
+    purpose: ReportPurpose
+    period_kind: str  # bot.domain.periods.PeriodKind's value
+    first: date
+    last: date
+
+
 Payload: TypeAlias = (
     CardJob
     | Notice
@@ -257,6 +279,7 @@ Payload: TypeAlias = (
     | ClaimAnswer
     | AbsenceNotice
     | ActingNotice
+    | ReportJob
 )
 
 
@@ -351,6 +374,14 @@ def from_json(kind: str, data: object) -> Payload:
                 by=fields.optional_text("by"),
                 back=fields.optional_day("back"),
             )
+        case OutboxKind.REPORT:
+            try:
+                purpose = ReportPurpose(fields.text("purpose"))
+            except ValueError:
+                raise PayloadError(f"report: unknown purpose {fields.data['purpose']!r}") from None
+            return ReportJob(
+                purpose, fields.text("period_kind"), fields.day("first"), fields.day("last")
+            )
         case OutboxKind.DIGEST:
             return Digest(
                 day=fields.day("day"),
@@ -437,6 +468,13 @@ def _encode(payload: Payload) -> dict[str, object]:
                 "end": _day_iso(payload.end, "acting payload: 'end'"),
                 "by": payload.by,
                 "back": _optional_day_iso(payload.back, "acting payload: 'back'"),
+            }
+        case ReportJob():
+            return {
+                "purpose": payload.purpose.value,
+                "period_kind": payload.period_kind,
+                "first": _day_iso(payload.first, "report payload: 'first'"),
+                "last": _day_iso(payload.last, "report payload: 'last'"),
             }
         case Digest():
             return {
