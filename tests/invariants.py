@@ -102,20 +102,7 @@ async def violations(
     `settled`: the outbox has been drained, so no row may still be waiting."""
     factory = async_sessionmaker(engine, expire_on_commit=False)
     async with factory() as session:
-        items = await _all(session, Item, Item.id)
-        events = await _all(session, Event, Event.id)
-        found: list[str] = []
-        by_item: dict[int, list[Event]] = defaultdict(list)
-        for event in events:
-            by_item[event.item_id].append(event)
-        for item in items:
-            found += _item_violations(item, sop, calendar)
-            found += _history_violations(item, by_item.get(item.id, []), sop)
-        found += _design_violations(
-            items,
-            await _all(session, DesignVersion, DesignVersion.id),
-            await _all(session, DesignFile, DesignFile.id),
-        )
+        items, found = await _state(session, sop, calendar)
         found += _card_violations(items, await _all(session, CardMessage, CardMessage.id))
         found += _pending_violations(items, await _all(session, PendingInput, PendingInput.user_id))
         found += _outbox_violations(
@@ -133,20 +120,27 @@ async def state_violations(
     design versions add up. (Live buttons and the outbox are checked by `violations`.)"""
     factory = async_sessionmaker(engine, expire_on_commit=False)
     async with factory() as session:
-        items = await _all(session, Item, Item.id)
-        by_item: dict[int, list[Event]] = defaultdict(list)
-        for event in await _all(session, Event, Event.id):
-            by_item[event.item_id].append(event)
-        found: list[str] = []
-        for item in items:
-            found += _item_violations(item, sop, calendar)
-            found += _history_violations(item, by_item.get(item.id, []), sop)
-        found += _design_violations(
-            items,
-            await _all(session, DesignVersion, DesignVersion.id),
-            await _all(session, DesignFile, DesignFile.id),
-        )
-        return found
+        return (await _state(session, sop, calendar))[1]
+
+
+async def _state(
+    session: AsyncSession, sop: Sop, calendar: WorkCalendar | None
+) -> tuple[list[Item], list[str]]:
+    """The items, and what is wrong with their state, history and design versions."""
+    items = await _all(session, Item, Item.id)
+    by_item: dict[int, list[Event]] = defaultdict(list)
+    for event in await _all(session, Event, Event.id):
+        by_item[event.item_id].append(event)
+    found: list[str] = []
+    for item in items:
+        found += _item_violations(item, sop, calendar)
+        found += _history_violations(item, by_item.get(item.id, []), sop)
+    found += _design_violations(
+        items,
+        await _all(session, DesignVersion, DesignVersion.id),
+        await _all(session, DesignFile, DesignFile.id),
+    )
+    return items, found
 
 
 async def _all(session: AsyncSession, model: Any, order: Any) -> Sequence[Any]:

@@ -124,6 +124,19 @@ async def test_the_last_admin_keeps_admin_and_stays_active(harness: Harness) -> 
     assert picker.body == texts.INVITE_PICK_ROLE
 
 
+async def _newcomer_claims_an_operator_invitation(h: Harness) -> BotMessage:
+    """The kasubbag (an admin) invites an operator; the newcomer opens the link; the admin's
+    Terima / Tolak card."""
+    picker = await h.say(KASUBBAG, "/undang", expect=texts.INVITE_PICK_ROLE)
+    await h.press(KASUBBAG, picker, h.config.sop.role_title("operator"))
+    link = await h.server.wait_for_message(KASUBBAG.user_id, contains="start=")
+    h.server.add_user(NEWCOMER.user_id, NEWCOMER.name)
+    await h.say(NEWCOMER, f"/start {link.body.split('start=')[1].split()[0]}")
+    return await h.server.wait_for(
+        lambda m: m.chat_id == KASUBBAG.user_id and texts.BTN_ACCEPT in m.button_texts
+    )
+
+
 FAULTS = {"one-500": ApiError.server_error(), "dropped": ApiError.dropped()}
 
 
@@ -132,14 +145,7 @@ async def test_the_welcome_comes_through_the_outbox_when_telegram_fails_first(
     harness: Harness, fault: str
 ) -> None:
     h = harness
-    picker = await h.say(KASUBBAG, "/undang", expect=texts.INVITE_PICK_ROLE)
-    await h.press(KASUBBAG, picker, h.config.sop.role_title("operator"))
-    link = await h.server.wait_for_message(KASUBBAG.user_id, contains="start=")
-    h.server.add_user(NEWCOMER.user_id, NEWCOMER.name)
-    await h.say(NEWCOMER, f"/start {link.body.split('start=')[1].split()[0]}")
-    claim = await h.server.wait_for(
-        lambda m: m.chat_id == KASUBBAG.user_id and texts.BTN_ACCEPT in m.button_texts
-    )
+    claim = await _newcomer_claims_an_operator_invitation(h)
     failure = h.server.fail_when(
         "sendMessage", lambda p: p.get("chat_id") == NEWCOMER.user_id, FAULTS[fault]
     )
@@ -157,14 +163,7 @@ async def test_the_welcome_comes_through_the_outbox_when_telegram_fails_first(
 
 async def test_a_refused_invitation_is_told_through_the_outbox(harness: Harness) -> None:
     h = harness
-    picker = await h.say(KASUBBAG, "/undang", expect=texts.INVITE_PICK_ROLE)
-    await h.press(KASUBBAG, picker, h.config.sop.role_title("operator"))
-    link = await h.server.wait_for_message(KASUBBAG.user_id, contains="start=")
-    h.server.add_user(NEWCOMER.user_id, NEWCOMER.name)
-    await h.say(NEWCOMER, f"/start {link.body.split('start=')[1].split()[0]}")
-    claim = await h.server.wait_for(
-        lambda m: m.chat_id == KASUBBAG.user_id and texts.BTN_REJECT in m.button_texts
-    )
+    claim = await _newcomer_claims_an_operator_invitation(h)
     failure = h.server.fail_when(
         "sendMessage", lambda p: p.get("chat_id") == NEWCOMER.user_id, ApiError.server_error()
     )
