@@ -870,3 +870,19 @@ NOTICE_BACKUP_FAILED = (
     "Cadangan sebelumnya tetap tersimpan. Periksa ruang disk dan izin folder cadangan, lalu "
     "jalankan <code>python -m bot backup</code> di server."
 )
+
+# --- monitoring (issue 17, helper health) ---
+
+# The database went away while the bot ran (bot/delivery/outage.py).
+DATABASE_AWAY_REPLY = (
+    "⏳ Basis data bot sedang tidak dapat dihubungi. Permintaan Anda disimpan dan akan "
+    "diproses otomatis begitu basis data tersambung kembali; tidak perlu mengulang."
+)
+# {reason} is DATABASE_AWAY_SPAN
+NOTICE_DATABASE_AWAY = (
+    "⚠️ <b>Basis data sempat tidak dapat dihubungi</b> {reason}.\n"
+    "Selama itu bot menunggu dan terus mencoba; kini tersambung kembali dan pesan serta "
+    "permintaan yang tertunda sedang diproses. Tidak ada yang hilang. Bila ini sering terjadi, "
+    "periksa server basis data."
+)
+DATABASE_AWAY_SPAN = "sejak {since}, selama sekitar {minutes} menit"

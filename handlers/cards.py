@@ -179,6 +179,7 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.CANCELLED: texts.NOTICE_CANCELLED,
     NoticeKind.UNCOVERED: texts.NOTICE_UNCOVERED,
     NoticeKind.BACKUP_FAILED: texts.NOTICE_BACKUP_FAILED,
+    NoticeKind.DATABASE_AWAY: texts.NOTICE_DATABASE_AWAY,
 }
 
 

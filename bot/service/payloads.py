@@ -39,6 +39,7 @@ class NoticeKind(StrEnum):
     CANCELLED = "cancelled"
     UNCOVERED = "uncovered"  # nobody can act at the item's step: the alarm
     BACKUP_FAILED = "backup_failed"  # to the admins: no item (code and title "-"), the reason
+    DATABASE_AWAY = "database_away"  # to the admins, once it is back: since when, how long
 
 
 class PayloadError(ValueError):
@@ -62,6 +63,7 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.CANCELLED: ("reason",),
     NoticeKind.UNCOVERED: ("role", "step"),
     NoticeKind.BACKUP_FAILED: ("reason",),
+    NoticeKind.DATABASE_AWAY: ("reason",),
 }
 
 
