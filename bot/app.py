@@ -20,7 +20,13 @@ from bot.config import Config, WebhookSettings
 from bot.delivery import menus
 from bot.delivery.frontdoor import FrontDoor
 from bot.delivery.inbox import Inbox, JournalingQueue, journal_whole_batches
-from bot.delivery.outage import WATCH_KEY, DatabaseWatch, on_handler_error, owe_database_alarm
+from bot.delivery.outage import (
+    WATCH_KEY,
+    DatabaseWatch,
+    on_handler_error,
+    owe_database_alarm,
+    select_one,
+)
 from bot.delivery.processor import PerUserUpdateProcessor
 from bot.delivery.ratelimit import OfficeRateLimiter
 from bot.delivery.scheduler import ReminderScheduler
@@ -140,7 +146,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     await upgrade_to_head(engine)
     factory = session_factory(engine)
     metrics: Metrics = app.bot_data[METRICS_KEY]
-    watch = DatabaseWatch(engine, options.clock, on_lost=metrics.database_lost)
+    watch = DatabaseWatch(select_one(engine), options.clock, on_lost=metrics.database_lost)
     app.bot_data[WATCH_KEY] = watch
     zone, clock = config.timezone, options.clock
     directory = Directory(

@@ -77,13 +77,13 @@ def is_unavailable(error: BaseException | None) -> bool:
 class DatabaseWatch:
     def __init__(
         self,
-        engine: AsyncEngine,
+        probe: Callable[[], Awaitable[None]],  # raises while the database is away
         clock: Clock,
         *,
         on_lost: Callable[[], None] = lambda: None,
         on_back: Callable[[datetime, timedelta], Awaitable[None]] | None = None,
     ) -> None:
-        self._engine = engine
+        self._probe_once = probe
         self._clock = clock
         self._on_lost = on_lost
         self.on_back = on_back  # (when it went, how long it was away): set by the wiring
@@ -104,7 +104,9 @@ class DatabaseWatch:
         if self._up.is_set():
             self._up.clear()
             self.since = self._clock.now()
-            log.error("database unreachable (%s: %s); retrying until it is back", where, error)
+            log.error(
+                "database unreachable (%s: %s); retrying until it is back", where, _short(error)
+            )
             self._on_lost()
             self._probe = asyncio.create_task(self._wait_for_it(), name="database-probe")
         else:
@@ -127,13 +129,13 @@ class DatabaseWatch:
             await asyncio.sleep(pause)
             tries += 1
             try:
-                async with asyncio.timeout(PROBE_TIMEOUT_S), self._engine.connect() as connection:
-                    await connection.execute(text("SELECT 1"))
+                async with asyncio.timeout(PROBE_TIMEOUT_S):
+                    await self._probe_once()
                 break
             except Exception as exc:
                 pause = min(pause * 2, MAX_PAUSE_S)
                 log.warning(
-                    "database still unreachable (try %d: %s); next try in %.0f s",
+                    "database still unreachable (try %d: %s); next try in %g s",
                     tries,
                     _short(exc),
                     pause,
@@ -148,6 +150,16 @@ class DatabaseWatch:
                 await self.on_back(since, away)
             except Exception:
                 log.exception("database back: could not resume everything")
+
+
+def select_one(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
+    """The probe: a new or pooled connection answers `SELECT 1`."""
+
+    async def probe() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    return probe
 
 
 def _short(error: BaseException) -> str:
