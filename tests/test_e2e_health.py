@@ -4,6 +4,9 @@ polling the local Bot API server, and read back with Prometheus' own parser."""
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+import logging
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -13,10 +16,11 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.logs import JsonFormatter, RedactToken
 from localbotapi.errors import ApiError
 from tests import flows
 from tests.conftest import HarnessFactory
-from tests.harness import KASUBBAG, KOORDINATOR, Harness
+from tests.harness import KASUBBAG, KOORDINATOR, TOKEN, Harness
 
 
 def free_port() -> int:
@@ -176,3 +180,33 @@ async def test_healthz_fails_when_no_getupdates_is_answered(
 async def test_the_endpoint_is_off_unless_a_port_is_given(harness: Harness) -> None:
     assert harness.config.monitoring.port is None
     assert "health_server" not in harness.app.bot_data  # type: ignore[union-attr]
+
+
+async def test_json_log_lines_of_a_real_decision_name_its_item_and_member_and_no_token(
+    make_harness: HarnessFactory,
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactToken(TOKEN))
+    handler.setFormatter(JsonFormatter(TOKEN))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        async with make_harness() as h:
+            code = await flows.open_item(h)
+            await flows.give_direction(h, code)
+            await h.settle()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert TOKEN not in stream.getvalue() and TOKEN.partition(":")[2] not in stream.getvalue()
+    decision = next(e for e in events if e["message"] == "decision direct at step materi")
+    assert decision["item"] == code
+    assert decision["member"] == KASUBBAG.user_id
+    assert isinstance(decision["update"], int)
+    material = next(e for e in events if e["message"] == "decision submit_material at step -")
+    assert (material["item"], material["member"]) == (code, KOORDINATOR.user_id)
