@@ -99,7 +99,7 @@ class DatabaseWatch:
     def unavailable(self, error: BaseException | None, where: str) -> bool:
         """Tell the watch what `where` met; True when it was the database being away (the
         caller then waits on `back()`), False for any other error (the caller's to handle)."""
-        if not is_unavailable(error):
+        if error is None or not is_unavailable(error):
             return False
         if self._up.is_set():
             self._up.clear()
