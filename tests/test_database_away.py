@@ -27,7 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot import texts
-from bot.delivery.inbox import Inbox, JournalingQueue, database_failed_the_update
+from bot.delivery.inbox import (
+    MAX_HOLDS,
+    Inbox,
+    JournalingQueue,
+    database_failed_the_update,
+)
 from bot.delivery.outage import DatabaseWatch, is_unavailable
 from bot.domain.clock import ManualClock
 from storage.database import create_engine, session_factory
@@ -149,6 +154,25 @@ async def test_an_update_the_database_failed_is_held_not_marked_and_handled_agai
         queue.get_nowait()
     await queue.handle_again(inbox.take_held())
     assert queue.get_nowait() is first and inbox.held == []
+
+
+async def test_an_update_that_keeps_failing_on_the_database_is_given_up_not_held_forever(
+    flaky: Flaky,
+) -> None:
+    """An error that looks like an away database but stays once it answers (a missing
+    table): the update and its member's "wait" text do not come round for ever."""
+    inbox = Inbox(flaky.factory, ManualClock(MONDAY_MORNING))
+    update = _update(71)
+    await inbox.record(update)
+    for _ in range(MAX_HOLDS):
+        async with inbox.handling(update):
+            database_failed_the_update()
+        assert inbox.take_held() == [update]
+        assert await stored(flaky.factory) == {71: False}
+    async with inbox.handling(update):
+        database_failed_the_update()
+    assert inbox.take_held() == []
+    assert await stored(flaky.factory) == {71: True}
 
 
 async def test_a_done_mark_the_database_refuses_holds_the_update(flaky: Flaky) -> None:

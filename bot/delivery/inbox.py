@@ -37,6 +37,12 @@ log = logging.getLogger(__name__)
 MAX_STARTS = 3  # an update that was being handled at 3 crashes is given up, not retried forever
 KEEP_DONE = timedelta(days=2)  # Telegram keeps an update 24 hours; ids are not reused sooner
 _FORGET_EVERY = 1000  # updates written down between clearing out old done rows
+# An update the database failed this often is given up (marked done) instead of held again:
+# an error that looks like an unreachable database but stays once it answers (a table
+# missing) must not keep one update, and its member's "wait" text, coming round for ever.
+MAX_HOLDS = 3
+# The same for writing a batch down: after this many tries the batch is handled unwritten.
+MAX_WRITE_TRIES = 10
 # Set while an update is handled; the error hook (bot/delivery/outage.py) flips it when the
 # handling failed because the database was away.
 _DATABASE_FAILED: ContextVar[list[bool] | None] = ContextVar("database_failed", default=None)
@@ -57,6 +63,7 @@ class Inbox:
         # issue 17: told when the database is away; updates it failed, to handle once back
         self.outage: DatabaseWatch | None = None
         self.held: list[Update] = []
+        self._holds: dict[int, int] = {}  # update id -> times held
 
     async def record(self, update: Update) -> bool:
         """Write the update down; False when it is known already."""
@@ -102,14 +109,22 @@ class Inbox:
     async def _finish(self, update: Update, *, database_failed: bool) -> None:
         """Mark an update that committed nothing done; unless the database failed it (or
         fails the mark): then it is held, to be handled again once the database is back."""
+        holds = self._holds.get(update.update_id, 0)
+        if database_failed and holds >= MAX_HOLDS:
+            log.error(
+                "update %s failed on the database %d times; given up", update.update_id, holds
+            )
+            database_failed = False
         if not database_failed:
             try:
                 await self.done(update)
+                self._holds.pop(update.update_id, None)
                 return
             except Exception as exc:
                 if self.outage is None or not self.outage.unavailable(exc, "inbox"):
                     raise
         log.warning("update %s held until the database is back", update.update_id)
+        self._holds[update.update_id] = holds + 1
         self.held.append(update)
 
     def take_held(self) -> list[Update]:
@@ -197,16 +212,19 @@ class JournalingQueue(asyncio.Queue[object]):
         """Write the members' updates down. While the database is away (the watch says so)
         this waits and tries again: the updater asks Telegram for nothing more meanwhile, so
         Telegram keeps every update it was not told we have."""
-        while True:
+        failure: Exception | None = None
+        for _ in range(MAX_WRITE_TRIES):
             try:
                 return await inbox.record_all(members)
             except Exception as exc:
+                failure = exc
                 if inbox.outage is None or not inbox.outage.unavailable(exc, "inbox"):
-                    # Any other failure: the updates cannot be kept; handling them still
-                    # answers the members (at worst with the error message).
-                    log.exception("inbox: could not write %d update(s) down", len(members))
-                    return {update.update_id for update in members}
+                    break
             await inbox.outage.back()
+        # The updates cannot be kept; handling them still answers the members (at worst
+        # with the error message).
+        log.error("inbox: could not write %d update(s) down", len(members), exc_info=failure)
+        return {update.update_id for update in members}
 
     async def handle_again(self, updates: list[Update]) -> None:
         """Updates already written down whose handling the database failed: handled now."""

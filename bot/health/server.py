@@ -61,7 +61,15 @@ class HealthServer:
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.settings.listen, self.settings.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            where = f"{self.settings.listen}:{self.settings.port}"
+            raise RuntimeError(
+                f"monitoring.port: cannot listen on {where} ({exc.strerror or exc}); "
+                "another program uses it? Choose another port."
+            ) from None
         self._runner = runner
         self.port = runner.addresses[0][1]  # the port the system gave, when told 0
         log.info("health and metrics on http://%s:%s/healthz", self.settings.listen, self.port)
