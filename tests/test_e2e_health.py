@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.logs import JsonFormatter, RedactToken
@@ -30,9 +31,13 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def monitored(make_harness: HarnessFactory, **extra: Any) -> AsyncIterator[Harness]:
-    port = free_port()
-    async with make_harness(monitoring={"port": port, **extra}) as h:
+async def monitored(
+    make_harness: HarnessFactory, monitoring: dict[str, Any] | None = None, **extra: Any
+) -> AsyncIterator[Harness]:
+    """The bot with the endpoint on a free port; `monitoring`: more [monitoring] settings,
+    `extra`: other sections."""
+    settings = {"port": free_port(), **(monitoring or {})}
+    async with make_harness(monitoring=settings, **extra) as h:
         yield h
 
 
@@ -139,7 +144,7 @@ async def test_backup_age_is_measured_from_the_newest_archive(
 async def test_healthz_fails_on_a_stuck_outbox_and_recovers_once_it_moves(
     make_harness: HarnessFactory,
 ) -> None:
-    async with monitored(make_harness, outbox_stuck_minutes=10) as h:
+    async with monitored(make_harness, {"outbox_stuck_minutes": 10}) as h:
         # Telegram holds every message to the kasubbag: the item's first card waits.
         hold = h.server.hold("sendMessage", lambda p: p.get("chat_id") == KASUBBAG.user_id)
         code = await flows.open_item(h)
@@ -166,7 +171,7 @@ async def test_healthz_fails_on_a_stuck_outbox_and_recovers_once_it_moves(
 async def test_healthz_fails_when_no_getupdates_is_answered(
     make_harness: HarnessFactory,
 ) -> None:
-    async with monitored(make_harness, updates_stale_seconds=2) as h:
+    async with monitored(make_harness, {"updates_stale_seconds": 2}) as h:
         assert (await healthz(h))[0] == 200
         hold = h.server.hold("getUpdates", times=1_000_000)
         await asyncio.sleep(3.5)  # the poll's own timeout is 1 s: no answer comes for 3
@@ -210,3 +215,22 @@ async def test_json_log_lines_of_a_real_decision_name_its_item_and_member_and_no
     assert isinstance(decision["update"], int)
     material = next(e for e in events if e["message"] == "decision submit_material at step -")
     assert (material["item"], material["member"]) == (code, KOORDINATOR.user_id)
+
+
+async def test_in_webhook_mode_healthz_asks_telegram_whether_it_can_deliver(
+    make_harness: HarnessFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.health.checks.WEBHOOK_ASK_EVERY", 0.0)
+    hook = free_port()
+    webhook = {"url": f"http://127.0.0.1:{hook}/jdih-hook", "port": hook, "secret_token": "s-1"}
+    async with monitored(make_harness, webhook=webhook) as h:
+        status, body = await healthz(h)
+        assert (status, body["checks"]["updates"]) == (200, "ok")
+
+        assert h.webhook_server is not None
+        await h.webhook_server.stop()  # Telegram's POSTs now find nobody listening
+        await h.server.send_text(KASUBBAG.user_id, "/tugas")
+        await until(lambda: bool(h.server.webhook_log))
+        status, body = await healthz(h)
+        assert status == 503 and body["failed"] == ["updates"]
+        assert body["checks"]["updates"].startswith("Telegram cannot deliver updates")
