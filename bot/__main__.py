@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Konfigurasi salah / configuration error: {exc}", file=sys.stderr)
         return 2
-    setup_logging(config.telegram.token)
+    setup_logging(config.telegram.token, fmt=config.logging.format)
     if args.command == "check":
         return 0 if asyncio.run(run_check(config)) else 1
     if args.command == "laporan":

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from telegram import BotCommandScopeChat, Update
 from telegram.error import Conflict, TelegramError
@@ -19,6 +20,13 @@ from bot.config import Config, WebhookSettings
 from bot.delivery import menus
 from bot.delivery.frontdoor import FrontDoor
 from bot.delivery.inbox import Inbox, JournalingQueue, journal_whole_batches
+from bot.delivery.outage import (
+    WATCH_KEY,
+    DatabaseWatch,
+    on_handler_error,
+    owe_database_alarm,
+    select_one,
+)
 from bot.delivery.processor import PerUserUpdateProcessor
 from bot.delivery.ratelimit import OfficeRateLimiter
 from bot.delivery.report_delivery import ReportDelivery
@@ -27,6 +35,10 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.webhook import WebhookServer, serve_until_stopped
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roster import RosterMember
+from bot.health.checks import WebhookCheck
+from bot.health.metrics import Metrics
+from bot.health.requests import ObservedRequest
+from bot.health.server import HealthServer, database_reader
 from bot.instance import AnotherInstance, ConflictWatch, InstanceLock, watch_conflicts
 from bot.media.filestore import FileStore
 from bot.service.commits import Committed
@@ -50,6 +62,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 INSTANCE_LOCK_KEY = "instance_lock"
 DISPLACED_KEY = "displaced_by"
 DAILY_BACKUP_KEY = "daily_backup"  # set when [backup] daily = true
+METRICS_KEY = "metrics"  # the bot's counters and gauges (bot/health/metrics.py)
+HEALTH_KEY = "health_server"  # set when [monitoring] port is given
 
 
 @dataclass(slots=True)
@@ -76,10 +90,15 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Bo
     )
     if options.rate_limit:
         builder = builder.rate_limiter(OfficeRateLimiter())
-    if options.request is not None:
-        builder = builder.request(options.request).get_updates_request(options.request)
+    # every Bot API call observed: failures counted by kind, getUpdates answers timed
+    metrics = Metrics()
+    sending, polling = ObservedRequest.pair(metrics, options.request)
+    builder = builder.request(sending).get_updates_request(polling)
     application: BotApplication = builder.build()
-    application.add_error_handler(_conflict_told)  # before the handlers' own error handler
+    application.bot_data[METRICS_KEY] = metrics
+    # before the handlers' own error handler: a conflict judged already; a database away
+    application.add_error_handler(_conflict_told)
+    application.add_error_handler(on_handler_error)
     register_handlers(application)
     return application
 
@@ -130,6 +149,9 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     engine = create_engine(config.database_url)
     await upgrade_to_head(engine)
     factory = session_factory(engine)
+    metrics: Metrics = app.bot_data[METRICS_KEY]
+    watch = DatabaseWatch(select_one(engine), options.clock, on_lost=metrics.database_lost)
+    app.bot_data[WATCH_KEY] = watch
     zone, clock = config.timezone, options.clock
     directory = Directory(
         config.members,
@@ -147,6 +169,10 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         if committed.owed:
             sender.wake()
         scheduler.reminder_set(committed.remind_at)
+        if committed.decision is not None:
+            step, action = committed.decision
+            metrics.decided(step, action)
+            log.info("decision %s at step %s", action, step)  # with the item and member
 
     service = build_service(
         factory,
@@ -184,9 +210,21 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     await service.people.seed(RosterMember(m.user_id, m.name, m.roles) for m in config.members)
     await service.load_roster()
     files = FileStore(config.files_dir)
-    await _open_inbox(
-        app, Inbox(factory, options.clock), FrontDoor(directory.may_enter, options.clock, app.bot)
-    )
+    inbox = Inbox(factory, options.clock)
+    await _open_inbox(app, inbox, FrontDoor(directory.may_enter, options.clock, app.bot))
+    _watch_health(app, config, options.clock, metrics, watch, inbox, sender, scheduler, directory)
+    if config.monitoring.enabled:
+        webhook = WebhookCheck(app.bot, config.monitoring) if config.webhook else None
+        health = HealthServer(
+            config.monitoring,
+            metrics,
+            database_reader(factory),
+            options.clock,
+            (config.backup.dir, config.timezone),
+            webhook,
+        )
+        await health.start()
+        app.bot_data[HEALTH_KEY] = health
     app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files, reports)
     app.bot_data["engine"] = engine
     if options.set_commands:
@@ -204,6 +242,37 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
     await warn_if_holidays_stale(service.context)  # the admins hear it through the outbox
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
+
+
+def _watch_health(
+    app: BotApplication,
+    config: Config,
+    clock: Clock,
+    metrics: Metrics,
+    watch: DatabaseWatch,
+    inbox: Inbox,
+    sender: OutboxSender,
+    scheduler: ReminderScheduler,
+    directory: Directory,
+) -> None:
+    """Issue 17's hooks: what each part counts (/metrics), and who waits for a database
+    that went away and what happens once it is back (bot/delivery/outage.py)."""
+    processor, queue = app.update_processor, app.update_queue
+    assert isinstance(processor, PerUserUpdateProcessor) and isinstance(queue, JournalingQueue)
+    processor.on_handled = metrics.update_handled
+    sender.on_delivered = metrics.row_delivered
+    inbox.outage = sender.outage = scheduler.outage = watch
+
+    async def back(since: datetime, away: timedelta) -> None:
+        """The admins are owed the alarm; what waited is delivered, looked at, handled."""
+        await owe_database_alarm(
+            inbox.factory, directory.admins, clock.now(), since, away, config.timezone
+        )
+        sender.wake()
+        scheduler.poke()
+        await queue.handle_again(inbox.take_held())
+
+    watch.on_back = back
 
 
 def _schedule_daily_backup(app: BotApplication, daily: DailyBackup) -> None:
@@ -244,6 +313,12 @@ async def _set_commands(app: BotApplication, admins: frozenset[int]) -> None:
 
 
 async def _stop_services(app: BotApplication) -> None:
+    health: HealthServer | None = app.bot_data.pop(HEALTH_KEY, None)
+    if health is not None:
+        await health.stop()
+    watch: DatabaseWatch | None = app.bot_data.pop(WATCH_KEY, None)
+    if watch is not None:
+        await watch.stop()
     services: Services | None = app.bot_data.get(SERVICES_KEY)
     if services is not None:
         await services.scheduler.stop()

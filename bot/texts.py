@@ -1143,3 +1143,20 @@ CHART_LEGEND_MEDIAN = "median waktu kerja (jam kerja kantor)"
 CHART_LEGEND_STANDARD = "baku mutu waktu dalam SOP"
 CHART_EMPTY = "Tidak ada item yang berjalan pada periode ini."
 CHART_MADE = "Dibuat {at} dari basis data bot"
+
+
+# --- monitoring (issue 17, helper health) ---
+
+# The database went away while the bot ran (bot/delivery/outage.py).
+DATABASE_AWAY_REPLY = (
+    "⏳ Basis data bot sedang tidak dapat dihubungi. Permintaan Anda disimpan dan akan "
+    "diproses otomatis begitu basis data tersambung kembali; tidak perlu mengulang."
+)
+# {reason} is DATABASE_AWAY_SPAN
+NOTICE_DATABASE_AWAY = (
+    "⚠️ <b>Basis data sempat tidak dapat dihubungi</b> {reason}.\n"
+    "Selama itu bot menunggu dan terus mencoba; kini tersambung kembali dan pesan serta "
+    "permintaan yang tertunda sedang diproses. Tidak ada yang hilang. Bila ini sering terjadi, "
+    "periksa server basis data."
+)
+DATABASE_AWAY_SPAN = "sejak {since}, selama sekitar {duration}"

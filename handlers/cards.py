@@ -181,6 +181,7 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.UNCOVERED: texts.NOTICE_UNCOVERED,
     NoticeKind.BACKUP_FAILED: texts.NOTICE_BACKUP_FAILED,
     NoticeKind.STALE_HOLIDAYS: texts.NOTICE_STALE_HOLIDAYS,
+    NoticeKind.DATABASE_AWAY: texts.NOTICE_DATABASE_AWAY,
 }
 
 

@@ -43,7 +43,7 @@ PURE = {
     "test_deploy.py", "test_lock.py",
     "test_roster.py", "test_sop.py", "test_workflow.py",
     "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py",
-    "test_report_figures.py", "test_report_chat.py",
+    "test_report_figures.py", "test_report_chat.py", "test_health_config.py",
 }  # fmt: skip
 SERVICE = {
     "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_leave.py",
@@ -57,6 +57,7 @@ E2E = {
     "test_localbotapi_faults.py", "test_startup.py", "test_transactions.py",
     "test_e2e_truth.py",  # named although test_e2e_*: its crash test is marked slow itself
     "test_instance.py", "test_backup.py", "test_backup_disks.py", "test_backup_load.py",
+    "test_database_away.py",
 }  # fmt: skip
 SLOW = {
     "test_bench_smoke.py", "test_crash.py", "test_e2e_flood.py", "test_e2e_fuzz.py",

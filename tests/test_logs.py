@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
-from bot.logs import RedactToken, setup_logging
+from bot import logcontext
+from bot.logs import JsonFormatter, RedactToken, TextFormatter, setup_logging
 
 TOKEN = "123456789:AAH-log-token_for_redaction_tests"
 URL = f"https://api.telegram.org/bot{TOKEN}/sendMessage"
@@ -236,3 +239,78 @@ def test_setup_logging_silences_httpx_request_urls_and_redacts_the_token() -> No
     assert "Running job" not in output
     assert "INFO bot.test: started with https://api.telegram.org/bot<TOKEN>/sendMessage" in output
     assert "WARNING httpx: retrying https://api.telegram.org/bot<TOKEN>/sendMessage" in output
+
+
+# --- one line per event, text or JSON, with what it is about (issue 17) -----------------------
+
+
+def _record(message: str, *args: object, exc: bool = False) -> logging.LogRecord:
+    exc_info = None
+    if exc:
+        try:
+            fail_with_token()
+        except RuntimeError:
+            exc_info = sys.exc_info()
+    return logging.LogRecord("bot.test", logging.ERROR, __file__, 1, message, args, exc_info)
+
+
+def _formatted(formatter: logging.Formatter, record: logging.LogRecord) -> str:
+    RedactToken(TOKEN).filter(record)  # as the handler does before formatting
+    return formatter.format(record)
+
+
+def test_json_lines_carry_the_item_and_member_in_hand_and_never_the_token() -> None:
+    record = _record("sending %s failed", URL, exc=True)
+    with logcontext.scope(update=77, member=111111111, item="JDIH-2026-0007"):
+        line = _formatted(JsonFormatter(TOKEN), record)
+
+    assert "\n" not in line and TOKEN not in line
+    event = json.loads(line)
+    assert event["level"] == "ERROR" and event["logger"] == "bot.test"
+    assert event["message"].startswith("sending https://api.telegram.org/bot<TOKEN>/sendMessage")
+    assert (event["item"], event["member"], event["update"]) == ("JDIH-2026-0007", 111111111, 77)
+    assert "Traceback (most recent call last)" in event["message"] + event.get("exception", "")
+    assert event["time"].endswith("+00:00")
+
+
+def test_a_json_line_outside_any_update_names_no_item_or_member() -> None:
+    event = json.loads(_formatted(JsonFormatter(TOKEN), _record("scheduler started")))
+    assert set(event) == {"time", "level", "logger", "message"}
+
+
+def test_a_token_only_the_formatter_sees_is_redacted_too() -> None:
+    """A stack (stack_info) is not looked at by RedactToken; the finished line is."""
+    record = _record("polling")
+    record.stack_info = f"Stack (most recent call last):\n  calling {URL}"
+    for formatter in (JsonFormatter(TOKEN), TextFormatter(TOKEN)):
+        line = formatter.format(record)
+        assert TOKEN not in line and "<TOKEN>" in line and "\n" not in line
+
+
+def test_text_lines_keep_a_traceback_on_the_events_line_and_name_the_item() -> None:
+    record = _record("row %s failed", 5, exc=True)
+    with logcontext.scope(member=222, item="JDIH-2026-0001"):
+        line = _formatted(TextFormatter(TOKEN), record)
+
+    assert "\n" not in line and TOKEN not in line
+    assert "ERROR bot.test: row 5 failed" in line
+    assert "[member=222 item=JDIH-2026-0001]" in line
+    assert "\\nTraceback (most recent call last):\\n" in line
+
+
+def test_setup_logging_json_writes_one_json_object_a_line() -> None:
+    with isolated_logging() as root:
+        setup_logging(TOKEN, fmt="json")
+        handler = root.handlers[0]
+        stream = io.StringIO()
+        assert isinstance(handler, logging.StreamHandler)
+        handler.setStream(stream)
+        logging.getLogger("bot.test").info("started with %s", URL)
+        logging.getLogger("httpx").info("HTTP Request: POST %s", URL)
+        output = stream.getvalue()
+
+    lines = output.splitlines()
+    assert len(lines) == 1 and TOKEN not in output
+    assert json.loads(lines[0])["message"] == (
+        "started with https://api.telegram.org/bot<TOKEN>/sendMessage"
+    )

@@ -11,6 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.backup import BackupSettings, parse_backup
+from bot.config.monitoring import (
+    LoggingSettings,
+    MonitoringSettings,
+    parse_logging,
+    parse_monitoring,
+)
 from bot.config.office import RESPONSIBLE, ReminderSettings, parse_calendar, parse_reminders
 from bot.config.report import ReportSettings, parse_report
 from bot.config.telegram import (
@@ -32,7 +38,9 @@ __all__ = [
     "BackupSettings",
     "Config",
     "ConfigError",
+    "LoggingSettings",
     "Member",
+    "MonitoringSettings",
     "ReminderSettings",
     "ReportSettings",
     "Secret",
@@ -70,6 +78,9 @@ class Config:
     report: ReportSettings = field(default_factory=ReportSettings)  # the monitoring report
     # python -m bot backup / restore, and the daily backup
     backup: BackupSettings = field(default_factory=BackupSettings)
+    # the local /healthz and /metrics endpoint, and the log lines' format (issue 17)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
 
     def member(self, user_id: int) -> Member | None:
         for member in self.members:
@@ -118,6 +129,8 @@ def parse_config(
         archive_dir=base_dir / text(table(data, "storage"), "storage.archive_dir", "arsip"),
         report=parse_report(table(data, "report"), sop),
         backup=parse_backup(table(data, "backup"), base_dir),
+        monitoring=parse_monitoring(table(data, "monitoring")),
+        logging=parse_logging(table(data, "logging")),
     )
 
 
@@ -136,9 +149,13 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "webhook",
         "report",
         "backup",
+        "monitoring",
+        "logging",
     },
     "storage": {"files_dir", "archive_dir"},
     "backup": {"dir", "keep", "daily", "time", "pg_dump", "pg_restore"},
+    "monitoring": {"port", "listen", "outbox_stuck_minutes", "updates_stale_seconds"},
+    "logging": {"format"},
     "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins"},
     "database": {"url"},
     "webhook": {"url", "listen", "port", "secret_token", "secret_token_file"},

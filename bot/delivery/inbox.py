@@ -18,8 +18,9 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram import Bot, Update
 from telegram.ext import Updater
@@ -28,11 +29,30 @@ from bot.delivery.frontdoor import FrontDoor, Verdict
 from bot.domain.clock import Clock
 from storage.uow import SessionFactory, UnitOfWork, handling_update
 
+if TYPE_CHECKING:
+    from bot.delivery.outage import DatabaseWatch
+
 log = logging.getLogger(__name__)
 
 MAX_STARTS = 3  # an update that was being handled at 3 crashes is given up, not retried forever
 KEEP_DONE = timedelta(days=2)  # Telegram keeps an update 24 hours; ids are not reused sooner
 _FORGET_EVERY = 1000  # updates written down between clearing out old done rows
+# An update the database failed this often is given up (marked done) instead of held again:
+# an error that looks like an unreachable database but stays once it answers (a table
+# missing) must not keep one update, and its member's "wait" text, coming round for ever.
+MAX_HOLDS = 3
+# The same for writing a batch down: after this many tries the batch is handled unwritten.
+MAX_WRITE_TRIES = 10
+# Set while an update is handled; the error hook (bot/delivery/outage.py) flips it when the
+# handling failed because the database was away.
+_DATABASE_FAILED: ContextVar[list[bool] | None] = ContextVar("database_failed", default=None)
+
+
+def database_failed_the_update() -> None:
+    """The update in hand failed because the database was away: hold it, do not mark it."""
+    flag = _DATABASE_FAILED.get()
+    if flag is not None:
+        flag[0] = True
 
 
 class Inbox:
@@ -40,6 +60,10 @@ class Inbox:
         self.factory = factory
         self.clock = clock
         self._written = 0
+        # issue 17: told when the database is away; updates it failed, to handle once back
+        self.outage: DatabaseWatch | None = None
+        self.held: list[Update] = []
+        self._holds: dict[int, int] = {}  # update id -> times held
 
     async def record(self, update: Update) -> bool:
         """Write the update down; False when it is known already."""
@@ -72,12 +96,40 @@ class Inbox:
             return
         binding = handling_update(update.update_id, self.clock.now)
         in_hand = binding.__enter__()
+        failed = [False]
+        flag = _DATABASE_FAILED.set(failed)
         try:
             yield
         finally:
+            _DATABASE_FAILED.reset(flag)
             binding.__exit__(None, None, None)
             if not in_hand.marked:
+                await self._finish(update, database_failed=failed[0])
+
+    async def _finish(self, update: Update, *, database_failed: bool) -> None:
+        """Mark an update that committed nothing done; unless the database failed it (or
+        fails the mark): then it is held, to be handled again once the database is back."""
+        holds = self._holds.get(update.update_id, 0)
+        if database_failed and holds >= MAX_HOLDS:
+            log.error(
+                "update %s failed on the database %d times; given up", update.update_id, holds
+            )
+            database_failed = False
+        if not database_failed:
+            try:
                 await self.done(update)
+                self._holds.pop(update.update_id, None)
+                return
+            except Exception as exc:
+                if self.outage is None or not self.outage.unavailable(exc, "inbox"):
+                    raise
+        log.warning("update %s held until the database is back", update.update_id)
+        self._holds[update.update_id] = holds + 1
+        self.held.append(update)
+
+    def take_held(self) -> list[Update]:
+        held, self.held = self.held, []
+        return held
 
     async def done(self, update: object) -> None:
         if not isinstance(update, Update):
@@ -149,18 +201,36 @@ class JournalingQueue(asyncio.Queue[object]):
                 decided[update.update_id] = verdict is not Verdict.DROP
         if members:
             assert self.inbox is not None
-            try:
-                new = await self.inbox.record_all(members)
-            except Exception:
-                # Without the database the updates cannot be kept; handling them still answers
-                # the members (at worst with the error message) rather than dropping them.
-                log.exception("inbox: could not write %d update(s) down", len(members))
-                new = {update.update_id for update in members}
+            new = await self._record(self.inbox, members)
             for update in members:
                 if update.update_id not in new:
                     log.info("update %s came again; it was handled already", update.update_id)
                 decided[update.update_id] = update.update_id in new
         self._queue_it = decided
+
+    async def _record(self, inbox: Inbox, members: list[Update]) -> set[int]:
+        """Write the members' updates down. While the database is away (the watch says so)
+        this waits and tries again: the updater asks Telegram for nothing more meanwhile, so
+        Telegram keeps every update it was not told we have."""
+        failure: Exception | None = None
+        for _ in range(MAX_WRITE_TRIES):
+            try:
+                return await inbox.record_all(members)
+            except Exception as exc:
+                failure = exc
+                if inbox.outage is None or not inbox.outage.unavailable(exc, "inbox"):
+                    break
+            await inbox.outage.back()
+        # The updates cannot be kept; handling them still answers the members (at worst
+        # with the error message).
+        log.error("inbox: could not write %d update(s) down", len(members), exc_info=failure)
+        return {update.update_id for update in members}
+
+    async def handle_again(self, updates: list[Update]) -> None:
+        """Updates already written down whose handling the database failed: handled now."""
+        for update in updates:
+            log.info("update %s: handling it now that the database is back", update.update_id)
+            await super().put(update)
 
     async def replay(self, updates: list[Update]) -> None:
         for update in updates:

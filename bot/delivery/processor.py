@@ -23,6 +23,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot import logcontext
 from bot.delivery.frontdoor import FrontDoor
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         # Wraps the handling of a member's update: the inbox's, which marks it done.
         self.handling: Callable[[object], AbstractAsyncContextManager[None]] = _unrecorded
         self.door: FrontDoor | None = None  # who is a member; set when the services start
+        # issue 17: told of each update handled (True: a member's), for /metrics
+        self.on_handled: Callable[[bool], None] = lambda _member: None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if self.door is not None and self.door.is_outsider(update):
@@ -55,10 +58,14 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         key = _sender(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
+        update_id = update.update_id if isinstance(update, Update) else None
         try:
-            # asyncio.Lock is FIFO: the person's order is kept
-            async with lock, self._slots, self.handling(update):
-                await coroutine
+            # asyncio.Lock is FIFO: the person's order is kept; log lines meanwhile name the
+            # update and its sender (bot/logcontext.py; the item once the service reads it)
+            with logcontext.scope(update=update_id, member=key):
+                async with lock, self._slots, self.handling(update):
+                    await coroutine
+            self.on_handled(True)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this person: forget the lock
@@ -74,6 +81,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             return
         async with self._outsider_slots:
             await coroutine
+        self.on_handled(False)
 
     async def initialize(self) -> None:
         pass

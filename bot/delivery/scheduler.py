@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.delivery.outage import DatabaseWatch
 from bot.domain.clock import Clock
 from bot.service.reminders import ReminderService
 from bot.service.report_schedule import ReportSchedule
@@ -48,6 +49,7 @@ class ReminderScheduler:
         self._lock = asyncio.Lock()
         self._stopped = False
         self._dirty = False  # poked while a tick was running: that tick looks once more
+        self.outage: DatabaseWatch | None = None  # issue 17: told when the database is away
 
     async def start(self) -> None:
         self._scheduler.start()  # needs the running loop: called from post_init
@@ -138,9 +140,10 @@ class ReminderScheduler:
                     reported = await self.reports.send_due(now) if self.reports else 0
                     if sent or digest or reported:
                         self.on_sent()
-                except Exception:
-                    log.exception("reminders: tick failed; trying again in %s", RETRY)
-                    self._schedule(RETRY)
+                except Exception as exc:
+                    if self.outage is None or not self.outage.unavailable(exc, "reminders"):
+                        log.exception("reminders: tick failed; trying again in %s", RETRY)
+                    self._schedule(RETRY)  # and at once when the database is back (app.py)
                     return
                 if not self._dirty:
                     await self.reschedule()  # a poke meanwhile: loop, do not sleep on old news

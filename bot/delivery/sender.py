@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -37,9 +37,10 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import texts
+from bot import logcontext, texts
 from bot.archive.builder import Archiver, failure_cause
 from bot.delivery.card_files import CardFiles
+from bot.delivery.outage import DatabaseWatch
 from bot.delivery.rendering import RenderedCard, Renderer
 from bot.delivery.report_delivery import ReportDelivery
 from bot.domain.clock import Clock
@@ -138,6 +139,10 @@ class OutboxSender:
         self._edited: list[int] = []
         # Set when Telegram or the network failed: every lane stops after its current row.
         self._halt = False
+        # issue 17 (set by the wiring): told of each row delivered, by kind (/metrics); told
+        # when the database is away, to wait for it instead of retrying blind
+        self.on_delivered: Callable[[str], None] = lambda _kind: None
+        self.outage: DatabaseWatch | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
@@ -194,7 +199,10 @@ class OutboxSender:
                 await asyncio.sleep(float(seconds))
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            except Exception:
+            except Exception as exc:
+                if self.outage is not None and self.outage.unavailable(exc, "outbox"):
+                    await self.outage.back()  # then deliver what is owed, from the database
+                    continue
                 log.exception("outbox: unexpected error; retrying")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
@@ -331,7 +339,10 @@ class OutboxSender:
         for work in works:
             if self._halt:
                 break
-            settled = await self._deliver(work) and settled
+            code = work.card.item.code if work.card else getattr(work.job, "code", None)
+            member = work.row.chat_id if work.row.chat_id > 0 else None  # a person's chat
+            with logcontext.scope(member=member, item=code if isinstance(code, str) else None):
+                settled = await self._deliver(work) and settled
             handled += 1
         return handled, settled
 
@@ -416,6 +427,7 @@ class OutboxSender:
             return False
         if not finished:
             await self._finish(row.id)
+        self.on_delivered(row.kind)
         return True
 
     async def _send_card(self, row: OutboxMessage, job: CardJob, data: CardData | None) -> bool:

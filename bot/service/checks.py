@@ -4,6 +4,7 @@ service's: finding the item, "may this member act now?", "what does this decisio
 
 from __future__ import annotations
 
+from bot import logcontext
 from bot.domain import workflow
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service.context import ServiceContext
@@ -17,6 +18,7 @@ async def load_item(uow: UnitOfWork, item_id: int, *, for_update: bool = False) 
     item = await uow.repo.item(item_id, for_update=for_update)
     if item is None:
         raise ItemNotFound(str(item_id))
+    logcontext.bind_item(item.code)  # what the lines logged while handling it are about
     return item
 
 

@@ -12,3 +12,6 @@ class Committed:
     # the earliest reminder time this commit set (None: it set none): the reminder scheduler
     # looks again only when this is earlier than the look it has planned
     remind_at: datetime | None = None
+    # a decision this commit made: (the step it was taken at, or "-", and the action), for
+    # the wiring to count (/metrics) and log; None: no decision
+    decision: tuple[str, str] | None = None

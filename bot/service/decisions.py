@@ -205,7 +205,8 @@ class Decisions:
             decided = Decided(item_view(item, ctx.sop), transition)
         # the next role's card and the notices are owed; the new step's reminder is set
         remind_at = changes.visit.remind_at if changes.visit else None
-        ctx.on_commit(Committed(owed=True, remind_at=remind_at))
+        made = (transition.from_step or "-", decision.action.value)
+        ctx.on_commit(Committed(owed=True, remind_at=remind_at, decision=made))
         return decided
 
     async def resend_card(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import texts
+from bot import logcontext, texts
 from bot.domain import workflow
 from bot.domain.conversation import Question
 from bot.domain.names import clean_title, visible_length
@@ -61,6 +61,7 @@ class ItemOpening:
                 created_at=now,
             )
             uow.repo.add(item)
+            logcontext.bind_item(item.code)
             await uow.repo.flush()
             uow.repo.add(
                 history_event(item.id, now, workflow.ITEM_CREATED, actor, None, None, 0, None)

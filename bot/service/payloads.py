@@ -41,6 +41,7 @@ class NoticeKind(StrEnum):
     UNCOVERED = "uncovered"  # nobody can act at the item's step: the alarm
     BACKUP_FAILED = "backup_failed"  # to the admins: no item (code and title "-"), the reason
     STALE_HOLIDAYS = "stale_holidays"  # the holiday data lacks a year's cuti bersama (admins)
+    DATABASE_AWAY = "database_away"  # to the admins, once it is back: since when, how long
 
 
 class PayloadError(ValueError):
@@ -65,6 +66,7 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.UNCOVERED: ("role", "step"),
     NoticeKind.BACKUP_FAILED: ("reason",),
     NoticeKind.STALE_HOLIDAYS: ("years", "package"),
+    NoticeKind.DATABASE_AWAY: ("reason",),
 }
 
 
