@@ -79,8 +79,10 @@ def start_time(now: datetime, calendar: WorkCalendar, zone: ZoneInfo) -> datetim
     """Where the sandbox clock starts: ``now`` while the office has a good part of the day
     left, else 09:00 of the next working morning, so the demo works at night and on Sundays."""
     local = now.astimezone(zone).replace(second=0, microsecond=0)
-    later = local + MIN_WORKING_TIME_LEFT
-    if calendar.is_open(local) and calendar.is_open(later) and later.date() == local.date():
+    # working time, not the clock: a lunch break within the next hours is no reason to wait
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), zone)
+    left = calendar.working_time_between(local, midnight)
+    if calendar.is_open(local) and left >= MIN_WORKING_TIME_LEFT:
         return local
     day = local.date()
     if not calendar.is_working_day(day) or local.time() >= DEMO_MORNING:
