@@ -24,7 +24,6 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
 
 from bot import texts
 from bot.delivery.inbox import (
@@ -44,22 +43,7 @@ from tests.conftest import HarnessFactory
 from tests.databases import ON_POSTGRES, PG_ENV
 from tests.harness import ADMINS, KASUBBAG, MONDAY_MORNING
 from tests.test_e2e_health import free_port
-
-
-def _update(update_id: int) -> Update:
-    return Update.de_json(
-        {
-            "update_id": update_id,
-            "message": {
-                "message_id": update_id,
-                "date": 1_763_860_000,
-                "chat": {"id": 103, "type": "private"},
-                "from": {"id": 103, "is_bot": False, "first_name": "Sari"},
-                "text": "halo",
-            },
-        },
-        None,
-    )
+from tests.updates import text_update
 
 
 def _away_error() -> OperationalError:
@@ -116,7 +100,7 @@ async def test_an_update_is_not_let_through_until_the_database_has_it(
     queue.inbox = inbox
 
     flaky.away = True
-    put = asyncio.create_task(queue.put(_update(41)))
+    put = asyncio.create_task(queue.put(text_update(41)))
     await asyncio.sleep(0.5)
     assert not put.done() and queue.empty()
     assert inbox.outage.down
@@ -139,7 +123,7 @@ async def test_an_update_the_database_failed_is_held_not_marked_and_handled_agai
     inbox = Inbox(flaky.factory, clock)
     queue = JournalingQueue()
     queue.inbox = inbox
-    first, second = _update(51), _update(52)
+    first, second = text_update(51), text_update(52)
     await queue.put(first)
     await queue.put(second)
 
@@ -162,7 +146,7 @@ async def test_an_update_that_keeps_failing_on_the_database_is_given_up_not_held
     """An error that looks like an away database but stays once it answers (a missing
     table): the update and its member's "wait" text do not come round for ever."""
     inbox = Inbox(flaky.factory, ManualClock(MONDAY_MORNING))
-    update = _update(71)
+    update = text_update(71)
     await inbox.record(update)
     for _ in range(MAX_HOLDS):
         async with inbox.handling(update):
@@ -175,11 +159,11 @@ async def test_an_update_that_keeps_failing_on_the_database_is_given_up_not_held
     assert await stored(flaky.factory) == {71: True}
 
 
-async def test_a_done_mark_the_database_refuses_holds_the_update(flaky: Flaky) -> None:
+async def test_a_done_mark_the_database_refuses_holds_thetext_update(flaky: Flaky) -> None:
     clock = ManualClock(MONDAY_MORNING)
     inbox = Inbox(flaky, clock)  # type: ignore[arg-type]
     inbox.outage = DatabaseWatch(flaky.probe, clock)
-    update = _update(61)
+    update = text_update(61)
     await inbox.record(update)
     async with inbox.handling(update):
         flaky.away = True  # it went while the handler ran

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
-from telegram import Update
 
 from bot.delivery.inbox import KEEP_DONE, MAX_STARTS, Inbox, JournalingQueue
 from bot.domain.clock import ManualClock
@@ -21,22 +20,7 @@ from storage.migrate import upgrade_to_head
 from storage.models import InboxUpdate, PendingInput
 from storage.uow import UnitOfWork
 from tests.harness import MONDAY_MORNING
-
-
-def _update(update_id: int, text: str = "halo") -> Update:
-    return Update.de_json(
-        {
-            "update_id": update_id,
-            "message": {
-                "message_id": update_id,
-                "date": 1_763_860_000,
-                "chat": {"id": 103, "type": "private"},
-                "from": {"id": 103, "is_bot": False, "first_name": "Sari"},
-                "text": text,
-            },
-        },
-        None,
-    )
+from tests.updates import text_update
 
 
 @pytest.fixture
@@ -75,15 +59,15 @@ async def a_use_case(inbox: Inbox, user_id: int = 103) -> None:
 async def test_an_update_sent_twice_is_queued_once(inbox: Inbox) -> None:
     queue = JournalingQueue()
     queue.inbox = inbox
-    await queue.put(_update(7))
-    await queue.put(_update(7))  # Telegram's second delivery after an unconfirmed batch
+    await queue.put(text_update(7))
+    await queue.put(text_update(7))  # Telegram's second delivery after an unconfirmed batch
     assert queue.qsize() == 1
 
 
 async def test_an_unfinished_update_comes_back_whole_after_a_crash(inbox: Inbox) -> None:
-    await inbox.record(_update(1, "catatan perbaikan"))
-    await inbox.record(_update(2))
-    await inbox.done(_update(2))
+    await inbox.record(text_update(1, "catatan perbaikan"))
+    await inbox.record(text_update(2))
+    await inbox.done(text_update(2))
     replayed = await inbox.unfinished(bot=None)  # type: ignore[arg-type]
     assert [u.update_id for u in replayed] == [1]
     assert replayed[0].message is not None and replayed[0].message.text == "catatan perbaikan"
@@ -92,7 +76,7 @@ async def test_an_unfinished_update_comes_back_whole_after_a_crash(inbox: Inbox)
 async def test_an_update_that_keeps_crashing_the_bot_is_given_up(
     inbox: Inbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await inbox.record(_update(5))
+    await inbox.record(text_update(5))
     for _ in range(MAX_STARTS):
         assert [u.update_id for u in await inbox.unfinished(bot=None)] == [5]  # type: ignore[arg-type]
     assert await inbox.unfinished(bot=None) == []  # type: ignore[arg-type]
@@ -100,19 +84,19 @@ async def test_an_update_that_keeps_crashing_the_bot_is_given_up(
 
 
 async def test_done_updates_are_forgotten_after_two_days(inbox: Inbox) -> None:
-    await inbox.record(_update(9))
-    await inbox.done(_update(9))
+    await inbox.record(text_update(9))
+    await inbox.done(text_update(9))
     clock = inbox.clock
     assert isinstance(clock, ManualClock)
     clock.advance(KEEP_DONE + timedelta(minutes=1))
     await inbox.unfinished(bot=None)  # type: ignore[arg-type]  # clears out old rows
-    assert await inbox.record(_update(9))  # the id is free again
+    assert await inbox.record(text_update(9))  # the id is free again
 
 
 async def test_a_polled_batch_is_written_down_in_one_transaction(inbox: Inbox) -> None:
     queue = JournalingQueue()
     queue.inbox = inbox
-    batch = [_update(20), _update(21), _update(22)]
+    batch = [text_update(20), text_update(21), text_update(22)]
     begun = transactions(inbox)
     queue.expect(batch)  # the updater fetched them (bot/delivery/inbox.py)
     for update in batch:
@@ -125,9 +109,9 @@ async def test_a_polled_batch_is_written_down_in_one_transaction(inbox: Inbox) -
 async def test_the_use_case_commit_marks_its_update_done_in_the_same_transaction(
     inbox: Inbox,
 ) -> None:
-    await inbox.record(_update(30))
+    await inbox.record(text_update(30))
     begun = transactions(inbox)
-    async with inbox.handling(_update(30)):
+    async with inbox.handling(text_update(30)):
         await a_use_case(inbox)
         assert await done_ids(inbox) == [30]  # with the use case's commit, not after it
     assert len(begun) == 2  # the use case, and the test's own look; no done mark of its own
@@ -136,8 +120,8 @@ async def test_the_use_case_commit_marks_its_update_done_in_the_same_transaction
 
 
 async def test_an_update_that_committed_nothing_is_marked_done_after_it(inbox: Inbox) -> None:
-    await inbox.record(_update(40))
-    async with inbox.handling(_update(40)):
+    await inbox.record(text_update(40))
+    async with inbox.handling(text_update(40)):
         async with UnitOfWork(inbox.factory, read_only=True) as uow:  # a read, a refusal
             await uow.repo.pending_input(103)
         # a crash here: it is handled again after the restart
@@ -146,9 +130,9 @@ async def test_an_update_that_committed_nothing_is_marked_done_after_it(inbox: I
 
 
 async def test_an_update_whose_commit_failed_is_marked_done_after_it(inbox: Inbox) -> None:
-    await inbox.record(_update(50))
+    await inbox.record(text_update(50))
     with pytest.raises(IntegrityError):
-        async with inbox.handling(_update(50)):
+        async with inbox.handling(text_update(50)):
             async with UnitOfWork(inbox.factory) as uow:
                 # a write the database refuses at the commit: nothing of it is kept
                 uow.repo.add(InboxUpdate(update_id=50, received_at=MONDAY_MORNING, payload={}))
@@ -156,17 +140,17 @@ async def test_an_update_whose_commit_failed_is_marked_done_after_it(inbox: Inbo
     assert await done_ids(inbox) == [50]  # by the mark after it (the handler raised)
 
 
-async def test_a_task_started_while_handling_does_not_mark_the_update(inbox: Inbox) -> None:
+async def test_a_task_started_while_handling_does_not_mark_thetext_update(inbox: Inbox) -> None:
     """A timer or a scheduler woken from a handler inherits its context; its commits are
     its own work, not the update's use case."""
-    await inbox.record(_update(60))
+    await inbox.record(text_update(60))
     seen: list[list[int]] = []
 
     async def elsewhere() -> None:
         await a_use_case(inbox, user_id=104)
         seen.append(await done_ids(inbox))
 
-    async with inbox.handling(_update(60)):
+    async with inbox.handling(text_update(60)):
         await asyncio.create_task(elsewhere())
     assert seen == [[]]
     assert await done_ids(inbox) == [60]
