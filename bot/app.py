@@ -9,8 +9,8 @@ import signal
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telegram import BotCommandScopeChat, Update
-from telegram.error import Conflict, TelegramError
+from telegram import Update
+from telegram.error import Conflict
 from telegram.ext import Application, ApplicationBuilder, ApplicationHandlerStop, ContextTypes
 from telegram.request import BaseRequest
 
@@ -48,7 +48,7 @@ from bot.service.holiday_data import warn_if_holidays_stale
 from bot.service.reminders import ReminderService
 from bot.service.report_schedule import ReportSchedule
 from bot.service.reports import Reports
-from handlers import ADMIN_COMMANDS, BOT_COMMANDS, register_handlers
+from handlers import BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, BotApplication, BotContext, Services
 from handlers.render import TelegramRenderer
 from storage.database import create_engine, session_factory
@@ -228,8 +228,8 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files, reports)
     app.bot_data["engine"] = engine
     if options.set_commands:
-        await _set_commands(app, directory.admins)
-        # each member's own menu, and again when their roles change
+        await app.bot.set_my_commands(BOT_COMMANDS)  # the default, for anyone else
+        # each member's and admin's own menu, and again when their roles change
         await menus.refresh_all(app.bot, config, directory)
         service.roster_watchers.append(
             lambda before, since, after: menus.refresh_changed(
@@ -300,16 +300,6 @@ async def _open_inbox(app: BotApplication, inbox: Inbox, door: FrontDoor) -> Non
     queue.inbox, queue.door = inbox, door
     journal_whole_batches(app.updater, queue)
     processor.handling, processor.door = inbox.handling, door
-
-
-async def _set_commands(app: BotApplication, admins: frozenset[int]) -> None:
-    """The command menu; admins also see the admin commands in their private chat."""
-    await app.bot.set_my_commands(BOT_COMMANDS)
-    for admin in sorted(admins):
-        try:
-            await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
-        except TelegramError as exc:  # an admin who never pressed Start has no chat yet
-            log.warning("admin %s: command menu not set: %s", admin, exc)
 
 
 async def _stop_services(app: BotApplication) -> None:

@@ -49,10 +49,6 @@ class Leave:
         """Whether the person's text in that chat may answer their /cuti."""
         return self._waiting is None or self._waiting.get(user_id) == chat_id
 
-    async def may_record_leave(self, by: int) -> None:
-        """NotAllowed unless `by` is an admin or holds the SOP's overseer role today."""
-        self._may_record_leave(by, await self.keeper.roster(), self.keeper.today())
-
     # --- the conversation ----------------------------------------------------------------
 
     async def begin(self, by: int, chat_id: int) -> Overview:
