@@ -28,7 +28,6 @@ from handlers.context import BotApplication
 from handlers.errors import on_error
 
 BOT_COMMANDS = texts.BOT_COMMANDS
-ADMIN_COMMANDS = texts.BOT_COMMANDS + texts.ADMIN_COMMANDS
 
 
 def register_handlers(application: BotApplication) -> None:
