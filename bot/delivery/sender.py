@@ -558,6 +558,11 @@ class OutboxSender:
         async with UnitOfWork(self.factory) as uow:
             marked = await self._mark_edited(uow)
             with uow.shared():  # the queries' units of work join this one
+                preview = self.files.unrecorded_preview(data) if files else None
+                if preview is not None:  # later reviewers of the version get it by this id
+                    await self.messages.record_preview(
+                        item_id=item_id, version=data.version, file_id=preview
+                    )
                 for index, message in enumerate(files):
                     last = text is None and index == len(files) - 1
                     progress = OutboxProgress(row.id, now, parts_sent=row.parts_sent + len(files))
