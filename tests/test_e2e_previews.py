@@ -124,3 +124,48 @@ async def test_a_file_id_telegram_refuses_is_drawn_and_uploaded_again(harness: H
     assert uploads(h) == [drawn, drawn] and picture(h, second) == drawn  # drawn again, the same
     assert await recorded_preview(h, code, 1) == second.file_id != old
     assert texts.BTN_APPROVE_SOURCES in h.server.last_in(HUKUM.user_id).button_texts
+
+
+# --- the next card before the old buttons' retirement -----------------------------------------
+
+# checks designs as the kasubbag and their sources as divisi hukum: the kasubbag's approval
+# retires a card in this chat and sends the next one to it
+DUA = Person(110, "Rudi Dua Peran", ("kasubbag", "divisi_hukum"))
+
+
+async def test_the_next_card_arrives_before_the_old_card_is_retired(
+    make_harness: HarnessFactory,
+) -> None:
+    async with office(make_harness, DUA) as h:
+        code = await flows.open_item(h)
+        await flows.give_direction(h, code)
+        await flows.submit_design(h, code, OPERATOR)
+        old = await flows.review_card(h, code, 1, DUA)
+        await wait_settled(h.server, h.engine)
+        start = len(h.server.requests)
+        data = next(d for row in old.buttons for label, d in row if label == texts.BTN_APPROVE)
+
+        await h.press(DUA, old, texts.BTN_APPROVE)
+        new = await h.server.wait_for(
+            lambda m: m.chat_id == DUA.user_id and texts.BTN_APPROVE_SOURCES in m.button_texts
+        )
+        await wait_settled(h.server, h.engine)
+
+        in_chat = [
+            (name, params.get("message_id"))
+            for name, params in h.server.requests[start:]
+            if params.get("chat_id") == DUA.user_id
+        ]
+        # the preview, the pages and the card with its buttons, then the old card's edit
+        assert in_chat[0][0] == "sendPhoto"
+        assert in_chat[-1] == ("editMessageText", old.message_id)
+        assert ("sendMessage", None) in in_chat[: in_chat.index(in_chat[-1])]  # the new card
+        retired = next(
+            m for m in h.server.messages_in(DUA.user_id) if m.message_id == old.message_id
+        )
+        assert retired.buttons == [] and f"oleh {DUA.name}" in retired.body
+        assert new.message_id > old.message_id
+        # a press on the old buttons (a client that had not refreshed) is refused, as always
+        query = await h.server.press_callback(DUA.user_id, old.message_id, DUA.user_id, data)
+        answer = await h.server.wait_for_answer(query)
+        assert answer["text"] == flows.already_decided(h, "approve", DUA)
