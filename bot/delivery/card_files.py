@@ -57,7 +57,6 @@ class CardFiles:
         self._file_ids: OrderedDict[PreviewKey, str] = OrderedDict()
         self._drawings: dict[PreviewKey, _Drawing] = {}
         self._draw_slots = asyncio.Semaphore(draws)
-        self.sheets_drawn = 0  # previews drawn since start (each is one upload)
 
     async def parts(self, data: CardData, card: RenderedCard) -> list[Part]:
         """What to send before the card's text, in order."""
@@ -123,7 +122,6 @@ class CardFiles:
 
     async def _draw(self, data: CardData, pages: list[Path]) -> bytes:
         async with self._draw_slots:
-            self.sheets_drawn += 1
             # Pillow work: off the event loop, in this process
             return await asyncio.to_thread(
                 contact_sheet, pages, code=data.item.code, version=data.version
