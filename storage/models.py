@@ -154,6 +154,9 @@ class DesignVersion(Base):
     caption: Mapped[str | None] = mapped_column(UserText)
     submitted_by: Mapped[int | None] = mapped_column(TgId)
     submitted_at: Mapped[datetime | None]
+    # The review preview once Telegram holds it (the largest size of the first photo sent):
+    # every later reviewer of the version gets it by this id, nothing drawn or uploaded.
+    preview_file_id: Mapped[str | None] = mapped_column(String(256))
 
 
 class Event(Base):

@@ -335,3 +335,100 @@ def test_fonts_and_their_license_ship_with_the_bot() -> None:
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"):
         assert (FONT_DIR / name).is_file()
     assert "Bitstream" in (FONT_DIR / "LICENSE").read_text(encoding="utf-8")
+
+
+# --- the preview reads each page's orientation from its header (issue 18) ---------------------
+
+
+def _before_issue_18(path: Path) -> tuple[int, int]:
+    """How the sheet measured a page before: Pillow's getexif(), which decodes a PNG."""
+    with Image.open(path, formats=["PNG", "JPEG"]) as image:
+        width, height = image.size
+        turned = image.getexif().get(0x0112, 1) in {5, 6, 7, 8}
+    return (height, width) if turned else (width, height)
+
+
+def _with_orientation(fmt: str, size: tuple[int, int], orientation: int | None) -> bytes:
+    """Two colours side by side, so a turn shows; with an EXIF orientation when given."""
+    image = Image.new("RGB", size, RED)
+    image.paste(BLUE, (size[0] // 2, 0, size[0], size[1]))
+    buffer = io.BytesIO()
+    if orientation is None:
+        image.save(buffer, format=fmt)
+    else:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        image.save(buffer, format=fmt, exif=exif)
+    return buffer.getvalue()
+
+
+def _exif_after_pixels(png: bytes) -> bytes:
+    """The same PNG with its eXIf chunk moved behind the image data (some tools write it
+    there; Pillow then finds it only when it decodes)."""
+    chunks, at = [], 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        chunks.append(png[at : at + 12 + length])
+        at += 12 + length
+    exif = next(c for c in chunks if c[4:8] == b"eXIf")
+    rest = [c for c in chunks if c is not exif]
+    return png[:8] + b"".join(rest[:-1]) + exif + rest[-1]  # before IEND
+
+
+@pytest.mark.parametrize(
+    ("fmt", "orientation", "late"),
+    [
+        ("PNG", None, False),
+        ("PNG", 6, False),
+        ("PNG", 8, True),
+        ("PNG", 3, False),
+        ("JPEG", None, False),
+        ("JPEG", 6, False),
+    ],
+    ids=[
+        "png",
+        "png-turned",
+        "png-turned-exif-after-pixels",
+        "png-upside-down",
+        "jpeg",
+        "jpeg-turned",
+    ],
+)
+def test_sheet_is_the_same_picture_as_before_and_upright(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, orientation: int | None, late: bool
+) -> None:
+    data = _with_orientation(fmt, (900, 600), orientation)
+    if late:
+        data = _exif_after_pixels(data)
+        with Image.open(io.BytesIO(data)) as header_only:
+            assert "exif" not in header_only.info  # the orientation follows the pixels
+    page = write(tmp_path, f"page.{fmt.lower()}", data)
+    other = write(tmp_path, "other.png", png_bytes(600, 900, GREEN))
+
+    sheets = [
+        contact_sheet([page], code="A", version=1),
+        contact_sheet([page, other], code="A", version=1),
+    ]
+    import bot.media.preview as preview
+
+    monkeypatch.setattr(preview, "_upright_size", _before_issue_18)
+    before = [
+        contact_sheet([page], code="A", version=1),
+        contact_sheet([page, other], code="A", version=1),
+    ]
+
+    assert sheets == before  # byte for byte the JPEG the reviewers got before
+    sheet = open_jpeg(sheets[0])
+    turned = orientation in (6, 8)
+    assert (sheet.height > sheet.width) == turned  # a turned phone page is shown upright
+
+
+def test_a_page_turned_upside_down_is_shown_the_right_way_up(tmp_path: Path) -> None:
+    # red on the left, blue on the right as stored; orientation 3 turns it by 180 degrees
+    page = write(tmp_path, "page.png", _with_orientation("PNG", (900, 600), 3))
+
+    sheet = open_jpeg(contact_sheet([page], code="A", version=1))
+
+    middle = int(sheet.height * 0.6)
+    assert near(sheet.getpixel((sheet.width // 4, middle)), BLUE)
+    assert near(sheet.getpixel((3 * sheet.width // 4, middle)), RED)

@@ -1,16 +1,25 @@
 """The files that go with a card: the reviewers' preview, the design pages, the material, and
 for posting the stored copies, checked against what was approved, then the caption alone (the
-operator's posting kit)."""
+operator's posting kit).
+
+The preview is drawn once per design version: the first card that shows it draws and uploads
+it, and records the file_id Telegram gave the photo (design_versions.preview_file_id, with
+the card's messages); every later card of the version sends that id. Cards of one version
+that go out at once share the one drawing and upload (the others wait for it, then send by
+id), and sheets are drawn one at a time, so a burst of reviews holds one sheet's pixels, not
+one per card. Nothing drawn is kept once sent: a refused id is drawn and uploaded again."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from telegram import Bot, InputFile, Message
+from telegram.error import BadRequest
 
 from bot import texts
 from bot.delivery.rendering import RenderedCard
@@ -21,23 +30,41 @@ from bot.media.preview import contact_sheet
 from bot.service.views import CardData, FileRef
 
 Part = Callable[[int], Awaitable[Message]]
-_PREVIEW_CACHE = 32
+PreviewKey = tuple[int, int]  # (item id, version)
+# Sheets drawn at once. One: measured on 1080x1350 PNG pages, a second sheet drawn beside the
+# first adds about 25 MB to the peak (1 page) or 35 MB (4 pages), four at once about 70 MB;
+# and Pillow's work competes with the bot's own for the same core anyway.
+PREVIEW_DRAWS = 1
+_KNOWN_IDS = 4096  # file_ids remembered in memory (the database keeps them all)
 _TEXT_LIMIT = 4096
 
 
+@dataclass(slots=True)
+class _Drawing:
+    """A version's preview while cards wait for its first upload: one draws and uploads, the
+    others then send the id it got."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+    image: bytes | None = None  # kept only while a card of the version still needs it
+
+
 class CardFiles:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, draws: int = PREVIEW_DRAWS) -> None:
         self.bot = bot
-        self._previews: OrderedDict[tuple[int, int], bytes] = OrderedDict()
+        # the ids this process learnt, newest last; a card read before its version's id was
+        # recorded still finds it here
+        self._file_ids: OrderedDict[PreviewKey, str] = OrderedDict()
+        self._drawings: dict[PreviewKey, _Drawing] = {}
+        self._draw_slots = asyncio.Semaphore(draws)
 
     async def parts(self, data: CardData, card: RenderedCard) -> list[Part]:
         """What to send before the card's text, in order."""
         parts: list[Part] = []
         if data.step.kind is StepKind.REVIEW:
-            preview = await self._preview(data)
-            if preview is not None:
-                caption = texts.PREVIEW_CAPTION.format(code=data.item.code, version=data.version)
-                parts.append(partial(self._photo, image=preview, caption=caption))
+            pages = [Path(f.stored_path) for f in data.design if f.stored_path]
+            if pages and len(pages) == len(data.design):
+                parts.append(partial(self._preview, data=data, pages=pages))
         for file, caption in card.files:
             if data.step.kind is StepKind.POST and file.stored_path:
                 parts.append(partial(self._from_disk, file=file, caption=caption))
@@ -46,6 +73,12 @@ class CardFiles:
         if card.caption:
             parts.append(partial(self._caption, text=card.caption))
         return parts
+
+    def unrecorded_preview(self, data: CardData) -> str | None:
+        """The preview's file_id when this process learnt one the card's data (read from the
+        database) does not hold yet: to be recorded with the card's messages."""
+        known = self._file_ids.get((data.item.id, data.version))
+        return known if known is not None and known != data.preview_file_id else None
 
     @staticmethod
     def tampered_pages(data: CardData) -> list[int]:
@@ -59,22 +92,60 @@ class CardFiles:
             if not file.stored_path or not FileStore.matches(Path(file.stored_path), digest)
         ]
 
-    async def _preview(self, data: CardData) -> bytes | None:
-        pages = [Path(f.stored_path) for f in data.design if f.stored_path]
-        if not pages or len(pages) != len(data.design):
-            return None
+    async def _preview(self, chat_id: int, data: CardData, pages: list[Path]) -> Message:
+        """The version's preview photo: by file_id once Telegram holds it, else drawn (off
+        the event loop) and uploaded, once for all the cards of the version that wait."""
         key = (data.item.id, data.version)
-        if key not in self._previews:
-            # Pillow work: off the event loop.
-            self._previews[key] = await asyncio.to_thread(
+        caption = texts.PREVIEW_CAPTION.format(code=data.item.code, version=data.version)
+        tried = self._file_ids.get(key) or data.preview_file_id
+        if tried is not None and (sent := await self._photo_by_id(key, chat_id, tried, caption)):
+            return sent
+        drawing = self._drawings.setdefault(key, _Drawing())
+        drawing.users += 1
+        try:
+            async with drawing.lock:
+                # another card of the version uploaded it while this one waited
+                known = self._file_ids.get(key)
+                if known is not None and known != tried:
+                    if sent := await self._photo_by_id(key, chat_id, known, caption):
+                        return sent
+                if drawing.image is None:
+                    drawing.image = await self._draw(data, pages)
+                message = await self.bot.send_photo(chat_id, drawing.image, caption=caption)
+                if message.photo:  # the largest size: what Telegram shows when opened
+                    self._learn(key, message.photo[-1].file_id)
+                return message
+        finally:
+            drawing.users -= 1
+            if not drawing.users:
+                del self._drawings[key]  # its bytes with it
+
+    async def _draw(self, data: CardData, pages: list[Path]) -> bytes:
+        async with self._draw_slots:
+            # Pillow work: off the event loop, in this process
+            return await asyncio.to_thread(
                 contact_sheet, pages, code=data.item.code, version=data.version
             )
-            while len(self._previews) > _PREVIEW_CACHE:
-                self._previews.popitem(last=False)
-        return self._previews[key]
 
-    async def _photo(self, chat_id: int, image: bytes, caption: str) -> Message:
-        return await self.bot.send_photo(chat_id, image, caption=caption)
+    async def _photo_by_id(
+        self, key: PreviewKey, chat_id: int, file_id: str, caption: str
+    ) -> Message | None:
+        """The preview sent by its id; None when Telegram no longer knows the id (it is
+        forgotten, and the caller draws and uploads the preview again)."""
+        try:
+            return await self.bot.send_photo(chat_id, file_id, caption=caption)
+        except BadRequest as exc:
+            if not _file_id_refused(exc):
+                raise
+        if self._file_ids.get(key) == file_id:
+            del self._file_ids[key]
+        return None
+
+    def _learn(self, key: PreviewKey, file_id: str) -> None:
+        self._file_ids[key] = file_id
+        self._file_ids.move_to_end(key)
+        while len(self._file_ids) > _KNOWN_IDS:
+            self._file_ids.popitem(last=False)
 
     async def _caption(self, chat_id: int, text: str) -> Message:
         """The post's caption alone, as plain text: a long press copies exactly it."""
@@ -99,3 +170,10 @@ class CardFiles:
         return await self.bot.send_document(
             chat_id, InputFile(content, filename=name), caption=caption
         )
+
+
+def _file_id_refused(exc: BadRequest) -> bool:
+    """Telegram does not (or no longer) know a file_id ("wrong file identifier/HTTP URL
+    specified", "wrong remote file identifier", an expired file reference)."""
+    message = str(exc).lower()
+    return "file identifier" in message or "file reference" in message

@@ -1,11 +1,12 @@
 """Delivers the outbox: the cards, notices and button retirements that transitions owe.
 
-Each chat's rows go out in the order they were written. Chats are served side by side, each
-in a lane of its own, taking turns when more chats wait than there are lanes: one chat's
-backlog (paced by Telegram's limit of about one message a second in a private chat) never
-holds another chat's messages. The bot's own work (writing an archive, chat 0) goes before
-any message written after it, so an item's archive exists before anyone is told it was
-published.
+Each chat's rows go out in the order they were written, with one exception: a card goes ahead
+of the button retirements written just before it (cards_before_retirements), so the next role
+has it sooner. Chats are served side by side, each in a lane of its own, taking turns when
+more chats wait than there are lanes: one chat's backlog (paced by Telegram's limit of about
+one message a second in a private chat) never holds another chat's messages. The bot's own
+work (writing an archive, chat 0) goes before any message written after it, so an item's
+archive exists before anyone is told it was published.
 
 What it costs the database (docs/performance.md): one read (a deferred transaction on SQLite)
 fetches the due rows of the chats about to be served together with everything needed to draw
@@ -336,7 +337,7 @@ class OutboxSender:
         written; returns how many were handled and whether each was settled."""
         handled = 0
         settled = True
-        for work in works:
+        for work in cards_before_retirements(works):
             if self._halt:
                 break
             code = work.card.item.code if work.card else getattr(work.job, "code", None)
@@ -558,6 +559,11 @@ class OutboxSender:
         async with UnitOfWork(self.factory) as uow:
             marked = await self._mark_edited(uow)
             with uow.shared():  # the queries' units of work join this one
+                preview = self.files.unrecorded_preview(data) if files else None
+                if preview is not None:  # later reviewers of the version get it by this id
+                    await self.messages.record_preview(
+                        item_id=item_id, version=data.version, file_id=preview
+                    )
                 for index, message in enumerate(files):
                     last = text is None and index == len(files) - 1
                     progress = OutboxProgress(row.id, now, parts_sent=row.parts_sent + len(files))
@@ -627,6 +633,29 @@ class OutboxSender:
     def _forget_edited(self, marked: list[int]) -> None:
         if marked:
             self._edited = [row_id for row_id in self._edited if row_id not in marked]
+
+
+def cards_before_retirements(works: list[_Work]) -> list[_Work]:
+    """A turn's rows in the order they go out: as written, but a card goes ahead of the
+    retirements written just before it (a decision writes the old buttons' retirement first,
+    then the next role's card): whoever the card is for has it one or two round trips sooner.
+
+    That loses nothing: the retirement still follows within the turn, and the service already
+    refuses a press on the retired buttons (it checks the step, not the message). Nothing else
+    moves: a confirmation, a notice or any other row still waits for the retirements written
+    before it (a typed decision's confirmation comes after its card shows the decision), and
+    the rows keep their own order."""
+    ordered: list[_Work] = []
+    held: list[_Work] = []  # retirements a card may pass
+    for work in works:
+        if isinstance(work.job, Retire):
+            held.append(work)
+            continue
+        if not isinstance(work.job, CardJob):
+            ordered.extend(held)
+            held.clear()
+        ordered.append(work)
+    return ordered + held
 
 
 def _parse(row: OutboxMessage) -> Payload | PayloadError:

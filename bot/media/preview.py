@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
 from bot import texts
 from bot.media.images import IMAGE_KINDS, PIL_FORMATS, QUARTER_TURNS, FileKind, sniff
@@ -120,10 +121,55 @@ def _upright_aspect(path: Path) -> float:
 
 
 def _upright_size(path: Path) -> tuple[int, int]:
+    """The page's size as shown (EXIF orientation applied), read from its header: no decode."""
     with Image.open(path, formats=PIL_FORMATS) as image:  # header only
         width, height = image.size
-        turned = image.getexif().get(0x0112, 1) in QUARTER_TURNS
+        turned = _orientation(image) in QUARTER_TURNS
     return (height, width) if turned else (width, height)
+
+
+_ORIENTATION = 0x0112
+_PNG_CHUNK = struct.Struct(">I4s")
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation, as `getexif()` gives it, without decoding a PNG.
+
+    A PNG's `getexif()` decodes the whole image when no eXIf chunk came before the pixels
+    (one may follow them): most of a preview's cost. Pillow's generic reading (`info["exif"]`,
+    a "Raw profile type exif" text, the XMP orientation) needs no pixels; an eXIf chunk after
+    the pixels is found by walking the chunk headers."""
+    if isinstance(image, PngImagePlugin.PngImageFile) and "exif" not in image.info:
+        late = _late_png_exif(image)
+        if late is not None:
+            exif = Image.Exif()
+            exif.load(late)
+            return int(exif.get(_ORIENTATION, 1))
+    # the base class's reading: for a PNG, the same as its getexif() but for the decode
+    return int(Image.Image.getexif(image).get(_ORIENTATION, 1))
+
+
+def _late_png_exif(image: PngImagePlugin.PngImageFile) -> bytes | None:
+    """The data of an eXIf chunk that follows the image data, if any (chunk headers only)."""
+    file = image.fp
+    if file is None:
+        return None
+    start = file.tell()
+    try:
+        file.seek(8)  # the signature
+        while header := file.read(_PNG_CHUNK.size):
+            if len(header) < _PNG_CHUNK.size:
+                return None
+            length, kind = _PNG_CHUNK.unpack(header)
+            if kind == b"eXIf":
+                data = file.read(length)
+                return data if len(data) == length else None
+            if kind == b"IEND":
+                return None
+            file.seek(length + 4, io.SEEK_CUR)  # the data and its CRC
+        return None
+    finally:
+        file.seek(start)
 
 
 def _thumbnail(path: Path, size: tuple[int, int]) -> Image.Image:

@@ -116,3 +116,14 @@ class MessageLog:
             )
             await uow.commit()
             return [message.message_id for message in earlier]
+
+    async def record_preview(self, *, item_id: int, version: int, file_id: str) -> None:
+        """Remember the file_id of a version's review preview as Telegram holds it: every
+        later reviewer of the version is sent that photo, nothing drawn or uploaded again.
+        A version without its row (none is written before the design is submitted) keeps
+        none."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            row = await uow.repo.design_version(item_id, version)
+            if row is not None and row.preview_file_id != file_id:
+                row.preview_file_id = file_id
+                await uow.commit()

@@ -175,4 +175,5 @@ async def card_data_of(
         return_event=return_event,
         history=tuple(event_view(e) for e in events),
         approved_hashes=tuple(approvals[-1].file_hashes or ()) if approvals else None,
+        preview_file_id=design_version.preview_file_id if design_version else None,
     )

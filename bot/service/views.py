@@ -79,6 +79,8 @@ class CardData:
     history: tuple[EventView, ...] = field(default=())
     # What the last approval of this version was given for: one SHA-256 per page.
     approved_hashes: tuple[str, ...] | None = None
+    # The version's review preview as Telegram holds it, once one went out (sent by this id)
+    preview_file_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
