@@ -1,5 +1,6 @@
-"""The engine and sessions. SQLite (WAL, busy timeout, BEGIN IMMEDIATE for a unit of work that
-may write, a deferred BEGIN for one that only reads) or PostgreSQL by URL."""
+"""The engine and sessions. SQLite (WAL, BEGIN IMMEDIATE for a unit of work that may write, a
+deferred BEGIN for one that only reads; statements run on the event loop, storage/sqlite_inline.py)
+or PostgreSQL by URL."""
 
 from __future__ import annotations
 
@@ -10,26 +11,54 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from storage.sqlite_inline import InlineCreator
 from storage.uow import READ_ONLY, SessionFactory
 
+# How long a statement waits for another process's lock (a backup, the report CLI, a second
+# bot starting) before "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# SQLite has one writer, and a unit of work run inline never lets go of the loop unless it
+# awaits something else: one connection serves them all, in turn. The second is for a unit of
+# work that waits on something outside the database while it holds the first (a read that
+# stays open across an await), so that the others are not stuck behind it.
+SQLITE_POOL_SIZE = 2
+# PostgreSQL: the connections a burst of units of work shares, none opened and closed per burst.
+POSTGRES_POOL_SIZE = 10
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for `url`; SQLite gets the settings that make concurrent writers safe."""
+def create_engine(
+    url: str, *, inline: bool = True, busy_budget: float | None = None, **kwargs: Any
+) -> AsyncEngine:
+    """An async engine for `url`; SQLite gets the settings that make concurrent writers safe.
+
+    SQLite statements run on the event loop (`inline`, storage/sqlite_inline.py); a lock held
+    by another process is waited for asynchronously, at most `busy_budget` seconds (15 s).
+    `inline=False` keeps aiosqlite's thread per connection (the benchmark compares them)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
+            kwargs.setdefault("max_overflow", 0)
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
-    )
-    _configure_sqlite(engine)
+    file_db = bool(parsed.database) and parsed.database != ":memory:"
+    if file_db:
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+    budget = SQLITE_BUSY_TIMEOUT_MS / 1000 if busy_budget is None else busy_budget
+    if not inline:
+        engine = create_async_engine(url, connect_args={"timeout": budget}, **kwargs)
+        _configure_sqlite(engine, busy_timeout_ms=round(budget * 1000))
+        return engine
+    if file_db and "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+        kwargs.setdefault("max_overflow", 0)
+    creator = InlineCreator(budget)
+    engine = create_async_engine(url, async_creator=creator, **kwargs)
+    creator.use_arguments_of(engine)
+    _configure_sqlite(engine, busy_timeout_ms=0)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
     # pysqlite's own transaction handling defers BEGIN until the first write, so a read then a
     # write can fail with SQLITE_BUSY at once; we emit BEGIN IMMEDIATE ourselves instead. A
     # unit of work that only reads says so (storage/uow.py): its plain BEGIN reads a snapshot
@@ -40,7 +69,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
