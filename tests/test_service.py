@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.actions import PromptKind
 from bot.domain.conversation import NothingExpected
@@ -26,7 +27,6 @@ from bot.service.errors import (
 )
 from bot.service.opening import MaterialAdded
 from bot.service.views import FileRef
-from storage.uow import UnitOfWork
 from tests.service_fixtures import (
     HUKUM,
     KASUBBAG,
@@ -407,13 +407,13 @@ def wakes(o: Office, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The order of commits and wake-ups: the service calls its `on_commit` (the wiring's
     "wake the sender and the scheduler") itself, so no handler has to remember it."""
     seen: list[str] = []
-    commit = UnitOfWork.commit
+    commit = AsyncSession.commit
 
-    async def recorded_commit(uow: UnitOfWork) -> None:
-        await commit(uow)
+    async def recorded_commit(session: AsyncSession) -> None:
+        await commit(session)
         seen.append("commit")
 
-    monkeypatch.setattr(UnitOfWork, "commit", recorded_commit)
+    monkeypatch.setattr(AsyncSession, "commit", recorded_commit)
     o.on_commit = lambda _committed: seen.append("wake")
     return seen
 
