@@ -92,6 +92,19 @@ class Repository:
             Item, item_id, populate_existing=True, with_for_update=for_update or None
         )
 
+    async def item_with_events(self, item_id: int) -> tuple[Item | None, list[Event]]:
+        """The item and its history, oldest first, in one statement."""
+        found = await self.session.execute(
+            select(Item, Event)
+            .outerjoin(Event, Event.item_id == Item.id)
+            .where(Item.id == item_id)
+            .order_by(Event.id),
+            execution_options={"populate_existing": True},
+        )
+        rows = found.all()
+        item = rows[0][0] if rows else None
+        return item, [event for _item, event in rows if event is not None]
+
     async def item_by_code(self, code: str) -> Item | None:
         found = await self.session.execute(select(Item).where(Item.code == code.upper()))
         return found.scalar_one_or_none()

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -78,6 +79,9 @@ class UnitOfWork:
         self._outer: UnitOfWork | None = None
         self._after: list[Callable[[], None]] = []
         self._sharing_task: asyncio.Task[object] | None = None
+        # what a read-only transaction read already, for a query asked again inside it (the
+        # sender's read of two cards of one item): shared with the units of work joining it
+        self.read_cache: dict[object, Any] = {}
 
     async def __aenter__(self) -> UnitOfWork:
         outer = _SHARED.get()
@@ -88,6 +92,7 @@ class UnitOfWork:
         ):
             self._outer = outer._outer or outer  # the one that ends the transaction
             self.session, self.repo, self.roster = outer.session, outer.repo, outer.roster
+            self.read_cache = outer.read_cache
             return self
         self.session = self._factory()
         await self.session.begin()
@@ -141,6 +146,11 @@ class UnitOfWork:
                     callback()
             finally:
                 _SHARED.reset(token)
+
+    @property
+    def reads_only(self) -> bool:
+        """The transaction this unit of work is part of writes nothing."""
+        return (self._outer or self).read_only
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this unit of work's changes are committed (for a joined one:
