@@ -236,14 +236,34 @@ class Repository:
         )
         return found.scalar_one_or_none()
 
-    async def ensure_design_version(self, item_id: int, version: int) -> DesignVersion:
+    async def ensure_design_version(
+        self, item_id: int, version: int, *, caption: str | None = None
+    ) -> DesignVersion:
+        """The version's row, made (with `caption`, when given) if it is not there yet."""
         existing = await self.design_version(item_id, version)
         if existing is not None:
+            if caption is not None:
+                existing.caption = caption
             return existing
-        row = DesignVersion(item_id=item_id, version=version)
+        row = DesignVersion(item_id=item_id, version=version, caption=caption)
         self.session.add(row)
         await self.session.flush()
         return row
+
+    async def design_version_submitted(
+        self, item_id: int, version: int, by: int, at: datetime
+    ) -> None:
+        """Stamp who handed the version in, and when (its row made if it is not there)."""
+        stamped = await self.session.execute(
+            update(DesignVersion)
+            .where(DesignVersion.item_id == item_id, DesignVersion.version == version)
+            .values(submitted_by=by, submitted_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if not stamped.rowcount:  # type: ignore[attr-defined]
+            self.session.add(
+                DesignVersion(item_id=item_id, version=version, submitted_by=by, submitted_at=at)
+            )
 
     # --- history -------------------------------------------------------------------------
 
@@ -459,13 +479,23 @@ class Repository:
             .execution_options(synchronize_session=False)
         )
 
-    async def finish_outbox(self, row_id: int, now: datetime, failed: str | None = None) -> None:
-        """Mark a row delivered (or, with `failed`, given up on): one UPDATE, no read."""
+    async def finish_outbox(
+        self,
+        row_id: int,
+        now: datetime,
+        failed: str | None = None,
+        *,
+        parts_sent: int | None = None,
+    ) -> None:
+        """Mark a row delivered (or, with `failed`, given up on), with the parts it sent when
+        given: one UPDATE, no read."""
         values: dict[str, Any] = (
             {"delivered_at": now}
             if failed is None
             else {"failed_at": now, "last_error": failed[:500]}
         )
+        if parts_sent is not None:
+            values["parts_sent"] = parts_sent
         await self.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id)

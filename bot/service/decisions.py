@@ -188,8 +188,9 @@ class Decisions:
                 event.sources_checked = decision.sources_checked  # SOP 4b, for the report
             uow.repo.add(event)
             if decision.action is Action.SUBMIT_DESIGN:
-                row = await uow.repo.ensure_design_version(item.id, transition.version)
-                row.submitted_by, row.submitted_at = actor.user_id, now
+                await uow.repo.design_version_submitted(
+                    item.id, transition.version, actor.user_id, now
+                )
             # the actor's open question; and when the step changed or the item closed (a
             # cancelled draft has no step to leave), every question about an earlier step or
             # a closed item, which has no answer any more
