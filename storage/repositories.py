@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,22 +56,27 @@ def _due_outbox(now: datetime, work_chat: int) -> list[ColumnElement[bool]]:
 class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # outbox rows owed in this unit of work, written in one statement (`write_owed`)
+        self._owed: list[dict[str, Any]] = []
 
     def add(self, row: object) -> None:
         self.session.add(row)
 
     async def flush(self) -> None:
+        await self.write_owed()
         await self.session.flush()
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
 
     # --- items ---------------------------------------------------------------------------
 
     async def next_number(self, prefix: str, year: int) -> int:
         """The next item number of the year; one upsert, so concurrent openers (even of the
         year's first item) each get their own number."""
-        postgres = self.session.get_bind().dialect.name == "postgresql"
-        insert = pg_insert if postgres else sqlite_insert
+        upsert = pg_insert if self._dialect() == "postgresql" else sqlite_insert
         bumped = await self.session.execute(
-            insert(ItemSequence)
+            upsert(ItemSequence)
             .values(prefix=prefix, year=year, last=1)
             .on_conflict_do_update(
                 index_elements=[ItemSequence.prefix, ItemSequence.year],
@@ -86,6 +91,19 @@ class Repository:
         return await self.session.get(
             Item, item_id, populate_existing=True, with_for_update=for_update or None
         )
+
+    async def item_with_events(self, item_id: int) -> tuple[Item | None, list[Event]]:
+        """The item and its history, oldest first, in one statement."""
+        found = await self.session.execute(
+            select(Item, Event)
+            .outerjoin(Event, Event.item_id == Item.id)
+            .where(Item.id == item_id)
+            .order_by(Event.id),
+            execution_options={"populate_existing": True},
+        )
+        rows = found.all()
+        item = rows[0][0] if rows else None
+        return item, [event for _item, event in rows if event is not None]
 
     async def item_by_code(self, code: str) -> Item | None:
         found = await self.session.execute(select(Item).where(Item.code == code.upper()))
@@ -218,14 +236,34 @@ class Repository:
         )
         return found.scalar_one_or_none()
 
-    async def ensure_design_version(self, item_id: int, version: int) -> DesignVersion:
+    async def ensure_design_version(
+        self, item_id: int, version: int, *, caption: str | None = None
+    ) -> DesignVersion:
+        """The version's row, made (with `caption`, when given) if it is not there yet."""
         existing = await self.design_version(item_id, version)
         if existing is not None:
+            if caption is not None:
+                existing.caption = caption
             return existing
-        row = DesignVersion(item_id=item_id, version=version)
+        row = DesignVersion(item_id=item_id, version=version, caption=caption)
         self.session.add(row)
         await self.session.flush()
         return row
+
+    async def design_version_submitted(
+        self, item_id: int, version: int, by: int, at: datetime
+    ) -> None:
+        """Stamp who handed the version in, and when (its row made if it is not there)."""
+        stamped = await self.session.execute(
+            update(DesignVersion)
+            .where(DesignVersion.item_id == item_id, DesignVersion.version == version)
+            .values(submitted_by=by, submitted_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if not stamped.rowcount:  # type: ignore[attr-defined]
+            self.session.add(
+                DesignVersion(item_id=item_id, version=version, submitted_by=by, submitted_at=at)
+            )
 
     # --- history -------------------------------------------------------------------------
 
@@ -303,6 +341,17 @@ class Repository:
         )
         return found.scalars().all()
 
+    async def retire_cards(self, item_id: int) -> list[tuple[int, int]]:
+        """Take the buttons off every message of the item that has live ones, in one
+        statement; returns those messages (id, chat), oldest first."""
+        found = await self.session.execute(
+            update(CardMessage)
+            .where(CardMessage.item_id == item_id, CardMessage.has_buttons.is_(True))
+            .values(has_buttons=False)
+            .returning(CardMessage.id, CardMessage.chat_id)
+        )
+        return sorted((card_id, chat_id) for card_id, chat_id in found.all())
+
     async def cards_with_buttons(self, item_id: int) -> Sequence[CardMessage]:
         found = await self.session.execute(
             select(CardMessage)
@@ -314,21 +363,61 @@ class Repository:
     # --- pending input -------------------------------------------------------------------
 
     async def pending_input(self, user_id: int) -> PendingInput | None:
-        return await self.session.get(PendingInput, user_id)
+        # read again, not from the session: the writes below are statements, not objects
+        return await self.session.get(PendingInput, user_id, populate_existing=True)
 
     async def set_pending_input(self, row: PendingInput) -> None:
-        await self.clear_pending_input(row.user_id)
-        self.session.add(row)
+        """The member's one open question, replacing any other: one upsert."""
+        values = {
+            "user_id": row.user_id,
+            "kind": row.kind,
+            "item_id": row.item_id,
+            "step_key": row.step_key,
+            "version": row.version,
+            "asked_at": row.asked_at,
+        }
+        upsert = pg_insert if self._dialect() == "postgresql" else sqlite_insert
+        statement = upsert(PendingInput).values(**values)
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[PendingInput.user_id],
+                set_={name: statement.excluded[name] for name in values if name != "user_id"},
+            )
+        )
 
-    async def clear_pending_input(self, user_id: int) -> None:
-        await self.session.execute(delete(PendingInput).where(PendingInput.user_id == user_id))
-
-    async def clear_pending_inputs_for_item(self, item_id: int) -> None:
-        await self.session.execute(delete(PendingInput).where(PendingInput.item_id == item_id))
+    async def clear_pending_input(self, user_id: int, *, about_item: int | None = None) -> None:
+        """Forget the member's open question, and with `about_item` everyone's questions
+        about that item: one DELETE."""
+        whom = PendingInput.user_id == user_id
+        if about_item is not None:
+            whom = or_(whom, PendingInput.item_id == about_item)
+        await self.session.execute(delete(PendingInput).where(whom))
 
     # --- outbox --------------------------------------------------------------------------
 
+    def owe(
+        self, created_at: datetime, chat_id: int, kind: str, item_id: int | None, payload: Any
+    ) -> None:
+        """An outbox row, written with the others owed in this unit of work in one statement
+        before anything reads the outbox, and at the latest with the commit (storage/uow.py).
+        Rows are written in the order they were owed (their ids are the order they go)."""
+        self._owed.append(
+            {
+                "created_at": created_at,
+                "chat_id": chat_id,
+                "kind": kind,
+                "item_id": item_id,
+                "payload": payload,
+            }
+        )
+
+    async def write_owed(self) -> None:
+        if self._owed:
+            rows, self._owed = self._owed, []
+            await self.session.execute(insert(OutboxMessage), rows)
+
     async def due_outbox(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+        await self.write_owed()
         found = await self.session.execute(
             select(OutboxMessage)
             .where(
@@ -346,6 +435,7 @@ class Repository:
 
     async def due_outbox_chats(self, now: datetime, work_chat: int) -> list[int]:
         """The chats with rows due now, the chat with the oldest row first."""
+        await self.write_owed()
         found = await self.session.execute(
             select(OutboxMessage.chat_id)
             .where(*_due_outbox(now, work_chat))
@@ -358,6 +448,7 @@ class Repository:
         self, chat_ids: Iterable[int], now: datetime, limit: int, work_chat: int
     ) -> Sequence[OutboxMessage]:
         """The first `limit` rows due now of each chat, in the order they were written."""
+        await self.write_owed()
         place = (
             func.row_number()
             .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id)
@@ -377,6 +468,7 @@ class Repository:
         return found.scalars().all()
 
     async def outbox_row(self, row_id: int) -> OutboxMessage | None:
+        await self.write_owed()
         return await self.session.get(OutboxMessage, row_id, populate_existing=True)
 
     async def outbox_parts_sent(self, row_id: int, parts: int) -> None:
@@ -387,13 +479,23 @@ class Repository:
             .execution_options(synchronize_session=False)
         )
 
-    async def finish_outbox(self, row_id: int, now: datetime, failed: str | None = None) -> None:
-        """Mark a row delivered (or, with `failed`, given up on): one UPDATE, no read."""
+    async def finish_outbox(
+        self,
+        row_id: int,
+        now: datetime,
+        failed: str | None = None,
+        *,
+        parts_sent: int | None = None,
+    ) -> None:
+        """Mark a row delivered (or, with `failed`, given up on), with the parts it sent when
+        given: one UPDATE, no read."""
         values: dict[str, Any] = (
             {"delivered_at": now}
             if failed is None
             else {"failed_at": now, "last_error": failed[:500]}
         )
+        if parts_sent is not None:
+            values["parts_sent"] = parts_sent
         await self.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id)
@@ -427,6 +529,7 @@ class Repository:
 
     async def undelivered(self) -> Sequence[OutboxMessage]:
         """Every row not (yet) delivered: waiting, retrying or failed, oldest first."""
+        await self.write_owed()
         found = await self.session.execute(
             select(OutboxMessage)
             .where(OutboxMessage.delivered_at.is_(None))
@@ -438,10 +541,9 @@ class Repository:
 
     async def journal_update(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
         """Write an update down; False when it was already there (sent again by Telegram)."""
-        postgres = self.session.get_bind().dialect.name == "postgresql"
-        insert = pg_insert if postgres else sqlite_insert
+        upsert = pg_insert if self._dialect() == "postgresql" else sqlite_insert
         written = await self.session.execute(
-            insert(InboxUpdate)
+            upsert(InboxUpdate)
             .values(update_id=update_id, payload=payload, received_at=now, attempts=0)
             .on_conflict_do_nothing(index_elements=[InboxUpdate.update_id])
         )
@@ -478,6 +580,7 @@ class Repository:
     ) -> Sequence[OutboxMessage]:
         """Rows of one kind for one item still waiting to be sent to a chat (not delivered,
         not given up on)."""
+        await self.write_owed()
         found = await self.session.execute(
             select(OutboxMessage).where(
                 OutboxMessage.chat_id == chat_id,
@@ -496,6 +599,7 @@ class Repository:
     ) -> Sequence[OutboxMessage]:
         """Rows of one kind for one item written at or after `since`, to any chat, whatever
         became of them (waiting, sent or given up on): what was already owed."""
+        await self.write_owed()
         found = await self.session.execute(
             select(OutboxMessage)
             .where(

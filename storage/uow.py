@@ -9,10 +9,12 @@ Three things ride along without the use case knowing (docs/reliability.md, docs/
 * **Reads.** `UnitOfWork(factory, read_only=True)` begins a plain (deferred) transaction on
   SQLite instead of BEGIN IMMEDIATE, so a read never queues behind a writer; PostgreSQL is
   unaffected.
-* **Sharing.** Inside `uow.shared()`, a unit of work opened on the same factory joins `uow`
-  (the same session and transaction; its commit is the outer one's): the outbox sender reads
-  a card's data, or records a card's parts, through the service's own queries in one
-  transaction.
+* **Sharing.** Inside `uow.shared()`, a unit of work opened on the same factory by the same
+  task joins `uow` (the same session and transaction; its commit is the outer one's): the
+  outbox sender reads a card's data, or records a card's parts, through the service's own
+  queries in one transaction; a member's text is read and answered in one. What a joined
+  unit of work asks to run after its commit (`after_commit`: waking the sender) runs after
+  the outer one's.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -74,12 +77,22 @@ class UnitOfWork:
         self._factory = factory
         self.read_only = read_only
         self._outer: UnitOfWork | None = None
+        self._after: list[Callable[[], None]] = []
+        self._sharing_task: asyncio.Task[object] | None = None
+        # what a read-only transaction read already, for a query asked again inside it (the
+        # sender's read of two cards of one item): shared with the units of work joining it
+        self.read_cache: dict[object, Any] = {}
 
     async def __aenter__(self) -> UnitOfWork:
         outer = _SHARED.get()
-        if outer is not None and outer._factory is self._factory:
-            self._outer = outer
+        if (
+            outer is not None
+            and outer._factory is self._factory
+            and outer._sharing_task is asyncio.current_task()
+        ):
+            self._outer = outer._outer or outer  # the one that ends the transaction
             self.session, self.repo, self.roster = outer.session, outer.repo, outer.roster
+            self.read_cache = outer.read_cache
             return self
         self.session = self._factory()
         await self.session.begin()
@@ -118,17 +131,39 @@ class UnitOfWork:
             and not self.read_only
             and in_hand.task is asyncio.current_task()
         )
+        await self.repo.write_owed()  # the outbox rows owed, in one statement
         if in_hand is not None and mark:
             await self.repo.finish_update(in_hand.update_id, in_hand.now())
         await self.session.commit()
         if in_hand is not None and mark:
             in_hand.marked = True
+        after, self._after = self._after, []
+        if after:
+            # outside any sharing: a task started from here must not join this unit of work
+            token = _SHARED.set(None)
+            try:
+                for callback in after:
+                    callback()
+            finally:
+                _SHARED.reset(token)
+
+    @property
+    def reads_only(self) -> bool:
+        """The transaction this unit of work is part of writes nothing."""
+        return (self._outer or self).read_only
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this unit of work's changes are committed (for a joined one:
+        once the outer one's are); never if they are not."""
+        (self._outer or self)._after.append(callback)
 
     @contextmanager
     def shared(self) -> Iterator[UnitOfWork]:
-        """Units of work opened on this factory inside the block join this one."""
+        """Units of work this task opens on this factory inside the block join this one."""
         token = _SHARED.set(self)
+        task, self._sharing_task = self._sharing_task, asyncio.current_task()
         try:
             yield self
         finally:
+            self._sharing_task = task
             _SHARED.reset(token)

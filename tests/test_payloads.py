@@ -4,6 +4,7 @@ parse, and a payload that would not parse is refused when it is written, not whe
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -208,11 +209,17 @@ def test_the_notice_reads_as_before_with_its_values_escaped() -> None:
 
 
 class RecordingRepo:
+    """The repository as add_outbox sees it: the rows owed."""
+
     def __init__(self) -> None:
         self.added: list[object] = []
 
-    def add(self, row: object) -> None:
-        self.added.append(row)
+    def owe(
+        self, created_at: datetime, chat_id: int, kind: str, item_id: int | None, payload: object
+    ) -> None:
+        self.added.append(
+            SimpleNamespace(kind=kind, chat_id=chat_id, item_id=item_id, payload=payload)
+        )
 
 
 BAD: list[tuple[Payload, str]] = [

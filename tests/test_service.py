@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.actions import PromptKind
 from bot.domain.conversation import NothingExpected
@@ -26,7 +27,6 @@ from bot.service.errors import (
 )
 from bot.service.opening import MaterialAdded
 from bot.service.views import FileRef
-from storage.uow import UnitOfWork
 from tests.service_fixtures import (
     HUKUM,
     KASUBBAG,
@@ -407,13 +407,13 @@ def wakes(o: Office, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The order of commits and wake-ups: the service calls its `on_commit` (the wiring's
     "wake the sender and the scheduler") itself, so no handler has to remember it."""
     seen: list[str] = []
-    commit = UnitOfWork.commit
+    commit = AsyncSession.commit
 
-    async def recorded_commit(uow: UnitOfWork) -> None:
-        await commit(uow)
+    async def recorded_commit(session: AsyncSession) -> None:
+        await commit(session)
         seen.append("commit")
 
-    monkeypatch.setattr(UnitOfWork, "commit", recorded_commit)
+    monkeypatch.setattr(AsyncSession, "commit", recorded_commit)
     o.on_commit = lambda _committed: seen.append("wake")
     return seen
 
@@ -442,6 +442,41 @@ async def test_a_refused_decision_wakes_nothing(o: Office, wakes: list[str]) -> 
         )
 
     assert wakes == []
+
+
+async def test_typed_notes_wake_delivery_once_after_the_one_commit(
+    o: Office, wakes: list[str]
+) -> None:
+    """The question is read and answered in one transaction: delivery is woken after its
+    commit, never before (the sender would find nothing yet and wait)."""
+    item_id = await o.at_periksa()
+    await o.service.decisions.ask_for(o.who(KASUBBAG), item_id, Action.RETURN, "periksa", 1)
+    wakes.clear()
+
+    talk = o.service.conversation
+    decided = await talk.answer_text(KASUBBAG, "Logo salah", private=True, replied_to=None)
+
+    assert isinstance(decided, Decided)
+    assert wakes == ["commit", "wake"]
+
+
+async def test_a_typed_answer_refused_changes_nothing_and_wakes_nothing(
+    o: Office, wakes: list[str]
+) -> None:
+    """An answer refused inside the transaction that read its question rolls all of it back:
+    the question stays open, to be answered again; nothing is owed, no one is woken."""
+    await o.service.opening.begin_item(o.who(KOORDINATOR))
+    wakes.clear()
+
+    talk = o.service.conversation
+    with pytest.raises(InvalidInput):
+        await talk.answer_text(KOORDINATOR, "ab", private=True, replied_to=None)
+
+    assert wakes == []
+    pending = await talk.pending(KOORDINATOR)
+    assert pending is not None and pending.kind == PromptKind.TITLE
+    created = await talk.answer_text(KOORDINATOR, "PKPU 2", private=True, replied_to=None)
+    assert isinstance(created, ItemCreated)
 
 
 # --- pending input -----------------------------------------------------------------------

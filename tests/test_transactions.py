@@ -1,8 +1,9 @@
-"""What one "Setujui" press costs the database, end to end through the real bot: the press's
-update written to the inbox, the decision (with the update's done mark in its commit), and
-the next role's card with all its parts read in one transaction and recorded in one. Each
-transaction costs SQLAlchemy's and the driver's Python (docs/performance.md), and on SQLite
-every write transaction queues behind the others."""
+"""What one "Setujui" press, and one typed decision, cost the database, end to end through the
+real bot: the update written to the inbox, the decision (with the update's done mark in its
+commit; a typed one with the question it answers read in the same transaction), and the next
+role's card with all its parts read in one transaction and recorded in one. Each transaction
+and each statement costs SQLAlchemy's and the driver's Python (docs/performance.md), and on
+SQLite every write transaction queues behind the others."""
 
 from __future__ import annotations
 
@@ -18,10 +19,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import texts
 from storage.database import create_engine
 from tests import flows
-from tests.harness import HUKUM, KASUBBAG, Harness
+from tests.harness import HUKUM, KASUBBAG, OPERATOR, Harness
 from tests.settling import wait_settled
 
 MAX_PER_PRESS = 4
+# Statements (BEGIN aside) from the press until the next card is recorded: the inbox's 1, the
+# decision's 10 (the item, the approval's pages, the move, its history row, the questions it
+# answers, the visit ended and begun, the old card retired, the outbox rows, the done mark),
+# and the sender's read of the rows and the card's data and record of its parts.
+MAX_STATEMENTS_PER_PRESS = 25
+MAX_STATEMENTS_PER_DECISION = 10
+# A typed decision (the kasubbag's return notes): the inbox, then one transaction reading the
+# question and deciding; the cards and the notice go as for a press.
+MAX_TRANSACTIONS_TO_DECIDE_TYPED = 2
+MAX_STATEMENTS_TO_DECIDE_TYPED = 11
 
 
 @dataclass
@@ -37,6 +48,9 @@ class Transactions:
     def statement(self, _conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
         if self.done and not sql.lstrip().upper().startswith("BEGIN"):
             self.done[-1].append(" ".join(sql.split())[:90])
+
+    def statements(self) -> int:
+        return sum(len(statements) for statements in self.done)
 
     def describe(self) -> str:
         return "\n".join(
@@ -90,8 +104,45 @@ async def test_a_press_costs_at_most_four_transactions_until_the_next_card_is_se
     )
     assert card_recorded <= MAX_PER_PRESS, described
     assert any(s.startswith("UPDATE inbox SET done_at") for s in done[1]), described
+    assert len(done[1]) <= MAX_STATEMENTS_PER_DECISION, described
+    until_card = sum(len(statements) for statements in done[:card_recorded])
+    assert until_card <= MAX_STATEMENTS_PER_PRESS, described
     # After it, at most the mark of the old card's retirement, when that edit ended after
     # the card was recorded: no reminder query, no look at an empty outbox.
     later = done[card_recorded:]
     assert len(later) <= 1, described
     assert all(s.startswith("UPDATE outbox SET attempts") for t in later for s in t), described
+
+
+async def test_a_typed_decision_is_read_and_decided_in_one_transaction(harness: Harness) -> None:
+    """The kasubbag's return notes: the question they answer is read in the decision's own
+    transaction, whose commit marks the update done; no read of its own before it."""
+    h = harness
+    code = await flows.open_item(h)
+    await flows.give_direction(h, code)
+    await flows.submit_design(h, code)
+    card = await flows.review_card(h, code, 1, KASUBBAG)
+    await h.press(KASUBBAG, card, texts.BTN_RETURN)
+    await h.settle()
+    watcher = create_engine(h.config.database_url)
+    try:
+        with counting(h.engine) as counted:
+            answer = await h.say(KASUBBAG, "Logo terlalu kecil")
+            assert answer.body == flows.returned(h, code)
+            await flows.brief_for(h, code, OPERATOR)
+            await wait_settled(h.server, watcher)
+    finally:
+        await watcher.dispose()
+    done = counted.done
+    described = counted.describe()
+    decided = next(
+        number
+        for number, statements in enumerate(done, 1)
+        if any(s.startswith("UPDATE items SET") for s in statements)
+    )
+    # the text written down, then the decision (its done mark in its commit)
+    assert decided <= MAX_TRANSACTIONS_TO_DECIDE_TYPED, described
+    assert any(s.startswith("SELECT pending_inputs") for s in done[decided - 1]), described
+    assert any(s.startswith("UPDATE inbox SET done_at") for s in done[decided - 1]), described
+    until_decided = sum(len(statements) for statements in done[:decided])
+    assert until_decided <= MAX_STATEMENTS_TO_DECIDE_TYPED, described

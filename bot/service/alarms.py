@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain.sop import Sop
 from bot.service.directory import Directory
 from bot.service.payloads import Notice, NoticeKind, to_json
-from storage.models import Item, OutboxMessage
+from storage.models import Item
 from storage.repositories import Repository
 
 
@@ -36,9 +36,5 @@ def alarm(repo: Repository, sop: Sop, directory: Directory, item: Item, moment: 
     chats = alarm_chats(sop, directory)
     data = to_json(notice)
     for chat_id in chats:
-        repo.add(
-            OutboxMessage(
-                created_at=moment, chat_id=chat_id, kind=notice.kind, item_id=item.id, payload=data
-            )
-        )
+        repo.owe(moment, chat_id, notice.kind, item.id, data)
     return len(chats)

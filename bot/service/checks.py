@@ -4,13 +4,15 @@ service's: finding the item, "may this member act now?", "what does this decisio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot import logcontext
 from bot.domain import workflow
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service.context import ServiceContext
 from bot.service.errors import AlreadyDecided, DraftOfAnother, ItemNotFound
 from bot.service.rows import item_state
-from storage.models import Event, Item
+from storage.models import DesignFile, Event, Item
 from storage.uow import UnitOfWork
 
 
@@ -23,10 +25,16 @@ async def load_item(uow: UnitOfWork, item_id: int, *, for_update: bool = False) 
 
 
 async def check_decision(
-    ctx: ServiceContext, uow: UnitOfWork, item: Item, actor: Actor, decision: Decision
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    item: Item,
+    actor: Actor,
+    decision: Decision,
+    pages: Sequence[DesignFile] | None = None,
 ) -> Transition:
-    """The workflow's answer to a decision, with what it carries."""
-    state = await _state(uow, item, decision.action)
+    """The workflow's answer to a decision, with what it carries (`pages`: the pages of the
+    item's version, when the caller read them already)."""
+    state = await _state(uow, item, decision.action, pages)
     try:
         return workflow.decide(ctx.sop, state, actor, decision)
     except workflow.WorkflowError as exc:
@@ -74,11 +82,14 @@ def already(item: Item, event: Event | None) -> AlreadyDecided:
     )
 
 
-async def _state(uow: UnitOfWork, item: Item, action: Action) -> workflow.ItemState:
+async def _state(
+    uow: UnitOfWork, item: Item, action: Action, pages: Sequence[DesignFile] | None = None
+) -> workflow.ItemState:
     uploaders: frozenset[int] = frozenset()
     if action is Action.APPROVE:
         # "own design" covers every page of the version, not only who handed it in
-        pages = await uow.repo.design_files(item.id, item.version)
+        if pages is None:
+            pages = await uow.repo.design_files(item.id, item.version)
         uploaders = frozenset(page.uploaded_by for page in pages)
     return item_state(item, uploaders)
 

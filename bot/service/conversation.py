@@ -91,9 +91,25 @@ class Conversation:
         self, user_id: int, text: str, *, private: bool, replied_to: ChatMessage | None
     ) -> TextAnswer:
         """A member's text: the answer to the question the bot asked, a draft's caption (in
-        reply to the item's message), or nothing the bot waits for."""
+        reply to the item's message), or nothing the bot waits for. One transaction: the
+        question is read and answered (the use case joins it, storage/uow.py), and its commit
+        marks the update done, even when nothing was expected."""
         actor = self.ctx.actor(user_id)
-        question, replied_item = await self._situation(actor, replied_to, asked=private)
+        async with UnitOfWork(self.ctx.factory) as uow:
+            with uow.shared():
+                answer = await self._answer_text(uow, actor, text, private, replied_to)
+            await uow.commit()
+            return answer
+
+    async def _answer_text(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        text: str,
+        private: bool,
+        replied_to: ChatMessage | None,
+    ) -> TextAnswer:
+        question, replied_item = await self._read_situation(uow, actor, replied_to, private)
         meaning = conversation.answer_text(
             question, text, private=private, replied_item=replied_item
         )
@@ -163,9 +179,15 @@ class Conversation:
         """The member's open question (when it may be answered here) and the item whose
         message they replied to, read in one transaction."""
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
-            question = await questions.open_question(uow, actor.user_id) if asked else None
-            card = await uow.repo.card_at(*replied_to) if replied_to is not None else None
-            return question, card.item_id if card else None
+            return await self._read_situation(uow, actor, replied_to, asked)
+
+    @staticmethod
+    async def _read_situation(
+        uow: UnitOfWork, actor: Actor, replied_to: ChatMessage | None, asked: bool
+    ) -> tuple[Question | None, int | None]:
+        question = await questions.open_question(uow, actor.user_id) if asked else None
+        card = await uow.repo.card_at(*replied_to) if replied_to is not None else None
+        return question, card.item_id if card else None
 
     async def pending(self, user_id: int) -> Pending | None:
         """The member's open question, if any."""

@@ -152,7 +152,14 @@ class Decisions:
             item = await load_item(uow, item_id)
             if precheck is not None:
                 await precheck(uow, item)
-            transition = await check_decision(ctx, uow, item, actor, decision)
+            # an approval's pages: whose they are (no one approves their own), and what the
+            # approval is bound to; read once
+            pages = (
+                await uow.repo.design_files(item.id, item.version)
+                if decision.action is Action.APPROVE
+                else None
+            )
+            transition = await check_decision(ctx, uow, item, actor, decision, pages)
             from_version = item.version
             changes = workflow.changes_after(
                 ctx.sop, ctx.calendar, transition, actor, decision, now
@@ -173,20 +180,24 @@ class Decisions:
                 decision.notes,
             )
             stamp_acting(event, actor, ctx.sop)  # a Plh/Plt: in what capacity, on what basis
-            if decision.action is Action.APPROVE:
+            if pages is not None:
                 # the approval is bound to these exact files (checked again before posting)
-                files = await uow.repo.design_files(item.id, transition.version)
-                event.file_hashes = [row.sha256 or "" for row in files]
+                if transition.version != from_version:
+                    pages = await uow.repo.design_files(item.id, transition.version)
+                event.file_hashes = [row.sha256 or "" for row in pages]
                 event.sources_checked = decision.sources_checked  # SOP 4b, for the report
             uow.repo.add(event)
             if decision.action is Action.SUBMIT_DESIGN:
-                row = await uow.repo.ensure_design_version(item.id, transition.version)
-                row.submitted_by, row.submitted_at = actor.user_id, now
-            await uow.repo.clear_pending_input(actor.user_id)
-            if transition.step_changed or transition.to_step is None:
-                # a question about an earlier step, or about a closed item (a cancelled
-                # draft has no step to leave), has no answer any more
-                await uow.repo.clear_pending_inputs_for_item(item.id)
+                await uow.repo.design_version_submitted(
+                    item.id, transition.version, actor.user_id, now
+                )
+            # the actor's open question; and when the step changed or the item closed (a
+            # cancelled draft has no step to leave), every question about an earlier step or
+            # a closed item, which has no answer any more
+            step_left = transition.step_changed or transition.to_step is None
+            await uow.repo.clear_pending_input(
+                actor.user_id, about_item=item.id if step_left else None
+            )
             await uow.repo.flush()
             # the visit this move ends, and the one it begins, as the SOP stands now
             await record_visits(uow, ctx.sop, item.id, transition, changes.visit, event.id, now)
@@ -201,13 +212,13 @@ class Decisions:
                 now,
                 confirm=confirm,
             )
+            # the next role's card and the notices are owed; the new step's reminder is set
+            remind_at = changes.visit.remind_at if changes.visit else None
+            made = (transition.from_step or "-", decision.action.value)
+            committed = Committed(owed=True, remind_at=remind_at, decision=made)
+            uow.after_commit(lambda: ctx.on_commit(committed))
             await uow.commit()
-            decided = Decided(item_view(item, ctx.sop), transition)
-        # the next role's card and the notices are owed; the new step's reminder is set
-        remind_at = changes.visit.remind_at if changes.visit else None
-        made = (transition.from_step or "-", decision.action.value)
-        ctx.on_commit(Committed(owed=True, remind_at=remind_at, decision=made))
-        return decided
+            return Decided(item_view(item, ctx.sop), transition)
 
     async def resend_card(
         self, actor: Actor, item_id: int, chat_id: int

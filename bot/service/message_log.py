@@ -82,10 +82,13 @@ class MessageLog:
                 else await uow.repo.last_event_at(item_id, step_key, version)
             )
             if progress is not None:
-                if progress.parts_sent is not None:
+                done = progress.delivered and closing is None
+                if progress.parts_sent is not None and not done:
                     await uow.repo.outbox_parts_sent(progress.row_id, progress.parts_sent)
-                if progress.delivered and closing is None:
-                    await uow.repo.finish_outbox(progress.row_id, progress.at)
+                if done:  # the parts with it: one UPDATE
+                    await uow.repo.finish_outbox(
+                        progress.row_id, progress.at, parts_sent=progress.parts_sent
+                    )
                 if progress.also_delivered:
                     await uow.repo.finish_outbox_rows(progress.also_delivered, progress.at)
             await uow.commit()

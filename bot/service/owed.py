@@ -22,7 +22,7 @@ from bot.service.payloads import (
 )
 from bot.service.payloads import OutboxKind as OutboxKind  # re-exported: its old home
 from bot.service.views import EventView
-from storage.models import Item, OutboxMessage
+from storage.models import Item
 from storage.repositories import Repository
 
 ARCHIVE_CHAT = 0  # outbox rows that are work for the bot itself, not a message to a chat
@@ -84,10 +84,9 @@ async def enqueue_after_transition(
 
 async def _retire_cards(repo: Repository, item: Item, event: EventView, now: datetime) -> None:
     """After any decision, no earlier card of the item keeps live buttons."""
-    for card in await repo.cards_with_buttons(item.id):
-        card.has_buttons = False
-        retire = Retire(card.id, event.action, event.actor_name, event.at)
-        add_outbox(repo, now, card.chat_id, item.id, retire)
+    for card_id, chat_id in await repo.retire_cards(item.id):
+        retire = Retire(card_id, event.action, event.actor_name, event.at)
+        add_outbox(repo, now, chat_id, item.id, retire)
 
 
 def _notice(template: NoticeKind, item: Item, event: EventView) -> Notice:
@@ -119,12 +118,7 @@ def add_outbox(
 ) -> None:
     """Owe `payload` to `chat_id`; a payload that would not parse back raises PayloadError
     here, before the row is added (and the caller's transaction is not committed)."""
-    data = to_json(payload)
-    repo.add(
-        OutboxMessage(
-            created_at=now, chat_id=chat_id, kind=payload.kind, item_id=item_id, payload=data
-        )
-    )
+    repo.owe(now, chat_id, payload.kind, item_id, to_json(payload))
 
 
 async def card_on_its_way(repo: Repository, chat_id: int, item_id: int, card: CardJob) -> bool:

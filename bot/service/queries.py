@@ -4,9 +4,10 @@ one transaction that writes nothing. Who may read: the members and the admins.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from bot.archive.store import search_archive
 from bot.domain.sop import Sop, StepKind
@@ -16,8 +17,10 @@ from bot.service.errors import NotAMember
 from bot.service.roster_rows import load_roster
 from bot.service.rows import event_view, file_ref, item_view, material_view
 from bot.service.views import CardData, EventView, ItemView
-from storage.models import CardMessage, Item
+from storage.models import CardMessage, Event, Item
 from storage.uow import UnitOfWork
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +134,12 @@ class Reads:
         self, item_id: int, step_key: str, version: int, return_event_id: int | None = None
     ) -> CardData | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
-            item = await uow.repo.item(item_id)
+            item, events = await _cached(uow, ("item", item_id), uow.repo.item_with_events, item_id)
             if item is None or not self.sop.has_step(step_key):
                 return None
-            return await card_data_of(uow, self.sop, item, step_key, version, return_event_id)
+            return await card_data_of(
+                uow, self.sop, item, step_key, version, return_event_id, events=events
+            )
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
@@ -144,6 +149,16 @@ class Reads:
             return RetireTarget(card.chat_id, card.message_id, card.text)
 
 
+async def _cached(uow: UnitOfWork, key: object, read: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """`read(*args)`, or what it gave already in this read-only transaction (the sender reads
+    the cards of one item for several chats at once)."""
+    if not uow.reads_only:
+        return await read(*args)
+    if key not in uow.read_cache:
+        uow.read_cache[key] = await read(*args)
+    return cast(T, uow.read_cache[key])
+
+
 async def card_data_of(
     uow: UnitOfWork,
     sop: Sop,
@@ -151,14 +166,27 @@ async def card_data_of(
     step_key: str,
     version: int,
     return_event_id: int | None = None,
+    *,
+    events: Sequence[Event] | None = None,
 ) -> CardData:
-    """Everything a card of the item at `step_key` shows, read in the caller's unit of work."""
+    """Everything a card of the item at `step_key` shows, read in the caller's unit of work
+    (`events`: the item's history, when the caller read it with the item)."""
     step = sop.step(step_key)
     # the design step shows the last submitted version (if any) for reference only
     shown = version if step.kind is not StepKind.DESIGN else 0
-    files = await uow.repo.design_files(item.id, shown) if shown else []
-    design_version = await uow.repo.design_version(item.id, shown) if shown else None
-    events = await uow.repo.events(item.id)
+    files = (
+        await _cached(uow, ("pages", item.id, shown), uow.repo.design_files, item.id, shown)
+        if shown
+        else []
+    )
+    design_version = (
+        await _cached(uow, ("version", item.id, shown), uow.repo.design_version, item.id, shown)
+        if shown
+        else None
+    )
+    if events is None:
+        events = await uow.repo.events(item.id)
+    materials = await _cached(uow, ("materials", item.id), uow.repo.materials, item.id)
     return_event = next((event_view(e) for e in events if e.id == return_event_id), None)
     approvals = [
         e
@@ -169,7 +197,7 @@ async def card_data_of(
         item=item_view(item, sop),
         step=step,
         version=version,
-        materials=tuple(material_view(m) for m in await uow.repo.materials(item.id)),
+        materials=tuple(material_view(m) for m in materials),
         design=tuple(file_ref(row) for row in files),
         caption=design_version.caption if design_version else None,
         return_event=return_event,

@@ -52,9 +52,9 @@ class DesignUploads:
             item = await self._design_item(uow, actor, item_id)
             version = draft_version(item)
             uow.repo.add(self._design_row(actor, file, item.id, version))
-            row = await uow.repo.ensure_design_version(item.id, version)
-            if caption:
-                row.caption = caption.strip()
+            row = await uow.repo.ensure_design_version(
+                item.id, version, caption=caption.strip() if caption else None
+            )
             await self._set_design_prompt(uow, actor, item)
             state = await self._draft_state(uow, item, row)
             await uow.commit()
