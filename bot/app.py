@@ -92,7 +92,9 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Bo
         builder = builder.rate_limiter(OfficeRateLimiter())
     # every Bot API call observed: failures counted by kind, getUpdates answers timed
     metrics = Metrics()
-    sending, polling = ObservedRequest.pair(metrics, options.request)
+    sending, polling = ObservedRequest.pair(
+        metrics, config.telegram.http, options.request, polling=config.webhook is None
+    )
     builder = builder.request(sending).get_updates_request(polling)
     application: BotApplication = builder.build()
     application.bot_data[METRICS_KEY] = metrics
