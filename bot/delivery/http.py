@@ -35,7 +35,7 @@ _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # httpx writes a file name as HTML5 forms do: '"' and control characters percent-encoded (aiohttp
 # then doubles a backslash, as httpx does).
 _HTML5_ESCAPES = re.compile(r'["\x00-\x1a\x1c-\x1f]')
-_ONE_WRITE = 2**16  # aiohttp's writer waits for the socket only past this many bytes
+_ONE_WRITE = 2**15  # aiohttp's writer waits for the socket only past 64 KiB, headers included
 
 
 class AiohttpRequest(BaseRequest):
@@ -113,7 +113,12 @@ class AiohttpRequest(BaseRequest):
                 body = _WriteBounded(get_payload(body), given.write)
         try:
             async with session.request(
-                method, url, data=body, headers=headers, timeout=given.client_timeout()
+                method,
+                url,
+                data=body,
+                headers=headers,
+                timeout=given.client_timeout(),
+                allow_redirects=False,  # as httpx: an answer is Telegram's, never another's
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # aiohttp's own timeouts are TimeoutErrors too

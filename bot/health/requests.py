@@ -46,10 +46,10 @@ class ObservedRequest(BaseRequest):
         if given is not None:
             observed = cls(given, metrics)
             return observed, observed
-        sending = cls(_transport(http, SEND_POOL), metrics)
+        sending = cls(transport(http, SEND_POOL), metrics)
         if not polling:
             return sending, sending
-        return sending, cls(_transport(http, POLL_POOL), metrics)
+        return sending, cls(transport(http, POLL_POOL), metrics)
 
     @property
     def read_timeout(self) -> float | None:
@@ -96,7 +96,8 @@ class ObservedRequest(BaseRequest):
         return code, payload
 
 
-def _transport(http: str, pool_size: int) -> BaseRequest:
+def transport(http: str, pool_size: int = SEND_POOL) -> BaseRequest:
+    """A request of the transport `[telegram] http` names, unobserved."""
     if http == "httpx":
         return HTTPXRequest(connection_pool_size=pool_size)  # exactly what PTB would build
     return AiohttpRequest(connection_pool_size=pool_size)
