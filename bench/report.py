@@ -264,7 +264,7 @@ def _against(ours: Measurement, bare: Measurement, which: str) -> list[str]:
         f"({ours.decisions_per_s:.1f} vs {bare.decisions_per_s:.1f} per s)",
         f"unloaded p50 {ours.solo.p50_ms / bare.solo.p50_ms:6.2f}x the bare bot's "
         f"({ours.solo.p50_ms:.1f} vs {bare.solo.p50_ms:.1f} ms)",
-        f"CPU per decision {ours.cpu_per_decision_ms / bare.cpu_per_decision_ms:6.2f}x the bare "
+        f"CPU/decision {ours.cpu_per_decision_ms / bare.cpu_per_decision_ms:6.2f}x the bare "
         f"bot's ({ours.cpu_per_decision_ms:.1f} vs {bare.cpu_per_decision_ms:.1f} ms)",
     ]
 
