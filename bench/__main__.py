@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from bot.config.telegram import HTTP_TRANSPORTS
+
 from .report import render
 from .run import Options, run
 
@@ -34,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="sample the bot with py-spy (must be installed)"
     )
+    parser.add_argument(
+        "--http",
+        choices=HTTP_TRANSPORTS,
+        default=HTTP_TRANSPORTS[0],
+        help=f"the bot's transport, [telegram] http ({HTTP_TRANSPORTS[0]}); the bare bot runs "
+        "stock (httpx) and on this one",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--keep", type=Path, help="keep databases and bot logs in this folder")
     args = parser.parse_args(argv)
@@ -47,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         wait=args.wait,
         keep=args.keep,
         profile=args.profile,
+        http=args.http,
     )
     results = asyncio.run(run(options))
     print(render(results))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.config.telegram import HTTP_TRANSPORTS
 from localbotapi import LocalBotApi
 
 from .server import TOKEN
@@ -77,7 +78,13 @@ class Office:
         for role, chat_id in GROUPS.items():
             server.add_group(chat_id, _GROUP_TITLES[role])
 
-    def config_data(self, server: LocalBotApi, database_url: str, workdir: Path) -> dict[str, Any]:
+    def config_data(
+        self,
+        server: LocalBotApi,
+        database_url: str,
+        workdir: Path,
+        http: str = HTTP_TRANSPORTS[0],
+    ) -> dict[str, Any]:
         members = [{"id": m.user_id, "name": m.name, "roles": [m.role]} for m in self.everyone()]
         members.append({"id": SEKRETARIS, "name": "Sekretaris", "roles": ["sekretaris"]})
         return {
@@ -85,6 +92,7 @@ class Office:
                 "api_base_url": server.base_url,
                 "file_base_url": server.base_file_url,
                 "admins": [self.pools["kasubbag"][0].user_id],
+                "http": http,
             },
             "database": {"url": database_url},
             "storage": {
@@ -97,10 +105,15 @@ class Office:
         }
 
     def write_config(
-        self, server: LocalBotApi, database_url: str, workdir: Path, name: str
+        self,
+        server: LocalBotApi,
+        database_url: str,
+        workdir: Path,
+        name: str,
+        http: str = HTTP_TRANSPORTS[0],
     ) -> Path:
         path = workdir / name
-        data = self.config_data(server, database_url, workdir)
+        data = self.config_data(server, database_url, workdir, http)
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
         return path
 

@@ -1,4 +1,5 @@
-"""One benchmark run: the bare bot, the bot on an empty database, the bot on a large one.
+"""One benchmark run: the bare bot (stock, and on the bot's transport), the bot on an empty
+database, the bot on a large one.
 
 Each bot runs in its own process pinned to one CPU; this process (the local Bot API server
 and the simulated members) is pinned to the other, so the bot's CPU time and memory are its
@@ -21,8 +22,10 @@ from pathlib import Path
 from time import perf_counter
 
 from bot.config import parse_config
+from bot.config.telegram import HTTP_TRANSPORTS
 
 from . import procs
+from .bare_bot import STOCK
 from .drive import DECISIONS_PER_ITEM, Decision, drive_bare, drive_items
 from .office import BOT_ENV, Office
 from .profile import Recorder, summarise
@@ -34,6 +37,7 @@ from .server import BenchServer
 _QUIET_S = 0.5  # no API call for this long: the bot has finished what the run asked
 _BARE_USERS_BASE = 7_000_000
 _PROFILE = "profile.txt"  # py-spy's collapsed stacks of the concurrent run
+_TRANSPORT_NAMES = {STOCK: "stock (httpx)", "aiohttp": "on aiohttp (the bot's transport)"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Options:
     startup_timeout: float = 120.0
     keep: Path | None = None  # keep the working directory (databases, logs) here
     profile: bool = False  # sample the bot with py-spy during the concurrent runs
+    http: str = HTTP_TRANSPORTS[0]  # the bot's transport ([telegram] http)
 
 
 async def run(options: Options) -> Results:
@@ -61,7 +66,11 @@ async def run(options: Options) -> Results:
     )
     with tempfile.TemporaryDirectory(prefix="jdih-bench-") as scratch:
         workdir = options.keep or Path(scratch)
-        bare = await _bare(options, _folder(workdir / "bare"), bot_cpu)
+        bare = await _bare(options, _folder(workdir / "bare"), bot_cpu, STOCK)
+        # the bare bot on the bot's own transport: what is left between them is the bot's
+        bare_same = bare
+        if options.http != STOCK:
+            bare_same = await _bare(options, _folder(workdir / "bare-same"), bot_cpu, options.http)
         empty = await _ours(
             "JDIH bot, empty database", options, _folder(workdir / "empty"), bot_cpu
         )
@@ -75,8 +84,9 @@ async def run(options: Options) -> Results:
         "members per role": options.members or options.items,
         "open items": options.open_items if options.scale else 0,
         "history events": options.history if options.scale else 0,
+        "transport": options.http,
     }
-    return Results(info, settings, bare, empty, scale)
+    return Results(info, settings, bare, empty, scale, bare_same)
 
 
 async def _ready(server: BenchServer, bot: procs.Measured, started: float, limit: float) -> float:
@@ -114,13 +124,14 @@ def _folder(path: Path) -> Path:
     return path
 
 
-async def _bare(options: Options, workdir: Path, cpu: int | None) -> Measurement:
+async def _bare(options: Options, workdir: Path, cpu: int | None, http: str) -> Measurement:
     async with BenchServer() as server:
         users = [_BARE_USERS_BASE + n for n in range(max(options.items, options.solo))]
         for user in users:
             server.add_user(user, f"Pengguna {user}")
             server.mark_started(user)
         args = ["--base-url", server.base_url, "--file-url", server.base_file_url]
+        args += ["--http", http]
         started = perf_counter()
         bot = await procs.start("bench.bare_bot", args, workdir / "bot.log", cpu, BOT_ENV)
         try:
@@ -143,7 +154,8 @@ async def _bare(options: Options, workdir: Path, cpu: int | None) -> Measurement
         finally:
             await bot.stop()
     return Measurement(
-        name="bare python-telegram-bot bot (answer + one message per press)",
+        name=f"bare python-telegram-bot bot, {_TRANSPORT_NAMES[http]} (answer + one message "
+        "per press)",
         items=options.items,
         startup_s=startup,
         ready_rss_mb=ready_rss,
@@ -168,10 +180,12 @@ async def _ours(
     database_url = f"sqlite+aiosqlite:///{workdir / 'jdih.db'}"
     async with BenchServer() as server:
         office.enrol(server)
-        config_path = office.write_config(server, database_url, workdir, "config.json")
+        config_path = office.write_config(
+            server, database_url, workdir, "config.json", options.http
+        )
         counts: dict[str, int] = {}
         if seeded:
-            data = office.config_data(server, database_url, workdir)
+            data = office.config_data(server, database_url, workdir, options.http)
             config = parse_config(data, base_dir=workdir, environ=BOT_ENV)
             made = await seed(
                 database_url, config, MONDAY_MORNING, options.open_items, options.history

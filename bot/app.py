@@ -64,6 +64,7 @@ DISPLACED_KEY = "displaced_by"
 DAILY_BACKUP_KEY = "daily_backup"  # set when [backup] daily = true
 METRICS_KEY = "metrics"  # the bot's counters and gauges (bot/health/metrics.py)
 HEALTH_KEY = "health_server"  # set when [monitoring] port is given
+REQUESTS_KEY = "bot_api_requests"  # the bot's two HTTP requests (sending, getUpdates)
 
 
 @dataclass(slots=True)
@@ -92,10 +93,13 @@ def build_application(config: Config, options: BuildOptions | None = None) -> Bo
         builder = builder.rate_limiter(OfficeRateLimiter())
     # every Bot API call observed: failures counted by kind, getUpdates answers timed
     metrics = Metrics()
-    sending, polling = ObservedRequest.pair(metrics, options.request)
+    sending, polling = ObservedRequest.pair(
+        metrics, config.telegram.http, options.request, polling=config.webhook is None
+    )
     builder = builder.request(sending).get_updates_request(polling)
     application: BotApplication = builder.build()
     application.bot_data[METRICS_KEY] = metrics
+    application.bot_data[REQUESTS_KEY] = (sending, polling)
     # before the handlers' own error handler: a conflict judged already; a database away
     application.add_error_handler(_conflict_told)
     application.add_error_handler(on_handler_error)
@@ -321,3 +325,7 @@ async def _stop_services(app: BotApplication) -> None:
     lock: InstanceLock | None = app.bot_data.pop(INSTANCE_LOCK_KEY, None)
     if lock is not None:
         await lock.release()
+    # PTB's shutdown closes the bot's HTTP requests, but not after a start that failed (the
+    # token refused): closed here too, else aiohttp logs an unclosed session at exit.
+    for request in set(app.bot_data.pop(REQUESTS_KEY, ())):
+        await request.shutdown()

@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.domain.clock import SystemClock
 from bot.domain.office_hours import weekly_total
 from bot.domain.worktime import HOLIDAYS_VERSION
+from bot.health.requests import transport
 from storage.database import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import Item
@@ -54,10 +55,13 @@ async def _check_database(config: Config, say: Callable[[str], None]) -> bool:
 
 
 async def _check_telegram(config: Config, say: Callable[[str], None]) -> bool:
+    request = transport(config.telegram.http)  # what the bot itself talks over
     bot = Bot(
         config.telegram.token,
         base_url=config.telegram.api_base_url,
         base_file_url=config.telegram.file_base_url,
+        request=request,
+        get_updates_request=request,
     )
     try:
         async with bot:

@@ -59,6 +59,7 @@ E2E = {
     "test_e2e_truth.py",  # named although test_e2e_*: its crash test is marked slow itself
     "test_instance.py", "test_backup.py", "test_backup_disks.py", "test_backup_load.py",
     "test_database_away.py",
+    "test_bot_api_transport.py",
 }  # fmt: skip
 SLOW = {
     "test_bench_smoke.py", "test_crash.py", "test_e2e_flood.py", "test_e2e_fuzz.py",

@@ -3,6 +3,7 @@ on a fresh database, with a clock the test moves by hand."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ from tests.office import (  # noqa: F401  (the e2e tests take the office from he
 from tests.settling import wait_settled
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
+TEST_HTTP_ENV = "JDIH_TEST_HTTP"
 
 
 def config_data(server: LocalBotApi, database_url: str, **extra: Any) -> dict[str, Any]:
@@ -46,6 +48,11 @@ def config_data(server: LocalBotApi, database_url: str, **extra: Any) -> dict[st
         "members": [p.config() for p in MEMBERS],
     }
     data.update(extra)
+    # JDIH_TEST_HTTP=httpx: every bot of the run on python-telegram-bot's own transport,
+    # chosen as an operator would, by [telegram] http (unset: the production default).
+    http = os.environ.get(TEST_HTTP_ENV, "")
+    if http:
+        data["telegram"] = {"http": http, **data["telegram"]}
     return data
 
 

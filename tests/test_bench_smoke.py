@@ -30,7 +30,9 @@ def test_benchmark_completes_and_reports_every_figure(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     figures = json.loads(out.read_text())
 
-    for name in ("bare", "empty", "scale"):
+    # the bare bot twice: stock (httpx) and on the bot's transport (aiohttp, the default)
+    assert figures["options"]["transport"] == "aiohttp"
+    for name in ("bare", "bare_same", "empty", "scale"):
         bot = figures[name]
         assert bot["decisions"] == ITEMS * 9, name  # every item went through the whole SOP
         for key in ("startup_s", "ready_rss_mb", "cpu_s", "peak_rss_mb", "wall_s"):
@@ -46,3 +48,5 @@ def test_benchmark_completes_and_reports_every_figure(tmp_path: Path) -> None:
     assert len(figures["targets"]) == 8
     assert all(isinstance(target["met"], bool) for target in figures["targets"])
     assert "-- targets --" in done.stdout
+    assert "against the stock bare bot" in done.stdout
+    assert "against the bare bot on the bot's transport (aiohttp)" in done.stdout

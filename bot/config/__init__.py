@@ -156,7 +156,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "backup": {"dir", "keep", "daily", "time", "pg_dump", "pg_restore"},
     "monitoring": {"port", "listen", "outbox_stuck_minutes", "updates_stale_seconds"},
     "logging": {"format"},
-    "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins"},
+    "telegram": {"token", "token_file", "api_base_url", "file_base_url", "admins", "http"},
     "database": {"url"},
     "webhook": {"url", "listen", "port", "secret_token", "secret_token_file"},
     "office": {

@@ -18,6 +18,9 @@ WEBHOOK_SECRET_ENV = "JDIH_WEBHOOK_SECRET"
 # Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ -.
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _LOOPBACK_NAMES = {"localhost"}
+# How the bot talks HTTP to the Bot API (bot/health/requests.py builds it): "aiohttp", the
+# lighter transport (bot/delivery/http.py); "httpx", python-telegram-bot's own HTTPXRequest.
+HTTP_TRANSPORTS = ("aiohttp", "httpx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class TelegramSettings:
     api_base_url: str
     file_base_url: str
     admins: frozenset[int]
+    http: str = HTTP_TRANSPORTS[0]  # one of HTTP_TRANSPORTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,16 @@ def parse_telegram(
         api_base_url=text(values, "telegram.api_base_url", "https://api.telegram.org/bot"),
         file_base_url=text(values, "telegram.file_base_url", "https://api.telegram.org/file/bot"),
         admins=frozenset(int_list(values, "telegram.admins")),
+        http=_http(values),
     )
+
+
+def _http(values: Mapping[str, Any]) -> str:
+    value = values.get("http", HTTP_TRANSPORTS[0])
+    if value not in HTTP_TRANSPORTS:
+        allowed = " or ".join(f'"{name}"' for name in HTTP_TRANSPORTS)
+        raise ConfigError(f"telegram.http: {value!r} is not {allowed}")
+    return str(value)
 
 
 def _token(values: Mapping[str, Any], base_dir: Path, environ: Mapping[str, str]) -> Secret:

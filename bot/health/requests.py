@@ -18,6 +18,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
+from bot.delivery.http import AiohttpRequest
 from bot.health.metrics import Metrics
 
 # PTB's ApplicationBuilder defaults: many connections for sending, one for long polling.
@@ -31,16 +32,24 @@ class ObservedRequest(BaseRequest):
         self._metrics = metrics
 
     @classmethod
-    def pair(cls, metrics: Metrics, given: BaseRequest | None) -> tuple[BaseRequest, BaseRequest]:
-        """The requests for sending and for getUpdates, as PTB would build them (or the one
-        a test gave), each observed."""
+    def pair(
+        cls,
+        metrics: Metrics,
+        http: str,
+        given: BaseRequest | None = None,
+        *,
+        polling: bool = True,
+    ) -> tuple[BaseRequest, BaseRequest]:
+        """The requests for sending and for getUpdates, each observed: of the transport
+        `[telegram] http` names, sized as PTB's builder sizes its own (or the one a test
+        gave). A webhook bot never calls getUpdates: it sends with one request only."""
         if given is not None:
             observed = cls(given, metrics)
             return observed, observed
-        return (
-            cls(HTTPXRequest(connection_pool_size=SEND_POOL), metrics),
-            cls(HTTPXRequest(connection_pool_size=POLL_POOL), metrics),
-        )
+        sending = cls(transport(http, SEND_POOL), metrics)
+        if not polling:
+            return sending, sending
+        return sending, cls(transport(http, POLL_POOL), metrics)
 
     @property
     def read_timeout(self) -> float | None:
@@ -85,6 +94,13 @@ class ObservedRequest(BaseRequest):
         else:
             self._metrics.api_failed(name, error_kind(code, payload))
         return code, payload
+
+
+def transport(http: str, pool_size: int = SEND_POOL) -> BaseRequest:
+    """A request of the transport `[telegram] http` names, unobserved."""
+    if http == "httpx":
+        return HTTPXRequest(connection_pool_size=pool_size)  # exactly what PTB would build
+    return AiohttpRequest(connection_pool_size=pool_size)
 
 
 _KINDS = {400: "bad_request", 401: "invalid_token", 403: "forbidden", 404: "invalid_token"}
