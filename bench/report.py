@@ -16,9 +16,13 @@ import telegram
 
 from .drive import Decision
 
-# The issue's targets.
-P99_VS_BARE = 2.0
-DECISIONS_PER_S = 100.0
+# Issue 18's targets (one core; the ratios against the stock bare bot), and issue 6's that stay.
+CPU_PER_DECISION_MS = 15.0
+DECISIONS_PER_S = 60.0
+UNLOADED_P50_MS = 10.0
+UNLOADED_P99_MS = 30.0
+P99_VS_BARE = 3.0
+PEAK_RSS_MB = 150.0
 SCALE_LATENCY_VS_EMPTY = 1.2
 STARTUP_S = 5.0
 STARTUP_RSS_MB = 200.0
@@ -129,36 +133,58 @@ class Results:
     def targets(self) -> list[tuple[str, str, bool]]:
         """(target, what was measured, met?)"""
         found = []
-        ratio = self.empty.presses.p99_ms / self.bare.presses.p99_ms
+        empty = self.empty
         found.append(
             (
-                f"p99 decision latency <= {P99_VS_BARE:g}x the stock bare bot's",
-                f"{ratio:.2f}x ({self.empty.presses.p99_ms:.0f} vs "
-                f"{self.bare.presses.p99_ms:.0f} ms)",
+                f"CPU per decision <= {CPU_PER_DECISION_MS:g} ms",
+                f"{empty.cpu_per_decision_ms:.1f} ms",
+                empty.cpu_per_decision_ms <= CPU_PER_DECISION_MS,
+            )
+        )
+        found.append(
+            (
+                f">= {DECISIONS_PER_S:g} decisions/s measured on one core",
+                f"{empty.decisions_per_s:.1f} measured, {empty.capacity_per_s:.1f} by CPU time",
+                empty.decisions_per_s >= DECISIONS_PER_S,
+            )
+        )
+        found.append(
+            (
+                f"press -> next card unloaded, p50 <= {UNLOADED_P50_MS:g} ms and "
+                f"p99 <= {UNLOADED_P99_MS:g} ms",
+                f"p50 {empty.solo.p50_ms:.1f} ms, p99 {empty.solo.p99_ms:.1f} ms",
+                empty.solo.p50_ms <= UNLOADED_P50_MS and empty.solo.p99_ms <= UNLOADED_P99_MS,
+            )
+        )
+        ratio = empty.presses.p99_ms / self.bare.presses.p99_ms
+        found.append(
+            (
+                f"p99 decision latency, {empty.items} at once, <= {P99_VS_BARE:g}x the stock "
+                "bare bot's",
+                f"{ratio:.2f}x ({empty.presses.p99_ms:.0f} vs {self.bare.presses.p99_ms:.0f} ms)",
                 ratio <= P99_VS_BARE,
             )
         )
-        rate, capacity = self.empty.decisions_per_s, self.empty.capacity_per_s
         found.append(
             (
-                f">= {DECISIONS_PER_S:g} decisions/s on one core",
-                f"{rate:.1f} measured, {capacity:.1f} by CPU time",
-                max(rate, capacity) >= DECISIONS_PER_S,
+                f"peak RSS in the burst <= {PEAK_RSS_MB:g} MB",
+                f"{empty.peak_rss_mb:.0f} MB",
+                empty.peak_rss_mb <= PEAK_RSS_MB,
             )
         )
         if self.scale is not None:
             scale, empty = self.scale, self.empty
             for label, at_scale, base in (
-                ("unloaded p50", scale.solo.p50_ms, empty.solo.p50_ms),
-                ("unloaded p95", scale.solo.p95_ms, empty.solo.p95_ms),
-                ("concurrent p50", scale.presses.p50_ms, empty.presses.p50_ms),
-                ("concurrent p99", scale.presses.p99_ms, empty.presses.p99_ms),
+                ("unloaded p50 latency", scale.solo.p50_ms, empty.solo.p50_ms),
+                ("unloaded p95 latency", scale.solo.p95_ms, empty.solo.p95_ms),
+                ("concurrent p50 latency", scale.presses.p50_ms, empty.presses.p50_ms),
+                ("concurrent p99 latency", scale.presses.p99_ms, empty.presses.p99_ms),
+                ("CPU per decision", scale.cpu_per_decision_ms, empty.cpu_per_decision_ms),
             ):
                 ratio = at_scale / base
                 found.append(
                     (
-                        f"{label} latency at scale <= {SCALE_LATENCY_VS_EMPTY:g}x the empty "
-                        "database's",
+                        f"{label} at scale <= {SCALE_LATENCY_VS_EMPTY:g}x the empty database's",
                         f"{ratio:.2f}x ({at_scale:.0f} vs {base:.0f} ms)",
                         ratio <= SCALE_LATENCY_VS_EMPTY,
                     )

@@ -44,8 +44,9 @@ def test_benchmark_completes_and_reports_every_figure(tmp_path: Path) -> None:
                 assert math.isfinite(bot[latency][key]) and bot[latency][key] > 0
     assert figures["scale"]["seeded"]["open items"] == 50
     assert figures["scale"]["seeded"]["events"] <= 500
-    # bare-bot latency, decisions/s, four latency ratios at scale, start-up time and memory
-    assert len(figures["targets"]) == 8
+    # issue 18's five (CPU, rate, unloaded latency, p99 against the bare bot, peak memory),
+    # five ratios at scale (four latencies and the CPU), start-up time and memory
+    assert len(figures["targets"]) == 12
     assert all(isinstance(target["met"], bool) for target in figures["targets"])
     assert "-- targets --" in done.stdout
     assert "against the stock bare bot" in done.stdout
