@@ -1,6 +1,6 @@
 """The engine and sessions. SQLite (WAL, BEGIN IMMEDIATE for a unit of work that may write, a
-deferred BEGIN for one that only reads; statements run on the event loop, storage/sqlite_inline.py)
-or PostgreSQL by URL."""
+deferred BEGIN for one that only reads; statements run on the event loop, storage/sqlite_inline.py,
+WAL checkpoints in a worker thread, storage/sqlite_checkpoint.py) or PostgreSQL by URL."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from storage.sqlite_checkpoint import Checkpointer, CheckpointPolicy
 from storage.sqlite_inline import InlineCreator
 from storage.uow import READ_ONLY, SessionFactory
 
@@ -27,12 +28,19 @@ POSTGRES_POOL_SIZE = 10
 
 
 def create_engine(
-    url: str, *, inline: bool = True, busy_budget: float | None = None, **kwargs: Any
+    url: str,
+    *,
+    inline: bool = True,
+    busy_budget: float | None = None,
+    checkpoints: CheckpointPolicy | None = None,
+    **kwargs: Any,
 ) -> AsyncEngine:
     """An async engine for `url`; SQLite gets the settings that make concurrent writers safe.
 
     SQLite statements run on the event loop (`inline`, storage/sqlite_inline.py); a lock held
-    by another process is waited for asynchronously, at most `busy_budget` seconds (15 s).
+    by another process is waited for asynchronously, at most `busy_budget` seconds (15 s); the
+    WAL of a database file is checkpointed in a worker thread as `checkpoints` says
+    (storage/sqlite_checkpoint.py), until `dispose()`, which waits for it.
     `inline=False` keeps aiosqlite's thread per connection (the benchmark compares them)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -51,14 +59,16 @@ def create_engine(
     if file_db and "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
         kwargs.setdefault("max_overflow", 0)
-    creator = InlineCreator(budget)
+    creator = InlineCreator(budget, (checkpoints or CheckpointPolicy()) if file_db else None)
     engine = create_async_engine(url, async_creator=creator, **kwargs)
     creator.use_arguments_of(engine)
-    _configure_sqlite(engine, busy_timeout_ms=0)
+    _configure_sqlite(engine, busy_timeout_ms=0, checkpointer=creator.checkpointer)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
+def _configure_sqlite(
+    engine: AsyncEngine, *, busy_timeout_ms: int, checkpointer: Checkpointer | None = None
+) -> None:
     # pysqlite's own transaction handling defers BEGIN until the first write, so a read then a
     # write can fail with SQLITE_BUSY at once; we emit BEGIN IMMEDIATE ourselves instead. A
     # unit of work that only reads says so (storage/uow.py): its plain BEGIN reads a snapshot
@@ -72,12 +82,21 @@ def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if checkpointer is not None:  # not in the COMMIT that crosses 1,000 pages, on the loop
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    if checkpointer is not None:
+        # after the pool closed its connections: the checkpointer's, closed last, in a worker
+        # thread, checkpoints what is left of the WAL
+        @event.listens_for(engine.sync_engine, "engine_disposed")
+        def _on_dispose(_engine: Any) -> None:
+            checkpointer.close_from_engine()
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

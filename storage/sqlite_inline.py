@@ -15,6 +15,10 @@ A call is retried only where SQLite did nothing and says it may be retried
 (https://www.sqlite.org/rescode.html#busy): a statement outside a transaction (BEGIN
 IMMEDIATE among them: refused, it opens none), the first statement after a deferred BEGIN
 (no lock taken yet), and COMMIT (the transaction stays open, intact).
+
+SQLite's automatic WAL checkpoint would run inline too, stalling the loop: on a database file,
+the connections leave it to a `Checkpointer` (storage/sqlite_checkpoint.py), which runs it in a
+worker thread, and they tell it of each commit that wrote.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from typing import Any
 import aiosqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.sqlite_checkpoint import Checkpointer, CheckpointPolicy
+
 FIRST_PAUSE_S = 0.001
 LONGEST_PAUSE_S = 0.05
 # the calls of the aiosqlite connection and cursor that run one statement
@@ -38,6 +44,15 @@ def is_busy(exc: BaseException) -> bool:
     """SQLITE_BUSY (any extended code): another connection holds the lock SQLite needed."""
     code = getattr(exc, "sqlite_errorcode", None)
     return isinstance(exc, sqlite3.OperationalError) and code is not None and code & 0xFF == 5
+
+
+def _opens_write(sql: object) -> bool:
+    words = str(sql).split(maxsplit=2)
+    return (
+        len(words) >= 2
+        and words[0].upper() == "BEGIN"
+        and words[1].upper() in ("IMMEDIATE", "EXCLUSIVE")
+    )
 
 
 def _opens_deferred(sql: object) -> bool:
@@ -68,11 +83,18 @@ class _RunNow:
 class InlineConnection(aiosqlite.Connection):
     """An aiosqlite connection without its thread; see the module's docstring."""
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection], busy_budget: float) -> None:
+    def __init__(
+        self,
+        connector: Callable[[], sqlite3.Connection],
+        busy_budget: float,
+        checkpointer: Checkpointer | None = None,
+    ) -> None:
         super().__init__(connector, iter_chunk_size=64)
         self._tx = _RunNow()  # type: ignore[assignment]
         self.busy_budget = busy_budget
+        self.checkpointer = checkpointer
         self._fresh = False  # a deferred BEGIN ran and nothing since: no lock is held
+        self._changes = 0  # the connection's total_changes when it last told the checkpointer
         self.waits = 0  # calls SQLite refused as busy and that were tried again
 
     def __await__(self) -> Generator[Any, None, InlineConnection]:  # never starts the thread
@@ -92,6 +114,12 @@ class InlineConnection(aiosqlite.Connection):
         retry = (name in _STATEMENTS and (not before or self._fresh)) or (
             name == "commit" and before
         )
+        checkpointer = self.checkpointer
+        if checkpointer is not None and checkpointer.holding is not None:
+            if name in _STATEMENTS and not before and args and _opens_write(args[0]):
+                await checkpointer.writable()
+                if self._connection is not connection:  # closed while it waited
+                    raise ValueError("Connection closed")
         deadline = 0.0
         pause = FIRST_PAUSE_S
         while True:
@@ -119,6 +147,11 @@ class InlineConnection(aiosqlite.Connection):
                 and bool(args)
                 and _opens_deferred(args[0])
             )
+            if checkpointer is not None and name != "close" and not connection.in_transaction:
+                changes = connection.total_changes  # rows written: the WAL has grown
+                if changes != self._changes:
+                    self._changes = changes
+                    checkpointer.wrote()
             return result
 
 
@@ -127,10 +160,14 @@ class InlineCreator:
     arguments for the URL, which the engine's own dialect works out (`create_connect_args`)
     once the engine exists, before its first connection (`use_arguments_of`)."""
 
-    def __init__(self, busy_budget: float) -> None:
+    def __init__(self, busy_budget: float, checkpoints: CheckpointPolicy | None = None) -> None:
         self.busy_budget = busy_budget
         self._args: tuple[Any, ...] = ()
         self._kwargs: dict[str, Any] = {}
+        # for a database file (an in-memory one has no WAL)
+        self.checkpointer = (
+            None if checkpoints is None else Checkpointer(self._connect_checkpoints, checkpoints)
+        )
 
     def use_arguments_of(self, engine: AsyncEngine) -> None:
         args, kwargs = engine.sync_engine.dialect.create_connect_args(engine.sync_engine.url)
@@ -141,5 +178,13 @@ class InlineCreator:
         connection: sqlite3.Connection = sqlite3.connect(*self._args, **self._kwargs)
         return connection
 
+    def _connect_checkpoints(self) -> sqlite3.Connection:
+        # used in a worker thread, where waiting is harmless: a PASSIVE checkpoint never waits
+        # for a lock, but the schema it reads first might (while SQLite recovers a WAL)
+        kwargs = {**self._kwargs, "isolation_level": None, "timeout": 1.0}
+        connection: sqlite3.Connection = sqlite3.connect(*self._args, **kwargs)
+        return connection
+
     async def __call__(self) -> InlineConnection:
-        return await InlineConnection(self._connect, self.busy_budget)._open()
+        connection = InlineConnection(self._connect, self.busy_budget, self.checkpointer)
+        return await connection._open()
