@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,7 +46,7 @@ from bot.delivery.report_delivery import ReportDelivery
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop, Step, StepKind
 from bot.service.directory import Directory
-from bot.service.message_log import MessageLog, OutboxProgress
+from bot.service.message_log import MessageLog, OutboxProgress, SentMessage
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
     AbsenceNotice,
@@ -90,13 +89,26 @@ class _Work:
 
 
 @dataclass(slots=True)
+class _Mark:
+    """A row a lane is done with, waiting for the next commit of marks."""
+
+    row_id: int
+    failed: str | None  # None: delivered
+    done: asyncio.Future[None]  # set once committed
+
+
+@dataclass(slots=True)
 class _Batch:
     lanes: dict[int, list[_Work]]  # chat -> its rows for this turn
-    more: bool  # rows may be due that no lane took: look again when a lane ends
+    remain: set[int]  # chats whose rows may remain: look again when their lane ends
+    waiting: bool  # chats were left without a lane: look again when any lane ends
 
 
 MAX_LANES = 16  # chats served at once
 TURN = 5  # rows a chat sends before a waiting chat may have its lane (about a private burst)
+# Rows a look reads at most: every lane's turn. Beyond as many chats waiting at once, those
+# whose oldest row is the newest wait for a later look.
+LOOK_CAP = MAX_LANES * TURN
 MAX_BACKOFF_S = 60.0
 MAX_ATTEMPTS = 5  # for rows that fail for reasons of their own, not Telegram's
 # Marks the rows a chat refused (Forbidden): they are sent again when the member presses Start.
@@ -138,6 +150,9 @@ class OutboxSender:
         self._task: asyncio.Task[None] | None = None
         # RETIRE rows whose edit went through, marked delivered with the next commit
         self._edited: list[int] = []
+        # rows the lanes are done with, marked by one commit (`_write_marks`)
+        self._marks: list[_Mark] = []
+        self._marking: asyncio.Task[None] | None = None
         # Set when Telegram or the network failed: every lane stops after its current row.
         self._halt = False
         # issue 17 (set by the wiring): told of each row delivered, by kind (/metrics); told
@@ -155,6 +170,10 @@ class OutboxSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._marking is not None:  # the rows that went out are recorded
+            with contextlib.suppress(Exception):
+                await self._marking
+            self._marking = None
         if self._edited:  # else the next start edits them again (harmless, but needless)
             try:
                 async with UnitOfWork(self.factory) as uow:
@@ -214,9 +233,17 @@ class OutboxSender:
     async def drain(self) -> int:
         """Deliver everything owed now, each chat in its own lane; returns how many rows were
         handled. A NetworkError or RetryAfter stops every lane after the row it is sending
-        and is raised: the whole outbox waits (the caller sleeps), as Telegram asks."""
+        and is raised: the whole outbox waits (the caller sleeps), as Telegram asks.
+
+        It looks at the outbox when woken, and when a lane ends that may leave rows behind:
+        its turn was full, a row of it is to be tried again, its chat was seen with rows its
+        lane did not hold, it wrote an archive (the rows written after it are due now), or
+        chats were left waiting for a lane."""
         lanes: dict[int, asyncio.Task[tuple[int, bool]]] = {}
+        held: dict[int, list[int]] = {}  # chat -> the rows its lane holds
         served: dict[int, int] = {}  # the turn each chat last had: the longest waiting goes next
+        remain: set[int] = set()  # chats to look at again once their lane ends
+        waiting = False  # chats were left without a lane at the last look
         handled = turns = 0
         trouble: Exception | None = None
         look = True  # rows may be due that no lane has
@@ -227,29 +254,32 @@ class OutboxSender:
                     self._wake.clear()
                     look = True
                 if trouble is None and look and len(lanes) < MAX_LANES:
-                    batch = await self._next_batch(lanes.keys(), served)
-                    look = batch.more
+                    look = False
+                    batch = await self._next_batch(held, served)
+                    waiting = batch.waiting
+                    remain |= batch.remain
                     for chat_id, works in batch.lanes.items():
                         turns += 1
                         served[chat_id] = turns
+                        held[chat_id] = [work.row.id for work in works]
                         lanes[chat_id] = asyncio.create_task(
                             self._lane(works), name=f"outbox-chat-{chat_id}"
                         )
                 if not lanes:
                     if not self._edited:
                         break
-                    # nothing left to carry them: mark them now; rows behind them in
-                    # their chat's turn were not read, so look again
+                    # nothing left to carry them: mark them now (then a wake that came
+                    # meanwhile is looked at)
                     async with UnitOfWork(self.factory) as uow:
                         await self._commit(uow, await self._mark_edited(uow))
-                    if look and trouble is None:
-                        continue
-                    break
+                    continue
                 await self._until_lane_ends_or_wake(lanes.values())
                 for chat_id, task in list(lanes.items()):
                     if not task.done():
                         continue
-                    del lanes[chat_id]
+                    del lanes[chat_id], held[chat_id]
+                    again = chat_id in remain
+                    remain.discard(chat_id)
                     try:
                         count, settled = task.result()
                     except Exception as exc:  # raised below, once every lane has stopped
@@ -257,7 +287,7 @@ class OutboxSender:
                         self._halt = True
                         continue
                     handled += count
-                    look = look or not settled  # a row to try again
+                    look = look or again or waiting or not settled
         finally:
             for task in lanes.values():  # cancelled (the bot stops): like a crash mid-send
                 task.cancel()
@@ -266,38 +296,46 @@ class OutboxSender:
             raise trouble
         return handled
 
-    async def _next_batch(self, busy: Iterable[int], served: dict[int, int]) -> _Batch:
+    async def _next_batch(self, held: dict[int, list[int]], served: dict[int, int]) -> _Batch:
         """The rows of the chats with rows due and no lane, those served longest ago (or
         never) first, with everything needed to send them: one read."""
         now = self.clock.now()
         # Edits made and marked with the next commit are not taken up again. Taken before
         # the read: one forgotten later was marked by a commit this read may not see.
-        edited = set(self._edited)
+        skip = [*self._edited, *(row_id for rows in held.values() for row_id in rows)]
         async with UnitOfWork(self.factory, read_only=True) as uow:
-            return await self._read_batch(uow, busy, served, now, edited)
+            return await self._read_batch(uow, set(held), skip, served, now)
 
     async def _read_batch(
         self,
         uow: UnitOfWork,
-        busy: Iterable[int],
+        busy: set[int],
+        skip: list[int],
         served: dict[int, int],
         now: datetime,
-        edited: set[int],
     ) -> _Batch:
         with uow.shared():  # the queries' units of work join this read (storage/uow.py)
-            due = await uow.repo.due_outbox_chats(now, ARCHIVE_CHAT)
-            running = set(busy)
-            waiting = [chat_id for chat_id in due if chat_id not in running]
-            waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
-            chosen = waiting[: MAX_LANES - len(running)]
-            # a busy chat's rows beyond its lane's, and chats left waiting for a lane
-            more = len(chosen) < len(due)
-            rows = (
-                await uow.repo.due_outbox_of_chats(chosen, now, TURN, ARCHIVE_CHAT)
-                if chosen
-                else []
+            rows = await uow.repo.due_outbox_turns(
+                now, turn=TURN, cap=LOOK_CAP, work_chat=ARCHIVE_CHAT, busy=busy, skip=skip
             )
-            works = [_Work(row, _parse(row)) for row in rows if row.id not in edited]
+            # a chat's rows come in the order they were written; the chats, in the order of
+            # their oldest row (a chat's first row before anyone's second)
+            of_chat: dict[int, list[OutboxMessage]] = {}
+            for row in rows:
+                of_chat.setdefault(row.chat_id, []).append(row)
+            # a busy chat with rows its lane does not hold: look again once its lane ends
+            remain = {chat_id for chat_id in of_chat if chat_id in busy}
+            waiting = [chat_id for chat_id in of_chat if chat_id not in busy]
+            waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
+            chosen = waiting[: MAX_LANES - len(busy)]
+            # At the cap, chats beyond it were not seen, and a chat's turn may be cut short.
+            cut = len(rows) >= LOOK_CAP
+            works: list[_Work] = []
+            for chat_id in chosen:
+                found = of_chat[chat_id]
+                if cut or len(found) >= TURN:
+                    remain.add(chat_id)
+                works.extend(_Work(row, _parse(row)) for row in found)
             for work in works:
                 if isinstance(work.job, CardJob) and work.row.item_id is not None:
                     job = work.job
@@ -306,6 +344,9 @@ class OutboxSender:
                     )
                 elif isinstance(work.job, ClaimAnswer):
                     work.roles = await self.reads.roles_now(work.row.chat_id)
+                elif isinstance(work.job, ArchiveJob):
+                    # the rows written after it are due once it is done
+                    remain.add(work.row.chat_id)
             # A card's text, chat and message never change: its retirement can be read now.
             ids = [work.job.card_id for work in works if isinstance(work.job, Retire)]
             cards = await uow.repo.cards_by_id(ids) if ids else []
@@ -315,13 +356,7 @@ class OutboxSender:
             if isinstance(work.job, Retire):
                 work.target = targets.get(work.job.card_id)
             lanes[work.row.chat_id].append(work)
-        # A chat may have more than a turn's rows (the edits awaiting their mark take places
-        # in it too); the bot's own work holds back the rows written after it, due once it
-        # is done.
-        read = Counter(row.chat_id for row in rows)
-        more = more or any(count == TURN for count in read.values())
-        more = more or any(isinstance(work.job, ArchiveJob) for work in works)
-        return _Batch({chat_id: found for chat_id, found in lanes.items() if found}, more)
+        return _Batch(lanes, remain, cut or len(chosen) < len(waiting))
 
     async def _until_lane_ends_or_wake(
         self, lanes: Iterable[asyncio.Task[tuple[int, bool]]]
@@ -550,51 +585,42 @@ class OutboxSender:
     ) -> EventView | None:
         """Record a card's messages in one commit: its files, the count of parts sent, and,
         once its text went out, the text and the row's delivery (with the retirements edited
-        meanwhile). Returns the decision that closed the card's step while it was on its way,
-        if any: the row is then not marked delivered (see MessageLog.record_message)."""
+        meanwhile, one UPDATE). Returns the decision that closed the card's step while it was
+        on its way, if any: the row is then not marked delivered (see
+        MessageLog.record_message)."""
         assert row.item_id is not None
-        item_id, step_key = row.item_id, data.step.key
+        item_id = row.item_id
         now = self.clock.now()
-        closing: EventView | None = None
+        marked = tuple(self._edited)
+        sent = row.parts_sent + len(files)
+        if text is None:
+            written, progress = None, OutboxProgress(row.id, now, sent, also_delivered=marked)
+        else:
+            message, card = text
+            written = SentMessage(
+                message.chat_id, message.message_id, card.text, card.keyboard is not None
+            )
+            # the parts too: should the step have been decided meanwhile, the row waits for
+            # its buttons' retirement, and a retry sends only the text
+            progress = OutboxProgress(
+                row.id, now, sent if files else None, delivered=True, also_delivered=marked
+            )
         async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)
             with uow.shared():  # the queries' units of work join this one
                 preview = self.files.unrecorded_preview(data) if files else None
                 if preview is not None:  # later reviewers of the version get it by this id
                     await self.messages.record_preview(
                         item_id=item_id, version=data.version, file_id=preview
                     )
-                for index, message in enumerate(files):
-                    last = text is None and index == len(files) - 1
-                    progress = OutboxProgress(row.id, now, parts_sent=row.parts_sent + len(files))
-                    await self.messages.record_message(
-                        chat_id=message.chat_id,
-                        message_id=message.message_id,
-                        item_id=item_id,
-                        step_key=step_key,
-                        version=job.version,
-                        kind="file",
-                        has_buttons=False,
-                        text=None,
-                        progress=progress if last else None,
-                    )
-                if text is not None:
-                    message, card = text
-                    # the parts too: should the step have been decided meanwhile, the row
-                    # waits for its buttons' retirement, and a retry sends only the text
-                    parts = row.parts_sent + len(files) if files else None
-                    closing = await self.messages.record_message(
-                        chat_id=message.chat_id,
-                        message_id=message.message_id,
-                        item_id=item_id,
-                        step_key=step_key,
-                        version=job.version,
-                        kind="card",
-                        has_buttons=card.keyboard is not None,
-                        text=card.text,
-                        progress=OutboxProgress(row.id, now, parts_sent=parts, delivered=True),
-                    )
-            await self._commit(uow, marked)
+                closing = await self.messages.record_card(
+                    item_id=item_id,
+                    step_key=data.step.key,
+                    version=job.version,
+                    files=[SentMessage(m.chat_id, m.message_id) for m in files],
+                    text=written,
+                    progress=progress,
+                )
+            await self._commit(uow, list(marked))
         return closing
 
     async def _note_attempt(self, row_id: int, error: str) -> bool:
@@ -613,17 +639,46 @@ class OutboxSender:
         return given_up
 
     async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
-        async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)
-            await uow.repo.finish_outbox(row_id, self.clock.now(), failed)
-            await self._commit(uow, marked)
+        """Mark a row delivered (or, with `failed`, given up on); returns once that is
+        committed. The rows other lanes finish at the same moment share the commit (one
+        UPDATE for those delivered, with the retirements edited meanwhile): each lane
+        still waits for its row's mark before it sends its chat's next row."""
+        mark = _Mark(row_id, failed, asyncio.get_running_loop().create_future())
+        self._marks.append(mark)
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._write_marks(), name="outbox-marks")
+        await mark.done
+
+    async def _write_marks(self) -> None:
+        while self._marks:
+            await asyncio.sleep(0)  # the lanes whose row went out in this turn join
+            marks, self._marks = self._marks, []
+            try:
+                async with UnitOfWork(self.factory) as uow:
+                    edited = list(self._edited)
+                    now = self.clock.now()
+                    delivered = [mark.row_id for mark in marks if mark.failed is None]
+                    if delivered or edited:
+                        await uow.repo.deliver_outbox([*delivered, *edited], now)
+                    for mark in marks:
+                        if mark.failed is not None:
+                            await uow.repo.fail_outbox(mark.row_id, now, mark.failed)
+                    await self._commit(uow, edited)
+            except Exception as exc:  # each lane raises it (the outbox waits, as before)
+                for mark in marks:
+                    if not mark.done.done():
+                        mark.done.set_exception(exc)
+            else:
+                for mark in marks:
+                    if not mark.done.done():  # a lane cancelled meanwhile (the bot stops)
+                        mark.done.set_result(None)
 
     async def _mark_edited(self, uow: UnitOfWork) -> list[int]:
         """Mark the retirements already edited as delivered, in the caller's unit of work;
         returns them, to forget once it commits."""
         marked = list(self._edited)
         if marked:
-            await uow.repo.finish_outbox_rows(marked, self.clock.now())
+            await uow.repo.deliver_outbox(marked, self.clock.now())
         return marked
 
     async def _commit(self, uow: UnitOfWork, marked: list[int]) -> None:
