@@ -568,6 +568,16 @@ class Repository:
         found = await self.session.execute(statement.returning(CardMessage.has_buttons))
         return any(found.scalars().all())
 
+    async def set_preview_file_id(self, item_id: int, version: int, file_id: str) -> None:
+        """Remember the file_id of a version's review preview (the outbox sender uploaded
+        it): one UPDATE, nothing when the version has no row."""
+        await self.session.execute(
+            update(DesignVersion)
+            .where(DesignVersion.item_id == item_id, DesignVersion.version == version)
+            .values(preview_file_id=file_id)
+            .execution_options(synchronize_session=False)
+        )
+
     async def requeue_failed(self, chat_id: int | None, error_prefix: str = "") -> int:
         """Give failed rows (of one chat, or all; those whose error starts with
         `error_prefix`) a new start; returns how many."""

@@ -148,8 +148,12 @@ class OutboxSender:
         self.clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        # RETIRE rows whose edit went through, marked delivered with the next commit
-        self._edited: list[int] = []
+        # Rows done and marked delivered with the sender's next commit: RETIRE rows whose
+        # edit went through (an edit made twice changes nothing), and the last row of a
+        # lane's turn (`_lasts`: marked by the look that follows the lane, else before the
+        # sender waits again; its chat's next row goes out only after that look)
+        self._unmarked: list[int] = []
+        self._lasts: set[int] = set()
         # rows the lanes are done with, marked by one commit (`_write_marks`)
         self._marks: list[_Mark] = []
         self._marking: asyncio.Task[None] | None = None
@@ -174,12 +178,7 @@ class OutboxSender:
             with contextlib.suppress(Exception):
                 await self._marking
             self._marking = None
-        if self._edited:  # else the next start edits them again (harmless, but needless)
-            try:
-                async with UnitOfWork(self.factory) as uow:
-                    await self._commit(uow, await self._mark_edited(uow))
-            except Exception:
-                log.exception("outbox: could not mark %d retirement(s) done", len(self._edited))
+        await self._mark_before_waiting()  # else the next start sends them again
 
     def wake(self) -> None:
         """Something was written to the outbox: deliver it now rather than at the next poll."""
@@ -266,13 +265,16 @@ class OutboxSender:
                             self._lane(works), name=f"outbox-chat-{chat_id}"
                         )
                 if not lanes:
-                    if not self._edited:
+                    if not self._unmarked:
                         break
                     # nothing left to carry them: mark them now (then a wake that came
                     # meanwhile is looked at)
                     async with UnitOfWork(self.factory) as uow:
-                        await self._commit(uow, await self._mark_edited(uow))
+                        await self._commit(uow, await self._mark_unmarked(uow))
                     continue
+                if self._lasts:  # lanes ended and no look carried their marks
+                    async with UnitOfWork(self.factory) as uow:
+                        await self._commit(uow, await self._mark_unmarked(uow))
                 await self._until_lane_ends_or_wake(lanes.values())
                 for chat_id, task in list(lanes.items()):
                     if not task.done():
@@ -293,18 +295,36 @@ class OutboxSender:
                 task.cancel()
             await asyncio.gather(*lanes.values(), return_exceptions=True)
         if trouble is not None:
+            await self._mark_before_waiting()  # the outbox waits: what went out is recorded
             raise trouble
         return handled
+
+    async def _mark_before_waiting(self) -> None:
+        if not self._unmarked:
+            return
+        try:
+            async with UnitOfWork(self.factory) as uow:
+                await self._commit(uow, await self._mark_unmarked(uow))
+        except Exception as exc:  # they are sent again (the database is away, say)
+            log.warning("outbox: could not mark %d row(s) delivered: %s", len(self._unmarked), exc)
 
     async def _next_batch(self, held: dict[int, list[int]], served: dict[int, int]) -> _Batch:
         """The rows of the chats with rows due and no lane, those served longest ago (or
         never) first, with everything needed to send them: one read."""
         now = self.clock.now()
-        # Edits made and marked with the next commit are not taken up again. Taken before
-        # the read: one forgotten later was marked by a commit this read may not see.
-        skip = [*self._edited, *(row_id for rows in held.values() for row_id in rows)]
-        async with UnitOfWork(self.factory, read_only=True) as uow:
-            return await self._read_batch(uow, set(held), skip, served, now)
+        skip = [row_id for rows in held.values() for row_id in rows]
+        # The rows done and not yet marked are marked first, in this transaction: a chat's
+        # next row goes out only once its last one is recorded, and an archive written
+        # lets the rows behind it go. (One done while this look runs belongs to a lane
+        # that is still held: skipped.)
+        marked = list(self._unmarked)
+        async with UnitOfWork(self.factory, read_only=not marked) as uow:
+            if marked:
+                await uow.repo.deliver_outbox(marked, now)
+            batch = await self._read_batch(uow, set(held), skip, served, now)
+            if marked:
+                await self._commit(uow, marked)
+            return batch
 
     async def _read_batch(
         self,
@@ -372,18 +392,20 @@ class OutboxSender:
         written; returns how many were handled and whether each was settled."""
         handled = 0
         settled = True
-        for work in cards_before_retirements(works):
+        ordered = cards_before_retirements(works)
+        for number, work in enumerate(ordered, 1):
             if self._halt:
                 break
             code = work.card.item.code if work.card else getattr(work.job, "code", None)
             member = work.row.chat_id if work.row.chat_id > 0 else None  # a person's chat
             with logcontext.scope(member=member, item=code if isinstance(code, str) else None):
-                settled = await self._deliver(work) and settled
+                settled = await self._deliver(work, last=number == len(ordered)) and settled
             handled += 1
         return handled, settled
 
-    async def _deliver(self, work: _Work) -> bool:
-        """Send one row; True when it is settled (delivered or given up on)."""
+    async def _deliver(self, work: _Work, *, last: bool) -> bool:
+        """Send one row; True when it is settled (delivered or given up on). The last row of
+        a lane is marked delivered with the sender's next commit."""
         row, job = work.row, work.job
         if isinstance(job, PayloadError):
             # Written by hand or in a shape this version cannot read: retrying cannot mend it.
@@ -403,7 +425,7 @@ class OutboxSender:
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
                 case Retire():
                     await self._retire(job, work.target)
-                    self._edited.append(row.id)  # an edit made twice changes nothing
+                    self._unmarked.append(row.id)  # an edit made twice changes nothing
                     finished = True
                 case Reminder():
                     assert row.item_id is not None
@@ -462,7 +484,7 @@ class OutboxSender:
                 await self._report_archive_failed(row.item_id, cause)
             return False
         if not finished:
-            await self._finish(row.id)
+            await self._finish(row.id, later=last)
         self.on_delivered(row.kind)
         return True
 
@@ -584,14 +606,14 @@ class OutboxSender:
         text: tuple[Message, RenderedCard] | None,
     ) -> EventView | None:
         """Record a card's messages in one commit: its files, the count of parts sent, and,
-        once its text went out, the text and the row's delivery (with the retirements edited
+        once its text went out, the text and the row's delivery (with the rows done
         meanwhile, one UPDATE). Returns the decision that closed the card's step while it was
         on its way, if any: the row is then not marked delivered (see
         MessageLog.record_message)."""
         assert row.item_id is not None
         item_id = row.item_id
         now = self.clock.now()
-        marked = tuple(self._edited)
+        marked = tuple(self._unmarked)
         sent = row.parts_sent + len(files)
         if text is None:
             written, progress = None, OutboxProgress(row.id, now, sent, also_delivered=marked)
@@ -605,29 +627,24 @@ class OutboxSender:
             progress = OutboxProgress(
                 row.id, now, sent if files else None, delivered=True, also_delivered=marked
             )
-        async with UnitOfWork(self.factory) as uow:
-            with uow.shared():  # the queries' units of work join this one
-                preview = self.files.unrecorded_preview(data) if files else None
-                if preview is not None:  # later reviewers of the version get it by this id
-                    await self.messages.record_preview(
-                        item_id=item_id, version=data.version, file_id=preview
-                    )
-                closing = await self.messages.record_card(
-                    item_id=item_id,
-                    step_key=data.step.key,
-                    version=job.version,
-                    files=[SentMessage(m.chat_id, m.message_id) for m in files],
-                    text=written,
-                    progress=progress,
-                )
-            await self._commit(uow, list(marked))
+        closing = await self.messages.record_card(
+            item_id=item_id,
+            step_key=data.step.key,
+            version=job.version,
+            files=[SentMessage(m.chat_id, m.message_id) for m in files],
+            text=written,
+            progress=progress,
+            # the preview uploaded: later reviewers of the version get it by this id
+            preview=self.files.unrecorded_preview(data) if files else None,
+        )
+        self._forget_marked(list(marked))
         return closing
 
     async def _note_attempt(self, row_id: int, error: str) -> bool:
         """Count a failed attempt; True when it was the last (the row is given up on)."""
         given_up = False
         async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)
+            marked = await self._mark_unmarked(uow)
             row = await uow.repo.outbox_row(row_id)
             if row is not None:
                 row.attempts += 1
@@ -638,11 +655,17 @@ class OutboxSender:
             await self._commit(uow, marked)
         return given_up
 
-    async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
+    async def _finish(self, row_id: int, *, failed: str | None = None, later: bool = False) -> None:
         """Mark a row delivered (or, with `failed`, given up on); returns once that is
         committed. The rows other lanes finish at the same moment share the commit (one
-        UPDATE for those delivered, with the retirements edited meanwhile): each lane
-        still waits for its row's mark before it sends its chat's next row."""
+        UPDATE for those delivered, with the rows done meanwhile): each lane still waits
+        for its row's mark before it sends its chat's next row. With `later` (the lane's
+        last row) a delivered row is marked with the sender's next commit: its chat's next
+        row waits for the look that marks it."""
+        if later and failed is None:
+            self._unmarked.append(row_id)
+            self._lasts.add(row_id)
+            return
         mark = _Mark(row_id, failed, asyncio.get_running_loop().create_future())
         self._marks.append(mark)
         if self._marking is None or self._marking.done():
@@ -655,15 +678,15 @@ class OutboxSender:
             marks, self._marks = self._marks, []
             try:
                 async with UnitOfWork(self.factory) as uow:
-                    edited = list(self._edited)
+                    done = list(self._unmarked)
                     now = self.clock.now()
                     delivered = [mark.row_id for mark in marks if mark.failed is None]
-                    if delivered or edited:
-                        await uow.repo.deliver_outbox([*delivered, *edited], now)
+                    if delivered or done:
+                        await uow.repo.deliver_outbox([*delivered, *done], now)
                     for mark in marks:
                         if mark.failed is not None:
                             await uow.repo.fail_outbox(mark.row_id, now, mark.failed)
-                    await self._commit(uow, edited)
+                    await self._commit(uow, done)
             except Exception as exc:  # each lane raises it (the outbox waits, as before)
                 for mark in marks:
                     if not mark.done.done():
@@ -673,21 +696,22 @@ class OutboxSender:
                     if not mark.done.done():  # a lane cancelled meanwhile (the bot stops)
                         mark.done.set_result(None)
 
-    async def _mark_edited(self, uow: UnitOfWork) -> list[int]:
-        """Mark the retirements already edited as delivered, in the caller's unit of work;
-        returns them, to forget once it commits."""
-        marked = list(self._edited)
+    async def _mark_unmarked(self, uow: UnitOfWork) -> list[int]:
+        """Mark the rows done and not yet marked (`_unmarked`) delivered, in the caller's
+        unit of work; returns them, to forget once it commits."""
+        marked = list(self._unmarked)
         if marked:
             await uow.repo.deliver_outbox(marked, self.clock.now())
         return marked
 
     async def _commit(self, uow: UnitOfWork, marked: list[int]) -> None:
         await uow.commit()
-        self._forget_edited(marked)
+        self._forget_marked(marked)
 
-    def _forget_edited(self, marked: list[int]) -> None:
+    def _forget_marked(self, marked: list[int]) -> None:
         if marked:
-            self._edited = [row_id for row_id in self._edited if row_id not in marked]
+            self._unmarked = [row_id for row_id in self._unmarked if row_id not in marked]
+            self._lasts.difference_update(marked)
 
 
 def cards_before_retirements(works: list[_Work]) -> list[_Work]:

@@ -136,14 +136,22 @@ class MessageLog:
         files: Sequence[SentMessage],
         text: SentMessage | None,
         progress: OutboxProgress,
+        preview: str | None = None,
     ) -> EventView | None:
         """Record what the outbox sender sent of a card, in one commit: its files, then its
         text (`text`, None when it did not go out), and the row's progress. The messages are
         one INSERT, which keeps the text's buttons only while the card's step is still open
         (no read of the item); the row's mark is one UPDATE, with the other rows it is done
         with. If the step was decided while the card was on its way, returns that decision
-        and leaves the row undelivered (see record_message)."""
+        and leaves the row undelivered (see record_message).
+
+        `preview`: the file_id of the version's review preview as Telegram holds it, when
+        this card uploaded it: every later reviewer of the version is sent that photo,
+        nothing drawn or uploaded again. A version without its row (none is written before
+        the design is submitted) keeps none."""
         async with UnitOfWork(self.ctx.factory) as uow:
+            if preview is not None:
+                await uow.repo.set_preview_file_id(item_id, version, preview)
             rows = [_row(file, item_id, step_key, version, "file") for file in files]
             if text is not None:
                 rows.append(_row(text, item_id, step_key, version, "card"))
@@ -184,14 +192,3 @@ class MessageLog:
             )
             await uow.commit()
             return [message.message_id for message in earlier]
-
-    async def record_preview(self, *, item_id: int, version: int, file_id: str) -> None:
-        """Remember the file_id of a version's review preview as Telegram holds it: every
-        later reviewer of the version is sent that photo, nothing drawn or uploaded again.
-        A version without its row (none is written before the design is submitted) keeps
-        none."""
-        async with UnitOfWork(self.ctx.factory) as uow:
-            row = await uow.repo.design_version(item_id, version)
-            if row is not None and row.preview_file_id != file_id:
-                row.preview_file_id = file_id
-                await uow.commit()
