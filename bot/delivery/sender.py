@@ -8,18 +8,23 @@ one message a second in a private chat) never holds another chat's messages. The
 work (writing an archive, chat 0) goes before any message written after it, so an item's
 archive exists before anyone is told it was published.
 
-What it costs the database (docs/performance.md): one read (a deferred transaction on SQLite)
-fetches the due rows of the chats about to be served together with everything needed to draw
-them (each card's data, each retirement's message), and each row's result is one commit: a
-card's files and its text, with their messages and the row's delivery, are recorded together
-once the text went out. A row is marked delivered only after Telegram accepted every part of
-it; a crash while a card's parts go out sends that card again from its first part, while a
-failure Telegram reports (the network, a refused file) records the parts that went out, so a
-retry sends only the rest. Retiring buttons is an edit that may safely be made twice, so those
-rows are marked delivered with the next commit the sender makes (at the latest before it goes
-idle). The sender looks at the outbox only when woken (a use case committed messages owed,
-the reminders were written, a failed row was queued again) or when rows may remain; it never
-polls an empty outbox.
+What it costs the database (docs/performance.md): a look is one statement (every chat's next
+turn, `Repository.due_outbox_turns`) and the reads of what is needed to draw those rows (each
+card's data, each retirement's message), in one read transaction; it is made only when woken
+(a use case committed messages owed, the reminders were written, a failed row was queued
+again) or when a lane that ends may leave rows behind; it never polls an empty outbox. Each
+card's result is one commit: its files and its text in one INSERT (which keeps the buttons
+only if the step is still open), with its row's delivery in one UPDATE, once the text went
+out. A row is marked delivered only after Telegram accepted every part of it; a crash while a
+card's parts go out sends that card again from its first part, while a failure Telegram
+reports (the network, a refused file) records the parts that went out, so a retry sends only
+the rest. Retiring buttons is an edit that may safely be made twice, so those rows are marked
+delivered with the next commit the sender makes (at the latest before it goes idle). So is
+the last row of a lane: the look that follows the lane marks it first (the chat's next row
+goes out only after that look), else the sender marks it before it waits again; a crash
+sends it again, as it would the row in flight: still at most one row per chat. A lane's other
+rows are marked before its next row goes out, the rows of lanes done at the same moment in
+one commit.
 """
 
 from __future__ import annotations
