@@ -6,7 +6,19 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,10 +41,17 @@ from storage.models import (
 )
 
 
-def _due_outbox(now: datetime, work_chat: int) -> list[ColumnElement[bool]]:
-    """Outbox rows due now. A message waits for the due rows of `work_chat` (the bot's own
-    work, e.g. writing an item's archive) written before it: the archive is there before
-    anyone is told the item was published."""
+def _look_statement() -> Select[Any]:
+    """The outbox sender's look (`Repository.due_outbox_turns`), built once: building it costs
+    more than running it. Rows due now, leaving out those in `skip`; of each chat its first
+    `turn` rows in the order they were written (of a chat in `busy`, only its first: enough to
+    know it has more); a chat's first rows before anyone's second, at most `cap` rows. A
+    message waits for the due rows of `work_chat` (the bot's own work, e.g. writing an item's
+    archive) written before it: the archive is there before anyone is told the item was
+    published."""
+    # typed by the columns they are compared with
+    now: BindParameter[Any] = bindparam("now")
+    work_chat: BindParameter[Any] = bindparam("work_chat")
 
     def due(row: type[OutboxMessage]) -> list[ColumnElement[bool]]:
         return [
@@ -50,7 +69,34 @@ def _due_outbox(now: datetime, work_chat: int) -> list[ColumnElement[bool]]:
         first_work.is_(None),
         OutboxMessage.id < first_work,
     )
-    return [*due(OutboxMessage), after_work]
+    place = (
+        func.row_number()
+        .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id)
+        .label("place")
+    )
+    ranked = (
+        select(OutboxMessage.id, place)
+        .where(
+            *due(OutboxMessage),
+            after_work,
+            OutboxMessage.id.not_in(bindparam("skip", expanding=True)),
+        )
+        .subquery()
+    )
+    turn = case(
+        (OutboxMessage.chat_id.in_(bindparam("busy", expanding=True)), 1),
+        else_=bindparam("turn"),
+    )
+    return (
+        select(OutboxMessage)
+        .join(ranked, ranked.c.id == OutboxMessage.id)
+        .where(ranked.c.place <= turn)
+        .order_by(ranked.c.place, OutboxMessage.id)
+        .limit(bindparam("cap"))
+    )
+
+
+_LOOK = _look_statement()
 
 
 class Repository:
@@ -416,56 +462,35 @@ class Repository:
             rows, self._owed = self._owed, []
             await self.session.execute(insert(OutboxMessage), rows)
 
-    async def due_outbox(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
-        await self.write_owed()
-        found = await self.session.execute(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.delivered_at.is_(None),
-                OutboxMessage.failed_at.is_(None),
-                or_(
-                    OutboxMessage.next_attempt_at.is_(None),
-                    OutboxMessage.next_attempt_at <= now,
-                ),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-        return found.scalars().all()
-
-    async def due_outbox_chats(self, now: datetime, work_chat: int) -> list[int]:
-        """The chats with rows due now, the chat with the oldest row first."""
-        await self.write_owed()
-        found = await self.session.execute(
-            select(OutboxMessage.chat_id)
-            .where(*_due_outbox(now, work_chat))
-            .group_by(OutboxMessage.chat_id)
-            .order_by(func.min(OutboxMessage.id))
-        )
-        return list(found.scalars().all())
-
-    async def due_outbox_of_chats(
-        self, chat_ids: Iterable[int], now: datetime, limit: int, work_chat: int
+    async def due_outbox_turns(
+        self,
+        now: datetime,
+        *,
+        turn: int,
+        cap: int,
+        work_chat: int,
+        busy: Iterable[int] = (),
+        skip: Iterable[int] = (),
     ) -> Sequence[OutboxMessage]:
-        """The first `limit` rows due now of each chat, in the order they were written."""
+        """The rows due now, but those in `skip` (rows a lane holds, edits awaiting their
+        mark): of each chat its first `turn` in the order they were written (of a chat in
+        `busy`, only the first), a chat's first row before anyone's second, at most `cap`
+        rows; one statement. They come by place (every chat's first row, oldest first, then
+        every chat's second, ...), so a chat's rows in the order they were written."""
         await self.write_owed()
-        place = (
-            func.row_number()
-            .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id)
-            .label("place")
-        )
-        due = (
-            select(OutboxMessage.id, place)
-            .where(OutboxMessage.chat_id.in_(list(chat_ids)), *_due_outbox(now, work_chat))
-            .subquery()
-        )
         found = await self.session.execute(
-            select(OutboxMessage)
-            .join(due, due.c.id == OutboxMessage.id)
-            .where(due.c.place <= limit)
-            .order_by(OutboxMessage.id)
+            _LOOK,
+            {
+                "now": now,
+                "work_chat": work_chat,
+                "turn": turn,
+                "cap": cap,
+                "busy": list(busy),
+                "skip": list(skip),
+            },
         )
-        return found.scalars().all()
+        rows: Sequence[OutboxMessage] = found.scalars().all()
+        return rows
 
     async def outbox_row(self, row_id: int) -> OutboxMessage | None:
         await self.write_owed()
@@ -479,36 +504,77 @@ class Repository:
             .execution_options(synchronize_session=False)
         )
 
-    async def finish_outbox(
-        self,
-        row_id: int,
-        now: datetime,
-        failed: str | None = None,
-        *,
-        parts_sent: int | None = None,
+    async def deliver_outbox(
+        self, row_ids: Iterable[int], now: datetime, *, parts: tuple[int, int] | None = None
     ) -> None:
-        """Mark a row delivered (or, with `failed`, given up on), with the parts it sent when
-        given: one UPDATE, no read."""
-        values: dict[str, Any] = (
-            {"delivered_at": now}
-            if failed is None
-            else {"failed_at": now, "last_error": failed[:500]}
-        )
-        if parts_sent is not None:
-            values["parts_sent"] = parts_sent
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id)
-            .values(attempts=OutboxMessage.attempts + 1, **values)
-            .execution_options(synchronize_session=False)
-        )
-
-    async def finish_outbox_rows(self, row_ids: Iterable[int], now: datetime) -> None:
-        """Mark rows delivered that are not yet (each once, however often it is asked)."""
+        """Mark rows delivered that are not yet (each once, however often it is asked), with
+        `parts` = (row, parts it sent) when given: one UPDATE, no read."""
+        values: dict[str, Any] = {"attempts": OutboxMessage.attempts + 1, "delivered_at": now}
+        if parts is not None:
+            row_id, sent = parts
+            values["parts_sent"] = case(
+                (OutboxMessage.id == row_id, sent), else_=OutboxMessage.parts_sent
+            )
         await self.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.delivered_at.is_(None))
-            .values(attempts=OutboxMessage.attempts + 1, delivered_at=now)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def fail_outbox(self, row_id: int, now: datetime, error: str) -> None:
+        """Give a row up, with the error that made it fail: one UPDATE, no read."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(attempts=OutboxMessage.attempts + 1, failed_at=now, last_error=error[:500])
+            .execution_options(synchronize_session=False)
+        )
+
+    async def add_sent_messages(
+        self, rows: Sequence[dict[str, Any]], *, live_at: tuple[int, str, str, int] | None
+    ) -> bool:
+        """Record messages the sender sent about an item (`CardMessage` columns), in one
+        INSERT. A row with buttons keeps them only while its item is still at `live_at` =
+        (item, status, step, version), checked by the INSERT itself; returns whether they
+        were kept (False too when no row has buttons or `live_at` is None)."""
+        if not rows:
+            return False
+        values: list[dict[str, Any]] = []
+        checked = False
+        for row in rows:
+            if row["has_buttons"]:
+                if live_at is None:
+                    row = {**row, "has_buttons": False}
+                else:
+                    item_id, status, step_key, version = live_at
+                    still = (
+                        select(Item.id)
+                        .where(
+                            Item.id == item_id,
+                            Item.status == status,
+                            Item.step_key == step_key,
+                            Item.version == version,
+                        )
+                        .exists()
+                    )
+                    row = {**row, "has_buttons": still}
+                    checked = True
+            values.append(row)
+        statement = insert(CardMessage).values(values)
+        if not checked:
+            await self.session.execute(statement)
+            return False
+        found = await self.session.execute(statement.returning(CardMessage.has_buttons))
+        return any(found.scalars().all())
+
+    async def set_preview_file_id(self, item_id: int, version: int, file_id: str) -> None:
+        """Remember the file_id of a version's review preview (the outbox sender uploaded
+        it): one UPDATE, nothing when the version has no row."""
+        await self.session.execute(
+            update(DesignVersion)
+            .where(DesignVersion.item_id == item_id, DesignVersion.version == version)
+            .values(preview_file_id=file_id)
             .execution_options(synchronize_session=False)
         )
 

@@ -26,9 +26,16 @@ MAX_PER_PRESS = 4
 # Statements (BEGIN aside) from the press until the next card is recorded: the inbox's 1, the
 # decision's 10 (the item, the approval's pages, the move, its history row, the questions it
 # answers, the visit ended and begun, the old card retired, the outbox rows, the done mark),
-# and the sender's read of the rows and the card's data and record of its parts.
-MAX_STATEMENTS_PER_PRESS = 25
+# and the sender's 8 below.
+MAX_STATEMENTS_PER_PRESS = 19
 MAX_STATEMENTS_PER_DECISION = 10
+# The outbox sender's, from the decision until the card is recorded: one look (the due rows in
+# one statement, the card's item with its history, design pages, version and material, the old
+# card's message to retire) and the card's record: its messages in one INSERT (which checks
+# that the step is still open: no read of the item), its row and the retirement edited
+# meanwhile marked delivered in one UPDATE.
+MAX_SENDER_STATEMENTS_TO_CARD = 8
+MAX_STATEMENTS_TO_RECORD_A_CARD = 2
 # A typed decision (the kasubbag's return notes): the inbox, then one transaction reading the
 # question and deciding; the cards and the notice go as for a press.
 MAX_TRANSACTIONS_TO_DECIDE_TYPED = 2
@@ -107,6 +114,9 @@ async def test_a_press_costs_at_most_four_transactions_until_the_next_card_is_se
     assert len(done[1]) <= MAX_STATEMENTS_PER_DECISION, described
     until_card = sum(len(statements) for statements in done[:card_recorded])
     assert until_card <= MAX_STATEMENTS_PER_PRESS, described
+    sender = sum(len(statements) for statements in done[2:card_recorded])
+    assert sender <= MAX_SENDER_STATEMENTS_TO_CARD, described
+    assert len(done[card_recorded - 1]) <= MAX_STATEMENTS_TO_RECORD_A_CARD, described
     # After it, at most the mark of the old card's retirement, when that edit ended after
     # the card was recorded: no reminder query, no look at an empty outbox.
     later = done[card_recorded:]

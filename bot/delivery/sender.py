@@ -8,18 +8,23 @@ one message a second in a private chat) never holds another chat's messages. The
 work (writing an archive, chat 0) goes before any message written after it, so an item's
 archive exists before anyone is told it was published.
 
-What it costs the database (docs/performance.md): one read (a deferred transaction on SQLite)
-fetches the due rows of the chats about to be served together with everything needed to draw
-them (each card's data, each retirement's message), and each row's result is one commit: a
-card's files and its text, with their messages and the row's delivery, are recorded together
-once the text went out. A row is marked delivered only after Telegram accepted every part of
-it; a crash while a card's parts go out sends that card again from its first part, while a
-failure Telegram reports (the network, a refused file) records the parts that went out, so a
-retry sends only the rest. Retiring buttons is an edit that may safely be made twice, so those
-rows are marked delivered with the next commit the sender makes (at the latest before it goes
-idle). The sender looks at the outbox only when woken (a use case committed messages owed,
-the reminders were written, a failed row was queued again) or when rows may remain; it never
-polls an empty outbox.
+What it costs the database (docs/performance.md): a look is one statement (every chat's next
+turn, `Repository.due_outbox_turns`) and the reads of what is needed to draw those rows (each
+card's data, each retirement's message), in one read transaction; it is made only when woken
+(a use case committed messages owed, the reminders were written, a failed row was queued
+again) or when a lane that ends may leave rows behind; it never polls an empty outbox. Each
+card's result is one commit: its files and its text in one INSERT (which keeps the buttons
+only if the step is still open), with its row's delivery in one UPDATE, once the text went
+out. A row is marked delivered only after Telegram accepted every part of it; a crash while a
+card's parts go out sends that card again from its first part, while a failure Telegram
+reports (the network, a refused file) records the parts that went out, so a retry sends only
+the rest. Retiring buttons is an edit that may safely be made twice, so those rows are marked
+delivered with the next commit the sender makes (at the latest before it goes idle). So is
+the last row of a lane: the look that follows the lane marks it first (the chat's next row
+goes out only after that look), else the sender marks it before it waits again; a crash
+sends it again, as it would the row in flight: still at most one row per chat. A lane's other
+rows are marked before its next row goes out, the rows of lanes done at the same moment in
+one commit.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,7 +51,7 @@ from bot.delivery.report_delivery import ReportDelivery
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop, Step, StepKind
 from bot.service.directory import Directory
-from bot.service.message_log import MessageLog, OutboxProgress
+from bot.service.message_log import MessageLog, OutboxProgress, SentMessage
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
 from bot.service.payloads import (
     AbsenceNotice,
@@ -90,13 +94,26 @@ class _Work:
 
 
 @dataclass(slots=True)
+class _Mark:
+    """A row a lane is done with, waiting for the next commit of marks."""
+
+    row_id: int
+    failed: str | None  # None: delivered
+    done: asyncio.Future[None]  # set once committed
+
+
+@dataclass(slots=True)
 class _Batch:
     lanes: dict[int, list[_Work]]  # chat -> its rows for this turn
-    more: bool  # rows may be due that no lane took: look again when a lane ends
+    remain: set[int]  # chats whose rows may remain: look again when their lane ends
+    waiting: bool  # chats were left without a lane: look again when any lane ends
 
 
 MAX_LANES = 16  # chats served at once
 TURN = 5  # rows a chat sends before a waiting chat may have its lane (about a private burst)
+# Rows a look reads at most: every lane's turn. Beyond as many chats waiting at once, those
+# whose oldest row is the newest wait for a later look.
+LOOK_CAP = MAX_LANES * TURN
 MAX_BACKOFF_S = 60.0
 MAX_ATTEMPTS = 5  # for rows that fail for reasons of their own, not Telegram's
 # Marks the rows a chat refused (Forbidden): they are sent again when the member presses Start.
@@ -136,8 +153,15 @@ class OutboxSender:
         self.clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        # RETIRE rows whose edit went through, marked delivered with the next commit
-        self._edited: list[int] = []
+        # Rows done and marked delivered with the sender's next commit: RETIRE rows whose
+        # edit went through (an edit made twice changes nothing), and the last row of a
+        # lane's turn (`_lasts`: marked by the look that follows the lane, else before the
+        # sender waits again; its chat's next row goes out only after that look)
+        self._unmarked: list[int] = []
+        self._lasts: set[int] = set()
+        # rows the lanes are done with, marked by one commit (`_write_marks`)
+        self._marks: list[_Mark] = []
+        self._marking: asyncio.Task[None] | None = None
         # Set when Telegram or the network failed: every lane stops after its current row.
         self._halt = False
         # issue 17 (set by the wiring): told of each row delivered, by kind (/metrics); told
@@ -155,12 +179,11 @@ class OutboxSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self._edited:  # else the next start edits them again (harmless, but needless)
-            try:
-                async with UnitOfWork(self.factory) as uow:
-                    await self._commit(uow, await self._mark_edited(uow))
-            except Exception:
-                log.exception("outbox: could not mark %d retirement(s) done", len(self._edited))
+        if self._marking is not None:  # the rows that went out are recorded
+            with contextlib.suppress(Exception):
+                await self._marking
+            self._marking = None
+        await self._mark_before_waiting()  # else the next start sends them again
 
     def wake(self) -> None:
         """Something was written to the outbox: deliver it now rather than at the next poll."""
@@ -214,9 +237,17 @@ class OutboxSender:
     async def drain(self) -> int:
         """Deliver everything owed now, each chat in its own lane; returns how many rows were
         handled. A NetworkError or RetryAfter stops every lane after the row it is sending
-        and is raised: the whole outbox waits (the caller sleeps), as Telegram asks."""
+        and is raised: the whole outbox waits (the caller sleeps), as Telegram asks.
+
+        It looks at the outbox when woken, and when a lane ends that may leave rows behind:
+        its turn was full, a row of it is to be tried again, its chat was seen with rows its
+        lane did not hold, it wrote an archive (the rows written after it are due now), or
+        chats were left waiting for a lane."""
         lanes: dict[int, asyncio.Task[tuple[int, bool]]] = {}
+        held: dict[int, list[int]] = {}  # chat -> the rows its lane holds
         served: dict[int, int] = {}  # the turn each chat last had: the longest waiting goes next
+        remain: set[int] = set()  # chats to look at again once their lane ends
+        waiting = False  # chats were left without a lane at the last look
         handled = turns = 0
         trouble: Exception | None = None
         look = True  # rows may be due that no lane has
@@ -227,29 +258,35 @@ class OutboxSender:
                     self._wake.clear()
                     look = True
                 if trouble is None and look and len(lanes) < MAX_LANES:
-                    batch = await self._next_batch(lanes.keys(), served)
-                    look = batch.more
+                    look = False
+                    batch = await self._next_batch(held, served)
+                    waiting = batch.waiting
+                    remain |= batch.remain
                     for chat_id, works in batch.lanes.items():
                         turns += 1
                         served[chat_id] = turns
+                        held[chat_id] = [work.row.id for work in works]
                         lanes[chat_id] = asyncio.create_task(
                             self._lane(works), name=f"outbox-chat-{chat_id}"
                         )
                 if not lanes:
-                    if not self._edited:
+                    if not self._unmarked:
                         break
-                    # nothing left to carry them: mark them now; rows behind them in
-                    # their chat's turn were not read, so look again
+                    # nothing left to carry them: mark them now (then a wake that came
+                    # meanwhile is looked at)
                     async with UnitOfWork(self.factory) as uow:
-                        await self._commit(uow, await self._mark_edited(uow))
-                    if look and trouble is None:
-                        continue
-                    break
+                        await self._commit(uow, await self._mark_unmarked(uow))
+                    continue
+                if self._lasts:  # lanes ended and no look carried their marks
+                    async with UnitOfWork(self.factory) as uow:
+                        await self._commit(uow, await self._mark_unmarked(uow))
                 await self._until_lane_ends_or_wake(lanes.values())
                 for chat_id, task in list(lanes.items()):
                     if not task.done():
                         continue
-                    del lanes[chat_id]
+                    del lanes[chat_id], held[chat_id]
+                    again = chat_id in remain
+                    remain.discard(chat_id)
                     try:
                         count, settled = task.result()
                     except Exception as exc:  # raised below, once every lane has stopped
@@ -257,47 +294,73 @@ class OutboxSender:
                         self._halt = True
                         continue
                     handled += count
-                    look = look or not settled  # a row to try again
+                    look = look or again or waiting or not settled
         finally:
             for task in lanes.values():  # cancelled (the bot stops): like a crash mid-send
                 task.cancel()
             await asyncio.gather(*lanes.values(), return_exceptions=True)
         if trouble is not None:
+            await self._mark_before_waiting()  # the outbox waits: what went out is recorded
             raise trouble
         return handled
 
-    async def _next_batch(self, busy: Iterable[int], served: dict[int, int]) -> _Batch:
+    async def _mark_before_waiting(self) -> None:
+        if not self._unmarked:
+            return
+        try:
+            async with UnitOfWork(self.factory) as uow:
+                await self._commit(uow, await self._mark_unmarked(uow))
+        except Exception as exc:  # they are sent again (the database is away, say)
+            log.warning("outbox: could not mark %d row(s) delivered: %s", len(self._unmarked), exc)
+
+    async def _next_batch(self, held: dict[int, list[int]], served: dict[int, int]) -> _Batch:
         """The rows of the chats with rows due and no lane, those served longest ago (or
         never) first, with everything needed to send them: one read."""
         now = self.clock.now()
-        # Edits made and marked with the next commit are not taken up again. Taken before
-        # the read: one forgotten later was marked by a commit this read may not see.
-        edited = set(self._edited)
-        async with UnitOfWork(self.factory, read_only=True) as uow:
-            return await self._read_batch(uow, busy, served, now, edited)
+        skip = [row_id for rows in held.values() for row_id in rows]
+        # The rows done and not yet marked are marked first, in this transaction: a chat's
+        # next row goes out only once its last one is recorded, and an archive written
+        # lets the rows behind it go. (One done while this look runs belongs to a lane
+        # that is still held: skipped.)
+        marked = list(self._unmarked)
+        async with UnitOfWork(self.factory, read_only=not marked) as uow:
+            if marked:
+                await uow.repo.deliver_outbox(marked, now)
+            batch = await self._read_batch(uow, set(held), skip, served, now)
+            if marked:
+                await self._commit(uow, marked)
+            return batch
 
     async def _read_batch(
         self,
         uow: UnitOfWork,
-        busy: Iterable[int],
+        busy: set[int],
+        skip: list[int],
         served: dict[int, int],
         now: datetime,
-        edited: set[int],
     ) -> _Batch:
         with uow.shared():  # the queries' units of work join this read (storage/uow.py)
-            due = await uow.repo.due_outbox_chats(now, ARCHIVE_CHAT)
-            running = set(busy)
-            waiting = [chat_id for chat_id in due if chat_id not in running]
-            waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
-            chosen = waiting[: MAX_LANES - len(running)]
-            # a busy chat's rows beyond its lane's, and chats left waiting for a lane
-            more = len(chosen) < len(due)
-            rows = (
-                await uow.repo.due_outbox_of_chats(chosen, now, TURN, ARCHIVE_CHAT)
-                if chosen
-                else []
+            rows = await uow.repo.due_outbox_turns(
+                now, turn=TURN, cap=LOOK_CAP, work_chat=ARCHIVE_CHAT, busy=busy, skip=skip
             )
-            works = [_Work(row, _parse(row)) for row in rows if row.id not in edited]
+            # a chat's rows come in the order they were written; the chats, in the order of
+            # their oldest row (a chat's first row before anyone's second)
+            of_chat: dict[int, list[OutboxMessage]] = {}
+            for row in rows:
+                of_chat.setdefault(row.chat_id, []).append(row)
+            # a busy chat with rows its lane does not hold: look again once its lane ends
+            remain = {chat_id for chat_id in of_chat if chat_id in busy}
+            waiting = [chat_id for chat_id in of_chat if chat_id not in busy]
+            waiting.sort(key=lambda chat_id: served.get(chat_id, -1))  # stable: oldest row next
+            chosen = waiting[: MAX_LANES - len(busy)]
+            # At the cap, chats beyond it were not seen, and a chat's turn may be cut short.
+            cut = len(rows) >= LOOK_CAP
+            works: list[_Work] = []
+            for chat_id in chosen:
+                found = of_chat[chat_id]
+                if cut or len(found) >= TURN:
+                    remain.add(chat_id)
+                works.extend(_Work(row, _parse(row)) for row in found)
             for work in works:
                 if isinstance(work.job, CardJob) and work.row.item_id is not None:
                     job = work.job
@@ -306,6 +369,9 @@ class OutboxSender:
                     )
                 elif isinstance(work.job, ClaimAnswer):
                     work.roles = await self.reads.roles_now(work.row.chat_id)
+                elif isinstance(work.job, ArchiveJob):
+                    # the rows written after it are due once it is done
+                    remain.add(work.row.chat_id)
             # A card's text, chat and message never change: its retirement can be read now.
             ids = [work.job.card_id for work in works if isinstance(work.job, Retire)]
             cards = await uow.repo.cards_by_id(ids) if ids else []
@@ -315,13 +381,7 @@ class OutboxSender:
             if isinstance(work.job, Retire):
                 work.target = targets.get(work.job.card_id)
             lanes[work.row.chat_id].append(work)
-        # A chat may have more than a turn's rows (the edits awaiting their mark take places
-        # in it too); the bot's own work holds back the rows written after it, due once it
-        # is done.
-        read = Counter(row.chat_id for row in rows)
-        more = more or any(count == TURN for count in read.values())
-        more = more or any(isinstance(work.job, ArchiveJob) for work in works)
-        return _Batch({chat_id: found for chat_id, found in lanes.items() if found}, more)
+        return _Batch(lanes, remain, cut or len(chosen) < len(waiting))
 
     async def _until_lane_ends_or_wake(
         self, lanes: Iterable[asyncio.Task[tuple[int, bool]]]
@@ -337,18 +397,20 @@ class OutboxSender:
         written; returns how many were handled and whether each was settled."""
         handled = 0
         settled = True
-        for work in cards_before_retirements(works):
+        ordered = cards_before_retirements(works)
+        for number, work in enumerate(ordered, 1):
             if self._halt:
                 break
             code = work.card.item.code if work.card else getattr(work.job, "code", None)
             member = work.row.chat_id if work.row.chat_id > 0 else None  # a person's chat
             with logcontext.scope(member=member, item=code if isinstance(code, str) else None):
-                settled = await self._deliver(work) and settled
+                settled = await self._deliver(work, last=number == len(ordered)) and settled
             handled += 1
         return handled, settled
 
-    async def _deliver(self, work: _Work) -> bool:
-        """Send one row; True when it is settled (delivered or given up on)."""
+    async def _deliver(self, work: _Work, *, last: bool) -> bool:
+        """Send one row; True when it is settled (delivered or given up on). The last row of
+        a lane is marked delivered with the sender's next commit."""
         row, job = work.row, work.job
         if isinstance(job, PayloadError):
             # Written by hand or in a shape this version cannot read: retrying cannot mend it.
@@ -368,7 +430,7 @@ class OutboxSender:
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
                 case Retire():
                     await self._retire(job, work.target)
-                    self._edited.append(row.id)  # an edit made twice changes nothing
+                    self._unmarked.append(row.id)  # an edit made twice changes nothing
                     finished = True
                 case Reminder():
                     assert row.item_id is not None
@@ -427,7 +489,7 @@ class OutboxSender:
                 await self._report_archive_failed(row.item_id, cause)
             return False
         if not finished:
-            await self._finish(row.id)
+            await self._finish(row.id, later=last)
         self.on_delivered(row.kind)
         return True
 
@@ -549,59 +611,45 @@ class OutboxSender:
         text: tuple[Message, RenderedCard] | None,
     ) -> EventView | None:
         """Record a card's messages in one commit: its files, the count of parts sent, and,
-        once its text went out, the text and the row's delivery (with the retirements edited
-        meanwhile). Returns the decision that closed the card's step while it was on its way,
-        if any: the row is then not marked delivered (see MessageLog.record_message)."""
+        once its text went out, the text and the row's delivery (with the rows done
+        meanwhile, one UPDATE). Returns the decision that closed the card's step while it was
+        on its way, if any: the row is then not marked delivered (see
+        MessageLog.record_message)."""
         assert row.item_id is not None
-        item_id, step_key = row.item_id, data.step.key
+        item_id = row.item_id
         now = self.clock.now()
-        closing: EventView | None = None
-        async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)
-            with uow.shared():  # the queries' units of work join this one
-                preview = self.files.unrecorded_preview(data) if files else None
-                if preview is not None:  # later reviewers of the version get it by this id
-                    await self.messages.record_preview(
-                        item_id=item_id, version=data.version, file_id=preview
-                    )
-                for index, message in enumerate(files):
-                    last = text is None and index == len(files) - 1
-                    progress = OutboxProgress(row.id, now, parts_sent=row.parts_sent + len(files))
-                    await self.messages.record_message(
-                        chat_id=message.chat_id,
-                        message_id=message.message_id,
-                        item_id=item_id,
-                        step_key=step_key,
-                        version=job.version,
-                        kind="file",
-                        has_buttons=False,
-                        text=None,
-                        progress=progress if last else None,
-                    )
-                if text is not None:
-                    message, card = text
-                    # the parts too: should the step have been decided meanwhile, the row
-                    # waits for its buttons' retirement, and a retry sends only the text
-                    parts = row.parts_sent + len(files) if files else None
-                    closing = await self.messages.record_message(
-                        chat_id=message.chat_id,
-                        message_id=message.message_id,
-                        item_id=item_id,
-                        step_key=step_key,
-                        version=job.version,
-                        kind="card",
-                        has_buttons=card.keyboard is not None,
-                        text=card.text,
-                        progress=OutboxProgress(row.id, now, parts_sent=parts, delivered=True),
-                    )
-            await self._commit(uow, marked)
+        marked = tuple(self._unmarked)
+        sent = row.parts_sent + len(files)
+        if text is None:
+            written, progress = None, OutboxProgress(row.id, now, sent, also_delivered=marked)
+        else:
+            message, card = text
+            written = SentMessage(
+                message.chat_id, message.message_id, card.text, card.keyboard is not None
+            )
+            # the parts too: should the step have been decided meanwhile, the row waits for
+            # its buttons' retirement, and a retry sends only the text
+            progress = OutboxProgress(
+                row.id, now, sent if files else None, delivered=True, also_delivered=marked
+            )
+        closing = await self.messages.record_card(
+            item_id=item_id,
+            step_key=data.step.key,
+            version=job.version,
+            files=[SentMessage(m.chat_id, m.message_id) for m in files],
+            text=written,
+            progress=progress,
+            # the preview uploaded: later reviewers of the version get it by this id
+            preview=self.files.unrecorded_preview(data) if files else None,
+        )
+        self._forget_marked(list(marked))
         return closing
 
     async def _note_attempt(self, row_id: int, error: str) -> bool:
         """Count a failed attempt; True when it was the last (the row is given up on)."""
         given_up = False
         async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)
+            marked = await self._mark_unmarked(uow)
             row = await uow.repo.outbox_row(row_id)
             if row is not None:
                 row.attempts += 1
@@ -612,27 +660,63 @@ class OutboxSender:
             await self._commit(uow, marked)
         return given_up
 
-    async def _finish(self, row_id: int, *, failed: str | None = None) -> None:
-        async with UnitOfWork(self.factory) as uow:
-            marked = await self._mark_edited(uow)
-            await uow.repo.finish_outbox(row_id, self.clock.now(), failed)
-            await self._commit(uow, marked)
+    async def _finish(self, row_id: int, *, failed: str | None = None, later: bool = False) -> None:
+        """Mark a row delivered (or, with `failed`, given up on); returns once that is
+        committed. The rows other lanes finish at the same moment share the commit (one
+        UPDATE for those delivered, with the rows done meanwhile): each lane still waits
+        for its row's mark before it sends its chat's next row. With `later` (the lane's
+        last row) a delivered row is marked with the sender's next commit: its chat's next
+        row waits for the look that marks it."""
+        if later and failed is None:
+            self._unmarked.append(row_id)
+            self._lasts.add(row_id)
+            return
+        mark = _Mark(row_id, failed, asyncio.get_running_loop().create_future())
+        self._marks.append(mark)
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._write_marks(), name="outbox-marks")
+        await mark.done
 
-    async def _mark_edited(self, uow: UnitOfWork) -> list[int]:
-        """Mark the retirements already edited as delivered, in the caller's unit of work;
-        returns them, to forget once it commits."""
-        marked = list(self._edited)
+    async def _write_marks(self) -> None:
+        while self._marks:
+            await asyncio.sleep(0)  # the lanes whose row went out in this turn join
+            marks, self._marks = self._marks, []
+            try:
+                async with UnitOfWork(self.factory) as uow:
+                    done = list(self._unmarked)
+                    now = self.clock.now()
+                    delivered = [mark.row_id for mark in marks if mark.failed is None]
+                    if delivered or done:
+                        await uow.repo.deliver_outbox([*delivered, *done], now)
+                    for mark in marks:
+                        if mark.failed is not None:
+                            await uow.repo.fail_outbox(mark.row_id, now, mark.failed)
+                    await self._commit(uow, done)
+            except Exception as exc:  # each lane raises it (the outbox waits, as before)
+                for mark in marks:
+                    if not mark.done.done():
+                        mark.done.set_exception(exc)
+            else:
+                for mark in marks:
+                    if not mark.done.done():  # a lane cancelled meanwhile (the bot stops)
+                        mark.done.set_result(None)
+
+    async def _mark_unmarked(self, uow: UnitOfWork) -> list[int]:
+        """Mark the rows done and not yet marked (`_unmarked`) delivered, in the caller's
+        unit of work; returns them, to forget once it commits."""
+        marked = list(self._unmarked)
         if marked:
-            await uow.repo.finish_outbox_rows(marked, self.clock.now())
+            await uow.repo.deliver_outbox(marked, self.clock.now())
         return marked
 
     async def _commit(self, uow: UnitOfWork, marked: list[int]) -> None:
         await uow.commit()
-        self._forget_edited(marked)
+        self._forget_marked(marked)
 
-    def _forget_edited(self, marked: list[int]) -> None:
+    def _forget_marked(self, marked: list[int]) -> None:
         if marked:
-            self._edited = [row_id for row_id in self._edited if row_id not in marked]
+            self._unmarked = [row_id for row_id in self._unmarked if row_id not in marked]
+            self._lasts.difference_update(marked)
 
 
 def cards_before_retirements(works: list[_Work]) -> list[_Work]:

@@ -3,8 +3,10 @@ replies to a message find its item, and a decided step's buttons are retired. Wr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.domain.workflow import ItemStatus
 from bot.service.context import ServiceContext
@@ -33,6 +35,45 @@ def _still_current(item: Item, step_key: str | None, version: int, kind: str) ->
     # a receipt for an upload belongs to the draft, one version ahead of the item
     expected = draft_version(item) if kind == "ack" else item.version
     return version == expected
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """A message Telegram accepted, as the sender records it."""
+
+    chat_id: int
+    message_id: int
+    text: str | None = None  # a card's text, to re-render it without buttons
+    has_buttons: bool = False
+
+
+def _row(
+    message: SentMessage, item_id: int, step_key: str, version: int, kind: str
+) -> dict[str, Any]:
+    return {
+        "chat_id": message.chat_id,
+        "message_id": message.message_id,
+        "item_id": item_id,
+        "step_key": step_key,
+        "version": version,
+        "kind": kind,
+        "has_buttons": message.has_buttons,
+        "text": message.text,
+    }
+
+
+async def _progress(uow: UnitOfWork, progress: OutboxProgress, *, done: bool) -> None:
+    """The sender's row: done (with its parts and the other rows it is done with, one
+    UPDATE), or its parts sent so far."""
+    also = progress.also_delivered
+    if done:
+        parts = None if progress.parts_sent is None else (progress.row_id, progress.parts_sent)
+        await uow.repo.deliver_outbox([progress.row_id, *also], progress.at, parts=parts)
+        return
+    if progress.parts_sent is not None:
+        await uow.repo.outbox_parts_sent(progress.row_id, progress.parts_sent)
+    if also:
+        await uow.repo.deliver_outbox(also, progress.at)
 
 
 class MessageLog:
@@ -82,15 +123,47 @@ class MessageLog:
                 else await uow.repo.last_event_at(item_id, step_key, version)
             )
             if progress is not None:
-                done = progress.delivered and closing is None
-                if progress.parts_sent is not None and not done:
-                    await uow.repo.outbox_parts_sent(progress.row_id, progress.parts_sent)
-                if done:  # the parts with it: one UPDATE
-                    await uow.repo.finish_outbox(
-                        progress.row_id, progress.at, parts_sent=progress.parts_sent
-                    )
-                if progress.also_delivered:
-                    await uow.repo.finish_outbox_rows(progress.also_delivered, progress.at)
+                await _progress(uow, progress, done=progress.delivered and closing is None)
+            await uow.commit()
+            return event_view(closing) if closing else None
+
+    async def record_card(
+        self,
+        *,
+        item_id: int,
+        step_key: str,
+        version: int,
+        files: Sequence[SentMessage],
+        text: SentMessage | None,
+        progress: OutboxProgress,
+        preview: str | None = None,
+    ) -> EventView | None:
+        """Record what the outbox sender sent of a card, in one commit: its files, then its
+        text (`text`, None when it did not go out), and the row's progress. The messages are
+        one INSERT, which keeps the text's buttons only while the card's step is still open
+        (no read of the item); the row's mark is one UPDATE, with the other rows it is done
+        with. If the step was decided while the card was on its way, returns that decision
+        and leaves the row undelivered (see record_message).
+
+        `preview`: the file_id of the version's review preview as Telegram holds it, when
+        this card uploaded it: every later reviewer of the version is sent that photo,
+        nothing drawn or uploaded again. A version without its row (none is written before
+        the design is submitted) keeps none."""
+        async with UnitOfWork(self.ctx.factory) as uow:
+            if preview is not None:
+                await uow.repo.set_preview_file_id(item_id, version, preview)
+            rows = [_row(file, item_id, step_key, version, "file") for file in files]
+            if text is not None:
+                rows.append(_row(text, item_id, step_key, version, "card"))
+            buttons = text is not None and text.has_buttons
+            live_at = (item_id, ItemStatus.ACTIVE.value, step_key, version) if buttons else None
+            live = await uow.repo.add_sent_messages(rows, live_at=live_at)
+            closing = (
+                await uow.repo.last_event_at(item_id, step_key, version)
+                if buttons and not live
+                else None
+            )
+            await _progress(uow, progress, done=progress.delivered and closing is None)
             await uow.commit()
             return event_view(closing) if closing else None
 
@@ -119,14 +192,3 @@ class MessageLog:
             )
             await uow.commit()
             return [message.message_id for message in earlier]
-
-    async def record_preview(self, *, item_id: int, version: int, file_id: str) -> None:
-        """Remember the file_id of a version's review preview as Telegram holds it: every
-        later reviewer of the version is sent that photo, nothing drawn or uploaded again.
-        A version without its row (none is written before the design is submitted) keeps
-        none."""
-        async with UnitOfWork(self.ctx.factory) as uow:
-            row = await uow.repo.design_version(item_id, version)
-            if row is not None and row.preview_file_id != file_id:
-                row.preview_file_id = file_id
-                await uow.commit()
