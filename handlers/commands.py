@@ -141,7 +141,8 @@ async def cancel(update: Update, context: BotContext) -> None:
     item = found[0]
     service = context.services.service
     actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
-    await service.decisions.ask_for(actor, item.id, Action.CANCEL)
+    # the item as the question was asked about it: its record checks the item is still there
+    item = await service.decisions.ask_for(actor, item.id, Action.CANCEL)
     prompt = texts.ASK_CANCEL_REASON.format(code=item.code, title=escape(item.title))
     await asked(context, await reply(update, prompt, dismiss_keyboard(item.id)), item)
 

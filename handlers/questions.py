@@ -20,7 +20,11 @@ async def asked(context: BotContext, sent: Message | None, item: ItemView) -> No
     if sent is None or sent.chat.type != ChatType.PRIVATE:
         return  # a group holds several members' questions: one does not replace another's
     earlier = await context.services.service.messages.record_question(
-        chat_id=sent.chat_id, message_id=sent.message_id, item_id=item.id, version=item.version
+        chat_id=sent.chat_id,
+        message_id=sent.message_id,
+        item_id=item.id,
+        step_key=item.step_key,
+        version=item.version,
     )
     for message_id in earlier:
         with contextlib.suppress(BadRequest):  # already without buttons, or deleted

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.domain.sop import Sop, StepKind
 from bot.domain.worktime import WorkCalendar
 from storage.models import (
+    QUESTION_MESSAGE,
     Base,
     CardMessage,
     DesignFile,
@@ -274,20 +275,34 @@ def _design_violations(
 
 
 def _card_violations(items: Sequence[Item], cards: Sequence[CardMessage]) -> list[str]:
-    """Live buttons only on messages about an item's current step and version."""
+    """Live buttons only on messages about an item's current step and version. A question
+    the bot asked with buttons (kind "ask") is about the step and version it was asked at,
+    and keeps them while the item is there, a draft included (its material's "Selesai");
+    the newest question in a chat replaces the others, so a chat keeps one at most."""
     found: list[str] = []
     by_id = {item.id: item for item in items}
+    asked: dict[int, list[int]] = defaultdict(list)
     for card in cards:
         if not card.has_buttons:
             continue
         item = by_id[card.item_id]
         expected = item.version + 1 if card.kind == "ack" else item.version
-        if item.status != "active" or card.step_key != item.step_key or card.version != expected:
+        open_statuses = OPEN if card.kind == QUESTION_MESSAGE else ("active",)
+        if card.kind == QUESTION_MESSAGE:
+            asked[card.chat_id].append(card.message_id)
+        if (
+            item.status not in open_statuses
+            or card.step_key != item.step_key
+            or card.version != expected
+        ):
             found.append(
                 f"item {item.code}: message {card.chat_id}/{card.message_id} ({card.kind}, "
                 f"{card.step_key} v{card.version}) keeps buttons; item is {item.status} "
                 f"at {item.step_key} v{item.version}"
             )
+    for chat_id, messages in asked.items():
+        if len(messages) > 1:
+            found.append(f"chat {chat_id}: questions keep buttons on messages {messages}")
     return found
 
 

@@ -9,7 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.workflow import ItemStatus
+from bot.service.commits import Committed
 from bot.service.context import ServiceContext
+from bot.service.owed import add_outbox
+from bot.service.payloads import Retire
 from bot.service.rows import draft_version, event_view
 from bot.service.views import EventView
 from storage.models import QUESTION_MESSAGE, CardMessage, Item
@@ -168,27 +171,48 @@ class MessageLog:
             return event_view(closing) if closing else None
 
     async def record_question(
-        self, *, chat_id: int, message_id: int, item_id: int, version: int
+        self, *, chat_id: int, message_id: int, item_id: int, step_key: str | None, version: int
     ) -> list[int]:
         """Remember a question the bot just asked in a chat with buttons (the material's
-        "Selesai", a question's "Batal"): it replaces the questions asked there before, whose
-        buttons answer nothing any more. Returns those messages' ids, for the caller to take
-        their buttons off; a decision on the item retires this one's (enqueue_after_transition)."""
+        "Selesai", a question's "Batal") about the item at `step_key` and `version`: it
+        replaces the questions asked there before, whose buttons answer nothing any more.
+        Returns those messages' ids, for the caller to take their buttons off; a decision on
+        the item retires this one's (enqueue_after_transition).
+
+        The question was sent before this: a decision that moved the item on meanwhile (another
+        member cancelled the draft, say) could not retire it. It is then recorded without
+        buttons, and their retirement is owed in the same commit (the sender takes them off)."""
         async with UnitOfWork(self.ctx.factory) as uow:
+            # locked: a decision either comes after this commit (and retires the question)
+            # or before this read (and is seen here)
+            item = await uow.repo.item(item_id, for_update=True)
+            live = item is not None and _question_open(item, step_key, version)
             earlier = await uow.repo.live_messages(kind=QUESTION_MESSAGE, chat_id=chat_id)
             for message in earlier:
                 message.has_buttons = False
-            uow.repo.add(
-                CardMessage(
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    item_id=item_id,
-                    step_key=None,
-                    version=version,
-                    kind=QUESTION_MESSAGE,
-                    has_buttons=True,
-                    text=None,  # retired by taking its buttons off, its words unchanged
-                )
+            asked = CardMessage(
+                chat_id=chat_id,
+                message_id=message_id,
+                item_id=item_id,
+                step_key=step_key,
+                version=version,
+                kind=QUESTION_MESSAGE,
+                has_buttons=live,
+                text=None,  # retired by taking its buttons off, its words unchanged
             )
+            uow.repo.add(asked)
+            closing = None if live else await uow.repo.last_event(item_id)
+            if closing is not None:
+                await uow.repo.flush()  # the row's id, for its retirement
+                retire = Retire(asked.id, closing.action, closing.actor_name, closing.at)
+                add_outbox(uow.repo, self.ctx.clock.now(), chat_id, item_id, retire)
+                uow.after_commit(lambda: self.ctx.on_commit(Committed(owed=True)))
             await uow.commit()
             return [message.message_id for message in earlier]
+
+
+def _question_open(item: Item, step_key: str | None, version: int) -> bool:
+    """The item is still where the question about it was asked: a draft or at its step."""
+    if item.status not in (ItemStatus.DRAFT, ItemStatus.ACTIVE):
+        return False
+    return item.step_key == step_key and item.version == version
