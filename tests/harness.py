@@ -139,7 +139,7 @@ class Harness:
 
     async def settle(self) -> None:
         """Wait until the bot has handled every update and sent what it can (tests/settling.py)."""
-        await wait_settled(self.server, self.engine)
+        await wait_settled(self.server, self.engine, self.app)
 
     def mark(self) -> int:
         return len(self.server.sent)

@@ -17,7 +17,6 @@ from storage.models import DesignVersion, Item
 from tests import flows
 from tests.conftest import HarnessFactory
 from tests.harness import HUKUM, KASUBBAG, MEMBERS, OPERATOR, Harness, Person
-from tests.settling import wait_settled
 
 # a second kasubbag: both get every review card of the step at once
 KASUBBAG2 = Person(109, "Wati Kasubbag", ("kasubbag",))
@@ -44,7 +43,7 @@ def picture(h: Harness, photo: BotMessage) -> bytes:
 
 
 async def recorded_preview(h: Harness, item_code: str, version: int) -> str | None:
-    await wait_settled(h.server, h.engine)  # recorded with the card's messages
+    await h.settle()  # recorded with the card's messages
     async with h.engine.connect() as connection:
         found = await connection.execute(
             select(DesignVersion.preview_file_id)
@@ -74,7 +73,7 @@ async def test_the_next_reviewer_gets_the_same_preview_without_an_upload_even_af
     first = await preview_for(h, code, 1, KASUBBAG)
     assert len(uploads(h)) == 1  # drawn and uploaded for the kasubbag
 
-    await wait_settled(h.server, h.engine)
+    await h.settle()
     await h.stop_bot()  # nothing of the first drawing is left in memory
     await h.start_bot()
     await flows.approve_check(h, code, 1)
@@ -141,7 +140,7 @@ async def test_the_next_card_arrives_before_the_old_card_is_retired(
         await flows.give_direction(h, code)
         await flows.submit_design(h, code, OPERATOR)
         old = await flows.review_card(h, code, 1, DUA)
-        await wait_settled(h.server, h.engine)
+        await h.settle()
         start = len(h.server.requests)
         data = next(d for row in old.buttons for label, d in row if label == texts.BTN_APPROVE)
 
@@ -149,7 +148,7 @@ async def test_the_next_card_arrives_before_the_old_card_is_retired(
         new = await h.server.wait_for(
             lambda m: m.chat_id == DUA.user_id and texts.BTN_APPROVE_SOURCES in m.button_texts
         )
-        await wait_settled(h.server, h.engine)
+        await h.settle()
 
         in_chat = [
             (name, params.get("message_id"))

@@ -8,7 +8,6 @@ fault or a crash around a typed decision, and around old buttons.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -35,7 +34,7 @@ from tests.harness import (
     Person,
 )
 from tests.images import jpeg_bytes
-from tests.settling import unsettled
+from tests.settling import wait_settled
 from tests.test_e2e_reminders import REMINDER, settled
 
 ZERO_MINUTES = re.compile(r"\b0 menit")
@@ -298,14 +297,7 @@ PROCESS_SETTLE_S = 15.0
 
 async def _settled_process(bot: BotProcess, db: AsyncEngine) -> None:
     """Until the bot process has finished every update and delivered what it owes."""
-    deadline = asyncio.get_running_loop().time() + PROCESS_SETTLE_S
-    while True:
-        await bot.server.wait_idle(timeout=PROCESS_SETTLE_S)
-        busy = await unsettled(db)
-        if not busy:
-            return
-        assert asyncio.get_running_loop().time() < deadline, f"not settled: {busy}"
-        await bot.server.state.changed.wait(0.1)
+    await wait_settled(bot.server, db, seconds=PROCESS_SETTLE_S)
 
 
 @pytest.mark.slow

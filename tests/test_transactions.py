@@ -94,7 +94,7 @@ async def test_a_press_costs_at_most_four_transactions_until_the_next_card_is_se
             answer = await h.press(KASUBBAG, card, texts.BTN_APPROVE)
             assert answer == flows.approved(h, code, 1, "setuju")
             await flows.review_card(h, code, 1, HUKUM)
-            await wait_settled(h.server, watcher)
+            await wait_settled(h.server, watcher, h.app)
             # whatever the press set off later: the sender polled every 2 s, and the reminder
             # scheduler looked again within a second of each decision
             await asyncio.sleep(2.5)
@@ -140,7 +140,7 @@ async def test_a_typed_decision_is_read_and_decided_in_one_transaction(harness: 
             answer = await h.say(KASUBBAG, "Logo terlalu kecil")
             assert answer.body == flows.returned(h, code)
             await flows.brief_for(h, code, OPERATOR)
-            await wait_settled(h.server, watcher)
+            await wait_settled(h.server, watcher, h.app)
     finally:
         await watcher.dispose()
     done = counted.done
