@@ -19,7 +19,8 @@ from pathlib import Path
 from bench.seed import seed
 from bot.config import parse_config
 from bot.domain.clock import ManualClock
-from bot.report import write_events_csv, write_workbook
+from bot.report.eventlog import write_events_csv
+from bot.report.workbook import write_workbook
 from bot.service.context import ServiceContext
 from bot.service.directory import Directory
 from bot.service.reports import Reports

@@ -16,11 +16,8 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot.app import build_application, run_until_stopped
-from bot.backup.cli import backup_command, restore_command, verify_command
-from bot.check import run_check
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
 from bot.instance import EXIT_ANOTHER_INSTANCE, AnotherInstance
-from bot.laporan import csv_beside, run_report
 from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
@@ -54,16 +51,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Konfigurasi salah / configuration error: {exc}", file=sys.stderr)
         return 2
     setup_logging(config.telegram.token, fmt=config.logging.format)
+    # Each command's own modules are imported when it is given, so the running bot does not
+    # hold them (the report's XlsxWriter among them).
     if args.command == "check":
+        from bot.check import run_check
+
         return 0 if asyncio.run(run_check(config)) else 1
     if args.command == "laporan":
+        from bot.laporan import csv_beside, run_report
+
         csv_out = None if args.no_csv else (args.csv or csv_beside(args.out))
         return asyncio.run(run_report(config, args.period, args.out, csv_out))
-    if args.command == "backup":
-        return backup_command(config)
-    if args.command == "restore":
-        return restore_command(config, args.file)
-    if args.command == "verify":
+    if args.command in ("backup", "restore", "verify"):
+        from bot.backup.cli import backup_command, restore_command, verify_command
+
+        if args.command == "backup":
+            return backup_command(config)
+        if args.command == "restore":
+            return restore_command(config, args.file)
         return verify_command(args.file)
     log.info("starting with %s", args.config)
     return _run(config)

@@ -8,6 +8,7 @@ import os
 import signal
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import Conflict
@@ -15,7 +16,6 @@ from telegram.ext import Application, ApplicationBuilder, ApplicationHandlerStop
 from telegram.request import BaseRequest
 
 from bot.archive.builder import Archiver
-from bot.backup.daily import DailyBackup
 from bot.config import Config, WebhookSettings
 from bot.delivery import menus
 from bot.delivery.frontdoor import FrontDoor
@@ -32,13 +32,11 @@ from bot.delivery.ratelimit import OfficeRateLimiter
 from bot.delivery.report_delivery import ReportDelivery
 from bot.delivery.scheduler import ReminderScheduler
 from bot.delivery.sender import OutboxSender
-from bot.delivery.webhook import WebhookServer, serve_until_stopped
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roster import RosterMember
 from bot.health.checks import WebhookCheck
 from bot.health.metrics import Metrics
 from bot.health.requests import ObservedRequest
-from bot.health.server import HealthServer, database_reader
 from bot.instance import AnotherInstance, ConflictWatch, InstanceLock, watch_conflicts
 from bot.media.filestore import FileStore
 from bot.service.commits import Committed
@@ -53,6 +51,14 @@ from handlers.context import SERVICES_KEY, BotApplication, BotContext, Services
 from handlers.render import TelegramRenderer
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
+
+# What only some configurations use is imported when they do: the daily backup, the webhook
+# server and the monitoring server (aiohttp's web half). A module imported stays in memory
+# for the whole run, used or not.
+if TYPE_CHECKING:
+    from bot.backup.daily import DailyBackup
+    from bot.delivery.webhook import WebhookServer
+    from bot.health.server import HealthServer
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +128,8 @@ def run_until_stopped(application: BotApplication, config: Config) -> None:
     if webhook is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     else:
+        from bot.delivery.webhook import serve_until_stopped
+
         asyncio.run(serve_until_stopped(application, webhook))
     displaced: AnotherInstance | None = application.bot_data.get(DISPLACED_KEY)
     if displaced is not None:
@@ -131,6 +139,8 @@ def run_until_stopped(application: BotApplication, config: Config) -> None:
 async def start_webhook(application: BotApplication, webhook: WebhookSettings) -> WebhookServer:
     """The webhook server alone, for callers that own the event loop (the tests); they stop
     it with `WebhookServer.stop`."""
+    from bot.delivery.webhook import WebhookServer
+
     server = WebhookServer(application, webhook)
     await server.start()
     return server
@@ -218,6 +228,8 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     await _open_inbox(app, inbox, FrontDoor(directory.may_enter, options.clock, app.bot))
     _watch_health(app, config, options.clock, metrics, watch, inbox, sender, scheduler, directory)
     if config.monitoring.enabled:
+        from bot.health.server import HealthServer, database_reader
+
         webhook = WebhookCheck(app.bot, config.monitoring) if config.webhook else None
         health = HealthServer(
             config.monitoring,
@@ -243,6 +255,8 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     sender.start()
     await scheduler.start()
     if config.backup.daily:
+        from bot.backup.daily import DailyBackup
+
         _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
     await warn_if_holidays_stale(service.context)  # the admins hear it through the outbox
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)

@@ -13,8 +13,9 @@ from bot import texts
 from bot.config import Config
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.periods import PeriodNotUnderstood
-from bot.report import write_events_csv, write_workbook
+from bot.report.eventlog import write_events_csv
 from bot.report.words import title
+from bot.report.workbook import write_workbook
 from bot.service.context import ServiceContext
 from bot.service.directory import Directory
 from bot.service.reports import Reports

@@ -53,6 +53,7 @@ SERVICE = {
     "test_report_migration.py", "test_report_schedule.py",
     "test_preview_migration.py", "test_database_engine.py",
     "test_outbox_look.py",
+    "test_on_demand.py",
 }  # fmt: skip
 E2E = {
     "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",

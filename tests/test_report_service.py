@@ -25,7 +25,8 @@ from bot.domain.roster import Absence, Acting, ActingKind, RosterMember
 from bot.domain.sop import load_default_sop
 from bot.domain.workflow import Action, Decision
 from bot.domain.worktime import WorkCalendar
-from bot.report import events_csv, workbook_bytes
+from bot.report.eventlog import events_csv
+from bot.report.workbook import workbook_bytes
 from bot.service.directory import Directory
 from bot.service.facade import build_service
 from bot.service.reminders import ReminderService

@@ -27,6 +27,7 @@ from bot.domain.filenames import disk_name
 from bot.domain.sop import StepKind
 from bot.media.filestore import FileStore
 from bot.media.preview import contact_sheet
+from bot.media.workers import in_image_thread
 from bot.service.views import CardData, FileRef
 
 Part = Callable[[int], Awaitable[Message]]
@@ -122,8 +123,8 @@ class CardFiles:
 
     async def _draw(self, data: CardData, pages: list[Path]) -> bytes:
         async with self._draw_slots:
-            # Pillow work: off the event loop, in this process
-            return await asyncio.to_thread(
+            # Pillow work: off the event loop, in this process, in the image thread
+            return await in_image_thread(
                 contact_sheet, pages, code=data.item.code, version=data.version
             )
 

@@ -21,6 +21,7 @@ from bot.media.images import (
     check_design_file,
     too_big_reason,
 )
+from bot.media.workers import in_image_thread
 from bot.service.views import FileRef
 
 _SUFFIXES = {
@@ -86,8 +87,9 @@ async def fetch_design(bot: Bot, store: FileStore, file: FileRef) -> FileRef:
     downloaded = await _download(bot, store, file)
     declared_mime = file.mime_type if file.kind != "photo" else None
     try:
-        # Pillow and hashing are CPU work: off the event loop, so other users are not held up.
-        check = await asyncio.to_thread(
+        # Pillow and hashing are CPU work: off the event loop, so other users are not held up;
+        # in the image thread, so uploads arriving together are decoded one at a time.
+        check = await in_image_thread(
             check_design_file,
             downloaded,
             declared_name=file.file_name,

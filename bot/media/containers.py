@@ -4,19 +4,16 @@ Magic bytes only say how a file begins: an ELF behind an MP4 `ftyp` box, or a PD
 JavaScript when a reviewer opens it, begin like good files. Here a PDF must parse with pypdf
 and hold nothing active, and an MP4 must be ISO-BMFF boxes from its first byte to its last.
 Pure: a path in, a problem (or None) out; bot/media/images.py turns a problem into what users read.
-Both checks are CPU work and run in a worker thread (bot/delivery/downloads.py, asyncio.to_thread).
+Both checks are CPU work and run in the image thread (bot/media/workers.py); pypdf is imported
+only when a PDF is checked (bot/media/pdf_objects.py).
 """
 
 from __future__ import annotations
 
 import mmap
 import struct
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 
 class PdfProblem(StrEnum):
@@ -36,8 +33,6 @@ class Mp4Problem(StrEnum):
 
 # --- PDF ---------------------------------------------------------------------------------
 
-_SCRIPT_KEYS = ("/JS", "/JavaScript", "/XFA")  # an action's script, the Names tree, XFA forms
-_EMBEDDING_KEYS = ("/EmbeddedFiles", "/EF")  # the Names tree of attachments, a file spec's data
 # pypdf reads about 10,000 objects a second on a busy small server; a 10-page Canva or
 # InDesign export has a few hundred to a few thousand. A 20 MB file could hold 500,000.
 MAX_PDF_OBJECTS = 20_000
@@ -51,69 +46,11 @@ def pdf_problem(path: Path) -> PdfProblem | None:
     so a 20 MB PDF of images is read in well under a second, and one of many small objects
     is refused before they are read.
     """
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            return PdfProblem.ENCRYPTED
-        objects = sum(len(numbers) for numbers in reader.xref.values())
-        if objects + len(reader.xref_objStm) > MAX_PDF_OBJECTS:
-            return PdfProblem.TOO_COMPLEX
-        if len(reader.pages) == 0:
-            return PdfProblem.BROKEN
-        for obj in _pdf_objects(reader):
-            problem = _active_content(obj)
-            if problem is not None:
-                return problem
-    # pypdf raises many kinds of error on hostile input (PdfReadError, but also ValueError,
-    # KeyError, TypeError, RecursionError...): whatever it is, the file did not parse.
-    except Exception:
-        return PdfProblem.BROKEN
-    return None
+    # pypdf is imported when the first PDF arrives, not at start-up: it would hold ~6 MB of
+    # the bot's memory from the start, and most offices upload pictures.
+    from bot.media.pdf_objects import read_pdf
 
-
-def _pdf_objects(reader: PdfReader) -> Iterator[PdfObject]:
-    for generation, numbers in reader.xref.items():
-        for number in numbers:
-            if (obj := reader.get_object(IndirectObject(number, generation, reader))) is not None:
-                yield obj
-    for number in reader.xref_objStm:  # objects compressed inside object streams
-        if (obj := reader.get_object(number)) is not None:
-            yield obj
-
-
-def _active_content(obj: PdfObject | None) -> PdfProblem | None:
-    """Look through one object and its direct parts; references are visited on their own."""
-    stack: list[object] = [obj]
-    while stack:  # a loop, not recursion: nesting depth is the sender's choice
-        item = stack.pop()
-        if isinstance(item, DictionaryObject):  # stream objects too: their dictionary
-            problem = _dictionary_problem(item)
-            if problem is not None:
-                return problem
-            stack.extend(dict.values(item))  # raw values: references stay unresolved
-        elif isinstance(item, ArrayObject):
-            stack.extend(list.__iter__(item))
-    return None
-
-
-def _dictionary_problem(item: DictionaryObject) -> PdfProblem | None:
-    if any(key in item for key in _SCRIPT_KEYS) or _name(item, "/S") == "/JavaScript":
-        return PdfProblem.JAVASCRIPT
-    if _name(item, "/S") == "/Launch":
-        return PdfProblem.LAUNCH
-    if (
-        any(key in item for key in _EMBEDDING_KEYS)
-        or _name(item, "/Type") == "/EmbeddedFile"
-        or _name(item, "/Subtype") == "/FileAttachment"
-    ):
-        return PdfProblem.EMBEDDED_FILE
-    return None
-
-
-def _name(item: DictionaryObject, key: str) -> object:
-    # `/S 7 0 R` is odd but legal, so a value given by reference is followed (one step).
-    value = dict.get(item, key)
-    return value.get_object() if isinstance(value, IndirectObject) else value
+    return read_pdf(path)
 
 
 # --- MP4 ---------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from bot.domain.periods import Period, PeriodKind
 from bot.report import words
 from bot.report.chart import chart_png
 from bot.report.eventlog import events_csv
-from bot.report.workbook import workbook_bytes
 
 SHEETS = (
     texts.SHEET_MONITORING,
@@ -54,6 +53,9 @@ class ChatReport:
 
 def chat_report(report: Report) -> ChatReport:
     """Every file of the report (CPU work, seconds for a large period: off the event loop)."""
+    # XlsxWriter only once a report is made (see bot/report/__init__.py)
+    from bot.report.workbook import workbook_bytes
+
     stem = file_spec(report.period)
     workbook = ChatFile(
         texts.REPORT_FILE_STEM.format(spec=stem) + ".xlsx",
