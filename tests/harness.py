@@ -4,6 +4,8 @@ on a fresh database, with a clock the test moves by hand."""
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,3 +145,16 @@ class Harness:
 
     def mark(self) -> int:
         return len(self.server.sent)
+
+
+@asynccontextmanager
+async def office_with(
+    make_harness: Callable[..., AbstractAsyncContextManager[Harness]], *extra: Person
+) -> AsyncIterator[Harness]:
+    """The usual members and `extra` ones, all having pressed Start."""
+    members = [{"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS + extra]
+    async with make_harness(members=members) as h:
+        for person in extra:
+            h.server.add_user(person.user_id, person.name.split()[0])
+            h.server.mark_started(person.user_id)
+        yield h

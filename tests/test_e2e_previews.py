@@ -5,9 +5,6 @@ knows is drawn and uploaded again, and the new one kept."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from sqlalchemy import select
 
 from bot import texts
@@ -16,7 +13,7 @@ from localbotapi.params import Upload
 from storage.models import DesignVersion, Item
 from tests import flows
 from tests.conftest import HarnessFactory
-from tests.harness import HUKUM, KASUBBAG, MEMBERS, OPERATOR, Harness, Person
+from tests.harness import HUKUM, KASUBBAG, OPERATOR, Harness, Person, office_with
 
 # a second kasubbag: both get every review card of the step at once
 KASUBBAG2 = Person(109, "Wati Kasubbag", ("kasubbag",))
@@ -53,16 +50,6 @@ async def recorded_preview(h: Harness, item_code: str, version: int) -> str | No
         return found.scalar_one_or_none()
 
 
-@asynccontextmanager
-async def office(make_harness: HarnessFactory, *extra: Person) -> AsyncIterator[Harness]:
-    members = [{"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS + extra]
-    async with make_harness(members=members) as h:
-        for person in extra:
-            h.server.add_user(person.user_id, person.name.split()[0])
-            h.server.mark_started(person.user_id)
-        yield h
-
-
 async def test_the_next_reviewer_gets_the_same_preview_without_an_upload_even_after_a_restart(
     harness: Harness,
 ) -> None:
@@ -91,7 +78,7 @@ async def test_the_next_reviewer_gets_the_same_preview_without_an_upload_even_af
 async def test_reviewers_shown_a_version_at_once_share_one_drawing(
     make_harness: HarnessFactory,
 ) -> None:
-    async with office(make_harness, KASUBBAG2) as h:
+    async with office_with(make_harness, KASUBBAG2) as h:
         code = await flows.open_item(h)
         await flows.give_direction(h, code)
         await flows.submit_design(h, code, OPERATOR)
@@ -135,7 +122,7 @@ DUA = Person(110, "Rudi Dua Peran", ("kasubbag", "divisi_hukum"))
 async def test_the_next_card_arrives_before_the_old_card_is_retired(
     make_harness: HarnessFactory,
 ) -> None:
-    async with office(make_harness, DUA) as h:
+    async with office_with(make_harness, DUA) as h:
         code = await flows.open_item(h)
         await flows.give_direction(h, code)
         await flows.submit_design(h, code, OPERATOR)

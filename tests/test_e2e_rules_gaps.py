@@ -4,8 +4,6 @@ a chat; and "nobody approves their own design" covers every page of the version.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -19,12 +17,12 @@ from tests.harness import (
     HUKUM,
     KASUBBAG,
     KOORDINATOR,
-    MEMBERS,
     OPERATOR,
     OPERATOR2,
     SEKRETARIS,
     Harness,
     Person,
+    office_with,
 )
 from tests.images import png_bytes
 
@@ -32,17 +30,6 @@ KOORDINATOR2 = Person(107, "Yanti Koordinator", ("koordinator",))
 # one member, two roles: makes designs as an operator, checks them as the kasubbag
 ANI = Person(108, "Ani Operator-Kasubbag", ("operator", "kasubbag"))
 ELSEWHERE = -1009876543210  # a group the bot is in that gets no role's messages
-
-
-@asynccontextmanager
-async def office(make_harness: HarnessFactory, *extra: Person) -> AsyncIterator[Harness]:
-    """The usual members and `extra` ones, all having pressed Start."""
-    members = [{"id": p.user_id, "name": p.name, "roles": list(p.roles)} for p in MEMBERS + extra]
-    async with make_harness(members=members) as h:
-        for person in extra:
-            h.server.add_user(person.user_id, person.name.split()[0])
-            h.server.mark_started(person.user_id)
-        yield h
 
 
 def item_id_of(message: BotMessage) -> int:
@@ -95,7 +82,7 @@ async def at_design(h: Harness) -> tuple[str, BotMessage]:
 async def test_a_second_koordinator_cannot_hand_in_a_colleagues_draft(
     make_harness: HarnessFactory,
 ) -> None:
-    async with office(make_harness, KOORDINATOR2) as h:
+    async with office_with(make_harness, KOORDINATOR2) as h:
         code, receipt = await draft_with_material(h, KOORDINATOR)
         item_id = item_id_of(receipt)
 
@@ -174,7 +161,7 @@ async def test_clearing_a_shared_draft_deletes_only_the_pressers_own_pages(
 async def test_a_member_who_uploaded_a_page_cannot_approve_it_when_a_colleague_handed_it_in(
     make_harness: HarnessFactory,
 ) -> None:
-    async with office(make_harness, ANI) as h:
+    async with office_with(make_harness, ANI) as h:
         code, _ = await at_design(h)
         await flows.upload_design(h, code, ANI)  # Ani's page, as an operator
         receipt = await flows.upload_design(h, code, OPERATOR)  # Sari's page; Sari hands in
