@@ -195,6 +195,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         calendar,
         options.clock,
         on_commit=after_commit,
+        sops=config.sops,
     )
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     report = config.report

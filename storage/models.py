@@ -74,6 +74,9 @@ class Item(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(UserText)
+    # The key of the SOP the item follows (its steps, roles and limits); empty for the items
+    # stored before an office could run several SOPs: they follow the default SOP.
+    sop_key: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)
     step_key: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(default=0)

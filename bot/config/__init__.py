@@ -28,6 +28,7 @@ from bot.config.telegram import (
 )
 from bot.config.values import ConfigError, Secret, table, text
 from bot.domain.sop import Sop, SopError, load_default_sop, load_sop
+from bot.domain.sop_catalog import SopCatalog
 from bot.domain.worktime import WorkCalendar
 from bot.media.images import DEFAULT_PLATFORMS, PlatformFormat
 
@@ -67,7 +68,7 @@ class Config:
     database_url: str
     office_name: str
     timezone: ZoneInfo
-    sop: Sop
+    sops: SopCatalog  # the office's SOPs; `sop` is the default one
     members: tuple[Member, ...]
     role_chats: Mapping[str, int]  # role -> group chat that receives that role's cards
     calendar: WorkCalendar
@@ -81,6 +82,11 @@ class Config:
     # the local /healthz and /metrics endpoint, and the log lines' format (issue 17)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+
+    @property
+    def sop(self) -> Sop:
+        """The default SOP: the first that publishes (the only one in most offices)."""
+        return self.sops.default
 
     def member(self, user_id: int) -> Member | None:
         for member in self.members:
@@ -110,8 +116,9 @@ def parse_config(
 ) -> Config:
     _check_known_keys(data)
     office = table(data, "office")
-    sop = _load_sop(table(data, "sop"), base_dir)
-    members = _members(data.get("members", []), sop)
+    sops = _load_sops(table(data, "sop"), base_dir)
+    sop = sops.default
+    members = _members(data.get("members", []), sops)
     zone = _zone(text(office, "office.timezone", "Asia/Pontianak"))
     return Config(
         telegram=parse_telegram(table(data, "telegram"), base_dir, environ),
@@ -119,9 +126,9 @@ def parse_config(
         database_url=text(table(data, "database"), "database.url", DEFAULT_DB_URL),
         office_name=text(office, "office.name", "KPU Kabupaten Pulang Pisau"),
         timezone=zone,
-        sop=sop,
+        sops=sops,
         members=members,
-        role_chats=_role_chats(table(data, "role_chats"), sop),
+        role_chats=_role_chats(table(data, "role_chats"), sops),
         calendar=parse_calendar(office, zone),
         reminders=parse_reminders(table(data, "reminders"), sop),
         platforms=_platforms(data.get("platforms")),
@@ -170,7 +177,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "periods",
         "ramadan",
     },
-    "sop": {"file"},
+    "sop": {"file", "files"},
     "reminders": {"enabled", "interval", "max_rounds", "notify", "digest", "digest_time"},
     "report": {"threshold", "schedule", "review_month"},
 }
@@ -194,17 +201,27 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError(f"office.timezone: unknown time zone {name!r}") from exc
 
 
-def _load_sop(table: Mapping[str, Any], base_dir: Path) -> Sop:
+def _load_sops(table: Mapping[str, Any], base_dir: Path) -> SopCatalog:
+    """`file = "sop.toml"` (one SOP) or `files = ["a.toml", "b.toml"]` (several, side by
+    side); neither: the default SOP No. 3/2022."""
+    if "file" in table and "files" in table:
+        raise ConfigError("sop: give either file (one SOP) or files (several), not both")
     file = table.get("file", "")
     if not isinstance(file, str):
         raise ConfigError("sop.file: must be a path (text)")
+    files = table.get("files", [file] if file else [])
+    if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+        raise ConfigError('sop.files: must be a list of paths, e.g. ["sop_jdih.toml"]')
+    if "files" in table and not files:
+        raise ConfigError("sop.files: name at least one SOP file")
     try:
-        return load_sop(base_dir / file) if file else load_default_sop()
+        sops = tuple(load_sop(base_dir / f) for f in files) if files else (load_default_sop(),)
+        return SopCatalog(sops)
     except SopError as exc:
         raise ConfigError(str(exc)) from exc
 
 
-def _members(raw: Any, sop: Sop) -> tuple[Member, ...]:
+def _members(raw: Any, sops: SopCatalog) -> tuple[Member, ...]:
     if not isinstance(raw, list):
         raise ConfigError("members: must be a list of [[members]] tables")
     members: list[Member] = []
@@ -223,17 +240,17 @@ def _members(raw: Any, sop: Sop) -> tuple[Member, ...]:
         if not isinstance(roles, list) or not roles:
             raise ConfigError(f"{where}.roles: must list at least one role")
         for role in roles:
-            if not isinstance(role, str) or role not in sop.roles:
-                known = ", ".join(sop.roles)
+            if not isinstance(role, str) or role not in sops.roles:
+                known = ", ".join(sops.roles)
                 raise ConfigError(f"{where}.roles: unknown role {role!r} (known: {known})")
         members.append(Member(user_id, text(entry, f"{where}.name", ""), frozenset(roles)))
     return tuple(members)
 
 
-def _role_chats(table: Mapping[str, Any], sop: Sop) -> dict[str, int]:
+def _role_chats(table: Mapping[str, Any], sops: SopCatalog) -> dict[str, int]:
     chats: dict[str, int] = {}
     for role, chat_id in table.items():
-        if role not in sop.roles:
+        if role not in sops.roles:
             raise ConfigError(f"role_chats.{role}: unknown role")
         if type(chat_id) is not int:
             raise ConfigError(f"role_chats.{role}: must be a chat id (a number)")

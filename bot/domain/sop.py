@@ -31,6 +31,14 @@ class StepKind(StrEnum):
     POST = "post"  # post it on social media and report the link(s)
 
 
+class SopPurpose(StrEnum):
+    """What an SOP's items do: publish new content (the JDIH SOP), or take a published item
+    down (penurunan). An office runs one or more of each kind side by side."""
+
+    PUBLISH = "publish"
+    TAKEDOWN = "takedown"
+
+
 class SopError(ValueError):
     """The SOP file is wrong; the message names the key."""
 
@@ -70,6 +78,10 @@ class Sop:
     # The date the SOP was signed (`date = 2022-04-01`): the month it is reviewed in each year
     # by default ([report] review_month); None when the file does not say.
     dated: date | None = None
+    # The SOP's short name in the catalog (`key = "jdih"`; by default its item prefix in
+    # lowercase): stored with each item, so an item keeps following its own SOP.
+    key: str = ""
+    purpose: SopPurpose = SopPurpose.PUBLISH
 
     def step(self, key: str) -> Step:
         for step in self.steps:
@@ -139,15 +151,22 @@ def load_sop(path: Path) -> Sop:
 def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
     """Build and validate an SOP; every error names the offending key."""
     roles = _parse_roles(data.get("roles"), source)
+    purpose = _purpose(data, source)
     steps = tuple(
         _parse_step(raw, f"{source}: steps[{index}]", roles)
         for index, raw in enumerate(_list(data, "steps", source))
     )
-    _check_steps(steps, source)
+    _check_steps(steps, source, purpose)
+    prefix = _text(data, "item_prefix", source)
+    if not re.fullmatch(r"[A-Z][A-Z0-9]{0,9}", prefix):
+        raise SopError(f"{source}: item_prefix: use 1-10 capital letters or digits, e.g. 'JDIH'")
+    key = data.get("key", prefix.lower())
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise SopError(f"{source}: key: use lowercase letters, digits and _ (at most 16)")
     sop = Sop(
         name=_text(data, "name", source),
         number=_text(data, "number", source),
-        item_prefix=_text(data, "item_prefix", source),
+        item_prefix=prefix,
         roles=roles,
         steps=steps,
         openers=_role_set(data, "openers", roles, source),
@@ -155,11 +174,11 @@ def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
         overseer=data.get("overseer"),
         version=sop_fingerprint(data),
         dated=_date(data, "date", source),
+        key=key,
+        purpose=purpose,
     )
     if sop.overseer is not None and sop.overseer not in roles:
         raise SopError(f"{source}: overseer: unknown role {sop.overseer!r}")
-    if not re.fullmatch(r"[A-Z][A-Z0-9]{0,9}", sop.item_prefix):
-        raise SopError(f"{source}: item_prefix: use 1-10 capital letters or digits, e.g. 'JDIH'")
     return sop
 
 
@@ -227,7 +246,15 @@ def _parse_step(raw: Any, where: str, roles: Mapping[str, Role]) -> Step:
     )
 
 
-def _check_steps(steps: tuple[Step, ...], source: str) -> None:
+def _purpose(data: Mapping[str, Any], source: str) -> SopPurpose:
+    try:
+        return SopPurpose(data.get("purpose", SopPurpose.PUBLISH.value))
+    except ValueError as exc:
+        purposes = ", ".join(purpose.value for purpose in SopPurpose)
+        raise SopError(f"{source}: purpose: must be one of {purposes}") from exc
+
+
+def _check_steps(steps: tuple[Step, ...], source: str, purpose: SopPurpose) -> None:
     """The workflow's assumptions about the step order, checked once at load time."""
     if not steps:
         raise SopError(f"{source}: steps: at least one step is needed")
@@ -235,6 +262,10 @@ def _check_steps(steps: tuple[Step, ...], source: str) -> None:
     if len(set(keys)) != len(keys):
         raise SopError(f"{source}: steps: step keys must be unique")
     design_indexes = [i for i, step in enumerate(steps) if step.kind is StepKind.DESIGN]
+    if purpose is not SopPurpose.PUBLISH:
+        if design_indexes:
+            raise SopError(f"{source}: steps: only an SOP that publishes has a design step")
+        return
     if len(design_indexes) != 1:
         raise SopError(f"{source}: steps: exactly one step must have kind = 'design'")
     for index, step in enumerate(steps):

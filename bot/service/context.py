@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop
+from bot.domain.sop_catalog import SopCatalog
 from bot.domain.workflow import Actor
 from bot.domain.worktime import WorkCalendar
 from bot.service.commits import Committed
@@ -35,6 +36,22 @@ class ServiceContext:
     calendar: WorkCalendar
     clock: Clock
     on_commit: OnCommit = no_one_to_wake
+    # The office's SOPs; `sop` is the default among them. None: `sop` is the only one.
+    sops: SopCatalog | None = None
+
+    def __post_init__(self) -> None:
+        if self.sops is None:
+            object.__setattr__(self, "sops", SopCatalog((self.sop,)))
+
+    @property
+    def catalog(self) -> SopCatalog:
+        assert self.sops is not None, "set in __post_init__"
+        return self.sops
+
+    def sop_of(self, key: str | None) -> Sop:
+        """The SOP an item follows: its `sop_key`, or the default SOP for an item stored
+        before items named their SOP."""
+        return self.catalog.of(key)
 
     @property
     def admins(self) -> frozenset[int]:

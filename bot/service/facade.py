@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from bot.domain.clock import Clock
 from bot.domain.roster import Roster
 from bot.domain.sop import Sop
+from bot.domain.sop_catalog import SopCatalog
 from bot.domain.workflow import Actor
 from bot.domain.worktime import WorkCalendar
 from bot.service.context import OnCommit, ServiceContext, no_one_to_wake
@@ -108,6 +109,7 @@ def build_service(
     clock: Clock,
     *,
     on_commit: OnCommit = no_one_to_wake,
+    sops: SopCatalog | None = None,
 ) -> Service:
     ctx = ServiceContext(
         factory,
@@ -116,5 +118,6 @@ def build_service(
         calendar,
         clock,
         on_commit=on_commit,
+        sops=sops,
     )
     return Service(ctx)

@@ -56,6 +56,7 @@ class ItemOpening:
             item = Item(
                 code=f"{ctx.sop.item_prefix}-{year}-{number:04d}",
                 title=title,
+                sop_key=ctx.sop.key,
                 status=ItemStatus.DRAFT,
                 created_by=actor.user_id,
                 created_at=now,
