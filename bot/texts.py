@@ -1183,9 +1183,10 @@ NOTICE_CORRECTED = (
     "✏️ {code} — {title} (versi {version} yang sudah dipublikasikan) dibuka kembali untuk "
     "ralat oleh {name}.\nAlasan: {reason}"
 )
+# both also answer a press (an alert: at most 200 characters, ANSWER_LIMIT)
 NOT_CORRECTOR = (
-    "Hanya {roles} yang dapat meminta ralat item yang sudah dipublikasikan. Minta mereka "
-    "memintanya, atau ketik /status KODE untuk melihat item."
+    "Hanya {roles} yang dapat meminta ralat item yang sudah dipublikasikan. Sampaikan "
+    "permintaan ralat kepada mereka."
 )
 NOT_PUBLISHED_ACTIVE = (
     "Item {code} belum dipublikasikan: masih di langkah {ref} ({step}). Ralat hanya untuk "
@@ -1201,9 +1202,8 @@ NOT_PUBLISHED_CANCELLED = (
     "dengan /baru."
 )
 CORRECTION_RUNNING = (
-    "Ralat item {code} sudah berjalan (diminta oleh {name} pada {at}); item sedang diproses "
-    "lagi di langkah {ref} ({step}). Tunggu sampai versi barunya dipublikasikan, atau ketik "
-    "/status {code}."
+    "Ralat {code} sudah berjalan (diminta {name}, {at}); item kini di langkah {ref} "
+    "({step}). Tunggu versi barunya terbit."
 )
 # /status: each published version's links; an earlier version's marked replaced
 STATUS_LINKS_OF_VERSION = "Tautan unggahan versi {version}:\n{links}"
