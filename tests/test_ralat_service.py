@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert, select
 
 from bot.domain.workflow import Action, Decision, NotCorrector, NotesRequired
 from bot.service.errors import CorrectionRunning, NotPublished
+from bot.service.reports import Reports
 from bot.service.views import LinkState
 from storage.database import create_engine
 from storage.migrate import alembic_config, upgrade_to_head
@@ -195,3 +196,31 @@ async def test_links_published_before_the_upgrade_are_kept_as_live_links(
     assert (recorded if recorded.tzinfo else recorded.replace(tzinfo=UTC)) == at + timedelta(
         hours=2
     )
+
+
+async def test_the_report_counts_a_corrected_item_once_and_each_step_visit_as_a_run(
+    o: Office,
+) -> None:
+    item_id = await published_item(o)
+    o.clock.advance(timedelta(hours=1))
+    await o.service.decisions.decide(o.who(KASUBBAG), item_id, correct())
+    await o.design(item_id)
+    await publish(o, item_id, 2, LINK_V2)
+    reports = Reports(o.service.context, office="KPU Kabupaten Pulang Pisau")
+
+    report = await reports.build_for(SEKRETARIS, reports.period("2026-11"))
+
+    overview = report.figures.overview
+    assert (overview.items, overview.opened, overview.published) == (1, 1, 1)
+    runs = {step.key: step.runs for step in report.figures.steps}
+    # the first step ran once; every step from the design on, once per version published
+    assert runs == {"materi": 1, "desain": 2, "periksa": 2, "setuju": 2, "unggah": 2, "posting": 2}
+    (row,) = report.figures.items
+    assert (row.status_at_end, row.versions, row.approved_version, row.links) == (
+        "published",
+        2,
+        2,
+        (LINK_V2,),
+    )
+    corrections = [e for e in report.figures.events if e.action == Action.CORRECT]
+    assert [(e.notes, e.actor_name) for e in corrections] == [(REASON, "Budi Kasubbag")]
