@@ -1169,7 +1169,8 @@ ACTION_LABELS["correct"] = "Ralat diminta"
 DECISION_MARKS["correct"] = "✏️"
 NOTES_WHAT["correct"] = "alasan ralat"
 CORRECT_COMMANDS = [("ralat", "Ralat item yang sudah dipublikasikan: /ralat KODE")]
-HELP_CORRECT = "• Meminta ralat item yang sudah dipublikasikan: /ralat KODE"
+# after HELP_OPEN on its line: the help stays short
+HELP_CORRECT = " · ralat item yang sudah terbit: /ralat KODE"
 BTN_CORRECT = "✏️ Ralat"
 ASK_CORRECTION_REASON = (
     "✏️ Tulis <b>alasan ralat</b> item {code} — {title} (versi {version} yang sudah "

@@ -44,7 +44,7 @@ def help_for(config: Config, roles: frozenset[str]) -> str:
 def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     """What these roles do, in the SOP's own words and order."""
     sop, reminders = config.sop, config.reminders
-    lines = [texts.HELP_OPEN] if roles & sop.openers else []
+    lines = [texts.HELP_OPEN + texts.HELP_CORRECT] if roles & sop.openers else []
     lines += [
         texts.HELP_STEP.format(
             ref=step.ref,
@@ -56,8 +56,6 @@ def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     ]
     if roles & sop.cancellers:
         lines.append(texts.HELP_CANCEL)
-    if roles & sop.openers:
-        lines.append(texts.HELP_CORRECT)
     if roles & report_readers(sop):
         lines.append(texts.HELP_REPORT)
     if sop.overseer in roles and reminders.digest:
