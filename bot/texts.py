@@ -1222,3 +1222,5 @@ SUMMARY_PUBLICATION_COLUMNS = (
 SUMMARY_LINK_REPLACED = "diganti {at} oleh versi {by}"
 SUMMARY_LINK_TAKEN_DOWN = "diturunkan"
 SUMMARY_CORRECTION = "{reason} — {name}, {at}"
+# the archive's subfolder of a corrected item's design pages, per published version
+ARCHIVE_VERSION_FOLDER = "versi-{version}"

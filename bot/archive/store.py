@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.archive.record import (
     ArchiveError,
     ArchiveRecord,
@@ -34,7 +35,6 @@ ROLES = ("desain", "materi")  # subfolders: the approved design, and the content
 METADATA = "metadata.json"
 FORMAT_VERSION = 1  # of metadata.json; raise it when a field changes meaning
 SUMMARY = "ringkasan.html"
-VERSION_FOLDER = "versi-{version}"  # a corrected item's design pages, per published version
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # one safe path component
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -81,7 +81,7 @@ def _copy_files(record: ArchiveRecord, staging: Path, archived: dict[str, Path])
             raise ValueError(f"file role must be one of {ROLES}, got {file.role!r}")
         place = file.role
         if record.versioned and file.version is not None:
-            place = f"{file.role}/{VERSION_FOLDER.format(version=file.version)}"
+            place = f"{file.role}/{texts.ARCHIVE_VERSION_FOLDER.format(version=file.version)}"
         pages[place] = pages.get(place, 0) + 1
         # The sender's name, made safe for any disk (metadata.json keeps it whole).
         fallback = f"{record.code}-{file.role}-{pages[place]}"
