@@ -1160,3 +1160,67 @@ NOTICE_DATABASE_AWAY = (
     "periksa server basis data."
 )
 DATABASE_AWAY_SPAN = "sejak {since}, selama sekitar {duration}"
+
+
+# --- ralat (issue 19) ---
+# A published item reopened for a corrected version: /ralat KODE or the status card's button.
+
+ACTION_LABELS["correct"] = "Ralat diminta"
+DECISION_MARKS["correct"] = "✏️"
+NOTES_WHAT["correct"] = "alasan ralat"
+CORRECT_COMMANDS = [("ralat", "Ralat item yang sudah dipublikasikan: /ralat KODE")]
+# after HELP_OPEN on its line: the help stays short
+HELP_CORRECT = " · ralat item yang sudah terbit: /ralat KODE"
+BTN_CORRECT = "✏️ Ralat"
+ASK_CORRECTION_REASON = (
+    "✏️ Tulis <b>alasan ralat</b> item {code} — {title} (versi {version} yang sudah "
+    "dipublikasikan).\nItem akan kembali ke {role} untuk desain versi baru, lalu diperiksa, "
+    "disetujui dan diunggah lagi sesuai SOP. Unggahan lama tetap tercatat dan diarsipkan."
+)
+TYPED_CORRECTION_REASON = "alasan ralat"
+DONE_CORRECT = "{code} dibuka kembali untuk ralat; desain versi baru diminta dari {role}."
+CARD_CORRECTION_NOTES = "✏️ Ralat diminta oleh {who}.\nRalat: {notes}"
+NOTICE_CORRECTED = (
+    "✏️ {code} — {title} (versi {version} yang sudah dipublikasikan) dibuka kembali untuk "
+    "ralat oleh {name}.\nAlasan: {reason}"
+)
+# both also answer a press (an alert: at most 200 characters, ANSWER_LIMIT)
+NOT_CORRECTOR = (
+    "Hanya {roles} yang dapat meminta ralat item yang sudah dipublikasikan. Sampaikan "
+    "permintaan ralat kepada mereka."
+)
+NOT_PUBLISHED_ACTIVE = (
+    "Item {code} belum dipublikasikan: masih di langkah {ref} ({step}). Ralat hanya untuk "
+    "item yang sudah dipublikasikan; bila desainnya perlu diperbaiki, kembalikan di langkah "
+    "itu (tombol Kembalikan, dengan catatan)."
+)
+NOT_PUBLISHED_DRAFT = (
+    "Item {code} masih draf (materi belum diserahkan); belum ada yang dipublikasikan untuk "
+    "diralat. Lengkapi materinya lalu tekan Selesai."
+)
+NOT_PUBLISHED_CANCELLED = (
+    "Item {code} sudah dibatalkan; tidak ada publikasi yang dapat diralat. Buat item baru "
+    "dengan /baru."
+)
+CORRECTION_RUNNING = (
+    "Ralat {code} sudah berjalan (diminta {name}, {at}); item kini di langkah {ref} "
+    "({step}). Tunggu versi barunya terbit."
+)
+# /status: each published version's links; an earlier version's marked replaced
+STATUS_LINKS_OF_VERSION = "Tautan unggahan versi {version}:\n{links}"
+STATUS_LINK_REPLACED = "{url} (diganti {at} oleh versi {by})"
+STATUS_LINK_TAKEN_DOWN = "{url} (diturunkan)"
+# ringkasan.html: every published version
+SUMMARY_PUBLICATIONS = "Versi yang dipublikasikan"
+SUMMARY_PUBLICATION_COLUMNS = (
+    "Versi",
+    "Dipublikasikan",
+    "Tautan",
+    "Persetujuan",
+    "Ralat (alasan, oleh, waktu)",
+)
+SUMMARY_LINK_REPLACED = "diganti {at} oleh versi {by}"
+SUMMARY_LINK_TAKEN_DOWN = "diturunkan"
+SUMMARY_CORRECTION = "{reason} — {name}, {at}"
+# the archive's subfolder of a corrected item's design pages, per published version
+ARCHIVE_VERSION_FOLDER = "versi-{version}"

@@ -45,6 +45,7 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("tugas", commands.tasks))
     application.add_handler(CommandHandler("status", commands.status))
     application.add_handler(CommandHandler("batal", commands.cancel))
+    application.add_handler(CommandHandler("ralat", commands.correct))
     application.add_handler(CommandHandler("arsip", archive.archive_command))
     application.add_handler(CommandHandler("antrean", admin.queue_command))
     application.add_handler(CommandHandler("kirimulang", admin.resend_command))

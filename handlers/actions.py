@@ -87,6 +87,14 @@ ACTION_VIEWS: dict[Action, ActionView] = {
         typed_what=texts.TYPED_CANCEL_REASON,
         notes_what=texts.NOTES_WHAT[Action.CANCEL],
     ),
+    Action.CORRECT: ActionView(
+        label=texts.ACTION_LABELS[Action.CORRECT],
+        done=texts.DONE_CORRECT,
+        mark=texts.DECISION_MARKS[Action.CORRECT],
+        ask=texts.ASK_CORRECTION_REASON,  # /ralat and the status card's button ask it
+        typed_what=texts.TYPED_CORRECTION_REASON,
+        notes_what=texts.NOTES_WHAT[Action.CORRECT],
+    ),
 }
 
 # Questions whose answer is text, by prompt kind; derived from the two tables (plus the

@@ -19,7 +19,7 @@ from bot.service.views import EventView, ItemView
 from handlers.actions import ACTION_VIEWS
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
-from handlers.commands import status_text
+from handlers.commands import correction_prompt, status_keyboard, status_text
 from handlers.common import REFUSALS, refusal_for
 from handlers.context import BotContext
 from handlers.design import draft_reply
@@ -235,8 +235,21 @@ async def _send_status(
 ) -> str:
     """The item's status, as /status tells it, in the member's private chat (no buttons)."""
     text = fit(status_text(context, item, events), TEXT_LIMIT)
-    await context.bot.send_message(actor.user_id, text, parse_mode=ParseMode.HTML)
+    keyboard = status_keyboard(context, actor.user_id, item)  # "✏️ Ralat" for openers
+    await context.bot.send_message(
+        actor.user_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
     return texts.STATUS_SHOWN.format(code=item.code)
+
+
+async def _correct(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    """The status card's "✏️ Ralat": check the member may ask for it now, then ask for the
+    reason privately."""
+    service = context.services.service
+    item = await service.decisions.ask_for(actor, cb.item_id, Action.CORRECT)
+    text = correction_prompt(context, item)
+    await _prompt(context, actor, item, text, dismiss_keyboard(item.id))
+    return plain(text.split("\n")[0])
 
 
 def _message_of(query: CallbackQuery | None) -> tuple[int, int] | None:
@@ -272,4 +285,5 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.SHOW_CARD: _show_card,
     Verb.SHOW_STATUS: _show_status,
     Verb.ARCHIVE: send_archived,
+    Verb.CORRECT: _correct,
 }

@@ -18,7 +18,7 @@ from bot.domain.sop import Sop, Step, StepKind
 from bot.domain.workflow import Action, ItemStatus
 from bot.service.decisions import Decided
 from bot.service.payloads import Notice, NoticeKind
-from bot.service.views import CardData, EventView, FileRef, ItemView
+from bot.service.views import CardData, EventView, FileRef, ItemView, LinkState, PostLinkView
 from handlers.actions import ACTION_VIEWS, Button, event_label, event_mark
 from handlers.keyboards import Verb, step_keyboard
 
@@ -41,8 +41,10 @@ def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
         )
     if data.return_event is not None:
         event = data.return_event
+        # a Return's correction notes, or the reason a published item is corrected (ralat)
+        notes = texts.CARD_CORRECTION_NOTES if event.action == Action.CORRECT else None
         lines.append(
-            texts.CARD_RETURN_NOTES.format(
+            (notes or texts.CARD_RETURN_NOTES).format(
                 who=escape(_acted_as(event, sop)),
                 notes=escape(event.notes or ""),
             )
@@ -182,6 +184,7 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.BACKUP_FAILED: texts.NOTICE_BACKUP_FAILED,
     NoticeKind.STALE_HOLIDAYS: texts.NOTICE_STALE_HOLIDAYS,
     NoticeKind.DATABASE_AWAY: texts.NOTICE_DATABASE_AWAY,
+    NoticeKind.CORRECTED: texts.NOTICE_CORRECTED,
 }
 
 
@@ -257,9 +260,35 @@ def render_status(
         position=f"\n{position}" if position else "",
         history=history,
     )
-    if item.post_links:
-        text += "\n\n" + texts.CARD_LINKS.format(links=escape("\n".join(item.post_links)))
+    links = _links_text(item, zone)
+    if links:
+        text += "\n\n" + links
     return fit(text, TEXT_LIMIT)
+
+
+def _links_text(item: ItemView, zone: ZoneInfo) -> str:
+    """The post links: the current ones; once a correction replaced a version's, every
+    version's, the earlier ones marked replaced (when, by which version)."""
+    versions = list(dict.fromkeys(link.version for link in item.link_history))
+    if len(versions) < 2:
+        links = escape("\n".join(item.post_links))
+        return texts.CARD_LINKS.format(links=links) if item.post_links else ""
+    blocks = []
+    for version in versions:
+        lines = [_link_line(link, zone) for link in item.link_history if link.version == version]
+        blocks.append(texts.STATUS_LINKS_OF_VERSION.format(version=version, links="\n".join(lines)))
+    return "\n\n".join(blocks)
+
+
+def _link_line(link: PostLinkView, zone: ZoneInfo) -> str:
+    url = escape(link.url)
+    if link.state == LinkState.REPLACED:
+        at = texts.fmt_moment_short(link.replaced_at, zone)
+        by = link.replaced_by_version or "-"
+        return texts.STATUS_LINK_REPLACED.format(url=url, at=at, by=by)
+    if link.state == LinkState.TAKEN_DOWN:
+        return texts.STATUS_LINK_TAKEN_DOWN.format(url=url)
+    return url
 
 
 def _acted_as(event: EventView, sop: Sop) -> str:

@@ -1,23 +1,23 @@
-"""Commands: /start, /bantuan, /baru, /tugas, /status, /batal."""
+"""Commands: /start, /bantuan, /baru, /tugas, /status, /batal, /ralat."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.config import Config
 from bot.domain.names import names_beside_title
-from bot.domain.workflow import Action
+from bot.domain.workflow import Action, ItemStatus
 from bot.service.reports import report_readers
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
-from handlers.keyboards import dismiss_keyboard, tasks_keyboard
+from handlers.keyboards import correction_keyboard, dismiss_keyboard, tasks_keyboard
 from handlers.questions import asked
 
 
@@ -44,7 +44,7 @@ def help_for(config: Config, roles: frozenset[str]) -> str:
 def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     """What these roles do, in the SOP's own words and order."""
     sop, reminders = config.sop, config.reminders
-    lines = [texts.HELP_OPEN] if roles & sop.openers else []
+    lines = [texts.HELP_OPEN + texts.HELP_CORRECT] if roles & sop.openers else []
     lines += [
         texts.HELP_STEP.format(
             ref=step.ref,
@@ -118,7 +118,8 @@ async def status(update: Update, context: BotContext) -> None:
     if found is None:
         return
     item, events = found
-    await reply(update, status_text(context, item, events))
+    viewer = update.effective_user.id  # type: ignore[union-attr]
+    await reply(update, status_text(context, item, events), status_keyboard(context, viewer, item))
 
 
 def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]) -> str:
@@ -130,6 +131,43 @@ def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]
         title = config.sop.role_title(item.step.role)
         who = f"{title} ({names_beside_title(names, title)})"
     return render_status(item, list(events), config.sop, config.timezone, who)
+
+
+def status_keyboard(
+    context: BotContext, viewer: int, item: ItemView
+) -> InlineKeyboardMarkup | None:
+    """A published item's "✏️ Ralat", for those who may ask for a correction (the SOP's
+    openers); nothing for anyone else."""
+    sop = context.services.config.sop
+    roles = context.services.service.reads.reader(viewer).roles
+    if item.status != ItemStatus.PUBLISHED or not roles & sop.openers:
+        return None
+    return correction_keyboard(item.id)
+
+
+def correction_prompt(context: BotContext, item: ItemView) -> str:
+    """The question for a correction's reason; it names who makes the new design."""
+    sop = context.services.config.sop
+    return texts.ASK_CORRECTION_REASON.format(
+        code=item.code,
+        title=escape(item.title),
+        version=item.version,
+        role=escape(sop.role_title(sop.design_step.role)),
+    )
+
+
+@answers_refusals
+async def correct(update: Update, context: BotContext) -> None:
+    """/ralat KODE: an opener reopens a published item for a corrected version; the reason
+    is asked next."""
+    found = await _item_from_argument(update, context, "ralat")
+    if found is None:
+        return
+    service = context.services.service
+    actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
+    item = await service.decisions.ask_for(actor, found[0].id, Action.CORRECT)
+    sent = await reply(update, correction_prompt(context, item), dismiss_keyboard(item.id))
+    await asked(context, sent, item)
 
 
 @answers_refusals

@@ -30,6 +30,7 @@ class Verb(StrEnum):
     SHOW_CARD = "cd"  # item — send me the item's current card again
     SHOW_STATUS = "st"  # item — send me the item's status, with its history (read-only)
     ARCHIVE = "ar"  # item — send me the archived item's summary and files
+    CORRECT = "rl"  # item — ask for a correction (ralat) of the published item
 
 
 _DATA_RE = re.compile(
@@ -151,6 +152,11 @@ def material_keyboard(item_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[_button(texts.BTN_MATERIAL_DONE, pack(Verb.MATERIAL_DONE, item_id))]]
     )
+
+
+def correction_keyboard(item_id: int) -> InlineKeyboardMarkup:
+    """A published item's status, to one who may ask for its correction (ralat)."""
+    return InlineKeyboardMarkup([[_button(texts.BTN_CORRECT, pack(Verb.CORRECT, item_id))]])
 
 
 def dismiss_keyboard(item_id: int) -> InlineKeyboardMarkup:

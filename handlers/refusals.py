@@ -33,6 +33,16 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
             return texts.CARD_NOT_FOR_CHAT.format(code=exc.code)
         case workflow.NotOpener():
             return texts.NOT_OPENER.format(roles=sop.role_titles(exc.required_roles))
+        case workflow.NotCorrector():
+            return texts.NOT_CORRECTOR.format(roles=sop.role_titles(exc.required_roles))
+        case errors.NotPublished():
+            return _not_published(exc)
+        case errors.CorrectionRunning():
+            at = texts.fmt_moment_short(exc.at, zone)
+            step = exc.step_title or "-"
+            return texts.CORRECTION_RUNNING.format(
+                code=exc.code, name=exc.name, at=at, ref=exc.step_ref or "-", step=step
+            )
         case workflow.NotCanceller():
             return texts.NOT_CANCELLER.format(roles=sop.role_titles(exc.required_roles))
         case workflow.NotYourStep():
@@ -82,6 +92,17 @@ def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str
         who=person(exc.name, exc.role, sop),
         at=when,
     )
+
+
+def _not_published(exc: errors.NotPublished) -> str:
+    """Why there is nothing to correct: a draft, an item still running (return it where it
+    is instead), or a cancelled one."""
+    if exc.status == ItemStatus.DRAFT:
+        return texts.NOT_PUBLISHED_DRAFT.format(code=exc.code)
+    if exc.status == ItemStatus.CANCELLED:
+        return texts.NOT_PUBLISHED_CANCELLED.format(code=exc.code)
+    step = exc.step_title or "-"
+    return texts.NOT_PUBLISHED_ACTIVE.format(code=exc.code, ref=exc.step_ref or "-", step=step)
 
 
 def _where(where: str, sop: Sop) -> str:

@@ -4,6 +4,7 @@ shows can be rebuilt from these rows after a crash or restart."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -93,6 +94,34 @@ class Item(Base):
     designer_id: Mapped[int | None] = mapped_column(TgId)
     post_links: Mapped[list[str] | None] = mapped_column(JSON)
     closed_at: Mapped[datetime | None]
+
+
+class PostLinkState(StrEnum):
+    """Where a reported post link stands: the item's current post, one replaced by a corrected
+    version's post (ralat), or (room for penurunan) taken down."""
+
+    LIVE = "live"
+    REPLACED = "replaced"
+    TAKEN_DOWN = "taken_down"
+
+
+class PostLink(Base):
+    """A link reported for one published version of an item; a correction's publication marks
+    the earlier version's links replaced (when, and by which version), never deletes them.
+    `items.post_links` keeps the current (live) links for the readers that want only those."""
+
+    __tablename__ = "post_links"
+    __table_args__ = (Index("ix_post_links_item", "item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    version: Mapped[int]  # the design version that was published with this link
+    url: Mapped[str] = mapped_column(UserText)
+    state: Mapped[str] = mapped_column(String(16))  # a PostLinkState
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(TgId)
+    replaced_at: Mapped[datetime | None]
+    replaced_by_version: Mapped[int | None]
 
 
 class ItemSequence(Base):

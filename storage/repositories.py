@@ -37,6 +37,8 @@ from storage.models import (
     Material,
     OutboxMessage,
     PendingInput,
+    PostLink,
+    PostLinkState,
     ReminderSent,
 )
 
@@ -318,6 +320,39 @@ class Repository:
             select(Event).where(Event.item_id == item_id).order_by(Event.id)
         )
         return found.scalars().all()
+
+    async def post_links(self, item_id: int) -> Sequence[PostLink]:
+        """Every link reported for the item, each version's in the order reported."""
+        found = await self.session.execute(
+            select(PostLink).where(PostLink.item_id == item_id).order_by(PostLink.id)
+        )
+        return found.scalars().all()
+
+    async def record_post_links(
+        self, item_id: int, version: int, urls: Iterable[str], by: int, now: datetime
+    ) -> None:
+        """The links of a version just published: they are live, and the links of an earlier
+        version still live are replaced by them (when, by which version)."""
+        await self.session.execute(
+            update(PostLink)
+            .where(
+                PostLink.item_id == item_id,
+                PostLink.version != version,
+                PostLink.state == PostLinkState.LIVE,
+            )
+            .values(state=PostLinkState.REPLACED, replaced_at=now, replaced_by_version=version)
+        )
+        for url in urls:
+            self.session.add(
+                PostLink(
+                    item_id=item_id,
+                    version=version,
+                    url=url,
+                    state=PostLinkState.LIVE,
+                    recorded_at=now,
+                    recorded_by=by,
+                )
+            )
 
     async def last_decision(
         self, item_id: int, step_key: str | None, version: int | None

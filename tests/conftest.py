@@ -42,8 +42,9 @@ PURE = {
     "test_payloads.py", "test_texts.py",
     "test_deploy.py", "test_lock.py",
     "test_roster.py", "test_sop.py", "test_sop_catalog.py", "test_workflow.py",
-    "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py",
+    "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py", "test_ralat.py",
     "test_report_figures.py", "test_report_chat.py", "test_health_config.py",
+    "test_archive_versions.py",
 }  # fmt: skip
 SERVICE = {
     "test_frontdoor.py", "test_handlers.py", "test_inbox.py", "test_leave.py",
@@ -52,7 +53,7 @@ SERVICE = {
     "test_service.py", "test_day_change.py", "test_report_service.py", "test_report_cli.py",
     "test_report_migration.py", "test_report_schedule.py",
     "test_preview_migration.py", "test_database_engine.py",
-    "test_outbox_look.py",
+    "test_outbox_look.py", "test_ralat_service.py",
     "test_on_demand.py",
 }  # fmt: skip
 E2E = {

@@ -214,6 +214,11 @@ def _history_violations(item: Item, events: list[Event], sop: Sop) -> list[str]:
         if event.at < previous.at:
             found.append(f"{label} is earlier than the event before it")
         previous = event
+        if event.action == "correct":  # ralat: a published item back at the design step
+            if status != "published" or event.step_key is not None or event.version != version:
+                found.append(f"{label}: a correction of an item {status} at {event.step_key!r}")
+            status, step = "active", design.key
+            continue
         if status in CLOSED:
             found.append(f"{label} after the item was {status}")
             continue

@@ -6,23 +6,27 @@ from __future__ import annotations
 import asyncio
 import errno
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
 from bot import texts
 from bot.archive.record import (
+    ArchiveCorrection,
     ArchiveDecision,
     ArchivedFile,
     ArchiveError,
+    ArchiveLink,
+    ArchivePublication,
     ArchiveRecord,
     ArchiveStep,
 )
 from bot.archive.store import write_archive
 from bot.domain.limits import LimitUnit
 from bot.domain.sop import Sop
-from bot.domain.workflow import ITEM_CREATED, ItemStatus
+from bot.domain.workflow import ITEM_CREATED, Action, ItemStatus
 from bot.domain.worktime import WorkCalendar
-from storage.models import DesignFile, Event, Material
+from storage.models import DesignFile, Event, Material, PostLink
 from storage.uow import SessionFactory, UnitOfWork
 
 # Events that only open an item; every later event closes the visit of the step it names.
@@ -59,9 +63,17 @@ class Archiver:
                 return None
             events = list(await uow.repo.events(item.id))
             materials = await uow.repo.materials(item.id)
-            design = await uow.repo.design_files(item.id, item.version)
+            links = list(await uow.repo.post_links(item.id))
+            # each published version's approved pages (a corrected item has several)
+            published = list(dict.fromkeys(link.version for link in links)) or [item.version]
+            design = [
+                page
+                for number in published
+                for page in _archived(await uow.repo.design_files(item.id, number), "desain")
+            ]
             version = await uow.repo.design_version(item.id, item.version)
-        files = _archived(design, "desain") + _archived(materials, "materi")
+        publications = self._publications(events, links, published, item.closed_at)
+        files = design + _archived(materials, "materi")
         sources = [row.text for row in materials if row.text] + [
             f"{texts.ARCHIVE_FILE} {texts.file_label(row.file_name, row.kind)}"
             for row in materials
@@ -80,7 +92,56 @@ class Archiver:
             files=files,
             caption=version.caption if version else None,
             approved_version=item.version,
+            publications=publications,
+            first_published_at=publications[0].published_at if publications else None,
         )
+
+    def _publications(
+        self,
+        events: list[Event],
+        links: list[PostLink],
+        versions: list[int],
+        closed_at: datetime,
+    ) -> list[ArchivePublication]:
+        """Each published version: when it was posted, its links, its approvals, and the
+        correction (ralat) asked since the version before it was posted."""
+        publications: list[ArchivePublication] = []
+        since = None  # the moment the version before was posted
+        for number in versions:
+            posted = [e for e in events if e.action == Action.REPORT_POSTED and e.version == number]
+            at = posted[-1].at if posted else closed_at
+            asked = [
+                e
+                for e in events
+                if e.action == Action.CORRECT and (since is None or e.at >= since) and e.at <= at
+            ]
+            correction = (
+                ArchiveCorrection(
+                    asked[-1].notes or "",
+                    asked[-1].actor_name,
+                    self.sop.role_title(asked[-1].role),
+                    asked[-1].at,
+                )
+                if asked and since is not None
+                else None
+            )
+            publications.append(
+                ArchivePublication(
+                    version=number,
+                    published_at=at,
+                    links=[_link(row) for row in links if row.version == number],
+                    approvals=[
+                        self._decision(e)
+                        for e in events
+                        if e.action == Action.APPROVE
+                        and e.version == number
+                        and (since is None or e.at >= since)
+                    ],
+                    correction=correction,
+                )
+            )
+            since = at
+        return publications
 
     def _decision(self, event: Event) -> ArchiveDecision:
         step = (
@@ -132,14 +193,29 @@ class Archiver:
 
 
 def _archived(rows: Sequence[DesignFile | Material], role: str) -> list[ArchivedFile]:
-    """The rows that have a stored copy, as the archive lists them."""
+    """The rows that have a stored copy, as the archive lists them (a design page with its
+    version)."""
     return [
         ArchivedFile(
-            Path(row.stored_path), row.file_name or Path(row.stored_path).name, row.sha256, role
+            Path(row.stored_path),
+            row.file_name or Path(row.stored_path).name,
+            row.sha256,
+            role,
+            version=row.version if isinstance(row, DesignFile) else None,
         )
         for row in rows
         if row.stored_path and row.sha256
     ]
+
+
+def _link(row: PostLink) -> ArchiveLink:
+    return ArchiveLink(
+        url=row.url,
+        state=row.state,
+        recorded_at=row.recorded_at,
+        replaced_at=row.replaced_at,
+        replaced_by_version=row.replaced_by_version,
+    )
 
 
 _ERRNO_CAUSES = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +25,8 @@ class ArchivedFile:
     name: str
     sha256: str  # as recorded when the file was received; the copy must match it
     role: str  # "desain" | "materi"
+    # the published version a design page belongs to; None for material (one for all)
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,39 @@ class ArchiveStep:
 
 
 @dataclass(frozen=True)
+class ArchiveLink:
+    """A post's link: live, or replaced by a later version's post (ralat), or taken down."""
+
+    url: str
+    state: str  # "live" | "replaced" | "taken_down"
+    recorded_at: datetime
+    replaced_at: datetime | None = None
+    replaced_by_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveCorrection:
+    """Why a published version was corrected (ralat): the reason, who asked, when."""
+
+    reason: str
+    name: str
+    role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ArchivePublication:
+    """One published version: when, its links, its approvals, and (from the second on) the
+    correction that reopened the item for it."""
+
+    version: int
+    published_at: datetime
+    links: list[ArchiveLink]
+    approvals: list[ArchiveDecision]
+    correction: ArchiveCorrection | None = None
+
+
+@dataclass(frozen=True)
 class ArchiveRecord:
     code: str
     title: str
@@ -88,3 +123,12 @@ class ArchiveRecord:
     files: list[ArchivedFile]
     caption: str | None
     approved_version: int
+    # every published version, the first first (a corrected item has several); the folder
+    # stays where the first publication put it
+    publications: list[ArchivePublication] = field(default_factory=list)
+    first_published_at: datetime | None = None
+
+    @property
+    def versioned(self) -> bool:
+        """More than one version published: each one's design pages in a folder of its own."""
+        return len(self.publications) > 1

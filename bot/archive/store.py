@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.archive.record import (
     ArchiveError,
     ArchiveRecord,
@@ -50,11 +51,14 @@ def archive_folder(root: Path, code: str, published_at: datetime, zone: ZoneInfo
 
 def write_archive(root: Path, record: ArchiveRecord, zone: ZoneInfo) -> Path:
     """Copy the files, verify their SHA-256, write metadata.json and ringkasan.html; return it."""
-    folder = archive_folder(root, record.code, record.published_at, zone)
+    # a corrected item stays in the folder of its first publication, beside its first files
+    folder = archive_folder(
+        root, record.code, record.first_published_at or record.published_at, zone
+    )
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{record.code}.new-", dir=folder.parent))
     try:
-        relative = _copy_files(record, staging)
+        relative = _copy_files(record, staging, _archived_copies(folder))
         (staging / METADATA).write_text(_metadata(record, relative, zone), encoding="utf-8")
         (staging / SUMMARY).write_text(summary_html(record, relative, zone), encoding="utf-8")
         _flush_to_disk(staging)
@@ -65,25 +69,34 @@ def write_archive(root: Path, record: ArchiveRecord, zone: ZoneInfo) -> Path:
     return folder
 
 
-def _copy_files(record: ArchiveRecord, staging: Path) -> list[str]:
+def _copy_files(record: ArchiveRecord, staging: Path, archived: dict[str, Path]) -> list[str]:
+    """Copy each file into the staging folder (a corrected item's design pages by version:
+    desain/versi-1/, desain/versi-2/); a file the bot no longer holds is taken from the
+    item's earlier archive (`archived`: its files by SHA-256) rather than lost."""
     relative: list[str] = []
-    taken: dict[str, set[str]] = {role: set() for role in ROLES}
-    pages: dict[str, int] = dict.fromkeys(ROLES, 0)
+    taken: dict[str, set[str]] = {}
+    pages: dict[str, int] = {}
     for file in record.files:
         if file.role not in ROLES:
             raise ValueError(f"file role must be one of {ROLES}, got {file.role!r}")
-        pages[file.role] += 1
+        place = file.role
+        if record.versioned and file.version is not None:
+            place = f"{file.role}/{texts.ARCHIVE_VERSION_FOLDER.format(version=file.version)}"
+        pages[place] = pages.get(place, 0) + 1
         # The sender's name, made safe for any disk (metadata.json keeps it whole).
-        fallback = f"{record.code}-{file.role}-{pages[file.role]}"
-        name = unique_name(disk_name(file.name, fallback), taken[file.role])
-        target = staging / file.role / name
-        target.parent.mkdir(exist_ok=True)
+        fallback = f"{record.code}-{file.role}-{pages[place]}"
+        name = unique_name(disk_name(file.name, fallback), taken.setdefault(place, set()))
+        target = staging / place / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             shutil.copyfile(file.source, target)
         except OSError as error:
-            raise ArchiveError(
-                f"cannot copy {file.source}: {error}", name=file.name, error=error
-            ) from error
+            earlier = archived.get(file.sha256.lower())
+            if earlier is None:
+                raise ArchiveError(
+                    f"cannot copy {file.source}: {error}", name=file.name, error=error
+                ) from error
+            shutil.copyfile(earlier, target)  # checked against the recorded hash below
         actual = _sha256(target)  # hash the copy itself: what the archive will really hold
         if actual != file.sha256.lower():
             raise ArchiveError(
@@ -93,6 +106,20 @@ def _copy_files(record: ArchiveRecord, staging: Path) -> list[str]:
             )
         relative.append(target.relative_to(staging).as_posix())
     return relative
+
+
+def _archived_copies(folder: Path) -> dict[str, Path]:
+    """The files an earlier archive of the item holds, by SHA-256 (nothing if none, or if
+    its metadata cannot be read)."""
+    try:
+        meta = json.loads((folder / METADATA).read_text(encoding="utf-8"))
+        return {
+            str(f["sha256"]).lower(): folder / str(f["path"])
+            for f in meta.get("files", [])
+            if (folder / str(f["path"])).is_file()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _sha256(path: Path) -> str:
@@ -139,6 +166,7 @@ def _metadata(record: ArchiveRecord, relative: list[str], zone: ZoneInfo) -> str
     # Where the bot kept the file is no business of the archive; where the archive keeps it is.
     data["files"] = [
         {"role": f.role, "name": f.name, "path": path, "sha256": f.sha256.lower()}
+        | ({"version": f.version} if f.version is not None else {})
         for f, path in zip(record.files, relative, strict=True)
     ]
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_time(zone)) + "\n"

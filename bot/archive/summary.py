@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.archive.record import ArchiveRecord, ArchiveStep
+from bot.archive.record import ArchiveCorrection, ArchiveLink, ArchiveRecord, ArchiveStep
 
 _CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; margin: 2em; color: #111; }
@@ -62,11 +62,51 @@ def summary_html(record: ArchiveRecord, relative: list[str], zone: ZoneInfo) -> 
         f"{_table(texts.SUMMARY_DECISION_COLUMNS, decisions)}",
         f"<h2>{e(texts.SUMMARY_STEPS)}</h2>\n{_table(texts.SUMMARY_STEP_COLUMNS, steps)}",
         f"<h2>{e(texts.SUMMARY_LINKS)}</h2>\n{_list([_link(x) for x in record.post_links])}",
+        _publications(record, zone),
         f"<h2>{e(texts.SUMMARY_FILES)}</h2>\n"
         f"{_table(texts.SUMMARY_FILE_COLUMNS, files, hash_column=2)}",
         f"<footer>{e(texts.SUMMARY_FOOTER)}</footer>\n</body>\n</html>\n",
     ]
     return "".join(parts)
+
+
+def _publications(record: ArchiveRecord, zone: ZoneInfo) -> str:
+    """Every published version with its links (the replaced ones marked), its approvals and
+    the correction that reopened the item for it; nothing for an item published once."""
+    if not record.versioned:
+        return ""
+    rows = [
+        (
+            str(p.version),
+            _when(p.published_at, zone),
+            "; ".join(_link_state(link, zone) for link in p.links) or texts.SUMMARY_NONE,
+            "; ".join(f"{a.name} ({a.acted_as}, {_when(a.at, zone)})" for a in p.approvals)
+            or texts.SUMMARY_NONE,
+            _correction(p.correction, zone),
+        )
+        for p in record.publications
+    ]
+    heading = html.escape(texts.SUMMARY_PUBLICATIONS)
+    return f"<h2>{heading}</h2>\n{_table(texts.SUMMARY_PUBLICATION_COLUMNS, rows)}"
+
+
+def _link_state(link: ArchiveLink, zone: ZoneInfo) -> str:
+    if link.state == "replaced":
+        at = _when(link.replaced_at, zone)
+        by = link.replaced_by_version or "-"
+        return f"{link.url} ({texts.SUMMARY_LINK_REPLACED.format(at=at, by=by)})"
+    if link.state == "taken_down":
+        return f"{link.url} ({texts.SUMMARY_LINK_TAKEN_DOWN})"
+    return link.url
+
+
+def _correction(correction: ArchiveCorrection | None, zone: ZoneInfo) -> str:
+    if correction is None:
+        return texts.SUMMARY_NONE
+    who = f"{correction.name} ({correction.role})"
+    return texts.SUMMARY_CORRECTION.format(
+        reason=correction.reason, name=who, at=_when(correction.at, zone)
+    )
 
 
 def _table(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]], hash_column: int = -1) -> str:

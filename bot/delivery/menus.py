@@ -1,6 +1,6 @@
 """Each member's command menu (Telegram's per-chat command scope) shows only what their roles
-allow: /baru for those who open items, /batal for those who cancel, /cuti for the overseer,
-/laporan for the overseer, those who cancel and the admins, the admin commands for admins
+allow: /baru and /ralat for those who open items, /batal for those who cancel, /cuti for the
+overseer, /laporan for the overseer, those who cancel and the admins, the admin commands for admins
 (config.toml's and those made in chat). Set at start and again for whoever's roles,
 membership or admin status changed."""
 
@@ -28,7 +28,7 @@ def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tup
     sop = config.sop
     wanted = set(_EVERYONE)
     if roles & sop.openers:
-        wanted.add("baru")
+        wanted |= {"baru", "ralat"}
     if roles & sop.cancellers:
         wanted.add("batal")
     if admin or (sop.overseer is not None and sop.overseer in roles):
@@ -38,7 +38,11 @@ def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tup
     if admin or roles & report_readers(sop):
         wanted.add("laporan")  # the SOP monitoring report (handlers/report_chat.py)
     every = (
-        texts.BOT_COMMANDS + texts.REPORT_COMMANDS + texts.PEOPLE_COMMANDS + texts.ADMIN_COMMANDS
+        texts.BOT_COMMANDS
+        + texts.CORRECT_COMMANDS
+        + texts.REPORT_COMMANDS
+        + texts.PEOPLE_COMMANDS
+        + texts.ADMIN_COMMANDS
     )
     return [(name, about) for name, about in every if name in wanted]
 

@@ -17,6 +17,9 @@ class Action(StrEnum):
     ORDER_UPLOAD = "order_upload"  # SOP 5b
     REPORT_POSTED = "report_posted"  # the operator posted and reports the link(s)
     CANCEL = "cancel"
+    # a published item reopened for a corrected version (ralat): back to the design step
+    # with the reason as its notes, then through review and approval again
+    CORRECT = "correct"
 
 
 class PromptKind:
@@ -28,6 +31,7 @@ class PromptKind:
     RETURN_NOTES = "return_notes"
     CANCEL_REASON = "cancel_reason"
     POST_LINKS = "post_links"
+    CORRECTION_REASON = "correction_reason"
     DESIGN = "design"  # files and caption text go to this item's draft version
 
 
@@ -51,6 +55,7 @@ ACTION_FACTS: dict[Action, ActionFacts] = {
     Action.ORDER_UPLOAD: ActionFacts(),
     Action.REPORT_POSTED: ActionFacts(prompt=PromptKind.POST_LINKS),
     Action.CANCEL: ActionFacts(prompt=PromptKind.CANCEL_REASON, notes_required=True),
+    Action.CORRECT: ActionFacts(prompt=PromptKind.CORRECTION_REASON, notes_required=True),
 }
 
 # The inverse, derived so it cannot drift: which action a typed answer completes.

@@ -143,8 +143,9 @@ def answer_text(
 
 def _decision(action: Action, question: Question, text: str) -> Decision:
     links = tuple(LINK_RE.findall(text)) if action is Action.REPORT_POSTED else ()
-    # a cancellation is about the item, whatever step it has reached since /batal
-    step_key = None if action is Action.CANCEL else question.step_key
+    # a cancellation (or a correction) is about the item, whatever step it has reached since
+    # /batal (or /ralat)
+    step_key = None if action in (Action.CANCEL, Action.CORRECT) else question.step_key
     return Decision(action, step_key, question.version, notes=text, links=links)
 
 

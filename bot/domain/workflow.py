@@ -92,6 +92,20 @@ class NotYourDraft(NotYourStep):
         self.creator_id = creator_id
 
 
+class NotCorrector(NotYourStep):
+    """Only the SOP's openers ask for a correction (ralat) of a published item."""
+
+
+class NotPublished(WorkflowError):
+    """A correction is asked for an item that is not published (a draft, one still running,
+    one cancelled): nothing to correct, or correct it where it is."""
+
+    def __init__(self, status: ItemStatus, step_key: str | None) -> None:
+        super().__init__(f"item is {status.value}, not published")
+        self.status = status
+        self.step_key = step_key
+
+
 class NotesRequired(WorkflowError):
     def __init__(self, action: Action) -> None:
         super().__init__(f"{action.value} needs notes")
@@ -167,6 +181,8 @@ class Transition:
     status: ItemStatus
     version: int
     returned: bool = False
+    # a published item reopened (ralat): its publication is undone until it is posted again
+    reopened: bool = False
 
     @property
     def step_changed(self) -> bool:
@@ -193,6 +209,8 @@ def may_act(
     the member saw, None when they do not matter)? Raises the reason if not, and returns where
     the move would lead. What the action must carry (notes, links, the sources confirmation)
     is checked by `decide` once it is given."""
+    if action is Action.CORRECT:
+        return _correct(sop, item, actor)
     if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
         raise ItemClosed(item.status)
     if action is Action.CANCEL:
@@ -301,6 +319,24 @@ def _cancel(sop: Sop, item: ItemState, actor: Actor) -> Transition:
     )
 
 
+def _correct(sop: Sop, item: ItemState, actor: Actor) -> Transition:
+    """Ralat: a published item goes back to the SOP's design step for a corrected version,
+    then through review, approval, the order and the posting again, as the SOP runs."""
+    if item.status is not ItemStatus.PUBLISHED:
+        raise NotPublished(item.status, item.step_key)
+    if not actor.roles & sop.openers:
+        raise NotCorrector(sop.openers)
+    return Transition(
+        Action.CORRECT,
+        _acting_role(actor, sop.openers),
+        None,
+        sop.design_step.key,
+        ItemStatus.ACTIVE,
+        item.version,
+        reopened=True,
+    )
+
+
 def _acting_role(actor: Actor, allowed: frozenset[str]) -> str:
     return sorted(actor.roles & allowed)[0] if actor.roles & allowed else "-"
 
@@ -331,6 +367,7 @@ class ItemChanges:
     direction: str | None = None
     designer_id: int | None = None
     post_links: tuple[str, ...] | None = None
+    reopened: bool = False  # the publication is undone (ralat): `closed_at` is emptied
 
 
 def changes_after(
@@ -353,6 +390,7 @@ def changes_after(
         direction=decision.notes if action is Action.DIRECT else None,
         designer_id=actor.user_id if action is Action.SUBMIT_DESIGN else None,
         post_links=tuple(decision.links) if action is Action.REPORT_POSTED else None,
+        reopened=transition.reopened,
     )
 
 

@@ -10,7 +10,13 @@ from bot import logcontext
 from bot.domain import workflow
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service.context import ServiceContext
-from bot.service.errors import AlreadyDecided, DraftOfAnother, ItemNotFound
+from bot.service.errors import (
+    AlreadyDecided,
+    CorrectionRunning,
+    DraftOfAnother,
+    ItemNotFound,
+    NotPublished,
+)
 from bot.service.rows import item_state
 from storage.models import DesignFile, Event, Item
 from storage.uow import UnitOfWork
@@ -106,7 +112,27 @@ async def _translate(
     decided; someone else's draft names its creator; the rest as they are."""
     if isinstance(exc, workflow.StaleDecision | workflow.ItemClosed):
         return await already_decided(uow, item, step_key, version)
+    if isinstance(exc, workflow.NotPublished):
+        return await not_published(ctx, uow, item)
     if isinstance(exc, workflow.NotYourDraft):
         name = ctx.directory.name(exc.creator_id)
         return DraftOfAnother(item.code, name, exc.required_roles)
     return exc
+
+
+async def not_published(
+    ctx: ServiceContext, uow: UnitOfWork, item: Item
+) -> NotPublished | CorrectionRunning:
+    """Why a correction cannot be asked: the item is not published, or (active again after
+    a correction) its correction already runs, asked by whom and when."""
+    step = (
+        ctx.sop.step(item.step_key) if item.step_key and ctx.sop.has_step(item.step_key) else None
+    )
+    ref, title = (step.ref, step.title) if step else (None, None)
+    if item.status == ItemStatus.ACTIVE:
+        events = await uow.repo.events(item.id)
+        asked = [e for e in events if e.action == Action.CORRECT]
+        posted = [e for e in events if e.action == Action.REPORT_POSTED]
+        if asked and (not posted or posted[-1].id < asked[-1].id):
+            return CorrectionRunning(item.code, asked[-1].actor_name, asked[-1].at, ref, title)
+    return NotPublished(item.code, item.status, ref, title)

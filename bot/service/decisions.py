@@ -187,6 +187,11 @@ class Decisions:
                 event.file_hashes = [row.sha256 or "" for row in pages]
                 event.sources_checked = decision.sources_checked  # SOP 4b, for the report
             uow.repo.add(event)
+            if decision.action is Action.REPORT_POSTED:
+                # this version's links are live; an earlier version's are replaced (ralat)
+                await uow.repo.record_post_links(
+                    item.id, transition.version, decision.links, actor.user_id, now
+                )
             if decision.action is Action.SUBMIT_DESIGN:
                 await uow.repo.design_version_submitted(
                     item.id, transition.version, actor.user_id, now

@@ -105,3 +105,30 @@ class CardNotForChat(ServiceError):
     def __init__(self, code: str) -> None:
         super().__init__(f"{code}: card not for this chat")
         self.code = code
+
+
+class NotPublished(ServiceError):
+    """A correction (ralat) is asked for an item that is not published: a draft, one still
+    at step `step_ref` (`step_title`), or a cancelled one."""
+
+    def __init__(self, code: str, status: str, step_ref: str | None, step_title: str | None):
+        super().__init__(f"{code} is {status}, not published")
+        self.code = code
+        self.status = status
+        self.step_ref = step_ref
+        self.step_title = step_title
+
+
+class CorrectionRunning(ServiceError):
+    """A correction of the item is already under way (asked by `name` at `at`); it is at
+    step `step_ref` (`step_title`) again."""
+
+    def __init__(
+        self, code: str, name: str, at: datetime, step_ref: str | None, step_title: str | None
+    ) -> None:
+        super().__init__(f"{code}: a correction runs already")
+        self.code = code
+        self.name = name
+        self.at = at
+        self.step_ref = step_ref
+        self.step_title = step_title

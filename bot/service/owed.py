@@ -50,7 +50,8 @@ async def enqueue_after_transition(
         add_outbox(repo, now, event.actor_id, item.id, done)
     if transition.to_step is not None and transition.step_changed:
         step = sop.step(transition.to_step)
-        returned = event_id if transition.returned else None
+        # a Return's notes, or a correction's reason, are shown on the design card
+        returned = event_id if transition.returned or transition.reopened else None
         card = CardJob(step.key, item.version, return_event_id=returned)
         for chat_id in directory.chats_for_role(step.role):
             add_outbox(repo, now, chat_id, item.id, card)
@@ -72,6 +73,16 @@ async def enqueue_after_transition(
         recipients = [item.created_by, *directory.chats_for_roles(sop.order_roles)]
         links = "\n".join(item.post_links or ())
         notice = replace(_notice(NoticeKind.PUBLISHED, item, event), links=links)
+        _notify(repo, now, item, recipients, event.actor_id, notice)
+    elif transition.reopened:
+        # ralat: those who hear of a publication, and the overseer, hear it is reopened
+        roles = [*sop.order_roles, *([sop.overseer] if sop.overseer else [])]
+        recipients = [item.created_by, *directory.chats_for_roles(roles)]
+        notice = replace(
+            _notice(NoticeKind.CORRECTED, item, event),
+            version=item.version,
+            reason=event.notes or "",
+        )
         _notify(repo, now, item, recipients, event.actor_id, notice)
     elif transition.action is Action.CANCEL:
         roles = [sop.step(transition.from_step).role] if transition.from_step else []

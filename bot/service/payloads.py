@@ -42,6 +42,7 @@ class NoticeKind(StrEnum):
     BACKUP_FAILED = "backup_failed"  # to the admins: no item (code and title "-"), the reason
     STALE_HOLIDAYS = "stale_holidays"  # the holiday data lacks a year's cuti bersama (admins)
     DATABASE_AWAY = "database_away"  # to the admins, once it is back: since when, how long
+    CORRECTED = "corrected"  # a published item reopened for a corrected version (ralat)
 
 
 class PayloadError(ValueError):
@@ -67,6 +68,7 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.BACKUP_FAILED: ("reason",),
     NoticeKind.STALE_HOLIDAYS: ("years", "package"),
     NoticeKind.DATABASE_AWAY: ("reason",),
+    NoticeKind.CORRECTED: ("version", "reason"),
 }
 
 

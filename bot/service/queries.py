@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -15,7 +15,7 @@ from bot.domain.workflow import Action, Actor, ItemStatus
 from bot.service.context import ServiceContext
 from bot.service.errors import NotAMember
 from bot.service.roster_rows import load_roster
-from bot.service.rows import event_view, file_ref, item_view, material_view
+from bot.service.rows import event_view, file_ref, item_view, material_view, post_link_view
 from bot.service.views import CardData, EventView, ItemView
 from storage.models import CardMessage, Event, Item
 from storage.uow import UnitOfWork
@@ -86,8 +86,14 @@ class Reads:
             item = await uow.repo.item_by_code(code)
             if item is None:
                 return None
-            events = await uow.repo.events(item.id)
-            return item_view(item, self.sop), [event_view(event) for event in events]
+            return await self._status_of(uow, item)
+
+    async def _status_of(self, uow: UnitOfWork, item: Item) -> tuple[ItemView, list[EventView]]:
+        """The item with every version's links (replaced ones too), and its history."""
+        events = await uow.repo.events(item.id)
+        links = tuple(post_link_view(row) for row in await uow.repo.post_links(item.id))
+        view = replace(item_view(item, self.sop), link_history=links)
+        return view, [event_view(event) for event in events]
 
     async def status_for(self, viewer: int, code: str) -> tuple[ItemView, list[EventView]] | None:
         """/status for a member: the item and its whole history; NotAMember for others."""
@@ -102,8 +108,7 @@ class Reads:
             item = await uow.repo.item(item_id)
             if item is None:
                 return None
-            events = await uow.repo.events(item.id)
-            return item_view(item, self.sop), [event_view(event) for event in events]
+            return await self._status_of(uow, item)
 
     async def code_for(self, viewer: int, item_id: int) -> str | None:
         """An item's code, for a member; NotAMember for others."""

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.domain.sop import Sop
 from bot.domain.workflow import Actor, ItemChanges, ItemState, ItemStatus
-from bot.service.views import EventView, FileRef, ItemView, MaterialView
-from storage.models import DesignFile, Event, Item, Material
+from bot.service.views import EventView, FileRef, ItemView, MaterialView, PostLinkView
+from storage.models import DesignFile, Event, Item, Material, PostLink, PostLinkState
 
 
 def item_state(item: Item, page_uploaders: frozenset[int] = frozenset()) -> ItemState:
@@ -52,6 +52,17 @@ def event_view(event: Event) -> EventView:
         notes=event.notes,
         capacity=event.capacity,
         basis=event.basis,
+    )
+
+
+def post_link_view(row: PostLink) -> PostLinkView:
+    return PostLinkView(
+        version=row.version,
+        url=row.url,
+        state=PostLinkState(row.state),
+        recorded_at=row.recorded_at,
+        replaced_at=row.replaced_at,
+        replaced_by_version=row.replaced_by_version,
     )
 
 
@@ -114,6 +125,8 @@ def item_values(changes: ItemChanges) -> dict[str, Any]:
         }
     if changes.closed_at is not None:
         values["closed_at"] = changes.closed_at
+    if changes.reopened:
+        values["closed_at"] = None
     if changes.direction is not None:
         values["direction"] = changes.direction
     if changes.designer_id is not None:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.sop import Step
+from storage.models import PostLinkState
+
+LinkState = PostLinkState  # where a post link stands; the handlers know it from here
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,19 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class PostLinkView:
+    """A link reported for one published version: live, or replaced by a later version's
+    post (a correction, ralat: when, and by which version)."""
+
+    version: int
+    url: str
+    state: LinkState
+    recorded_at: datetime
+    replaced_at: datetime | None = None
+    replaced_by_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     id: int
     code: str
@@ -59,6 +75,8 @@ class ItemView:
     step_started_at: datetime | None
     step_due_at: datetime | None
     post_links: tuple[str, ...] = ()
+    # every version's links, the replaced ones too (read for /status only)
+    link_history: tuple[PostLinkView, ...] = ()
 
     @property
     def step_key(self) -> str | None:
