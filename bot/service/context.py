@@ -35,6 +35,8 @@ class ServiceContext:
     calendar: WorkCalendar
     clock: Clock
     on_commit: OnCommit = no_one_to_wake
+    # [publish.telegram] channel: "@name" or "-100..."; None: the office has no channel
+    channel: str | None = None
 
     @property
     def admins(self) -> frozenset[int]:
