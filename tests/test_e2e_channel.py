@@ -13,7 +13,8 @@ from bot import texts
 from bot.service.channel import PostState
 from localbotapi import BotMessage, LocalBotApi
 from tests import flows
-from tests.harness import ADMINS, KASUBBAG, KOORDINATOR, OPERATOR, Harness
+from tests.harness import KASUBBAG, KOORDINATOR, OPERATOR, Harness
+from tests.images import png_bytes
 
 CHANNEL_ID = -1001234567890
 CHANNEL = "@kanal_jdih_kantor"
@@ -103,3 +104,172 @@ async def test_operator_reports_other_platforms_and_the_item_keeps_both_links(
         await flows.report_posted(h, code, links="https://instagram.com/p/abc123")
         status = await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")
         assert link in status.body and "https://instagram.com/p/abc123" in status.body
+
+
+async def test_a_refused_post_alarms_the_kasubbag_and_admins_and_a_retry_posts_it(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    server.add_channel(CHANNEL_ID, "Kanal JDIH", "kanal_jdih_kantor", bot="member")
+    admin = flows.ADMIN_WITHOUT_ROLE
+    telegram = flows.admin_without_role(server)
+    async with make_harness(publish={"telegram": {"channel": CHANNEL}}, telegram=telegram) as h:
+        code = await ordered(h)
+        refused = "need administrator rights in the channel chat"
+        for person in (KASUBBAG, admin):
+            alarm = await server.wait_for(
+                lambda m, chat=person.user_id: (
+                    m.chat_id == chat and "Unggahan ke kanal Telegram ditolak" in m.body
+                )
+            )
+            assert code in alarm.body and "/kirimulang" in alarm.body
+            assert refused.lower() in alarm.body.lower()  # PTB drops "Bad Request: "
+        assert server.channel_posts(CHANNEL_ID) == []
+        # the operator's card (asked for again) says so: they may post by hand and report
+        tasks = await h.say(OPERATOR, "/tugas")
+        await h.press(OPERATOR, tasks, texts.BTN_TASK_CARD.format(code=code))
+        card = await posting_card(h, code, "bot gagal mengunggah ke kanal kantor")
+        assert texts.BTN_CHANNEL_ONLY not in card.button_texts
+        waiting = await h.say(admin, "/antrean")
+        assert "kanal menolak" in waiting.body
+
+        # made an administrator with the right to post, a retry posts it
+        server.set_channel_bot(CHANNEL_ID, "administrator")
+        await h.say(admin, "/kirimulang")
+        await h.settle()
+        posts = server.channel_posts(CHANNEL_ID)
+        assert [p.caption for p in posts] == ["Caption postingan"]
+        tasks = await h.say(OPERATOR, "/tugas")
+        await h.press(OPERATOR, tasks, texts.BTN_TASK_CARD.format(code=code))
+        link = f"https://t.me/kanal_jdih_kantor/{posts[0].message_id}"
+        card = await posting_card(h, code, link)
+        assert texts.BTN_CHANNEL_ONLY in card.button_texts
+
+
+async def test_a_channel_the_bot_is_not_in_is_an_alarm_naming_telegrams_refusal(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server, bot="left") as h:
+        code = await ordered(h)
+        alarm = await server.wait_for(
+            lambda m: m.chat_id == KASUBBAG.user_id and "Unggahan ke kanal" in m.body
+        )
+        assert code in alarm.body
+        assert "bot is not a member of the channel chat" in alarm.body.lower()
+
+
+async def test_a_newer_version_replaces_the_older_posts(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server) as h:
+        code = await ordered(h)
+        await h.settle()
+        [first] = server.channel_posts(CHANNEL_ID)
+        # at the posting step the operator hands in a corrected version: review again
+        brief = await server.wait_for(
+            lambda m: m.chat_id == OPERATOR.user_id and code in m.body and "Langkah 2" in m.body
+        )
+        for page in (1, 2):
+            before = h.mark()
+            await server.send_document(
+                OPERATOR.user_id,
+                png_bytes(1080, 1350, (page * 40, 90, 200)),
+                f"ralat-{page}.png",
+                "image/png",
+                reply_to=brief.message_id,
+                caption="Caption diperbaiki" if page == 1 else None,
+            )
+            receipt = await server.wait_for_message(OPERATOR.user_id, after=before)
+        await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN)
+        await flows.approve_check(h, code, 2)
+        await flows.approve_legal(h, code, 2)
+        await flows.order_upload(h, code)
+        await h.settle()
+        live = server.channel_posts(CHANNEL_ID)
+        assert len(live) == 2 and first.message_id not in [p.message_id for p in live]
+        assert live[0].caption == "Caption diperbaiki" and live[0].media_group_id is not None
+        posts = await h.services.service.channel.posts(await item_id(h, code))
+        assert [(p.version, p.state) for p in posts] == [
+            (1, PostState.REPLACED),
+            (2, PostState.LIVE),
+            (2, PostState.LIVE),
+        ]
+        done = await h.press(
+            OPERATOR, await posting_card(h, code, "Versi desain: 2"), texts.BTN_CHANNEL_ONLY
+        )
+        assert done == texts.DONE_POSTED.format(code=code)
+        status = await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")
+        assert f"/{first.message_id}\n" not in status.body + "\n"
+        for post in live:
+            assert f"https://t.me/kanal_jdih_kantor/{post.message_id}" in status.body
+
+
+async def test_removal_deletes_the_posts_and_one_deleted_by_hand_is_already_gone(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server) as h:
+        code = await ordered(h)
+        await h.settle()
+        await h.press(OPERATOR, await posting_card(h, code, ""), texts.BTN_CHANNEL_ONLY)
+        await h.settle()
+        # a second item, two pages: one of its posts deleted by hand in the Telegram app
+        other = await flows.open_item(h, "Keputusan KPU Nomor 5 Tahun 2026")
+        await flows.give_direction(h, other)
+        await flows.upload_design(h, other, pages=2)
+        await h.press(OPERATOR, h.server.last_in(OPERATOR.user_id), texts.BTN_SUBMIT_DESIGN)
+        await flows.approve_check(h, other, 1)
+        await flows.approve_legal(h, other, 1)
+        await flows.order_upload(h, other)
+        await h.settle()
+        first, second, _third = server.channel_posts(CHANNEL_ID)
+        server.delete_post_by_hand(CHANNEL_ID, second.message_id)
+
+        channel = h.services.service.channel
+        assert await channel.remove(await item_id(h, other)) == 2
+        await h.settle()
+        assert [p.message_id for p in server.channel_posts(CHANNEL_ID)] == [first.message_id]
+        states = [p.state for p in await channel.posts(await item_id(h, other))]
+        assert states == [PostState.GONE, PostState.DELETED]
+        assert not any("Penghapusan" in m.body for m in server.messages_in(KASUBBAG.user_id))
+        # the published item's post goes too
+        assert await channel.remove(await item_id(h, code)) == 1
+        await h.settle()
+        assert server.channel_posts(CHANNEL_ID) == []
+        assert await channel.remove(await item_id(h, code)) == 0  # nothing left: nothing owed
+
+
+async def test_a_deletion_refused_for_rights_is_an_alarm(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server) as h:
+        code = await ordered(h)
+        await h.settle()
+        server.set_channel_bot(CHANNEL_ID, "member")
+        await h.services.service.channel.remove(await item_id(h, code))
+        alarm = await server.wait_for(
+            lambda m: m.chat_id == KASUBBAG.user_id and "Penghapusan di kanal" in m.body
+        )
+        assert code in alarm.body and "message can't be deleted" in alarm.body.lower()
+        assert len(server.channel_posts(CHANNEL_ID)) == 1
+        server.set_channel_bot(CHANNEL_ID, "administrator")
+        await h.say(KASUBBAG, "/kirimulang")
+        await h.settle()
+        assert server.channel_posts(CHANNEL_ID) == []
+
+
+async def test_a_crash_after_telegram_posted_is_not_posted_twice(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server) as h:
+        # Telegram posts it, the answer never reaches the bot: it stops (as in a crash)
+        held = server.hold("sendPhoto", lambda p: p.get("chat_id") == CHANNEL, answered=True)
+        code = await ordered(h)
+        await held.wait_held()
+        await h.stop_bot()
+        held.release()
+        await h.start_bot()
+        alarm = await server.wait_for(
+            lambda m: m.chat_id == KASUBBAG.user_id and "terputus" in m.body
+        )
+        assert code in alarm.body and "/kirimulang" in alarm.body
+        await h.settle()
+        assert len(server.channel_posts(CHANNEL_ID)) == 1  # not a second time

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from telegram import Bot, InputFile, InputMediaDocument, InputMediaPhoto, Message
+from telegram import Bot, InputMediaDocument, InputMediaPhoto, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
@@ -141,20 +141,20 @@ class ChannelSender:
         self, code: str, files: list[FileRef], photos: bool, caption: str | None, on: int | None
     ) -> Call:
         async def call() -> list[Message]:
-            media: list[InputMediaPhoto | InputMediaDocument] = []
-            for index, file in enumerate(files):
-                upload = await _upload(file, code)
-                text = caption if index == on else None
-                media.append(
-                    InputMediaPhoto(upload, caption=text)
-                    if photos
-                    else InputMediaDocument(upload, caption=text)
-                )
-            if len(media) == 1:
-                one = media[0]
+            uploads = [await _upload(file, code) for file in files]
+            if len(uploads) == 1:
+                (content, name), text = uploads[0], caption if on == 0 else None
                 if photos:
-                    return [await self.bot.send_photo(self.chat, one.media, caption=caption)]
-                return [await self.bot.send_document(self.chat, one.media, caption=caption)]
+                    sent = await self.bot.send_photo(self.chat, content, text, filename=name)
+                else:
+                    sent = await self.bot.send_document(self.chat, content, text, filename=name)
+                return [sent]
+            media = [
+                (InputMediaPhoto if photos else InputMediaDocument)(
+                    content, caption=caption if index == on else None, filename=name
+                )
+                for index, (content, name) in enumerate(uploads)
+            ]
             return list(await self.bot.send_media_group(self.chat, media))
 
         return call
@@ -215,10 +215,10 @@ def _is_photo(file: FileRef) -> bool:
     return (file.kind == "photo" or suffix in _IMAGE_SUFFIXES) and small
 
 
-async def _upload(file: FileRef, code: str) -> InputFile:
-    """The approved bytes from the bot's store (checked against the approval just before)."""
+async def _upload(file: FileRef, code: str) -> tuple[bytes, str]:
+    """The approved bytes from the bot's store (checked against the approval just before),
+    and the file's name."""
     assert file.stored_path is not None
     path = Path(file.stored_path)
     name = disk_name(file.file_name or f"{code}{path.suffix}", code)
-    content = await asyncio.to_thread(path.read_bytes)
-    return InputFile(content, filename=name)
+    return await asyncio.to_thread(path.read_bytes), name

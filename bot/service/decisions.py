@@ -233,8 +233,11 @@ class Decisions:
     async def _links(self, uow: UnitOfWork, item: Item, decision: Decision) -> tuple[str, ...]:
         """The posted item's links: the bot's channel posts recorded so far, then the
         operator's; "channel only" is refused for an item the bot does not post."""
-        if decision.channel_only and await channel_view(uow, item.id, item.version) is None:
-            raise workflow.LinksRequired("no channel post for this item")
+        if decision.channel_only:
+            # the channel's links are there, or on their way; not when the post was refused
+            view = await channel_view(uow, item.id, item.version)
+            if view is None or not (view.links or view.pending):
+                raise workflow.LinksRequired("no channel post for this item")
         channel = await live_links(uow, item.id, item.version)
         return (*channel, *(link for link in decision.links if link not in channel))
 
