@@ -1189,15 +1189,15 @@ CHANNEL_ALARM_POST = (
     "tetap dapat mengunggah sendiri dan melaporkan tautannya."
 )
 CHANNEL_ALARM_DELETE = (
-    "🚨 <b>Penghapusan di kanal Telegram ditolak</b>: postingan {code} «{title}» di kanal "
+    "🚨 <b>Penghapusan di kanal Telegram ditolak</b>: unggahan {code} «{title}» di kanal "
     "{channel} belum terhapus.\nSebab: {cause}\n"
     "Yang perlu dilakukan: beri bot hak «Hapus pesan» (Delete messages) sebagai admin kanal "
-    "{channel}, lalu admin mengirim /kirimulang; atau hapus postingan itu sendiri."
+    "{channel}, lalu admin mengirim /kirimulang; atau hapus unggahan itu sendiri."
 )
 CHANNEL_ALARM_UNCERTAIN = (
     "🚨 <b>Unggahan ke kanal Telegram terputus</b>: bot berhenti saat mengunggah {code} "
     "«{title}» ke kanal {channel}, sebelum sempat mencatat hasilnya.\n"
-    "Yang perlu dilakukan: periksa kanal {channel}. Bila postingan {code} belum ada, admin "
+    "Yang perlu dilakukan: periksa kanal {channel}. Bila unggahan {code} belum ada, admin "
     "mengirim /kirimulang agar bot mengunggah lagi; bila sudah ada, operator melaporkan "
     "tautannya seperti biasa (bot tidak mengunggah dua kali tanpa perintah)."
 )

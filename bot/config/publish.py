@@ -45,7 +45,7 @@ def parse_publish(table: Mapping[str, Any]) -> PublishSettings:
     ):
         raise ConfigError(
             "publish.telegram.channel: must be the channel's @username (5 to 32 letters, "
-            'digits or _, e.g. "@kanal_jdih_kantor") or a private channel\'s id '
+            'digits or _, e.g. "@office_channel") or a private channel\'s id '
             f"(-100...), not {raw!r}"
         )
     return PublishSettings(value.strip())
