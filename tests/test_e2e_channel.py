@@ -273,3 +273,53 @@ async def test_a_crash_after_telegram_posted_is_not_posted_twice(
         assert code in alarm.body and "/kirimulang" in alarm.body
         await h.settle()
         assert len(server.channel_posts(CHANNEL_ID)) == 1  # not a second time
+
+
+async def test_links_recorded_after_the_operator_reported_join_the_published_item(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server) as h:
+        held = server.hold("sendPhoto", lambda p: p.get("chat_id") == CHANNEL)
+        code = await ordered(h)
+        await held.wait_held()
+        # the operator reports the other platform before the channel post is recorded
+        await flows.report_posted(h, code, links="https://instagram.com/p/abc123")
+        await h.server.wait_for(
+            lambda m: m.chat_id == KOORDINATOR.user_id and "sudah dipublikasikan" in m.body
+        )
+        held.release()
+        await h.settle()
+        [post] = server.channel_posts(CHANNEL_ID)
+        link = f"https://t.me/kanal_jdih_kantor/{post.message_id}"
+        status = await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")
+        assert link in status.body and "https://instagram.com/p/abc123" in status.body
+        folder = h.config.archive_dir / "2026" / "11" / code
+        metadata = (folder / "metadata.json").read_text(encoding="utf-8")
+        assert link in metadata and "https://instagram.com/p/abc123" in metadata
+
+
+async def test_a_private_channel_is_posted_to_by_its_id_with_a_private_link(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    server.add_channel(-1009876543210, "Kanal Internal JDIH")
+    async with make_harness(publish={"telegram": {"channel": "-1009876543210"}}) as h:
+        code = await ordered(h)
+        await h.settle()
+        [post] = server.channel_posts(-1009876543210)
+        link = f"https://t.me/c/9876543210/{post.message_id}"
+        tasks = await h.say(OPERATOR, "/tugas")
+        await h.press(OPERATOR, tasks, texts.BTN_TASK_CARD.format(code=code))
+        await posting_card(h, code, link)
+
+
+async def test_an_office_without_a_channel_posts_nothing_and_has_no_channel_button(
+    harness: Harness, server: LocalBotApi
+) -> None:
+    h = harness
+    code = await ordered(h)
+    card = await posting_card(h, code, "")
+    assert texts.BTN_CHANNEL_ONLY not in card.button_texts
+    assert "Kanal Telegram" not in card.body
+    assert server.calls("sendMediaGroup") == [] and not [
+        c for c in server.calls("sendPhoto") if str(c.get("chat_id", "")).startswith("@")
+    ]
