@@ -1208,3 +1208,4 @@ CHANNEL_FILES_CHANGED = (
     "file desain yang tersimpan tidak sama dengan yang disetujui (halaman {pages})"
 )
 CHANNEL_REFUSED = "kanal menolak"
+QUEUE_CHANNEL = "Kanal Telegram kantor"  # /antrean: the channel's rows

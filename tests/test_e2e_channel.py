@@ -53,6 +53,21 @@ async def posting_card(h: Harness, code: str, contains: str) -> BotMessage:
     )
 
 
+async def card_again(h: Harness, code: str) -> None:
+    """The operator asks for the item's card again (/tugas, its button)."""
+    button = texts.BTN_TASK_CARD.format(code=code)
+    earlier = {(m.chat_id, m.message_id) for m in h.server.sent}
+    await h.server.send_text(OPERATOR.user_id, "/tugas")
+    tasks = await h.server.wait_for(
+        lambda m: (
+            m.chat_id == OPERATOR.user_id
+            and button in m.button_texts
+            and (m.chat_id, m.message_id) not in earlier
+        )
+    )
+    await h.press(OPERATOR, tasks, button)
+
+
 async def item_id(h: Harness, code: str) -> int:
     found = await h.services.service.reads.status(code)
     assert found is not None
@@ -76,8 +91,7 @@ async def test_ordered_upload_is_posted_to_the_channel_and_one_tap_publishes_it(
         link = f"https://t.me/kanal_jdih_kantor/{posts[0].message_id}"
 
         # the card asked for again (/tugas) shows the link recorded
-        tasks = await h.say(OPERATOR, "/tugas")
-        await h.press(OPERATOR, tasks, texts.BTN_TASK_CARD.format(code=code))
+        await card_again(h, code)
         card = await posting_card(h, code, link)
         done = await h.press(OPERATOR, card, texts.BTN_CHANNEL_ONLY)
         assert done == texts.DONE_POSTED.format(code=code)
@@ -125,12 +139,11 @@ async def test_a_refused_post_alarms_the_kasubbag_and_admins_and_a_retry_posts_i
             assert refused.lower() in alarm.body.lower()  # PTB drops "Bad Request: "
         assert server.channel_posts(CHANNEL_ID) == []
         # the operator's card (asked for again) says so: they may post by hand and report
-        tasks = await h.say(OPERATOR, "/tugas")
-        await h.press(OPERATOR, tasks, texts.BTN_TASK_CARD.format(code=code))
+        await card_again(h, code)
         card = await posting_card(h, code, "bot gagal mengunggah ke kanal kantor")
         assert texts.BTN_CHANNEL_ONLY not in card.button_texts
         waiting = await h.say(admin, "/antrean")
-        assert "kanal menolak" in waiting.body
+        assert "kanal menolak" in waiting.body and texts.QUEUE_CHANNEL in waiting.body
 
         # made an administrator with the right to post, a retry posts it
         server.set_channel_bot(CHANNEL_ID, "administrator")
@@ -138,8 +151,7 @@ async def test_a_refused_post_alarms_the_kasubbag_and_admins_and_a_retry_posts_i
         await h.settle()
         posts = server.channel_posts(CHANNEL_ID)
         assert [p.caption for p in posts] == ["Caption postingan"]
-        tasks = await h.say(OPERATOR, "/tugas")
-        await h.press(OPERATOR, tasks, texts.BTN_TASK_CARD.format(code=code))
+        await card_again(h, code)
         link = f"https://t.me/kanal_jdih_kantor/{posts[0].message_id}"
         card = await posting_card(h, code, link)
         assert texts.BTN_CHANNEL_ONLY in card.button_texts
@@ -307,8 +319,7 @@ async def test_a_private_channel_is_posted_to_by_its_id_with_a_private_link(
         await h.settle()
         [post] = server.channel_posts(-1009876543210)
         link = f"https://t.me/c/9876543210/{post.message_id}"
-        tasks = await h.say(OPERATOR, "/tugas")
-        await h.press(OPERATOR, tasks, texts.BTN_TASK_CARD.format(code=code))
+        await card_again(h, code)
         await posting_card(h, code, link)
 
 
@@ -323,3 +334,18 @@ async def test_an_office_without_a_channel_posts_nothing_and_has_no_channel_butt
     assert server.calls("sendMediaGroup") == [] and not [
         c for c in server.calls("sendPhoto") if str(c.get("chat_id", "")).startswith("@")
     ]
+
+
+async def test_an_item_cancelled_after_the_order_leaves_nothing_on_the_channel(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server) as h:
+        code = await ordered(h)
+        await h.settle()
+        assert len(server.channel_posts(CHANNEL_ID)) == 1
+        await h.say(KASUBBAG, f"/batal {code}")
+        await h.say(KASUBBAG, "Peraturan dicabut sebelum diunggah")
+        await h.settle()
+        assert server.channel_posts(CHANNEL_ID) == []
+        posts = await h.services.service.channel.posts(await item_id(h, code))
+        assert [p.state for p in posts] == [PostState.DELETED]

@@ -13,7 +13,12 @@ from bot.domain.conversation import Question
 from bot.domain.sop import StepKind
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service import questions
-from bot.service.channel import channel_view, live_links, owe_channel_post
+from bot.service.channel import (
+    channel_view,
+    live_links,
+    owe_channel_post,
+    owe_channel_removal,
+)
 from bot.service.checks import already_decided, check_decision, check_may_act, load_item
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
@@ -211,6 +216,9 @@ class Decisions:
             if ordered and ctx.channel is not None:
                 # the upload is ordered: the bot posts the approved version to the channel
                 owe_channel_post(uow.repo, item.id, item.version, now)
+            elif decision.action is Action.CANCEL and ctx.channel is not None:
+                # cancelled after the order: what the bot posted (or is posting) goes
+                await owe_channel_removal(uow, item.id, now)
             await enqueue_after_transition(
                 uow.repo,
                 ctx.sop,
