@@ -24,6 +24,7 @@ from bot import texts
 from bot.delivery.card_files import CardFiles
 from bot.domain.filenames import disk_name
 from bot.domain.sop import Sop, StepKind
+from bot.domain.workflow import ItemStatus
 from bot.service.channel import ChannelPublishing, PostedMessage, PostState, chat_of, post_link
 from bot.service.directory import Directory
 from bot.service.payloads import ChannelJob, ChannelOp
@@ -84,6 +85,11 @@ class ChannelSender:
             return Outcome(recorded=True)
         if data is None or not data.design:
             return Outcome(failed=texts.CHANNEL_NOTHING_TO_POST)
+        if data.item.version != job.version or data.item.status == ItemStatus.CANCELLED:
+            # a retry of a job that a newer version (or a cancellation) made moot: never
+            # post an older version over a newer one
+            log.info("channel: %s v%s is no longer the version to post", code, job.version)
+            return Outcome()
         if pages := await asyncio.to_thread(CardFiles.tampered_pages, data):
             cause = texts.CHANNEL_FILES_CHANGED.format(pages=", ".join(map(str, pages)))
             await self._alarm(texts.CHANNEL_ALARM_POST, code, title, cause)
