@@ -349,3 +349,26 @@ async def test_an_item_cancelled_after_the_order_leaves_nothing_on_the_channel(
         assert server.channel_posts(CHANNEL_ID) == []
         posts = await h.services.service.channel.posts(await item_id(h, code))
         assert [p.state for p in posts] == [PostState.DELETED]
+
+
+async def test_design_files_changed_on_disk_are_not_posted_and_raise_the_alarm(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    async with office(make_harness, server) as h:
+        code = await flows.open_item(h)
+        await flows.give_direction(h, code)
+        await flows.submit_design(h, code)
+        await flows.approve_check(h, code, 1)
+        await flows.approve_legal(h, code, 1)
+        await h.settle()
+        pages = [p for p in h.config.files_dir.rglob("*") if p.is_file() and p.suffix == ".png"]
+        assert pages
+        for stored in pages:  # the approved copy changes after the approval
+            stored.write_bytes(png_bytes(1080, 1350, (1, 2, 3)))
+        await flows.order_upload(h, code)
+        alarm = await server.wait_for(
+            lambda m: m.chat_id == KASUBBAG.user_id and "Unggahan ke kanal" in m.body
+        )
+        assert code in alarm.body and "tidak sama dengan yang disetujui" in alarm.body
+        await h.settle()
+        assert server.channel_posts(CHANNEL_ID) == []
