@@ -18,6 +18,7 @@ from telegram.request import BaseRequest
 from bot.archive.builder import Archiver
 from bot.config import Config, WebhookSettings
 from bot.delivery import menus
+from bot.delivery.channel import ChannelSender
 from bot.delivery.frontdoor import FrontDoor
 from bot.delivery.inbox import Inbox, JournalingQueue, journal_whole_batches
 from bot.delivery.outage import (
@@ -196,6 +197,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         options.clock,
         on_commit=after_commit,
         sops=config.sops,
+        channel=config.publish.channel,
     )
     archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
     report = config.report
@@ -212,6 +214,18 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         archiver,
         TelegramRenderer(config.sop, config.timezone, config),
         reports=ReportDelivery(app.bot, factory, reports),
+        channel=(
+            ChannelSender(
+                app.bot,
+                config.publish.channel,
+                service.channel,
+                service.reads,
+                config.sop,
+                directory,
+            )
+            if config.publish.channel
+            else None
+        ),
     )
     reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(

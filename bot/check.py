@@ -66,13 +66,61 @@ async def _check_telegram(config: Config, say: Callable[[str], None]) -> bool:
     try:
         async with bot:
             me = bot.bot
-        say(f"telegram: ok, the bot is @{me.username} (id {me.id})")
-        return True
+            say(f"telegram: ok, the bot is @{me.username} (id {me.id})")
+            if config.publish.channel is None:
+                return True
+            return await _check_channel(bot, config.publish.channel, say)
     except InvalidToken:
         say("telegram: FAILED (the token was refused; check JDIH_BOT_TOKEN)")
     except TelegramError as exc:
         say(f"telegram: FAILED ({type(exc).__name__}: {exc})")
     return False
+
+
+async def _check_channel(bot: Bot, channel: str, say: Callable[[str], None]) -> bool:
+    """[publish.telegram] channel: it exists, and the bot is an administrator there allowed to
+    post and to delete (a takedown, a replaced version), each failure with what to fix."""
+    chat_id = int(channel) if channel.lstrip("-").isdigit() else channel
+    fix = (
+        f"in Telegram, open the channel {channel}, Administrators, add the bot as an "
+        "administrator with 'Post messages' and 'Delete messages of others'"
+    )
+    try:
+        chat = await bot.get_chat(chat_id)
+    except TelegramError as exc:
+        say(
+            f"channel: FAILED: {channel} not found ({exc}); check publish.telegram.channel in "
+            "config.toml (a public channel's @username, or a private channel's -100... id) "
+            f"and that the bot was added to it; then {fix}"
+        )
+        return False
+    try:
+        member = await bot.get_chat_member(chat_id, bot.bot.id)
+    except TelegramError as exc:
+        say(f"channel: FAILED: cannot see the bot's rights in {channel} ({exc}); {fix}")
+        return False
+    if member.status != "administrator":
+        say(
+            f"channel: FAILED: the bot is not an administrator of {channel} "
+            f"({member.status}); {fix}"
+        )
+        return False
+    missing = [
+        label
+        for label, right in (
+            ("Post messages (can_post_messages)", "can_post_messages"),
+            ("Delete messages (can_delete_messages)", "can_delete_messages"),
+        )
+        if not getattr(member, right, False)
+    ]
+    if missing:
+        say(
+            f"channel: FAILED: the bot is an administrator of {channel} without the right to "
+            f"{' and '.join(missing)}; give it in the channel's Administrators, the bot's rights"
+        )
+        return False
+    say(f"channel: ok, the bot posts to {channel} ({chat.title}) and may delete its posts")
+    return True
 
 
 async def _admins(engine: AsyncEngine, config: Config) -> str:

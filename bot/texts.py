@@ -1224,3 +1224,51 @@ SUMMARY_LINK_TAKEN_DOWN = "diturunkan"
 SUMMARY_CORRECTION = "{reason} — {name}, {at}"
 # the archive's subfolder of a corrected item's design pages, per published version
 ARCHIVE_VERSION_FOLDER = "versi-{version}"
+
+# --- channel (issue 19) ---
+
+# The operator's posting card: the bot's own posts to the office's Telegram channel.
+CARD_CHANNEL_LINKS = (
+    "📣 <b>Kanal Telegram</b>: bot sudah mengunggah konten ini ke kanal kantor:\n{links}\n"
+    "Laporkan hanya tautan platform lain, atau tekan «{button}» bila kanal satu-satunya."
+)
+CARD_CHANNEL_PENDING = (
+    "📣 <b>Kanal Telegram</b>: bot sedang mengunggah konten ini ke kanal kantor; tautannya "
+    "ditambahkan otomatis ke item begitu tercatat. Laporkan hanya tautan platform lain, atau "
+    "tekan «{button}» bila kanal satu-satunya."
+)
+CARD_CHANNEL_FAILED = (
+    "⚠️ <b>Kanal Telegram</b>: bot gagal mengunggah ke kanal kantor (Kasubbag dan admin sudah "
+    "diberi tahu). Anda dapat mengunggahnya sendiri ke kanal dan melaporkan tautannya."
+)
+BTN_CHANNEL_ONLY = "📣 Hanya kanal Telegram"
+# The alarms to the kasubbag (the SOP's order roles) and the admins.
+CHANNEL_ALARM_POST = (
+    "🚨 <b>Unggahan ke kanal Telegram ditolak</b>: {code} «{title}» belum terunggah ke "
+    "kanal {channel}.\nSebab: {cause}\n"
+    "Yang perlu dilakukan: jadikan bot <b>admin</b> kanal {channel} dengan hak «Kirim pesan» "
+    "(Post messages) dan «Hapus pesan» (Delete messages) — atau perbaiki berkasnya bila berkas "
+    "berubah — lalu admin mengirim /kirimulang agar bot mengunggah lagi. Sementara itu operator "
+    "tetap dapat mengunggah sendiri dan melaporkan tautannya."
+)
+CHANNEL_ALARM_DELETE = (
+    "🚨 <b>Penghapusan di kanal Telegram ditolak</b>: unggahan {code} «{title}» di kanal "
+    "{channel} belum terhapus.\nSebab: {cause}\n"
+    "Yang perlu dilakukan: beri bot hak «Hapus pesan» (Delete messages) sebagai admin kanal "
+    "{channel}, lalu admin mengirim /kirimulang; atau hapus unggahan itu sendiri."
+)
+CHANNEL_ALARM_UNCERTAIN = (
+    "🚨 <b>Unggahan ke kanal Telegram terputus</b>: bot berhenti saat mengunggah {code} "
+    "«{title}» ke kanal {channel}, sebelum sempat mencatat hasilnya.\n"
+    "Yang perlu dilakukan: periksa kanal {channel}. Bila unggahan {code} belum ada, admin "
+    "mengirim /kirimulang agar bot mengunggah lagi; bila sudah ada, operator melaporkan "
+    "tautannya seperti biasa (bot tidak mengunggah dua kali tanpa perintah)."
+)
+# Outbox causes (/antrean)
+CHANNEL_UNCERTAIN = "bot: unggahan ke kanal terputus sebelum tercatat; periksa kanal"
+CHANNEL_NOTHING_TO_POST = "bot: tidak ada berkas desain yang disetujui untuk diunggah"
+CHANNEL_FILES_CHANGED = (
+    "file desain yang tersimpan tidak sama dengan yang disetujui (halaman {pages})"
+)
+CHANNEL_REFUSED = "kanal menolak"
+QUEUE_CHANNEL = "Kanal Telegram kantor"  # /antrean: the channel's rows

@@ -11,6 +11,7 @@ from telegram.constants import ChatType
 
 from bot import texts
 from bot.delivery.sender import BOT_FAILURE, UNREACHABLE
+from bot.service.channel import CHANNEL_CHAT
 from bot.service.owed import OutboxKind
 from bot.service.views import OwedMessage
 from handlers.common import answers_refusals, reply
@@ -50,7 +51,9 @@ async def queue_command(update: Update, context: BotContext) -> None:
     for chat_id, count in per_chat.most_common():
         lines.append(
             texts.QUEUE_FAILED_LINE.format(
-                name=escape(reads.member_name(chat_id)),
+                name=escape(
+                    texts.QUEUE_CHANNEL if chat_id == CHANNEL_CHAT else reads.member_name(chat_id)
+                ),
                 chat_id=chat_id,
                 count=count,
                 reason=escape(_reason(reasons[chat_id])),

@@ -154,6 +154,14 @@ async def _posted(update: Update, context: BotContext, actor: Actor, cb: Callbac
     return await _ask(update, context, actor, cb, Action.REPORT_POSTED)
 
 
+async def _channel_only(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    # posted: the bot's channel post was the only platform; its links are the item's
+    service = context.services.service
+    decision = Decision(Action.REPORT_POSTED, cb.step_key, cb.number, channel_only=True)
+    decided = await service.decisions.decide(actor, cb.item_id, decision)
+    return done_text(context.services.config.sop, decided)
+
+
 async def _order(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     return await _decide(context, actor, cb, Action.ORDER_UPLOAD)
 
@@ -276,6 +284,7 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.DIRECT: _direct,
     Verb.ORDER: _order,
     Verb.POSTED: _posted,
+    Verb.CHANNEL_ONLY: _channel_only,
     Verb.UPLOAD_HERE: _upload_here,
     Verb.SUBMIT_DESIGN: _submit_design,
     Verb.CLEAR_DESIGN: _clear_design,

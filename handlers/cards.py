@@ -109,7 +109,23 @@ def _body(data: CardData, step: Step, sop: Sop) -> list[str]:
         lines.append(texts.CARD_CAPTION_ABOVE)  # the posting kit sends it alone
     elif step.kind in (StepKind.REVIEW, StepKind.ORDER):
         lines.append(texts.CARD_CAPTION.format(caption=fit(escape(data.caption), _SNIPPET)))
+    if step.kind is StepKind.POST and data.channel is not None:
+        lines.append(_channel_line(data))
     return lines
+
+
+def _channel_line(data: CardData) -> str:
+    """The bot's own posts to the office's channel (issue 19): their links, or that they are
+    under way (added to the item when recorded), or that they were refused."""
+    channel = data.channel
+    assert channel is not None
+    button = texts.BTN_CHANNEL_ONLY
+    if channel.links:
+        links = escape("\n".join(channel.links))
+        return texts.CARD_CHANNEL_LINKS.format(links=links, button=button)
+    if channel.failed and not channel.pending:
+        return texts.CARD_CHANNEL_FAILED
+    return texts.CARD_CHANNEL_PENDING.format(button=button)
 
 
 def material_text(data: CardData) -> str:
@@ -141,6 +157,9 @@ def _keyboard(data: CardData) -> InlineKeyboardMarkup | None:
         for action, view in ACTION_VIEWS.items()
         if action in moves and view.card_button is not None
     ]
+    channel = data.channel
+    if step.kind is StepKind.POST and channel and (channel.links or channel.pending):
+        buttons.append((Verb.CHANNEL_ONLY, texts.BTN_CHANNEL_ONLY))
     return step_keyboard(buttons, item.id, step.key, version)
 
 

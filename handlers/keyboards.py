@@ -31,6 +31,7 @@ class Verb(StrEnum):
     SHOW_STATUS = "st"  # item — send me the item's status, with its history (read-only)
     ARCHIVE = "ar"  # item — send me the archived item's summary and files
     CORRECT = "rl"  # item — ask for a correction (ralat) of the published item
+    CHANNEL_ONLY = "kt"  # item:step:version — posted: the bot's channel was the only platform
 
 
 _DATA_RE = re.compile(
@@ -52,6 +53,7 @@ _STEP_VERBS = frozenset(
         Verb.ORDER,
         Verb.POSTED,
         Verb.UPLOAD_HERE,
+        Verb.CHANNEL_ONLY,
     }
 )
 _VERSION_VERBS = frozenset({Verb.SUBMIT_DESIGN, Verb.CLEAR_DESIGN, Verb.PICK_ITEM})

@@ -39,6 +39,11 @@ Fidelity notes — where this fake knowingly simplifies or picks one reading of 
 * Users unknown to :meth:`~LocalBotApi.add_user` are created on their first action
   ("User <id>"); a user who blocked the bot unblocks it by writing to it.
 * Group privacy mode is off unless ``LocalBotApi(privacy_mode=True)``.
+* Channels (:meth:`LocalBotApi.add_channel`): found by id or @username (case-insensitive); a
+  private channel the bot is not in is "chat not found". Posting needs the bot to be an
+  administrator with ``can_post_messages``; deleting, ``can_delete_messages`` or (its own post)
+  ``can_post_messages``. Posts carry ``sender_chat`` and no ``from``. No ``channel_post``
+  updates are sent (a bot is not told of its own posts).
 * Webhooks: updates are POSTed one at a time; after ``webhook_attempts`` failed POSTs an
   update is dropped (Telegram keeps trying for hours). Inline messages are not modelled.
 """

@@ -9,6 +9,9 @@ CHAT_NOT_FOUND = "Bad Request: chat not found"
 CANT_INITIATE = "Forbidden: bot can't initiate conversation with a user"
 BLOCKED = "Forbidden: bot was blocked by the user"
 KICKED = "Forbidden: bot was kicked from the group chat"
+# Channels (https://github.com/tucnak/telebot/pull/659, teloxide#450: Telegram's own texts)
+NOT_CHANNEL_MEMBER = "Forbidden: bot is not a member of the channel chat"
+NEED_CHANNEL_ADMIN = "Bad Request: need administrator rights in the channel chat"
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "

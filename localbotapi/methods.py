@@ -8,7 +8,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import validation
-from .errors import NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
+from .errors import (
+    NEED_CHANNEL_ADMIN,
+    NOT_CHANNEL_MEMBER,
+    NOT_MODIFIED,
+    QUERY_TOO_OLD,
+    ApiError,
+    bad_request,
+)
 from .models import CAPTIONED_KINDS, BotMessage, Chat, JSONDict
 from .params import Params
 from .state import State
@@ -20,6 +27,13 @@ _CHAT_ACTIONS = frozenset({
     "upload_document", "choose_sticker", "find_location", "record_video_note",
     "upload_video_note",
 })  # fmt: skip
+# ChatMemberAdministrator's rights (PTB 22 needs each); a channel's tests set these three.
+_ADMIN_RIGHTS = (
+    "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+    "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+    "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+)  # fmt: skip
+_CHANNEL_RIGHTS = ("can_post_messages", "can_edit_messages", "can_delete_messages")
 # Message content that copyMessage carries over.
 _COPIED_KEYS = (
     "text",
@@ -80,6 +94,7 @@ class MessageMethods:
             "deleteMessage": self.delete_message,
             "answerCallbackQuery": self.answer_callback_query,
             "sendChatAction": self.send_chat_action, "getChat": self.get_chat,
+            "getChatMember": self.get_chat_member,
             "setMyCommands": self.set_my_commands, "getMyCommands": self.get_my_commands,
             "deleteMyCommands": self.delete_my_commands,
         }  # fmt: skip
@@ -129,6 +144,14 @@ class MessageMethods:
         if p.has("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")  # inline messages are not modelled
         chat = self.state.find_chat(p.chat_id())
+        if chat.type == "channel":  # the bot's own posts, as an administrator
+            if chat.bot_status == "left":
+                raise ApiError(403, NOT_CHANNEL_MEMBER)
+            if not (
+                self.state.channel_right(chat, "can_edit_messages")
+                or self.state.channel_right(chat, "can_post_messages")
+            ):
+                raise ApiError(400, NEED_CHANNEL_ADMIN)
         message_id = p.integer("message_id", missing="message identifier is not specified")
         msg = self.state.bot_messages.get((chat.id, message_id or 0))
         if msg is None or msg.deleted:
@@ -181,6 +204,8 @@ class MessageMethods:
     async def delete_message(self, p: Params) -> bool:
         chat = self.state.find_chat(p.chat_id())
         message_id = p.integer("message_id", missing="message identifier is not specified")
+        if chat.type == "channel":
+            self._may_delete_in_channel(chat, message_id or 0)
         if chat.messages.pop(message_id or 0, None) is None:
             raise bad_request("message to delete not found")
         msg = self.state.bot_messages.get((chat.id, message_id or 0))
@@ -189,6 +214,40 @@ class MessageMethods:
             msg.edits.append({"method": "deleteMessage", "params": p.decoded})
             self.state.changed.fire()
         return True
+
+    def _may_delete_in_channel(self, chat: Chat, message_id: int) -> None:
+        """Bot API deleteMessage: a bot with can_post_messages deletes its own posts in a
+        channel, with can_delete_messages any post; not in it: Telegram's 403."""
+        if chat.bot_status == "left":
+            raise ApiError(403, NOT_CHANNEL_MEMBER)
+        if message_id not in chat.messages:
+            raise bad_request("message to delete not found")
+        own = (chat.id, message_id) in self.state.bot_messages
+        if self.state.channel_right(chat, "can_delete_messages"):
+            return
+        if own and self.state.channel_right(chat, "can_post_messages"):
+            return
+        raise bad_request("message can't be deleted")
+
+    async def get_chat_member(self, p: Params) -> JSONDict:
+        """The bot's own membership in a channel as tests set it; anyone else in a channel is
+        "left"; in other chats, a member."""
+        chat = self.state.find_chat(p.chat_id())
+        user_id = p.integer("user_id", missing="user_id is empty") or 0
+        bot = self.state.bot_user
+        user = bot if user_id == bot["id"] else self.state.users.get(user_id)
+        if user is None:
+            raise bad_request("user not found")
+        if chat.type != "channel":
+            return {"status": "member", "user": user}
+        if user is not bot or chat.bot_status == "left":
+            return {"status": "left", "user": user}
+        if chat.bot_status != "administrator":
+            return {"status": "member", "user": user}
+        rights = dict.fromkeys(_ADMIN_RIGHTS, False) | {
+            key: chat.bot_rights.get(key, False) for key in _CHANNEL_RIGHTS
+        }
+        return {"status": "administrator", "user": user, **rights}
 
     # ------------------------------------------------------------- callbacks
     async def answer_callback_query(self, p: Params) -> bool:

@@ -35,12 +35,16 @@ class Chat:
     """A chat as the server knows it; messages of both sides share one id sequence."""
 
     id: int
-    type: str  # "private" | "group" | "supergroup"
+    type: str  # "private" | "group" | "supergroup" | "channel"
     title: str | None = None
     user: JSONDict | None = None  # the other side of a private chat
     started: bool = False  # private: the user has written to the bot (so it may answer)
     blocked: bool = False  # private: the user blocked the bot
     bot_removed: bool = False  # group: the bot was kicked
+    username: str | None = None  # channel: public by @username, private without
+    # channel: the bot's membership ("administrator" | "member" | "left") and admin rights
+    bot_status: str = "member"
+    bot_rights: dict[str, bool] = field(default_factory=dict)
     # Telegram gives every (chat, bot) pair an opaque "chat_instance" for callback queries.
     instance: str = field(default_factory=lambda: str(secrets.randbits(62)))
     next_message_id: int = 1
@@ -54,7 +58,10 @@ class Chat:
                 if self.user.get(key) is not None:
                     chat[key] = self.user[key]
             return chat
-        return {"id": self.id, "type": self.type, "title": self.title or ""}
+        chat = {"id": self.id, "type": self.type, "title": self.title or ""}
+        if self.username:
+            chat["username"] = self.username
+        return chat
 
 
 @dataclass

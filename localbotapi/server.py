@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .channels import ChannelActions
 from .errors import ApiError
 from .faults import DOWNLOAD, Failure, Faults, Hold, Predicate
 from .media import MediaMethods
@@ -47,7 +48,7 @@ def _token_refused(token: str) -> web.Response:
     return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
 
 
-class LocalBotApi(UserActions, Observer):
+class LocalBotApi(UserActions, ChannelActions, Observer):
     """A fake Telegram for one bot token. See the package docstring for a usage example."""
 
     def __init__(

@@ -15,7 +15,15 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from .errors import BLOCKED, CANT_INITIATE, CHAT_NOT_FOUND, KICKED, ApiError
+from .errors import (
+    BLOCKED,
+    CANT_INITIATE,
+    CHAT_NOT_FOUND,
+    KICKED,
+    NEED_CHANNEL_ADMIN,
+    NOT_CHANNEL_MEMBER,
+    ApiError,
+)
 from .models import BotMessage, Chat, JSONDict, StoredFile
 
 # Update kinds Telegram leaves out unless a bot asks for them in allowed_updates.
@@ -132,11 +140,25 @@ class State:
         return user
 
     def find_chat(self, chat_id: int | str) -> Chat:
-        """A chat the server knows, or Telegram's "chat not found"."""
-        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
-        if chat is None:
+        """A chat the server knows, or Telegram's "chat not found". A channel is found by its
+        @username too; a private channel the bot is not in is not found."""
+        if isinstance(chat_id, str):
+            name = chat_id.removeprefix("@").lower()
+            chat = next(
+                (c for c in self.chats.values() if c.username and c.username.lower() == name),
+                None,
+            )
+        else:
+            chat = self.chats.get(chat_id)
+        if chat is None or (
+            chat.type == "channel" and not chat.username and chat.bot_status == "left"
+        ):
             raise ApiError(400, CHAT_NOT_FOUND)
         return chat
+
+    def channel_right(self, chat: Chat, right: str) -> bool:
+        """Is the bot an administrator of the channel with `right`?"""
+        return chat.bot_status == "administrator" and chat.bot_rights.get(right, False)
 
     def writable_chat(self, chat_id: int | str) -> Chat:
         """The chat a bot may send to, or the 403 Telegram gives for it."""
@@ -146,6 +168,11 @@ class State:
                 raise ApiError(403, BLOCKED)
             if not chat.started:
                 raise ApiError(403, CANT_INITIATE)
+        elif chat.type == "channel":
+            if chat.bot_status == "left":
+                raise ApiError(403, NOT_CHANNEL_MEMBER)
+            if not self.channel_right(chat, "can_post_messages"):
+                raise ApiError(400, NEED_CHANNEL_ADMIN)
         elif chat.bot_removed:
             raise ApiError(403, KICKED)
         return chat
@@ -161,6 +188,9 @@ class State:
             "chat": chat.as_dict(),
             "date": int(time.time()),
         }
+        if chat.type == "channel":  # a channel post is sent on behalf of the channel
+            del raw["from"]
+            raw["sender_chat"] = chat.as_dict()
         chat.next_message_id += 1
         raw.update(content)
         if reply_to is not None:

@@ -66,6 +66,12 @@ def _media(raw: JSONDict, kind: str) -> JSONDict | None:
     return None
 
 
+def _from_bot(raw: JSONDict, bot_id: int) -> bool:
+    """The bot's message; in the channel, a post (sent on behalf of the channel: only the bot
+    posts there in the sandbox)."""
+    return raw.get("from", {}).get("id") == bot_id or "sender_chat" in raw
+
+
 def message_json(raw: JSONDict, bot_id: int, stamp: str) -> JSONDict:
     kind = kind_of(raw)
     if "text" in raw:
@@ -79,7 +85,7 @@ def message_json(raw: JSONDict, bot_id: int, stamp: str) -> JSONDict:
     reply = raw.get("reply_to_message")
     return {
         "id": raw["message_id"],
-        "from_bot": raw.get("from", {}).get("id") == bot_id,
+        "from_bot": _from_bot(raw, bot_id),
         "kind": kind,
         "html": html,
         "media": _media(raw, kind),
@@ -108,6 +114,6 @@ def summary_json(state: State, user_id: int) -> dict[str, Any]:
     if chat is None or not chat.messages:
         return {"bot_ids": [], "last": ""}
     bot_id = state.bot_user["id"]
-    ids = [i for i, raw in chat.messages.items() if raw.get("from", {}).get("id") == bot_id]
+    ids = [i for i, raw in chat.messages.items() if _from_bot(raw, bot_id)]
     last = chat.messages[max(chat.messages)]
     return {"bot_ids": sorted(ids), "last": snippet(last)}

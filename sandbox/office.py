@@ -45,6 +45,11 @@ ADMIN_ID = 1002  # the kasubbag hears of delivery problems
 GUEST_ROLE = ""
 GUESTS = (DemoMember(1006, "Dewi", "Lestari", GUEST_ROLE),)
 PEOPLE = MEMBERS + GUESTS  # everyone the sandbox page can speak as
+# The office's public Telegram channel ([publish.telegram], issue 19): the bot posts the
+# approved content there itself; the page shows it as one more chat, read-only.
+CHANNEL_ID = -1001000000019
+CHANNEL_USERNAME = "kanal_jdih_demo"
+CHANNEL_TITLE = "Kanal JDIH KPU Pulang Pisau (demo)"
 
 
 def member(user_id: int) -> DemoMember | None:
@@ -65,6 +70,7 @@ def config_data(api_base_url: str, file_base_url: str, data_dir: Path) -> dict[s
         "storage": {"files_dir": "files", "archive_dir": "arsip"},
         "office": {"name": OFFICE_NAME, "timezone": TIMEZONE},
         "members": [{"id": m.user_id, "name": m.name, "roles": [m.role]} for m in MEMBERS],
+        "publish": {"telegram": {"channel": f"@{CHANNEL_USERNAME}"}},
     }
 
 

@@ -117,6 +117,8 @@ class Sandbox:
             self.server.add_user(person.user_id, person.first_name, last_name=person.last_name)
             # as if each had pressed Start long ago: the bot may write to them first
             self.server.mark_started(person.user_id)
+        # the office's channel, the bot an administrator allowed to post and delete
+        self.server.add_channel(office.CHANNEL_ID, office.CHANNEL_TITLE, office.CHANNEL_USERNAME)
         self.config = office.build_config(
             self.server.base_url, self.server.base_file_url, self.options.data_dir.resolve()
         )

@@ -115,6 +115,17 @@ async def get_state(request: web.Request) -> web.Response:
         }
         for m in office.PEOPLE
     ]
+    members.append(
+        {
+            "id": office.CHANNEL_ID,
+            "name": office.CHANNEL_TITLE,
+            "role": "channel",
+            "role_title": f"@{office.CHANNEL_USERNAME} · kanal Telegram kantor",
+            "channel": True,
+            "commands": [],
+            **summary_json(state, office.CHANNEL_ID),
+        }
+    )
     return web.json_response(
         {
             "version": sandbox.version,
@@ -130,7 +141,9 @@ async def get_state(request: web.Request) -> web.Response:
 
 async def get_chat(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
-    user_id = _member_id(request.match_info["user_id"])
+    raw_id = request.match_info["user_id"]
+    # the office's channel is read here too (read-only: nobody speaks as it)
+    user_id = office.CHANNEL_ID if raw_id == str(office.CHANNEL_ID) else _member_id(raw_id)
     toasts = sandbox.page.toasts.get(user_id, [])
     return web.json_response(
         {

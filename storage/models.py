@@ -455,3 +455,28 @@ class ReportSent(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     sent_at: Mapped[datetime]
+
+
+class ChannelPost(Base):
+    """A message the bot posted to the office's Telegram channel (issue 19). A row without a
+    message id is a post being sent: written before the Bot API call, so a crash between
+    Telegram's accept and the commit is found at the next try instead of posting twice."""
+
+    __tablename__ = "channel_posts"
+    __table_args__ = (
+        Index("ix_channel_posts_item", "item_id", "state"),
+        Index("ix_channel_posts_job", "outbox_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    version: Mapped[int]
+    outbox_id: Mapped[int]  # the posting job (an outbox row)
+    part: Mapped[int]  # which of the job's calls posted it (an album is one call)
+    channel: Mapped[str] = mapped_column(String(64))  # as configured: "@name" or "-100..."
+    chat_id: Mapped[int | None] = mapped_column(TgId)  # the channel's id, as Telegram said
+    message_id: Mapped[int | None]  # None: being sent
+    link: Mapped[str | None] = mapped_column(String(128))  # https://t.me/...
+    state: Mapped[str] = mapped_column(String(16))  # bot.service.channel.PostState
+    posted_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

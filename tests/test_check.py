@@ -137,3 +137,78 @@ async def test_check_lists_the_admins_made_in_chat_and_warns_when_there_are_none
     assert await run_check(nobody, lines.append)  # a warning: the bot still runs
     warning = next(line for line in lines if line.startswith("admins:"))
     assert warning.startswith("admins: WARNING: none") and "telegram.admins" in warning
+
+
+def _with_channel(server: LocalBotApi, database_url: str, tmp_path: Path, channel: str) -> Config:
+    data = config_data(server, database_url, publish={"telegram": {"channel": channel}})
+    return parse_config(data, base_dir=tmp_path, environ={"JDIH_BOT_TOKEN": TOKEN})
+
+
+async def _channel_line(config: Config) -> tuple[bool, str]:
+    lines: list[str] = []
+    healthy = await run_check(config, lines.append)
+    return healthy, next(line for line in lines if line.startswith("channel:"))
+
+
+async def test_check_passes_for_a_channel_the_bot_posts_to_and_deletes_in(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    server.add_channel(-1001234567890, "Kanal JDIH", "kanal_jdih_kantor")
+    config = _with_channel(server, database_url, tmp_path, "@kanal_jdih_kantor")
+    healthy, line = await _channel_line(config)
+    assert healthy
+    assert line == (
+        "channel: ok, the bot posts to @kanal_jdih_kantor (Kanal JDIH) and may delete its posts"
+    )
+
+
+async def test_check_fails_for_a_channel_that_does_not_exist(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    config = _with_channel(server, database_url, tmp_path, "@kanal_salah_ketik")
+    healthy, line = await _channel_line(config)
+    assert not healthy
+    assert line.startswith("channel: FAILED: @kanal_salah_ketik not found")
+    assert "publish.telegram.channel" in line
+
+
+async def test_check_fails_for_a_private_channel_the_bot_is_not_in(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    server.add_channel(-1009876543210, "Kanal Internal", bot="left")
+    config = _with_channel(server, database_url, tmp_path, "-1009876543210")
+    healthy, line = await _channel_line(config)
+    assert not healthy and "not found" in line
+
+
+async def test_check_fails_when_the_bot_is_no_administrator_of_the_channel(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    server.add_channel(-1001234567890, "Kanal JDIH", "kanal_jdih_kantor", bot="member")
+    config = _with_channel(server, database_url, tmp_path, "@kanal_jdih_kantor")
+    healthy, line = await _channel_line(config)
+    assert not healthy
+    assert line.startswith(
+        "channel: FAILED: the bot is not an administrator of @kanal_jdih_kantor (member)"
+    )
+    assert "add the bot as an administrator with 'Post messages'" in line
+
+
+async def test_check_names_each_missing_right_in_the_channel(
+    server: LocalBotApi, database_url: str, tmp_path: Path
+) -> None:
+    server.add_channel(
+        -1001234567890,
+        "Kanal JDIH",
+        "kanal_jdih_kantor",
+        can_post_messages=False,
+        can_delete_messages=False,
+    )
+    config = _with_channel(server, database_url, tmp_path, "@kanal_jdih_kantor")
+    healthy, line = await _channel_line(config)
+    assert not healthy
+    assert line == (
+        "channel: FAILED: the bot is an administrator of @kanal_jdih_kantor without the right "
+        "to Post messages (can_post_messages) and Delete messages (can_delete_messages); give "
+        "it in the channel's Administrators, the bot's rights"
+    )

@@ -241,7 +241,52 @@ WRONG_SETTINGS = {
     "office not a table": ('office = "KPU"\n', "office"),
     "sop.file not text": ("[sop]\nfile = 3\n", "sop.file"),
     "sop.file missing": ('[sop]\nfile = "sop_revisi.toml"\n', "sop.file"),
+    "channel without its @": (
+        '[publish.telegram]\nchannel = "kanal_jdih_kantor"\n',
+        "publish.telegram.channel",
+    ),
+    "channel name too short": (
+        '[publish.telegram]\nchannel = "@kpu"\n',
+        "publish.telegram.channel",
+    ),
+    "channel id of a group": (
+        "[publish.telegram]\nchannel = -123456\n",
+        "publish.telegram.channel",
+    ),
+    "channel as a t.me link": (
+        '[publish.telegram]\nchannel = "https://t.me/kanal_jdih_kantor"\n',
+        "publish.telegram.channel",
+    ),
+    "unknown key in publish.telegram": (
+        '[publish.telegram]\nchannel = "@kanal_jdih_kantor"\nkanal = "x"\n',
+        "publish.telegram.kanal: unknown setting",
+    ),
+    "unknown table under publish": ('[publish.instagram]\nakun = "x"\n', "publish.instagram"),
+    "publish.telegram not a table": (
+        '[publish]\ntelegram = "@kanal_jdih_kantor"\n',
+        "publish.telegram",
+    ),
 }
+
+
+@pytest.mark.parametrize(
+    ("value", "chat_id"),
+    [
+        ('"@kanal_jdih_kantor"', "@kanal_jdih_kantor"),
+        ("-1001234567890", -1001234567890),
+        ('"-1001234567890"', -1001234567890),
+    ],
+)
+def test_the_channel_is_a_public_username_or_a_private_channels_id(
+    tmp_path: Path, value: str, chat_id: int | str
+) -> None:
+    config = load_text(tmp_path, f"[publish.telegram]\nchannel = {value}\n")
+    assert config.publish.chat_id == chat_id
+
+
+def test_without_publish_there_is_no_channel(tmp_path: Path) -> None:
+    assert load_text(tmp_path, "").publish.channel is None
+    assert load_config(EXAMPLE, environ=ENV).publish.channel is None
 
 
 @pytest.mark.parametrize(("text", "key"), list(WRONG_SETTINGS.values()), ids=list(WRONG_SETTINGS))

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
+import telegram
 from aiohttp import web
 from PIL import Image
 from telegram import (
@@ -603,3 +604,89 @@ async def test_a_wrong_base_url_path_gets_telegrams_json_404(
         async with http.get(server.url + path.format(token=TOKEN)) as resp:
             assert resp.status == 404
             assert await resp.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+# ------------------------------------------------------------------------ channels
+CHANNEL = -1001112223334
+
+
+async def test_channel_posts_by_username_and_id_with_the_channel_as_sender(
+    server: LocalBotApi, bot_app: Application
+) -> None:
+    server.add_channel(CHANNEL, "Kanal JDIH", "kanal_jdih_kantor")
+    bot = bot_app.bot
+    text = await bot.send_message("@kanal_jdih_kantor", "Halo kanal")
+    photo = await bot.send_photo(CHANNEL, png(), caption="Infografis")
+    album = await bot.send_media_group(
+        "@Kanal_JDIH_Kantor",  # usernames are case-insensitive
+        [InputMediaDocument(b"%PDF-1", filename=f"{n}.pdf") for n in (1, 2)],
+    )
+    assert text.chat.username == "kanal_jdih_kantor" and text.chat.type == "channel"
+    assert text.sender_chat is not None and text.sender_chat.id == CHANNEL
+    assert text.from_user is None
+    assert [m.message_id for m in server.channel_posts(CHANNEL)] == [
+        text.message_id,
+        photo.message_id,
+        *(m.message_id for m in album),
+    ]
+    edited = await bot.edit_message_caption(CHANNEL, photo.message_id, caption="Diperbaiki")
+    assert isinstance(edited, telegram.Message) and edited.caption == "Diperbaiki"
+
+
+async def test_channel_refusals_are_telegrams(server: LocalBotApi, bot_app: Application) -> None:
+    bot = bot_app.bot
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.send_message("@kanal_tidak_ada", "x")
+    server.add_channel(CHANNEL, "Kanal JDIH", "kanal_jdih_kantor", bot="left")
+    with pytest.raises(Forbidden, match="bot is not a member of the channel chat"):
+        await bot.send_message(CHANNEL, "x")
+    server.set_channel_bot(CHANNEL, "member")
+    with pytest.raises(BadRequest, match="Need administrator rights in the channel chat"):
+        await bot.send_document(CHANNEL, b"%PDF-1", filename="a.pdf")
+    server.set_channel_bot(CHANNEL, "administrator", can_post_messages=False)
+    with pytest.raises(BadRequest, match="Need administrator rights in the channel chat"):
+        await bot.send_photo(CHANNEL, png())
+    # a private channel the bot is not in is not found at all
+    server.add_channel(-1005556667778, "Kanal Internal", bot="left")
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.get_chat(-1005556667778)
+
+
+async def test_channel_deletions_need_the_rights_and_a_post_deleted_by_hand_is_gone(
+    server: LocalBotApi, bot_app: Application
+) -> None:
+    server.add_channel(CHANNEL, "Kanal JDIH", "kanal_jdih_kantor", can_delete_messages=False)
+    bot = bot_app.bot
+    first = await bot.send_message(CHANNEL, "satu")
+    second = await bot.send_message(CHANNEL, "dua")
+    server.delete_post_by_hand(CHANNEL, first.message_id)
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(CHANNEL, first.message_id)
+    server.set_channel_bot(CHANNEL, "member")
+    with pytest.raises(BadRequest, match="Message can't be deleted"):
+        await bot.delete_message(CHANNEL, second.message_id)
+    server.set_channel_bot(CHANNEL, "administrator", can_delete_messages=False)
+    assert await bot.delete_message(CHANNEL, second.message_id)  # its own post: may
+    assert server.channel_posts(CHANNEL) == []
+    assert len(server.channel_posts(CHANNEL, deleted=True)) == 2
+
+
+async def test_get_chat_and_the_bots_membership_in_a_channel(
+    server: LocalBotApi, bot_app: Application
+) -> None:
+    server.add_channel(CHANNEL, "Kanal JDIH", "kanal_jdih_kantor", can_delete_messages=False)
+    bot = bot_app.bot
+    chat = await bot.get_chat("@kanal_jdih_kantor")
+    assert (chat.id, chat.type, chat.title, chat.username) == (
+        CHANNEL,
+        "channel",
+        "Kanal JDIH",
+        "kanal_jdih_kantor",
+    )
+    member = await bot.get_chat_member(CHANNEL, bot.id)
+    assert isinstance(member, telegram.ChatMemberAdministrator)
+    assert (member.can_post_messages, member.can_delete_messages) == (True, False)
+    server.set_channel_bot(CHANNEL, "member")
+    assert (await bot.get_chat_member(CHANNEL, bot.id)).status == "member"
+    server.set_channel_bot(CHANNEL, "left")
+    assert (await bot.get_chat_member("@kanal_jdih_kantor", bot.id)).status == "left"

@@ -14,6 +14,8 @@ from bot.service.owed import add_outbox
 from bot.service.payloads import (
     ArchiveJob,
     CardJob,
+    ChannelJob,
+    ChannelOp,
     ClaimAnswer,
     ClaimCard,
     Confirmation,
@@ -83,7 +85,17 @@ EXAMPLES: list[Payload] = [
     ReportJob(ReportPurpose.ASKED, "month", date(2026, 11, 1), date(2026, 11, 30)),
     ReportJob(ReportPurpose.SEMESTER, "semester", date(2026, 7, 1), date(2026, 12, 31)),
     ReportJob(ReportPurpose.REVIEW, "dates", date(2026, 4, 1), date(2027, 3, 31)),
+    ChannelJob(ChannelOp.POST, 2),
+    ChannelJob(ChannelOp.REPLACE, post_ids=(4, 5)),
+    ChannelJob(ChannelOp.REMOVE),
 ]
+
+
+def test_a_channel_job_with_an_unknown_op_or_ids_is_refused() -> None:
+    with pytest.raises(PayloadError, match="unknown op"):
+        from_json("channel", {"op": "edit"})
+    with pytest.raises(PayloadError, match="post_ids"):
+        from_json("channel", {"op": "replace", "post_ids": ["4"]})
 
 
 @pytest.mark.parametrize("payload", EXAMPLES, ids=lambda p: type(p).__name__)

@@ -18,6 +18,7 @@ from bot.config.monitoring import (
     parse_monitoring,
 )
 from bot.config.office import RESPONSIBLE, ReminderSettings, parse_calendar, parse_reminders
+from bot.config.publish import PublishSettings, parse_publish
 from bot.config.report import ReportSettings, parse_report
 from bot.config.telegram import (
     TOKEN_ENV,
@@ -42,6 +43,7 @@ __all__ = [
     "LoggingSettings",
     "Member",
     "MonitoringSettings",
+    "PublishSettings",
     "ReminderSettings",
     "ReportSettings",
     "Secret",
@@ -82,6 +84,8 @@ class Config:
     # the local /healthz and /metrics endpoint, and the log lines' format (issue 17)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    # [publish.telegram]: the office's channel the bot posts approved content to (issue 19)
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     @property
     def sop(self) -> Sop:
@@ -138,6 +142,7 @@ def parse_config(
         backup=parse_backup(table(data, "backup"), base_dir),
         monitoring=parse_monitoring(table(data, "monitoring")),
         logging=parse_logging(table(data, "logging")),
+        publish=parse_publish(table(data, "publish")),
     )
 
 
@@ -158,7 +163,9 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "backup",
         "monitoring",
         "logging",
+        "publish",
     },
+    "publish": {"telegram"},  # publish.telegram's own keys: bot/config/publish.py
     "storage": {"files_dir", "archive_dir"},
     "backup": {"dir", "keep", "daily", "time", "pg_dump", "pg_restore"},
     "monitoring": {"port", "listen", "outbox_stuck_minutes", "updates_stale_seconds"},

@@ -45,6 +45,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import logcontext, texts
 from bot.archive.builder import Archiver, failure_cause
 from bot.delivery.card_files import CardFiles
+from bot.delivery.channel import ChannelSender
 from bot.delivery.outage import DatabaseWatch
 from bot.delivery.rendering import RenderedCard, Renderer
 from bot.delivery.report_delivery import ReportDelivery
@@ -58,6 +59,7 @@ from bot.service.payloads import (
     ActingNotice,
     ArchiveJob,
     CardJob,
+    ChannelJob,
     ClaimAnswer,
     ClaimCard,
     Confirmation,
@@ -137,8 +139,10 @@ class OutboxSender:
         archiver: Archiver,
         render: Renderer,
         reports: ReportDelivery | None = None,  # the monitoring report's rows (issue 15)
+        channel: ChannelSender | None = None,  # the office's channel's rows (issue 19)
     ) -> None:
         self.bot = bot
+        self.channel = channel
         self.render = render
         self.reports = reports
         self._reported: set[int] = set()
@@ -457,6 +461,15 @@ class OutboxSender:
                 case AbsenceNotice() | ActingNotice():
                     text = self.render.leave(job)
                     await self.bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML)
+                case ChannelJob():
+                    if self.channel is None:
+                        raise RuntimeError("no channel configured ([publish.telegram])")
+                    assert row.item_id is not None
+                    outcome = await self.channel.deliver(row.id, row.item_id, job)
+                    if outcome.failed is not None:  # refused: its alarm was raised
+                        await self._finish(row.id, failed=outcome.failed)
+                        return True
+                    finished = outcome.recorded
                 case ReportJob():
                     if self.reports is None:
                         raise RuntimeError("no report delivery wired")

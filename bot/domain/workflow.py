@@ -168,6 +168,9 @@ class Decision:
     notes: str | None = None
     sources_checked: bool = False
     links: tuple[str, ...] = ()
+    # REPORT_POSTED: the bot's channel was the only platform (its links are the item's);
+    # the service accepts it only for an item the bot posts to the channel
+    channel_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +250,7 @@ def _check_payload(sop: Sop, item: ItemState, decision: Decision) -> None:
     if decision.action is Action.APPROVE and not decision.sources_checked:
         if item.step_key is not None and sop.step(item.step_key).confirm_sources:
             raise SourcesNotConfirmed("confirm that the sources were checked")
-    if decision.action is Action.REPORT_POSTED and not decision.links:
+    if decision.action is Action.REPORT_POSTED and not (decision.links or decision.channel_only):
         raise LinksRequired("report at least one link")
 
 

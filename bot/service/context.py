@@ -38,6 +38,8 @@ class ServiceContext:
     on_commit: OnCommit = no_one_to_wake
     # The office's SOPs; `sop` is the default among them. None: `sop` is the only one.
     sops: SopCatalog | None = None
+    # [publish.telegram] channel: "@name" or "-100..."; None: the office has no channel
+    channel: str | None = None
 
     def __post_init__(self) -> None:
         if self.sops is None:

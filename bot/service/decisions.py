@@ -6,12 +6,19 @@ for a member with no part in the step now, the item's status)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain import workflow
 from bot.domain.conversation import Question
+from bot.domain.sop import StepKind
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service import questions
+from bot.service.channel import (
+    channel_view,
+    live_links,
+    owe_channel_post,
+    owe_channel_removal,
+)
 from bot.service.checks import already_decided, check_decision, check_may_act, load_item
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
@@ -164,6 +171,8 @@ class Decisions:
             changes = workflow.changes_after(
                 ctx.sop, ctx.calendar, transition, actor, decision, now
             )
+            if decision.action is Action.REPORT_POSTED:
+                changes = replace(changes, post_links=await self._links(uow, item, decision))
             updated = await uow.repo.update_item_if_rev(item.id, item.rev, item_values(changes))
             if updated is None:
                 fresh = await load_item(uow, item_id)
@@ -206,6 +215,15 @@ class Decisions:
             await uow.repo.flush()
             # the visit this move ends, and the one it begins, as the SOP stands now
             await record_visits(uow, ctx.sop, item.id, transition, changes.visit, event.id, now)
+            ordered = transition.action is Action.ORDER_UPLOAD and (
+                ctx.sop.step(transition.from_step or "").kind is StepKind.ORDER
+            )
+            if ordered and ctx.channel is not None:
+                # the upload is ordered: the bot posts the approved version to the channel
+                owe_channel_post(uow.repo, item.id, item.version, now)
+            elif decision.action is Action.CANCEL and ctx.channel is not None:
+                # cancelled after the order: what the bot posted (or is posting) goes
+                await owe_channel_removal(uow, item.id, now)
             await enqueue_after_transition(
                 uow.repo,
                 ctx.sop,
@@ -224,6 +242,17 @@ class Decisions:
             uow.after_commit(lambda: ctx.on_commit(committed))
             await uow.commit()
             return Decided(item_view(item, ctx.sop), transition)
+
+    async def _links(self, uow: UnitOfWork, item: Item, decision: Decision) -> tuple[str, ...]:
+        """The posted item's links: the bot's channel posts recorded so far, then the
+        operator's; "channel only" is refused for an item the bot does not post."""
+        if decision.channel_only:
+            # the channel's links are there, or on their way; not when the post was refused
+            view = await channel_view(uow, item.id, item.version)
+            if view is None or not (view.links or view.pending):
+                raise workflow.LinksRequired("no channel post for this item")
+        channel = await live_links(uow, item.id, item.version)
+        return (*channel, *(link for link in decision.links if link not in channel))
 
     async def resend_card(
         self, actor: Actor, item_id: int, chat_id: int

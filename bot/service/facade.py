@@ -13,6 +13,7 @@ from bot.domain.sop import Sop
 from bot.domain.sop_catalog import SopCatalog
 from bot.domain.workflow import Actor
 from bot.domain.worktime import WorkCalendar
+from bot.service.channel import ChannelPublishing
 from bot.service.context import OnCommit, ServiceContext, no_one_to_wake
 from bot.service.conversation import Conversation
 from bot.service.coverage import Coverage, holders_of
@@ -47,6 +48,7 @@ class Service:
         self.roster = RosterKeeper(ctx, self._roster_changed)
         self.people = People(ctx, self.roster)
         self.leave = Leave(ctx, self.roster)
+        self.channel = ChannelPublishing(ctx)  # the office's Telegram channel (issue 19)
         # Told after the people changed (the wiring refreshes the command menus): the roster
         # before and the day it held for, the roster now.
         self.roster_watchers: list[Callable[[Roster, date, Roster], Awaitable[None]]] = []
@@ -110,6 +112,7 @@ def build_service(
     *,
     on_commit: OnCommit = no_one_to_wake,
     sops: SopCatalog | None = None,
+    channel: str | None = None,
 ) -> Service:
     ctx = ServiceContext(
         factory,
@@ -119,5 +122,6 @@ def build_service(
         clock,
         on_commit=on_commit,
         sops=sops,
+        channel=channel,
     )
     return Service(ctx)

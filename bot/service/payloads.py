@@ -30,6 +30,7 @@ class OutboxKind(StrEnum):
     ABSENCE = "absence"  # tell a member their leave was recorded, cancelled or ended
     ACTING = "acting"  # tell an acting official (Plh/Plt) they were named, or no longer are
     REPORT = "report"  # the SOP monitoring report of a period: its chart, workbook and CSV
+    CHANNEL = "channel"  # post to, or delete from, the office's channel (chat CHANNEL_CHAT)
 
 
 class NoticeKind(StrEnum):
@@ -271,6 +272,23 @@ class ReportJob:
     last: date
 
 
+class ChannelOp(StrEnum):
+    POST = "post"  # post the approved files and caption of `version`
+    REPLACE = "replace"  # delete `post_ids`: a newer version's posts are up
+    REMOVE = "remove"  # delete every live post of the item (the takedown)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelJob:
+    """Work on the office's Telegram channel for an item (issue 19): post the approved
+    version, or delete posts (those named, or all the item's live ones)."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.CHANNEL
+    op: ChannelOp
+    version: int | None = None  # POST
+    post_ids: tuple[int, ...] = ()  # REPLACE: the channel_posts rows to delete
+
+
 Payload: TypeAlias = (
     CardJob
     | Notice
@@ -284,6 +302,7 @@ Payload: TypeAlias = (
     | AbsenceNotice
     | ActingNotice
     | ReportJob
+    | ChannelJob
 )
 
 
@@ -386,6 +405,17 @@ def from_json(kind: str, data: object) -> Payload:
             return ReportJob(
                 purpose, fields.text("period_kind"), fields.day("first"), fields.day("last")
             )
+        case OutboxKind.CHANNEL:
+            try:
+                op = ChannelOp(fields.text("op"))
+            except ValueError:
+                raise PayloadError(f"channel: unknown op {fields.data['op']!r}") from None
+            ids = fields.data.get("post_ids", [])
+            if not isinstance(ids, list) or not all(
+                isinstance(n, int) and not isinstance(n, bool) for n in ids
+            ):
+                raise fields._wrong("post_ids", "a list of whole numbers")
+            return ChannelJob(op, fields.optional_number("version"), tuple(ids))
         case OutboxKind.DIGEST:
             return Digest(
                 day=fields.day("day"),
@@ -480,6 +510,11 @@ def _encode(payload: Payload) -> dict[str, object]:
                 "first": _day_iso(payload.first, "report payload: 'first'"),
                 "last": _day_iso(payload.last, "report payload: 'last'"),
             }
+        case ChannelJob():
+            data = {"op": payload.op.value, "version": payload.version}
+            if payload.post_ids:
+                data["post_ids"] = list(payload.post_ids)
+            return data
         case Digest():
             return {
                 "day": _day_iso(payload.day, "digest payload: 'day'"),

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from bot.archive.store import search_archive
 from bot.domain.sop import Sop, StepKind
 from bot.domain.workflow import Action, Actor, ItemStatus
+from bot.service.channel import channel_view
 from bot.service.context import ServiceContext
 from bot.service.errors import NotAMember
 from bot.service.roster_rows import load_roster
@@ -209,4 +210,5 @@ async def card_data_of(
         history=tuple(event_view(e) for e in events),
         approved_hashes=tuple(approvals[-1].file_hashes or ()) if approvals else None,
         preview_file_id=design_version.preview_file_id if design_version else None,
+        channel=(await channel_view(uow, item.id, version) if step.kind is StepKind.POST else None),
     )

@@ -84,6 +84,17 @@ class ItemView:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelView:
+    """What the operator's posting card says about the office's channel (issue 19): the
+    links recorded, that the bot's post is under way, or that it was refused (the operator
+    may post by hand)."""
+
+    links: tuple[str, ...]
+    pending: bool
+    failed: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CardData:
     """Everything one card shows: the item, its material, the design of one version."""
 
@@ -99,6 +110,8 @@ class CardData:
     approved_hashes: tuple[str, ...] | None = None
     # The version's review preview as Telegram holds it, once one went out (sent by this id)
     preview_file_id: str | None = None
+    # The posting step's card: the bot's posts to the office's channel (None: no channel job)
+    channel: ChannelView | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,9 +152,13 @@ function currentMember() {
 function renderHeader() {
   const member = currentMember();
   $("chat-title").textContent = "Bot SOP JDIH";
+  $("chat-title").textContent = member && member.channel ? member.name : "Bot SOP JDIH";
   $("chat-sub").textContent = member
-    ? `chat pribadi dengan ${member.name} (${member.role_title})`
+    ? member.channel
+      ? `${member.role_title}: unggahan bot, seperti yang dilihat publik`
+      : `chat pribadi dengan ${member.name} (${member.role_title})`
     : "pilih anggota di kiri";
+  $("composer").hidden = Boolean(member && member.channel);  // nobody writes as the channel
 }
 
 function selectMember(id) {
