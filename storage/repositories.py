@@ -329,7 +329,7 @@ class Repository:
         return found.scalars().all()
 
     async def record_post_links(
-        self, item_id: int, version: int, urls: Iterable[str], by: int, now: datetime
+        self, item_id: int, version: int, urls: Iterable[str], by: int | None, now: datetime
     ) -> None:
         """The links of a version just published: they are live, and the links of an earlier
         version still live are replaced by them (when, by which version)."""

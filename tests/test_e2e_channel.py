@@ -372,3 +372,58 @@ async def test_design_files_changed_on_disk_are_not_posted_and_raise_the_alarm(
         assert code in alarm.body and "tidak sama dengan yang disetujui" in alarm.body
         await h.settle()
         assert server.channel_posts(CHANNEL_ID) == []
+
+
+async def test_a_correction_replaces_the_channel_posts_and_marks_their_links_replaced(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    """Ralat and the channel together: the corrected version's posts replace the first
+    version's on the channel, and /status keeps the first t.me link, marked replaced."""
+    async with office(make_harness, server) as h:
+        code = await ordered(h)
+        await h.settle()
+        [first] = server.channel_posts(CHANNEL_ID)
+        old_link = f"https://t.me/kanal_jdih_kantor/{first.message_id}"
+        await card_again(h, code)
+        await h.press(OPERATOR, await posting_card(h, code, old_link), texts.BTN_CHANNEL_ONLY)
+        await h.settle()
+
+        # the kasubbag asks for a correction; the operator hands in version 2
+        before = h.mark()
+        await h.say(KASUBBAG, f"/ralat {code}", expect="alasan ralat")
+        await h.say(KASUBBAG, "Nomor peraturan salah")
+        brief = await h.server.wait_for(
+            lambda m: (
+                m.chat_id == OPERATOR.user_id
+                and code in m.body
+                and "Ralat: Nomor peraturan salah" in m.body
+                and h.server.sent.index(m) >= before
+            )
+        )
+        at = h.mark()
+        await server.send_document(
+            OPERATOR.user_id,
+            png_bytes(1080, 1350, (10, 120, 60)),
+            "ralat.png",
+            "image/png",
+            reply_to=brief.message_id,
+            caption="Caption terkoreksi",
+        )
+        receipt = await server.wait_for_message(OPERATOR.user_id, after=at)
+        await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN)
+        await flows.approve_check(h, code, 2)
+        await flows.approve_legal(h, code, 2)
+        await flows.order_upload(h, code)
+        await h.settle()
+
+        [second] = server.channel_posts(CHANNEL_ID)
+        assert second.message_id != first.message_id and second.caption == "Caption terkoreksi"
+        new_link = f"https://t.me/kanal_jdih_kantor/{second.message_id}"
+        done = await h.press(
+            OPERATOR, await posting_card(h, code, "Versi desain: 2"), texts.BTN_CHANNEL_ONLY
+        )
+        assert done == texts.DONE_POSTED.format(code=code)
+        await h.settle()
+        status = (await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")).body
+        assert f"{old_link} (diganti " in status and "oleh versi 2)" in status
+        assert new_link in status and f"{new_link} (diganti" not in status

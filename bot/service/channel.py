@@ -255,7 +255,10 @@ class ChannelPublishing:
             # the operator reported before the channel post was recorded: the links join now
             links = [p.link or "" for p in live if p.outbox_id == row_id]
             known = list(item.post_links or ())
-            item.post_links = [*[x for x in links if x not in known], *known]
+            joining = [x for x in links if x not in known]
+            item.post_links = [*joining, *known]
+            # the bot posted them: recorded by no member
+            await uow.repo.record_post_links(item_id, version, joining, None, now)
             uow.repo.owe(now, ARCHIVE_CHAT, ArchiveJob.kind, item_id, to_json(ArchiveJob()))
 
     async def targets(self, item_id: int, job: ChannelJob) -> list[PostTarget]:

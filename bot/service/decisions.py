@@ -199,7 +199,7 @@ class Decisions:
             if decision.action is Action.REPORT_POSTED:
                 # this version's links are live; an earlier version's are replaced (ralat)
                 await uow.repo.record_post_links(
-                    item.id, transition.version, decision.links, actor.user_id, now
+                    item.id, transition.version, changes.post_links or (), actor.user_id, now
                 )
             if decision.action is Action.SUBMIT_DESIGN:
                 await uow.repo.design_version_submitted(
