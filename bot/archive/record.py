@@ -88,3 +88,5 @@ class ArchiveRecord:
     files: list[ArchivedFile]
     caption: str | None
     approved_version: int
+    sop_name: str = ""  # the SOP the item followed (an office may run several)
+    sop_key: str = ""

@@ -33,7 +33,6 @@ class RetireTarget:
 class Reads:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
-        self.sop = ctx.sop
 
     def reader(self, user_id: int) -> Actor:
         """The member, or an admin who holds no SOP role (they read, they do not act);
@@ -72,13 +71,20 @@ class Reads:
     async def tasks(self, actor: Actor) -> tuple[list[ItemView], list[ItemView]]:
         """Items waiting for one of the actor's roles, and the actor's own drafts."""
         self._member_only(actor.user_id)
-        steps = [step.key for step in self.sop.steps if step.role in actor.roles]
-        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
+        ctx = self.ctx
+        # each SOP's steps for the actor's roles; an item waits for them at its own SOP's
+        mine = {(sop.key, s.key) for sop in ctx.catalog for s in sop.steps if s.role in actor.roles}
+        steps = sorted({step for _, step in mine})
+        async with UnitOfWork(ctx.factory, read_only=True) as uow:
             waiting = await uow.repo.items_at(ItemStatus.ACTIVE, steps) if steps else []
             drafts = await uow.repo.items_created_by(actor.user_id, ItemStatus.DRAFT)
             return (
-                [item_view(item, self.sop) for item in waiting],
-                [item_view(item, self.sop) for item in drafts],
+                [
+                    item_view(item, sop)
+                    for item in waiting
+                    if ((sop := ctx.sop_of(item.sop_key)).key, item.step_key) in mine
+                ],
+                [item_view(item, ctx.sop_of(item.sop_key)) for item in drafts],
             )
 
     async def status(self, code: str) -> tuple[ItemView, list[EventView]] | None:
@@ -87,7 +93,9 @@ class Reads:
             if item is None:
                 return None
             events = await uow.repo.events(item.id)
-            return item_view(item, self.sop), [event_view(event) for event in events]
+            return item_view(item, self.ctx.sop_of(item.sop_key)), [
+                event_view(event) for event in events
+            ]
 
     async def status_for(self, viewer: int, code: str) -> tuple[ItemView, list[EventView]] | None:
         """/status for a member: the item and its whole history; NotAMember for others."""
@@ -103,7 +111,9 @@ class Reads:
             if item is None:
                 return None
             events = await uow.repo.events(item.id)
-            return item_view(item, self.sop), [event_view(event) for event in events]
+            return item_view(item, self.ctx.sop_of(item.sop_key)), [
+                event_view(event) for event in events
+            ]
 
     async def code_for(self, viewer: int, item_id: int) -> str | None:
         """An item's code, for a member; NotAMember for others."""
@@ -135,10 +145,13 @@ class Reads:
     ) -> CardData | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item, events = await _cached(uow, ("item", item_id), uow.repo.item_with_events, item_id)
-            if item is None or not self.sop.has_step(step_key):
+            if item is None:
+                return None
+            sop = self.ctx.sop_of(item.sop_key)
+            if not sop.has_step(step_key):
                 return None
             return await card_data_of(
-                uow, self.sop, item, step_key, version, return_event_id, events=events
+                uow, sop, item, step_key, version, return_event_id, events=events
             )
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
