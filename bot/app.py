@@ -266,7 +266,8 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
     await warn_if_holidays_stale(service.context)  # the admins hear it through the outbox
     await tell_retired(service.context, retired)  # logged, and the admins told
-    log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
+    numbers = ", ".join(sop.number for sop in config.sops.sops)
+    log.info("bot ready: %d members, SOP %s", len(directory.roster.members), numbers)
 
 
 def _watch_health(

@@ -1190,3 +1190,5 @@ NOTICE_SOP_RETIRED = (
     "(isi yang berlaku saat item berjalan); SOP itu tidak ditawarkan lagi untuk item baru. "
     "Bila SOP itu masih berlaku, kembalikan berkasnya ke [sop] files."
 )
+COL_SOP = "SOP"  # the monitoring workbook's column naming each step's and item's SOP
+CSV_SOP = "sop"  # the events CSV's column of each event's SOP (key)

@@ -202,7 +202,7 @@ def render_notice(notice: Notice) -> str:
 
 
 def sop_named(sop: Sop) -> str:
-    """An SOP as people know it: "Publikasi Produk Hukum ... (SOP Nomor 3 Tahun 2022)"."""
+    """An SOP as people know it: its name and number ("... Media Sosial JDIH (SOP No. 3 ...)")."""
     return texts.SOP_NAMED.format(name=sop.name, number=sop.number)
 
 

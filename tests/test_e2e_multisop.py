@@ -26,6 +26,7 @@ from tests.harness import (
     MONDAY_MORNING,
     OFFICE,
     OPERATOR,
+    SEKRETARIS,
     TOKEN,
     Harness,
     Person,
@@ -130,6 +131,18 @@ async def test_two_sops_side_by_side_each_item_keeps_its_own(
         )
         assert f"SOP: {BERITA}" in second.body and "2 jam" in second.body
         assert "pukul 11.00" in second.body
+
+        # the sekretaris's next digest groups the items under their SOPs
+        h.clock.set(local(2026, 11, 24, 7, 45))
+        digest = await h.server.wait_for(
+            lambda m: (
+                m.chat_id == SEKRETARIS.user_id
+                and "Ringkasan harian" in m.body
+                and berita in m.body
+            )
+        )
+        grouped = digest.body[digest.body.index(JDIH) :]  # after the overdue list
+        assert jdih in grouped.split(BERITA)[0] and berita in grouped.split(BERITA)[1]
 
 
 async def test_an_sop_file_removed_while_an_item_follows_it(

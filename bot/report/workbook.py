@@ -138,7 +138,7 @@ def _monitoring(book: _Book) -> None:
     row = book.row(sheet, row + 1, texts.COLS_MONITORING, book.head)
     for step in report.figures.steps:
         fmt = {Assessment.GOOD: book.good, Assessment.NOT_GOOD: book.bad}.get(step.assessment)
-        book.row(sheet, row, (step.ref, f"{step.title} ({step.role})"))
+        book.row(sheet, row, (words.ref(report, step), f"{step.title} ({step.role})"))
         sheet.write_string(row, 2, words.assessment(step), fmt or book.wrap)
         sheet.write_string(row, 3, words.step_note(step, report.threshold), book.wrap)
         sheet.write_blank(row, 4, None, book.wrap)
@@ -146,9 +146,10 @@ def _monitoring(book: _Book) -> None:
         row += 1
 
 
-def _step_cells(step: StepFigures) -> list[Cell]:
+def _step_cells(report: Report, step: StepFigures) -> list[Cell]:
+    sop: list[Cell] = [_sop_name(report, step.sop_key)] if report.several else []
     return [
-        step.ref,
+        words.ref(report, step),
         step.title,
         step.role,
         words.limits(step) or texts.NOTE_NO_LIMIT,
@@ -164,15 +165,24 @@ def _step_cells(step: StepFigures) -> list[Cell]:
         step.reminders,
         step.open_at_end,
         words.assessment(step),
+        *sop,
     ]
 
 
+def _sop_name(report: Report, key: str) -> str:
+    """The SOP column of a report that covers several SOPs: its name and number."""
+    sop = report.sop_of(key)
+    return texts.SOP_NAMED.format(name=sop.name, number=sop.number)
+
+
 def _steps(book: _Book) -> None:
-    steps = book.report.figures.steps
-    sheet = book.sheet(texts.SHEET_STEPS, (6, 34, 24, 14, *(11,) * 7, 12, 30, 10, 12, 26))
-    row = book.row(sheet, 0, texts.COLS_STEPS, book.head)
+    report = book.report
+    steps = report.figures.steps
+    sop = (texts.COL_SOP,) if report.several else ()
+    sheet = book.sheet(texts.SHEET_STEPS, (6, 34, 24, 14, *(11,) * 7, 12, 30, 10, 12, 26, 40))
+    row = book.row(sheet, 0, (*texts.COLS_STEPS, *sop), book.head)
     for step in steps:
-        row = book.row(sheet, row, _step_cells(step))
+        row = book.row(sheet, row, _step_cells(report, step))
     if not steps:
         return
     name, last = texts.SHEET_STEPS, len(steps)
@@ -206,10 +216,11 @@ def _steps(book: _Book) -> None:
 def _items(book: _Book) -> None:
     report = book.report
     steps = report.figures.steps
-    per_step = [c.format(ref=s.ref) for s in steps for c in texts.COLS_ITEM_STEP]
-    widths = (16, 36, 30, 18, 16, 16, 16, 12, 16, 8, 8, 8, 8, 30, *(18, 10, 12) * len(steps))
-    sheet = book.sheet(texts.SHEET_ITEMS, widths)
-    row = book.row(sheet, 0, (*texts.COLS_ITEMS, *per_step), book.head)
+    per_step = [c.format(ref=words.ref(report, s)) for s in steps for c in texts.COLS_ITEM_STEP]
+    sop = (texts.COL_SOP,) if report.several else ()  # which SOP each item follows
+    widths = (16, 36, 30, 18, 16, 16, 16, 12, 16, 8, 8, 8, 8, 30, *(40,) * len(sop))
+    sheet = book.sheet(texts.SHEET_ITEMS, (*widths, *(18, 10, 12) * len(steps)))
+    row = book.row(sheet, 0, (*texts.COLS_ITEMS, *sop, *per_step), book.head)
     for item in report.figures.items:
         cells: list[Cell] = [
             item.code,
@@ -226,6 +237,7 @@ def _items(book: _Book) -> None:
             item.returns,
             item.reminders,
             "\n".join(item.links),
+            *([_sop_name(report, item.sop_key)] if sop else []),
         ]
         for step in steps:
             cell = item.steps.get(step.key) if _same(step, item.sop_key) else None

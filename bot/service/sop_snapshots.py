@@ -55,14 +55,18 @@ def snapshot_of(sop: Sop) -> str:
 def rebuild(key: str, version: str, content: str) -> Sop:
     """The SOP from its stored content, exactly as it ran (the same fingerprint)."""
     data: dict[str, Any] = json.loads(content)
-    return parse_sop(data, source=f"sop_snapshots {key!r} ({version})")
+    sop = parse_sop(data, source=f"sop_snapshots {key!r} ({version})")
+    if sop.key != key:
+        raise SopError(f"sop_snapshots {key!r} ({version}): holds the SOP {sop.key!r}")
+    return sop
 
 
 async def store_and_restore(
     factory: SessionFactory, catalog: SopCatalog, now: datetime
 ) -> tuple[SopCatalog, list[Retired]]:
     """At start: store each configured SOP's content (once per version), and return the
-    catalog the bot runs on, with the retired SOPs its open items still follow.
+    catalog the bot runs on (with every stored SOP no longer configured, as retired) and
+    the retired SOPs its open items still follow (to tell).
     SopsNotRunnable when an open item follows an SOP that is neither configured nor stored,
     or stands at a step its SOP no longer has."""
     configured = {sop.key for sop in catalog.sops}
@@ -91,34 +95,39 @@ async def store_and_restore(
         following: dict[str, list[Item]] = defaultdict(list)
         for item in items:
             following[item.sop_key or catalog.default.key].append(item)
-        retired: list[Retired] = []
         for key, mine in sorted(following.items()):
+            if key not in configured and not any(k == key for k, _ in stored):
+                codes = ", ".join(item.code for item in mine)
+                raise SopsNotRunnable(
+                    f"sop: the open items {codes} follow the SOP {key!r}, which is not in "
+                    "[sop] file/files and has no stored copy: put its file back"
+                )
+        # every SOP no longer configured, from its latest copy: its open items run on, and
+        # its closed ones are still read (/status, the archive, the report) in its words
+        gone: dict[str, Sop] = {}
+        for (key, _), row in sorted(stored.items(), key=lambda kv: kv[1].last_used):
             if key in configured:
                 continue
-            codes = tuple(item.code for item in mine)
-            copies = [row for (k, _), row in stored.items() if k == key]
-            if not copies:
-                raise SopsNotRunnable(
-                    f"sop: the open items {', '.join(codes)} follow the SOP {key!r}, which is "
-                    "not in [sop] file/files and has no stored copy: put its file back"
-                )
-            latest = max(copies, key=lambda row: row.last_used)
             try:
-                sop = rebuild(key, latest.version, latest.content)
+                gone[key] = rebuild(key, row.version, row.content)  # the latest wins
             except (SopError, ValueError) as exc:
                 problem = f"sop: the stored copy of {key!r} is unreadable: {exc}"
                 raise SopsNotRunnable(problem) from exc
-            retired.append(Retired(sop, codes))
-        full = catalog.with_retired(r.sop for r in retired)
-        gone = [
+        retired = [
+            Retired(sop, tuple(item.code for item in following[key]))
+            for key, sop in sorted(gone.items())
+            if following.get(key)
+        ]
+        full = catalog.with_retired(gone.values())
+        stranded = [
             f"{item.code} at step {item.step_key!r} of {sop.key!r} ({sop.number})"
             for item in items
             if item.step_key and not (sop := full.of(item.sop_key)).has_step(item.step_key)
         ]
-        if gone:
+        if stranded:
             raise SopsNotRunnable(
                 "sop: open items stand at a step their SOP file no longer has: "
-                + "; ".join(gone)
+                + "; ".join(stranded)
                 + ". Put the step back in the file until those items are finished (or "
                 "cancel them with the old file), then remove it"
             )
