@@ -23,7 +23,8 @@ from storage.roster import RosterRepository
 
 async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
     """Check each part in turn, saying what was found; True when all is well."""
-    say(f"config: {len(config.members)} members, {config.sop.number}, {config.timezone.key}")
+    numbers = ", ".join(sop.number for sop in config.sops.sops)  # the office's SOPs
+    say(f"config: {len(config.members)} members, {numbers}, {config.timezone.key}")
     webhook = config.webhook
     say(
         "updates: long polling"

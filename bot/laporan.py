@@ -19,6 +19,7 @@ from bot.report.workbook import write_workbook
 from bot.service.context import ServiceContext
 from bot.service.directory import Directory
 from bot.service.reports import Reports
+from bot.service.sop_snapshots import SopsNotRunnable, store_and_restore
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 
@@ -49,13 +50,13 @@ async def run_report(
             today=lambda: clock.now().astimezone(zone).date(),
             admins=config.telegram.admins,
         )
-        ctx = ServiceContext(
-            session_factory(engine),
-            config.sop,
-            directory,
-            config.calendar,
-            clock,
-        )
+        factory = session_factory(engine)
+        try:  # the SOPs whose files are gone while their items ran in the period, too
+            sops, _ = await store_and_restore(factory, config.sops, clock.now())
+        except SopsNotRunnable as exc:
+            say(f"warning: {exc}")
+            sops = config.sops
+        ctx = ServiceContext(factory, config.sop, directory, config.calendar, clock, sops=sops)
         reports = Reports(ctx, threshold=config.report.threshold, office=config.office_name)
         try:
             period = reports.period(period_text)

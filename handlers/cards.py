@@ -204,6 +204,7 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.STALE_HOLIDAYS: texts.NOTICE_STALE_HOLIDAYS,
     NoticeKind.DATABASE_AWAY: texts.NOTICE_DATABASE_AWAY,
     NoticeKind.CORRECTED: texts.NOTICE_CORRECTED,
+    NoticeKind.SOP_RETIRED: texts.NOTICE_SOP_RETIRED,
 }
 
 
@@ -222,7 +223,15 @@ def render_notice(notice: Notice) -> str:
     return fit(NOTICE_TEXTS[notice.template].format(**safe), TEXT_LIMIT)
 
 
-def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo) -> str:
+def sop_named(sop: Sop) -> str:
+    """An SOP as people know it: its name and number ("... Media Sosial JDIH (SOP No. 3 ...)")."""
+    return texts.SOP_NAMED.format(name=sop.name, number=sop.number)
+
+
+def render_tasks(
+    waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo, *, several: bool = False
+) -> str:
+    """`several`: the office runs more than one SOP, and each line says which it follows."""
     if not waiting and not drafts:
         return texts.TASKS_NONE
     lines = [texts.TASKS_HEADER.format(count=len(waiting) + len(drafts))]
@@ -242,9 +251,12 @@ def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo
                 due=due,
             )
         )
-    lines += [
-        texts.TASKS_DRAFT_LINE.format(code=item.code, title=escape(item.title)) for item in drafts
-    ]
+        if several:
+            lines.append(texts.TASKS_SOP.format(sop=escape(sop_named(item.sop))))
+    for item in drafts:
+        lines.append(texts.TASKS_DRAFT_LINE.format(code=item.code, title=escape(item.title)))
+        if several:
+            lines.append(texts.TASKS_SOP.format(sop=escape(sop_named(item.sop))))
     if waiting:
         lines.append(f"\n<i>{texts.TASKS_CARDS}</i>")
     return fit("\n".join(lines), TEXT_LIMIT)
@@ -276,7 +288,7 @@ def render_status(
         code=item.code,
         title=escape(item.title),
         status=texts.STATUS_LABELS.get(item.status, item.status),
-        position=f"\n{position}" if position else "",
+        position="\n" + "\n".join(filter(None, [_sop_line(item), position])),
         history=history,
     )
     links = _links_text(item, zone)
@@ -308,6 +320,10 @@ def _link_line(link: PostLinkView, zone: ZoneInfo) -> str:
     if link.state == LinkState.TAKEN_DOWN:
         return texts.STATUS_LINK_TAKEN_DOWN.format(url=url)
     return url
+
+
+def _sop_line(item: ItemView) -> str:
+    return texts.STATUS_SOP.format(sop=escape(sop_named(item.sop)))
 
 
 def _acted_as(event: EventView, sop: Sop) -> str:

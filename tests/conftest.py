@@ -52,7 +52,7 @@ SERVICE = {
     "test_people.py", "test_processor.py", "test_ratelimit.py", "test_reminders.py",
     "test_service.py", "test_day_change.py", "test_report_service.py", "test_report_cli.py",
     "test_report_migration.py", "test_report_schedule.py",
-    "test_preview_migration.py", "test_database_engine.py",
+    "test_preview_migration.py", "test_database_engine.py", "test_multisop_service.py",
     "test_outbox_look.py", "test_ralat_service.py",
     "test_on_demand.py",
 }  # fmt: skip

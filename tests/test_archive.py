@@ -339,3 +339,23 @@ def test_a_decision_by_an_acting_official_keeps_its_capacity_and_basis(tmp_path:
         "<td>Ibu Hukum</td><td>Plh. Kasubbag Hukum "
         "(Surat Perintah Sekretaris No. 12/HK.03/2026)</td>" in page
     )
+
+
+def test_the_archive_names_the_sop_the_item_followed(tmp_path: Path) -> None:
+    """An office with several SOPs: metadata.json and ringkasan.html say which one."""
+    record = make_record(
+        tmp_path,
+        code="BRT-2026-0001",
+        sop_number="SOP No. 9 Tahun 2026",
+        sop_name="Publikasi Berita Kegiatan",
+        sop_key="berita",
+    )
+    folder = write_archive(tmp_path / "arsip", record, ZONE)
+    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert (metadata["sop_key"], metadata["sop_name"], metadata["sop_number"]) == (
+        "berita",
+        "Publikasi Berita Kegiatan",
+        "SOP No. 9 Tahun 2026",
+    )
+    summary = (folder / "ringkasan.html").read_text(encoding="utf-8")
+    assert "Publikasi Berita Kegiatan (SOP No. 9 Tahun 2026)" in summary

@@ -281,3 +281,64 @@ def test_who_held_each_role_from_the_roster_record() -> None:
     assert not held_on(found, KASUBBAG, "kasubbag", date(2026, 9, 8))  # away
     assert held_on(found, KASUBBAG, "kasubbag", date(2026, 10, 6))
     assert not held_on(found, OPERATOR, "operator", date(2026, 9, 1))  # deactivated
+
+
+def test_two_sops_figures_keep_each_sops_steps_apart() -> None:
+    """An office with two SOPs: each item is measured against its own SOP's limits, and a
+    step's figures are that SOP's alone (the two design steps are never added together)."""
+    from bot.domain.sop_catalog import SopCatalog
+
+    berita = replace(
+        SOP,
+        name="Publikasi Berita Kegiatan",
+        item_prefix="BRT",
+        key="berita",
+        steps=tuple(
+            replace(s, limit=Limit.parse("2 jam")) if s.key == "desain" else s for s in SOP.steps
+        ),
+    )
+    catalog = SopCatalog((SOP, berita))
+    start, end = parse_report_period("2026-S2", date(2026, 11, 23)).bounds(OFFICE)
+    monitoring = Monitoring(catalog, CALENDAR, start, end)
+    monitoring.add(item(_walk(at(2026, 11, 23, 8, 0), 45)))  # JDIH: 45 of 30 minutes, late
+    news = [replace(e, item_id=2, code="BRT-2026-0001") for e in _walk(at(2026, 11, 24, 8, 0), 45)]
+    monitoring.add(item(news, id=2, code="BRT-2026-0001", sop_key="berita"))  # 45 of 2 hours
+    figures = monitoring.figures()
+    assert [(s.sop_key, s.key) for s in figures.steps][:7] == [
+        ("jdih", "materi"), ("jdih", "desain"), ("jdih", "periksa"), ("jdih", "setuju"),
+        ("jdih", "unggah"), ("jdih", "posting"), ("berita", "materi"),
+    ]  # fmt: skip
+    designs = [s for s in figures.steps if s.key == "desain"]
+    assert [(s.sop_key, s.runs, s.within) for s in designs] == [("jdih", 1, 0), ("berita", 1, 1)]
+    assert [late.code for late in figures.late] == ["JDIH-2026-0001"]
+    assert [row.sop_key for row in figures.items] == ["jdih", "berita"]
+    assert figures.overview.runs == 12 and figures.overview.late_runs == 1
+
+    # the workbook and the CSV name each step's and each item's SOP
+    import csv
+    import io
+
+    import openpyxl
+
+    from bot.domain.monitoring import Report
+    from bot.report.eventlog import events_csv
+    from bot.report.workbook import workbook_bytes
+
+    period = parse_report_period("2026-S2", date(2026, 11, 23))
+    report = Report(
+        SOP, "KPU", period, at(2027, 1, 4, 8, 0), OFFICE, 80.0, figures, (), False,
+        sops=(SOP, berita),
+    )  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report)))
+    steps = [tuple(row) for row in book["Ringkasan per langkah"].iter_rows(values_only=True)]
+    assert steps[0][-1] == "SOP"
+    assert (steps[2][0], steps[2][-1]) == ("JDIH 2", f"{SOP.name} ({SOP.number})")
+    assert (steps[8][0], steps[8][-1]) == ("BRT 2", f"Publikasi Berita Kegiatan ({SOP.number})")
+    items = [tuple(row) for row in book["Item"].iter_rows(values_only=True)]
+    sop_column = items[0].index("SOP")
+    assert [row[sop_column] for row in items[1:]] == [
+        f"{SOP.name} ({SOP.number})",
+        f"Publikasi Berita Kegiatan ({SOP.number})",
+    ]
+    rows = list(csv.reader(io.StringIO(events_csv(report).decode("utf-8-sig"))))
+    assert rows[0][-1] == "sop" and {row[-1] for row in rows[1:]} == {"jdih", "berita"}

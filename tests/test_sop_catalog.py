@@ -82,3 +82,47 @@ def test_config_lists_several_sop_files(tmp_path: Path) -> None:
         )
     with pytest.raises(ConfigError, match="two SOPs have the key 'jdih'"):
         parse_config({"sop": {"files": ["jdih.toml", "jdih.toml"]}}, base_dir=tmp_path, environ=ENV)
+
+
+def test_the_catalog_names_roles_and_who_opens_across_its_sops() -> None:
+    jdih = parse_sop(raw_default(), source="jdih.toml")
+    berita = parse_sop(second_sop(openers=["kasubbag"], key="berita"), source="b.toml")
+    catalog = SopCatalog((jdih, berita))
+    assert catalog.role_title("kasubbag") == "Kasubbag Hukum / Ketua Tim Teknis"
+    assert catalog.role_title("hilang") == "hilang"
+    assert catalog.openers == {"koordinator", "kasubbag"}
+    assert catalog.overseers == {"sekretaris"} and catalog.cancellers == {"kasubbag"}
+    assert catalog.find("hilang") is jdih and catalog.find("berita") is berita
+
+
+def test_a_retired_sop_runs_its_items_but_is_offered_for_nothing_new() -> None:
+    jdih = parse_sop(raw_default(), source="jdih.toml")
+    berita = parse_sop(second_sop(key="berita"), source="b.toml")
+    catalog = SopCatalog((jdih,)).with_retired([berita])
+    assert catalog.of("berita") is berita and catalog.default is jdih
+    assert catalog.publishing == (jdih,)
+    assert list(catalog) == [jdih, berita] and len(catalog) == 2
+
+
+def test_an_sop_is_rebuilt_from_its_stored_content_as_it_was() -> None:
+    """What the database keeps of an SOP (its content, canonical JSON, dates as text) gives
+    the same SOP back: the same fingerprint, steps and limits."""
+    import json
+
+    jdih = parse_sop(raw_default(), source="jdih.toml")
+    again = parse_sop(json.loads(jdih.content), source="snapshot")
+    assert again == jdih and again.version == jdih.version and again.dated == jdih.dated
+
+
+def test_one_sop_files_errors_keep_their_wording(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"sop\.file: cannot read"):
+        parse_config({"sop": {"file": "hilang.toml"}}, base_dir=tmp_path, environ=ENV)
+    with pytest.raises(ConfigError, match=r"sop\.files: must be a list of paths"):
+        parse_config({"sop": {"files": "jdih.toml"}}, base_dir=tmp_path, environ=ENV)
+    broken = DEFAULT_SOP.read_text(encoding="utf-8").replace('kind = "design"', 'kind = "x"')
+    (tmp_path / "rusak.toml").write_text(broken, "utf-8")
+    (tmp_path / "jdih.toml").write_text(DEFAULT_SOP.read_text(encoding="utf-8"), "utf-8")
+    with pytest.raises(ConfigError, match=r"rusak\.toml: steps\[1\]"):
+        parse_config(
+            {"sop": {"files": ["jdih.toml", "rusak.toml"]}}, base_dir=tmp_path, environ=ENV
+        )

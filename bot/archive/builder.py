@@ -24,6 +24,7 @@ from bot.archive.record import (
 from bot.archive.store import write_archive
 from bot.domain.limits import LimitUnit
 from bot.domain.sop import Sop
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.domain.workflow import ITEM_CREATED, Action, ItemStatus
 from bot.domain.worktime import WorkCalendar
 from storage.models import DesignFile, Event, Material, PostLink
@@ -37,13 +38,13 @@ class Archiver:
     def __init__(
         self,
         factory: SessionFactory,
-        sop: Sop,
+        sops: Sop | SopCatalog,
         calendar: WorkCalendar,
         root: Path,
         office: str,
     ) -> None:
         self.factory = factory
-        self.sop = sop
+        self.sops = as_catalog(sops)  # each item is archived under its own SOP
         self.calendar = calendar
         self.root = root
         self.office = office
@@ -72,7 +73,8 @@ class Archiver:
                 for page in _archived(await uow.repo.design_files(item.id, number), "desain")
             ]
             version = await uow.repo.design_version(item.id, item.version)
-        publications = self._publications(events, links, published, item.closed_at)
+        sop = self.sops.of(item.sop_key)
+        publications = self._publications(sop, events, links, published, item.closed_at)
         files = design + _archived(materials, "materi")
         sources = [row.text for row in materials if row.text] + [
             f"{texts.ARCHIVE_FILE} {texts.file_label(row.file_name, row.kind)}"
@@ -83,21 +85,24 @@ class Archiver:
             code=item.code,
             title=item.title,
             office=self.office,
-            sop_number=self.sop.number,
+            sop_number=sop.number,
             published_at=item.closed_at,
             sources=sources,
-            decisions=[self._decision(event) for event in events],
-            steps=self._steps(events),
+            decisions=[self._decision(sop, event) for event in events],
+            steps=self._steps(sop, events),
             post_links=list(item.post_links or ()),
             files=files,
             caption=version.caption if version else None,
             approved_version=item.version,
             publications=publications,
             first_published_at=publications[0].published_at if publications else None,
+            sop_name=sop.name,
+            sop_key=sop.key,
         )
 
     def _publications(
         self,
+        sop: Sop,
         events: list[Event],
         links: list[PostLink],
         versions: list[int],
@@ -119,7 +124,7 @@ class Archiver:
                 ArchiveCorrection(
                     asked[-1].notes or "",
                     asked[-1].actor_name,
-                    self.sop.role_title(asked[-1].role),
+                    sop.role_title(asked[-1].role),
                     asked[-1].at,
                 )
                 if asked and since is not None
@@ -131,7 +136,7 @@ class Archiver:
                     published_at=at,
                     links=[_link(row) for row in links if row.version == number],
                     approvals=[
-                        self._decision(e)
+                        self._decision(sop, e)
                         for e in events
                         if e.action == Action.APPROVE
                         and e.version == number
@@ -143,16 +148,12 @@ class Archiver:
             since = at
         return publications
 
-    def _decision(self, event: Event) -> ArchiveDecision:
-        step = (
-            self.sop.step(event.step_key)
-            if event.step_key and self.sop.has_step(event.step_key)
-            else None
-        )
+    def _decision(self, sop: Sop, event: Event) -> ArchiveDecision:
+        step = sop.step(event.step_key) if event.step_key and sop.has_step(event.step_key) else None
         return ArchiveDecision(
             at=event.at,
             name=event.actor_name,
-            role=self.sop.role_title(event.role),
+            role=sop.role_title(event.role),
             action=texts.ACTION_LABELS.get(event.action, event.action),
             step=f"{step.ref}. {step.title}" if step else None,
             version=event.version,
@@ -161,15 +162,15 @@ class Archiver:
             basis=event.basis,
         )
 
-    def _steps(self, events: list[Event]) -> list[ArchiveStep]:
+    def _steps(self, sop: Sop, events: list[Event]) -> list[ArchiveStep]:
         """Each visit of a step runs from the event that opened it to the one that closed it."""
         steps: list[ArchiveStep] = []
         for previous, event in pairwise(events):
             if event.action in _OPENING or not event.step_key:
                 continue
-            if not self.sop.has_step(event.step_key):
+            if not sop.has_step(event.step_key):
                 continue
-            step = self.sop.step(event.step_key)
+            step = sop.step(event.step_key)
             limit = step.limit
             minutes = int(
                 self.calendar.working_time_between(previous.at, event.at).total_seconds() // 60

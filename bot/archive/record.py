@@ -123,6 +123,8 @@ class ArchiveRecord:
     files: list[ArchivedFile]
     caption: str | None
     approved_version: int
+    sop_name: str = ""  # the SOP the item followed (an office may run several)
+    sop_key: str = ""
     # every published version, the first first (a corrected item has several); the folder
     # stays where the first publication put it
     publications: list[ArchivePublication] = field(default_factory=list)

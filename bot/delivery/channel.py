@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot import texts
 from bot.delivery.card_files import CardFiles
 from bot.domain.filenames import disk_name
-from bot.domain.sop import Sop, StepKind
+from bot.domain.sop_catalog import SopCatalog
 from bot.domain.workflow import ItemStatus
 from bot.service.channel import ChannelPublishing, PostedMessage, PostState, chat_of, post_link
 from bot.service.directory import Directory
@@ -57,7 +57,7 @@ class ChannelSender:
         channel: str,
         publishing: ChannelPublishing,
         reads: Reads,
-        sop: Sop,
+        sops: SopCatalog,
         directory: Directory,
     ) -> None:
         self.bot = bot
@@ -65,7 +65,10 @@ class ChannelSender:
         self.channel = channel
         self.publishing = publishing
         self.reads = reads
-        self.sop = sop
+        # the roles that order uploads, in any of the office's SOPs: they hear the alarms
+        self.order_roles = tuple(
+            dict.fromkeys(role for sop in sops.publishing for role in sop.order_roles)
+        )
         self.directory = directory
 
     async def deliver(self, row_id: int, item_id: int, job: ChannelJob) -> Outcome:
@@ -77,8 +80,7 @@ class ChannelSender:
     async def _post(self, row_id: int, item_id: int, job: ChannelJob) -> Outcome:
         assert job.version is not None
         done = await self.publishing.begin(row_id)
-        order = next(step for step in self.sop.steps if step.kind is StepKind.ORDER)
-        data = await self.reads.card_data(item_id, order.key, job.version)
+        data = await self.reads.posting_data(item_id, job.version)
         code, title = (data.item.code, data.item.title) if data else (str(item_id), "-")
         if done is None:  # cut off between a call and its record: a person looks
             await self._alarm(texts.CHANNEL_ALARM_UNCERTAIN, code, title, "")
@@ -205,7 +207,7 @@ class ChannelSender:
             cause=escape(cause),
         )
         recipients = [
-            *self.directory.chats_for_roles(self.sop.order_roles),
+            *self.directory.chats_for_roles(self.order_roles),
             *sorted(self.directory.admins),
         ]
         for chat_id in dict.fromkeys(recipients):

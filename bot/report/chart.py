@@ -99,7 +99,14 @@ def _head(draw: ImageDraw.ImageDraw, report: Report) -> int:
 
 
 def _step(draw: ImageDraw.ImageDraw, report: Report, step: StepFigures, top: int) -> None:
-    _text(draw, (MARGIN, top), f"{step.ref}  {step.title}", S.text, bold=True, smallest=27)
+    _text(
+        draw,
+        (MARGIN, top),
+        f"{words.ref(report, step)}  {step.title}",
+        S.text,
+        bold=True,
+        smallest=27,
+    )
     y = top + 54
     if not step.runs:
         _text(draw, (MARGIN, y + 6), texts.CHART_NO_RUNS, S.small, fill=_MUTED)

@@ -88,7 +88,9 @@ def summary(report: Report) -> str:
         return "\n".join((title, items, texts.REPORT_SUMMARY_NO_RUNS))
     threshold = words.percent(report.threshold)
     below = [
-        texts.REPORT_SUMMARY_STEP.format(ref=escape(s.ref), pct=words.percent(s.within_pct))
+        texts.REPORT_SUMMARY_STEP.format(
+            ref=escape(words.ref(report, s)), pct=words.percent(s.within_pct)
+        )
         for s in report.figures.steps
         if s.assessment is Assessment.NOT_GOOD
     ]

@@ -18,8 +18,11 @@ ENCODING = "utf-8-sig"
 def write_events(report: Report, out: TextIO) -> int:
     """Write the CSV to a text stream; returns the number of events."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(texts.CSV_HEADER)
+    # each event's SOP, when the report covers several (the same step key is another step)
+    sops = {row.code: row.sop_key for row in report.figures.items} if report.several else None
+    writer.writerow((*texts.CSV_HEADER, texts.CSV_SOP) if sops is not None else texts.CSV_HEADER)
     for event in report.figures.events:
+        sop = (sops.get(event.code, ""),) if sops is not None else ()
         writer.writerow(
             (
                 event.code,
@@ -35,6 +38,7 @@ def write_events(report: Report, out: TextIO) -> int:
                 event.notes or "",
                 "" if event.sources_checked is None else int(event.sources_checked),
                 " ".join(event.file_hashes or ()),
+                *sop,
             )
         )
     return len(report.figures.events)

@@ -138,7 +138,7 @@ def _monitoring(book: _Book) -> None:
     row = book.row(sheet, row + 1, texts.COLS_MONITORING, book.head)
     for step in report.figures.steps:
         fmt = {Assessment.GOOD: book.good, Assessment.NOT_GOOD: book.bad}.get(step.assessment)
-        book.row(sheet, row, (step.ref, f"{step.title} ({step.role})"))
+        book.row(sheet, row, (words.ref(report, step), f"{step.title} ({step.role})"))
         sheet.write_string(row, 2, words.assessment(step), fmt or book.wrap)
         sheet.write_string(row, 3, words.step_note(step, report.threshold), book.wrap)
         sheet.write_blank(row, 4, None, book.wrap)
@@ -146,9 +146,10 @@ def _monitoring(book: _Book) -> None:
         row += 1
 
 
-def _step_cells(step: StepFigures) -> list[Cell]:
+def _step_cells(report: Report, step: StepFigures) -> list[Cell]:
+    sop: list[Cell] = [_sop_name(report, step.sop_key)] if report.several else []
     return [
-        step.ref,
+        words.ref(report, step),
         step.title,
         step.role,
         words.limits(step) or texts.NOTE_NO_LIMIT,
@@ -164,15 +165,24 @@ def _step_cells(step: StepFigures) -> list[Cell]:
         step.reminders,
         step.open_at_end,
         words.assessment(step),
+        *sop,
     ]
 
 
+def _sop_name(report: Report, key: str) -> str:
+    """The SOP column of a report that covers several SOPs: its name and number."""
+    sop = report.sop_of(key)
+    return texts.SOP_NAMED.format(name=sop.name, number=sop.number)
+
+
 def _steps(book: _Book) -> None:
-    steps = book.report.figures.steps
-    sheet = book.sheet(texts.SHEET_STEPS, (6, 34, 24, 14, *(11,) * 7, 12, 30, 10, 12, 26))
-    row = book.row(sheet, 0, texts.COLS_STEPS, book.head)
+    report = book.report
+    steps = report.figures.steps
+    sop = (texts.COL_SOP,) if report.several else ()
+    sheet = book.sheet(texts.SHEET_STEPS, (6, 34, 24, 14, *(11,) * 7, 12, 30, 10, 12, 26, 40))
+    row = book.row(sheet, 0, (*texts.COLS_STEPS, *sop), book.head)
     for step in steps:
-        row = book.row(sheet, row, _step_cells(step))
+        row = book.row(sheet, row, _step_cells(report, step))
     if not steps:
         return
     name, last = texts.SHEET_STEPS, len(steps)
@@ -206,10 +216,11 @@ def _steps(book: _Book) -> None:
 def _items(book: _Book) -> None:
     report = book.report
     steps = report.figures.steps
-    per_step = [c.format(ref=s.ref) for s in steps for c in texts.COLS_ITEM_STEP]
-    widths = (16, 36, 30, 18, 16, 16, 16, 12, 16, 8, 8, 8, 8, 30, *(18, 10, 12) * len(steps))
-    sheet = book.sheet(texts.SHEET_ITEMS, widths)
-    row = book.row(sheet, 0, (*texts.COLS_ITEMS, *per_step), book.head)
+    per_step = [c.format(ref=words.ref(report, s)) for s in steps for c in texts.COLS_ITEM_STEP]
+    sop = (texts.COL_SOP,) if report.several else ()  # which SOP each item follows
+    widths = (16, 36, 30, 18, 16, 16, 16, 12, 16, 8, 8, 8, 8, 30, *(40,) * len(sop))
+    sheet = book.sheet(texts.SHEET_ITEMS, (*widths, *(18, 10, 12) * len(steps)))
+    row = book.row(sheet, 0, (*texts.COLS_ITEMS, *sop, *per_step), book.head)
     for item in report.figures.items:
         cells: list[Cell] = [
             item.code,
@@ -219,16 +230,17 @@ def _items(book: _Book) -> None:
             item.created_at,
             item.closed_at,
             words.status(item.status_at_end),
-            _step_name(report, item.step_at_end),
+            _step_name(report, item.step_at_end, item.sop_key),
             words.status(item.status_now),
             item.versions,
             item.approved_version,
             item.returns,
             item.reminders,
             "\n".join(item.links),
+            *([_sop_name(report, item.sop_key)] if sop else []),
         ]
         for step in steps:
-            cell = item.steps.get(step.key)
+            cell = item.steps.get(step.key) if _same(step, item.sop_key) else None
             if cell is None:
                 cells += [None, None, None]
                 continue
@@ -238,11 +250,17 @@ def _items(book: _Book) -> None:
         row = book.row(sheet, row, cells)
 
 
-def _step_name(report: Report, key: str | None) -> str | None:
+def _step_name(report: Report, key: str | None, sop_key: str = "") -> str | None:
+    """A step by its number and title, among its own SOP's steps."""
     if key is None:
         return None
-    step = next((s for s in report.figures.steps if s.key == key), None)
+    step = next((s for s in report.figures.steps if s.key == key and _same(s, sop_key)), None)
     return f"{step.ref}. {step.title}" if step else key
+
+
+def _same(step: StepFigures, sop_key: str) -> bool:
+    """The step is of that SOP (rows made before SOPs had keys match any)."""
+    return not sop_key or not step.sop_key or step.sop_key == sop_key
 
 
 def _section(
@@ -270,7 +288,7 @@ def _exceptions(book: _Book) -> None:
         [
             x.code,
             x.title,
-            _step_name(report, x.step_key),
+            _step_name(report, x.step_key, x.sop_key),
             f"{x.actor} ({x.capacity})" if x.capacity else x.actor,
             x.due_at,
             x.ended_at,
@@ -285,7 +303,7 @@ def _exceptions(book: _Book) -> None:
         [
             n.code,
             n.title,
-            _step_name(report, n.step_key),
+            _step_name(report, n.step_key, n.sop_key),
             n.at,
             f"{n.actor} ({n.capacity})" if n.capacity else n.actor,
             n.version,
@@ -298,7 +316,7 @@ def _exceptions(book: _Book) -> None:
         [
             n.code,
             n.title,
-            _step_name(report, n.step_key) or words.status("draft"),
+            _step_name(report, n.step_key, n.sop_key) or words.status("draft"),
             n.at,
             f"{n.actor} ({n.capacity})" if n.capacity else n.actor,
             n.notes,
@@ -311,7 +329,7 @@ def _exceptions(book: _Book) -> None:
             o.code,
             o.title,
             words.status(o.status),
-            _step_name(report, o.step_key),
+            _step_name(report, o.step_key, o.sop_key),
             o.since,
             o.due_at,
             words.minutes(o.late),

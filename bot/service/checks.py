@@ -42,7 +42,7 @@ async def check_decision(
     item's version, when the caller read them already)."""
     state = await _state(uow, item, decision.action, pages)
     try:
-        return workflow.decide(ctx.sop, state, actor, decision)
+        return workflow.decide(ctx.sop_of(item.sop_key), state, actor, decision)
     except workflow.WorkflowError as exc:
         step, version = decision.step_key, decision.version
         raise await _translate(ctx, uow, item, exc, step, version) from None
@@ -60,7 +60,7 @@ async def check_may_act(
     """The workflow's answer to "may this member take this action now?"."""
     state = await _state(uow, item, action)
     try:
-        workflow.may_act(ctx.sop, state, actor, action, step_key, version)
+        workflow.may_act(ctx.sop_of(item.sop_key), state, actor, action, step_key, version)
     except workflow.WorkflowError as exc:
         raise await _translate(ctx, uow, item, exc, step_key, version) from None
 
@@ -85,6 +85,7 @@ def already(item: Item, event: Event | None) -> AlreadyDecided:
         current_version=item.version,
         code=item.code,
         status=item.status,
+        sop_key=item.sop_key,
     )
 
 
@@ -109,7 +110,9 @@ async def _translate(
     version: int | None,
 ) -> Exception:
     """The refusal to raise for a workflow error: a stale or closed item names who
-    decided; someone else's draft names its creator; the rest as they are."""
+    decided; someone else's draft names its creator; the rest as they are, naming the
+    item's SOP (whose steps and roles the refusal speaks of)."""
+    exc.sop_key = item.sop_key
     if isinstance(exc, workflow.StaleDecision | workflow.ItemClosed):
         return await already_decided(uow, item, step_key, version)
     if isinstance(exc, workflow.NotPublished):
@@ -125,9 +128,8 @@ async def not_published(
 ) -> NotPublished | CorrectionRunning:
     """Why a correction cannot be asked: the item is not published, or (active again after
     a correction) its correction already runs, asked by whom and when."""
-    step = (
-        ctx.sop.step(item.step_key) if item.step_key and ctx.sop.has_step(item.step_key) else None
-    )
+    sop = ctx.sop_of(item.sop_key)
+    step = sop.step(item.step_key) if item.step_key and sop.has_step(item.step_key) else None
     ref, title = (step.ref, step.title) if step else (None, None)
     if item.status == ItemStatus.ACTIVE:
         events = await uow.repo.events(item.id)

@@ -114,7 +114,8 @@ class Conversation:
             question, text, private=private, replied_item=replied_item
         )
         if isinstance(meaning, conversation.CreateItem):
-            return ItemCreated(await self.opening.create_item(actor, meaning.title))
+            created = await self.opening.create_item(actor, meaning.title, meaning.sop_key)
+            return ItemCreated(created)
         if isinstance(meaning, conversation.AddMaterial):
             return await self.opening.add_material(actor, meaning.item_id, text=meaning.text)
         if isinstance(meaning, conversation.SetCaption):
@@ -196,7 +197,7 @@ class Conversation:
             if question is None:
                 return None
             item = await uow.repo.item(question.item_id) if question.item_id else None
-            view = item_view(item, self.ctx.sop) if item else None
+            view = item_view(item, self.ctx.sop_of(item.sop_key)) if item else None
             return Pending(question.kind, view, question.step_key, question.version)
 
     async def drop_pending(self, user_id: int, item_id: int | None = None) -> bool:

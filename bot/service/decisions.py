@@ -83,7 +83,7 @@ class Decisions:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, action, step_key, version)
-            return item_view(item, self.ctx.sop)
+            return item_view(item, self.ctx.sop_of(item.sop_key))
 
     async def sources_to_confirm(
         self, actor: Actor, item_id: int, step_key: str, version: int | None
@@ -93,7 +93,9 @@ class Decisions:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, Action.APPROVE, step_key, version)
-            return await card_data_of(uow, self.ctx.sop, item, step_key, item.version)
+            return await card_data_of(
+                uow, self.ctx.sop_of(item.sop_key), item, step_key, item.version
+            )
 
     async def ask_for(
         self,
@@ -111,7 +113,7 @@ class Decisions:
             question = Question.for_action(action, item.id, item.step_key, item.version)
             await questions.ask(uow, actor.user_id, question, self.ctx.clock.now())
             await uow.commit()
-            return item_view(item, self.ctx.sop)
+            return item_view(item, self.ctx.sop_of(item.sop_key))
 
     async def submit_material(self, actor: Actor, item_id: int) -> Decided:
         """SOP 1a: the material is handed in; step 1's limit starts now."""
@@ -131,7 +133,7 @@ class Decisions:
 
         async def check(uow: UnitOfWork, item: Item) -> None:
             if version != draft_version(item):
-                step = self.ctx.sop.design_step.key
+                step = self.ctx.sop_of(item.sop_key).design_step.key
                 raise await already_decided(uow, item, step, version)
             if not await uow.repo.design_files(item.id, version):
                 raise NoDesignFiles
@@ -168,9 +170,8 @@ class Decisions:
             )
             transition = await check_decision(ctx, uow, item, actor, decision, pages)
             from_version = item.version
-            changes = workflow.changes_after(
-                ctx.sop, ctx.calendar, transition, actor, decision, now
-            )
+            sop = ctx.sop_of(item.sop_key)  # the item's own SOP: its steps, roles and limits
+            changes = workflow.changes_after(sop, ctx.calendar, transition, actor, decision, now)
             if decision.action is Action.REPORT_POSTED:
                 changes = replace(changes, post_links=await self._links(uow, item, decision))
             updated = await uow.repo.update_item_if_rev(item.id, item.rev, item_values(changes))
@@ -188,7 +189,7 @@ class Decisions:
                 transition.version,
                 decision.notes,
             )
-            stamp_acting(event, actor, ctx.sop)  # a Plh/Plt: in what capacity, on what basis
+            stamp_acting(event, actor, sop)  # a Plh/Plt: in what capacity, on what basis
             if pages is not None:
                 # the approval is bound to these exact files (checked again before posting)
                 if transition.version != from_version:
@@ -214,9 +215,9 @@ class Decisions:
             )
             await uow.repo.flush()
             # the visit this move ends, and the one it begins, as the SOP stands now
-            await record_visits(uow, ctx.sop, item.id, transition, changes.visit, event.id, now)
+            await record_visits(uow, sop, item.id, transition, changes.visit, event.id, now)
             ordered = transition.action is Action.ORDER_UPLOAD and (
-                ctx.sop.step(transition.from_step or "").kind is StepKind.ORDER
+                sop.step(transition.from_step or "").kind is StepKind.ORDER
             )
             if ordered and ctx.channel is not None:
                 # the upload is ordered: the bot posts the approved version to the channel
@@ -226,7 +227,7 @@ class Decisions:
                 await owe_channel_removal(uow, item.id, now)
             await enqueue_after_transition(
                 uow.repo,
-                ctx.sop,
+                sop,
                 ctx.directory,
                 item,
                 transition,
@@ -241,7 +242,7 @@ class Decisions:
             committed = Committed(owed=True, remind_at=remind_at, decision=made)
             uow.after_commit(lambda: ctx.on_commit(committed))
             await uow.commit()
-            return Decided(item_view(item, ctx.sop), transition)
+            return Decided(item_view(item, sop), transition)
 
     async def _links(self, uow: UnitOfWork, item: Item, decision: Decision) -> tuple[str, ...]:
         """The posted item's links: the bot's channel posts recorded so far, then the
@@ -267,16 +268,16 @@ class Decisions:
             item = await load_item(uow, item_id, for_update=True)
             if not self._acts_now(actor, item):
                 events = await uow.repo.events(item.id)
-                view = item_view(item, ctx.sop)
+                view = item_view(item, ctx.sop_of(item.sop_key))
                 return StatusOnly(view, tuple(event_view(event) for event in events))
             self._check_card_chat(actor, item, chat_id)
             assert item.step_key is not None
             card = CardJob(item.step_key, item.version)
             if await card_on_its_way(uow.repo, chat_id, item.id, card):
-                return CardResent(item_view(item, ctx.sop), queued=False)
+                return CardResent(item_view(item, ctx.sop_of(item.sop_key)), queued=False)
             add_outbox(uow.repo, ctx.clock.now(), chat_id, item.id, card)
             await uow.commit()
-            resent = CardResent(item_view(item, ctx.sop), queued=True)
+            resent = CardResent(item_view(item, ctx.sop_of(item.sop_key)), queued=True)
         ctx.on_commit(Committed(owed=True))  # the card is owed
         return resent
 
@@ -284,11 +285,11 @@ class Decisions:
         """Does the member hold the role that acts at the item's current step?"""
         if item.status != ItemStatus.ACTIVE or item.step_key is None:
             return False
-        return self.ctx.sop.step(item.step_key).role in actor.roles
+        return self.ctx.sop_of(item.sop_key).step(item.step_key).role in actor.roles
 
     def _check_card_chat(self, actor: Actor, item: Item, chat_id: int) -> None:
         """The card (with its design) goes to the presser's own chat or a chat that gets the
         acting role's messages, never pulled into another group."""
-        role = self.ctx.sop.step(item.step_key or "").role
+        role = self.ctx.sop_of(item.sop_key).step(item.step_key or "").role
         if chat_id != actor.user_id and chat_id not in self.ctx.directory.chats_for_role(role):
             raise CardNotForChat(item.code)

@@ -34,7 +34,6 @@ class RetireTarget:
 class Reads:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
-        self.sop = ctx.sop
 
     def reader(self, user_id: int) -> Actor:
         """The member, or an admin who holds no SOP role (they read, they do not act);
@@ -73,13 +72,20 @@ class Reads:
     async def tasks(self, actor: Actor) -> tuple[list[ItemView], list[ItemView]]:
         """Items waiting for one of the actor's roles, and the actor's own drafts."""
         self._member_only(actor.user_id)
-        steps = [step.key for step in self.sop.steps if step.role in actor.roles]
-        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
+        ctx = self.ctx
+        # each SOP's steps for the actor's roles; an item waits for them at its own SOP's
+        mine = {(sop.key, s.key) for sop in ctx.catalog for s in sop.steps if s.role in actor.roles}
+        steps = sorted({step for _, step in mine})
+        async with UnitOfWork(ctx.factory, read_only=True) as uow:
             waiting = await uow.repo.items_at(ItemStatus.ACTIVE, steps) if steps else []
             drafts = await uow.repo.items_created_by(actor.user_id, ItemStatus.DRAFT)
             return (
-                [item_view(item, self.sop) for item in waiting],
-                [item_view(item, self.sop) for item in drafts],
+                [
+                    item_view(item, sop)
+                    for item in waiting
+                    if ((sop := ctx.sop_of(item.sop_key)).key, item.step_key) in mine
+                ],
+                [item_view(item, ctx.sop_of(item.sop_key)) for item in drafts],
             )
 
     async def status(self, code: str) -> tuple[ItemView, list[EventView]] | None:
@@ -93,7 +99,7 @@ class Reads:
         """The item with every version's links (replaced ones too), and its history."""
         events = await uow.repo.events(item.id)
         links = tuple(post_link_view(row) for row in await uow.repo.post_links(item.id))
-        view = replace(item_view(item, self.sop), link_history=links)
+        view = replace(item_view(item, self.ctx.sop_of(item.sop_key)), link_history=links)
         return view, [event_view(event) for event in events]
 
     async def status_for(self, viewer: int, code: str) -> tuple[ItemView, list[EventView]] | None:
@@ -141,11 +147,27 @@ class Reads:
     ) -> CardData | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item, events = await _cached(uow, ("item", item_id), uow.repo.item_with_events, item_id)
-            if item is None or not self.sop.has_step(step_key):
+            if item is None:
+                return None
+            sop = self.ctx.sop_of(item.sop_key)
+            if not sop.has_step(step_key):
                 return None
             return await card_data_of(
-                uow, self.sop, item, step_key, version, return_event_id, events=events
+                uow, sop, item, step_key, version, return_event_id, events=events
             )
+
+    async def posting_data(self, item_id: int, version: int) -> CardData | None:
+        """What the bot posts to the office's channel: the item's card at its own SOP's
+        order step (the approved version's files and caption); None without one."""
+        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
+            item, events = await _cached(uow, ("item", item_id), uow.repo.item_with_events, item_id)
+            if item is None:
+                return None
+            sop = self.ctx.sop_of(item.sop_key)
+            order = next((step for step in sop.steps if step.kind is StepKind.ORDER), None)
+            if order is None:
+                return None
+            return await card_data_of(uow, sop, item, order.key, version, events=events)
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:

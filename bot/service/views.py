@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.sop import Step
+from bot.domain.sop import Sop, Step
 from storage.models import PostLinkState
 
 LinkState = PostLinkState  # where a post link stands; the handlers know it from here
@@ -74,6 +74,7 @@ class ItemView:
     direction: str | None
     step_started_at: datetime | None
     step_due_at: datetime | None
+    sop: Sop  # the SOP the item follows: its steps, roles and limits name it
     post_links: tuple[str, ...] = ()
     # every version's links, the replaced ones too (read for /status only)
     link_history: tuple[PostLinkView, ...] = ()
