@@ -34,6 +34,7 @@ from bot.delivery.scheduler import ReminderScheduler
 from bot.delivery.sender import OutboxSender
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roster import RosterMember
+from bot.domain.sop_catalog import takedown_sop_line
 from bot.health.checks import WebhookCheck
 from bot.health.metrics import Metrics
 from bot.health.requests import ObservedRequest
@@ -197,7 +198,9 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         on_commit=after_commit,
         sops=config.sops,
     )
-    archiver = Archiver(factory, config.sop, calendar, config.archive_dir, config.office_name)
+    archiver = Archiver(
+        factory, config.sop, calendar, config.archive_dir, config.office_name, config.sops
+    )
     report = config.report
     reports = Reports(service.context, threshold=report.threshold, office=config.office_name)
     sender = OutboxSender(
@@ -213,7 +216,9 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         TelegramRenderer(config.sop, config.timezone, config),
         reports=ReportDelivery(app.bot, factory, reports),
     )
-    reminders = ReminderService(factory, config.sop, directory, calendar, config.reminders)
+    reminders = ReminderService(
+        factory, config.sop, directory, calendar, config.reminders, config.sops
+    )
     scheduler = ReminderScheduler(
         reminders,
         options.clock,
@@ -261,6 +266,9 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
     await warn_if_holidays_stale(service.context)  # the admins hear it through the outbox
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
+    takedown = config.sops.takedown
+    if takedown is not None and takedown.draft:
+        log.warning("%s", takedown_sop_line(config.sops))
 
 
 def _watch_health(

@@ -13,6 +13,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.config import Config
 from bot.domain.clock import SystemClock
 from bot.domain.office_hours import weekly_total
+from bot.domain.sop_catalog import takedown_sop_line
 from bot.domain.worktime import HOLIDAYS_VERSION
 from bot.health.requests import transport
 from storage.database import create_engine
@@ -24,6 +25,7 @@ from storage.roster import RosterRepository
 async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
     """Check each part in turn, saying what was found; True when all is well."""
     say(f"config: {len(config.members)} members, {config.sop.number}, {config.timezone.key}")
+    say(takedown_sop_line(config.sops))
     webhook = config.webhook
     say(
         "updates: long polling"

@@ -28,6 +28,11 @@ _SNIPPET = 1200  # room left for material inside a card
 
 
 def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
+    if data.takedown is not None and data.sop is not None:
+        from handlers.takedown_cards import render_takedown_card  # it draws with this module
+
+        return render_takedown_card(data, data.takedown, data.sop, zone)
+    sop = data.sop or sop
     step, item = data.step, data.item
     lines = [_header(item, step, sop)]
     if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):
@@ -153,14 +158,16 @@ def _card_button(action: Action, button: Button, step: Step) -> tuple[Verb, str]
 def done_text(sop: Sop, outcome: Decided) -> str:
     """The toast that tells the presser what their decision did."""
     transition = outcome.transition
-    return done_words(
-        sop, transition.action, outcome.item.code, transition.version, transition.to_step
-    )
+    item = outcome.item
+    if item.takedown and transition.action is Action.APPROVE and item.step is not None:
+        role = sop.role_title(item.step.role)  # the titles are the office's, in every SOP
+        return texts.TAKEDOWN_APPROVED_DONE.format(code=item.code, role=role)
+    return done_words(sop, transition.action, item.code, transition.version, transition.to_step)
 
 
 def done_words(sop: Sop, action: str, code: str, version: int, to_step: str | None) -> str:
     """What a decision did (plain text): `to_step` receives the item, None when it closed."""
-    role = sop.role_title(sop.step(to_step).role) if to_step else ""
+    role = sop.role_title(sop.step(to_step).role) if to_step and sop.has_step(to_step) else ""
     template = ACTION_VIEWS[Action(action)].done_text(to_step is not None)
     return template.format(code=code, version=version, role=role)
 

@@ -19,6 +19,7 @@ from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
 from handlers.keyboards import dismiss_keyboard, tasks_keyboard
 from handlers.questions import asked
+from handlers.takedown import status_parts as takedown_status_parts
 
 
 def help_text(context: BotContext, user_id: int) -> str:
@@ -118,7 +119,10 @@ async def status(update: Update, context: BotContext) -> None:
     if found is None:
         return
     item, events = found
-    await reply(update, status_text(context, item, events))
+    viewer = update.effective_user.id  # type: ignore[union-attr]
+    extra, keyboard = await takedown_status_parts(context, viewer, item, events)
+    text = status_text(context, item, events) + (f"\n\n{extra}" if extra else "")
+    await reply(update, text, keyboard)
 
 
 def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]) -> str:

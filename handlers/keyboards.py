@@ -30,6 +30,11 @@ class Verb(StrEnum):
     SHOW_CARD = "cd"  # item — send me the item's current card again
     SHOW_STATUS = "st"  # item — send me the item's status, with its history (read-only)
     ARCHIVE = "ar"  # item — send me the archived item's summary and files
+    # a takedown (penurunan):
+    TAKE_DOWN = "tq"  # item — ask to take this published item down (its status's button)
+    TAKEDOWN_REASON = "tn"  # item:reason:0 — the reason chosen for the item's takedown
+    REFUSE = "tf"  # item:step:version — refuse the takedown (a note is asked)
+    LINK_REMOVED = "tx"  # item:step:position — this link's post was removed
 
 
 _DATA_RE = re.compile(
@@ -51,6 +56,9 @@ _STEP_VERBS = frozenset(
         Verb.ORDER,
         Verb.POSTED,
         Verb.UPLOAD_HERE,
+        Verb.TAKEDOWN_REASON,
+        Verb.REFUSE,
+        Verb.LINK_REMOVED,
     }
 )
 _VERSION_VERBS = frozenset({Verb.SUBMIT_DESIGN, Verb.CLEAR_DESIGN, Verb.PICK_ITEM})
@@ -163,5 +171,36 @@ def pick_item_keyboard(upload_id: int, items: list[tuple[int, str]]) -> InlineKe
         [
             [_button(label[:60], pack(Verb.PICK_ITEM, upload_id, None, item_id))]
             for item_id, label in items
+        ]
+    )
+
+
+def takedown_reasons_keyboard(item_id: int, reasons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """The takedown SOP's reasons (key, title), one a row; and Batal."""
+    rows = [[_button(title, pack(Verb.TAKEDOWN_REASON, item_id, key, 0))] for key, title in reasons]
+    rows.append([_button(texts.BTN_CANCEL_CONFIRM, pack(Verb.DISMISS, item_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def take_down_keyboard(item_id: int) -> InlineKeyboardMarkup:
+    """A published item's status: "Turunkan", for those who may ask for a takedown."""
+    return InlineKeyboardMarkup([[_button(texts.BTN_TAKEDOWN, pack(Verb.TAKE_DOWN, item_id))]])
+
+
+def removal_keyboard(
+    item_id: int, step_key: str, links: list[tuple[int, str]]
+) -> InlineKeyboardMarkup | None:
+    """The removal step's card: a button per link (position, label) not confirmed yet."""
+    if not links:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    texts.BTN_LINK_REMOVED.format(link=label)[:60],
+                    pack(Verb.LINK_REMOVED, item_id, step_key, position),
+                )
+            ]
+            for position, label in links
         ]
     )

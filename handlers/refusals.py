@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import workflow
 from bot.domain.sop import Sop
-from bot.domain.workflow import ItemStatus
+from bot.domain.workflow import CLOSED_STATUSES
 from bot.service import errors
 from handlers.actions import ACTION_VIEWS
 from handlers.cards import person
@@ -72,7 +72,7 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
 
 
 def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str:
-    if exc.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED) and exc.name is None:
+    if exc.status in CLOSED_STATUSES and exc.name is None:
         return texts.ITEM_CLOSED.format(code=exc.code, status=texts.STATUS_LABELS[exc.status])
     if exc.name is None:
         step = sop.step(exc.current_step).title if exc.current_step else exc.status

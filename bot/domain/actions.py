@@ -17,6 +17,9 @@ class Action(StrEnum):
     ORDER_UPLOAD = "order_upload"  # SOP 5b
     REPORT_POSTED = "report_posted"  # the operator posted and reports the link(s)
     CANCEL = "cancel"
+    # a takedown SOP's (purpose = "takedown"):
+    REFUSE = "refuse"  # an approval step refuses the takedown, with a note: it ends refused
+    CONFIRM_REMOVED = "confirm_removed"  # the operator confirms one link's post is removed
 
 
 class PromptKind:
@@ -29,6 +32,8 @@ class PromptKind:
     CANCEL_REASON = "cancel_reason"
     POST_LINKS = "post_links"
     DESIGN = "design"  # files and caption text go to this item's draft version
+    REFUSE_NOTES = "refuse_notes"  # why a takedown is refused
+    TAKEDOWN_TEXT = "takedown_text"  # a takedown's explanation, after its reason was chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,8 @@ ACTION_FACTS: dict[Action, ActionFacts] = {
     Action.ORDER_UPLOAD: ActionFacts(),
     Action.REPORT_POSTED: ActionFacts(prompt=PromptKind.POST_LINKS),
     Action.CANCEL: ActionFacts(prompt=PromptKind.CANCEL_REASON, notes_required=True),
+    Action.REFUSE: ActionFacts(prompt=PromptKind.REFUSE_NOTES, notes_required=True),
+    Action.CONFIRM_REMOVED: ActionFacts(),
 }
 
 # The inverse, derived so it cannot drift: which action a typed answer completes.

@@ -17,6 +17,7 @@ from bot.service.decisions import Decided, Decisions
 from bot.service.errors import NoItemForUpload
 from bot.service.opening import ItemOpening, MaterialAdded
 from bot.service.rows import item_view
+from bot.service.takedowns import Takedowns, TakedownStarted
 from bot.service.uploads import DesignUploads
 from bot.service.views import DraftState, FileRef, ItemView
 from storage.models import QUESTION_MESSAGE
@@ -70,7 +71,14 @@ class UploadParked:
     choices: tuple[ItemView, ...]
 
 
-TextAnswer = conversation.NothingExpected | ItemCreated | MaterialAdded | CaptionSet | Decided
+TextAnswer = (
+    conversation.NothingExpected
+    | ItemCreated
+    | MaterialAdded
+    | CaptionSet
+    | Decided
+    | TakedownStarted
+)
 FileAnswer = conversation.TextExpected | MaterialAdded | DesignAdded | UploadParked
 
 
@@ -81,11 +89,13 @@ class Conversation:
         opening: ItemOpening,
         decisions: Decisions,
         uploads: DesignUploads,
+        takedowns: Takedowns | None = None,
     ) -> None:
         self.ctx = ctx
         self.opening = opening
         self.decisions = decisions
         self.uploads = uploads
+        self.takedowns = takedowns or Takedowns(ctx)
 
     async def answer_text(
         self, user_id: int, text: str, *, private: bool, replied_to: ChatMessage | None
@@ -124,6 +134,10 @@ class Conversation:
         if isinstance(meaning, conversation.Decide):
             return await self.decisions.decide(
                 actor, meaning.item_id, meaning.decision, confirm=True
+            )
+        if isinstance(meaning, conversation.ExplainTakedown):
+            return await self.takedowns.explain(
+                actor, meaning.item_id, meaning.reason_key, meaning.text
             )
         return meaning
 
@@ -196,7 +210,7 @@ class Conversation:
             if question is None:
                 return None
             item = await uow.repo.item(question.item_id) if question.item_id else None
-            view = item_view(item, self.ctx.sop) if item else None
+            view = item_view(item, self.ctx.sop_of(item.sop_key)) if item else None
             return Pending(question.kind, view, question.step_key, question.version)
 
     async def drop_pending(self, user_id: int, item_id: int | None = None) -> bool:

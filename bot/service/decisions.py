@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain import workflow
 from bot.domain.conversation import Question
+from bot.domain.sop import SopPurpose
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service import questions
 from bot.service.checks import already_decided, check_decision, check_may_act, load_item
@@ -27,6 +28,7 @@ from bot.service.rows import (
     item_view,
     stamp_acting,
 )
+from bot.service.takedown_steps import after_takedown_decision
 from bot.service.views import CardData, EventView, ItemView
 from bot.service.visits import record_visits
 from storage.models import Item
@@ -76,7 +78,7 @@ class Decisions:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, action, step_key, version)
-            return item_view(item, self.ctx.sop)
+            return item_view(item, self.ctx.sop_of(item.sop_key))
 
     async def sources_to_confirm(
         self, actor: Actor, item_id: int, step_key: str, version: int | None
@@ -104,7 +106,7 @@ class Decisions:
             question = Question.for_action(action, item.id, item.step_key, item.version)
             await questions.ask(uow, actor.user_id, question, self.ctx.clock.now())
             await uow.commit()
-            return item_view(item, self.ctx.sop)
+            return item_view(item, self.ctx.sop_of(item.sop_key))
 
     async def submit_material(self, actor: Actor, item_id: int) -> Decided:
         """SOP 1a: the material is handed in; step 1's limit starts now."""
@@ -160,10 +162,9 @@ class Decisions:
                 else None
             )
             transition = await check_decision(ctx, uow, item, actor, decision, pages)
+            sop = ctx.sop_of(item.sop_key)
             from_version = item.version
-            changes = workflow.changes_after(
-                ctx.sop, ctx.calendar, transition, actor, decision, now
-            )
+            changes = workflow.changes_after(sop, ctx.calendar, transition, actor, decision, now)
             updated = await uow.repo.update_item_if_rev(item.id, item.rev, item_values(changes))
             if updated is None:
                 fresh = await load_item(uow, item_id)
@@ -179,7 +180,7 @@ class Decisions:
                 transition.version,
                 decision.notes,
             )
-            stamp_acting(event, actor, ctx.sop)  # a Plh/Plt: in what capacity, on what basis
+            stamp_acting(event, actor, sop)  # a Plh/Plt: in what capacity, on what basis
             if pages is not None:
                 # the approval is bound to these exact files (checked again before posting)
                 if transition.version != from_version:
@@ -200,10 +201,10 @@ class Decisions:
             )
             await uow.repo.flush()
             # the visit this move ends, and the one it begins, as the SOP stands now
-            await record_visits(uow, ctx.sop, item.id, transition, changes.visit, event.id, now)
+            await record_visits(uow, sop, item.id, transition, changes.visit, event.id, now)
             await enqueue_after_transition(
                 uow.repo,
-                ctx.sop,
+                sop,
                 ctx.directory,
                 item,
                 transition,
@@ -212,13 +213,17 @@ class Decisions:
                 now,
                 confirm=confirm,
             )
+            if sop.purpose is SopPurpose.TAKEDOWN:  # links confirmed, the original taken down
+                await after_takedown_decision(
+                    uow, ctx, sop, item, transition, actor, event, decision.links, now
+                )
             # the next role's card and the notices are owed; the new step's reminder is set
             remind_at = changes.visit.remind_at if changes.visit else None
             made = (transition.from_step or "-", decision.action.value)
             committed = Committed(owed=True, remind_at=remind_at, decision=made)
             uow.after_commit(lambda: ctx.on_commit(committed))
             await uow.commit()
-            return Decided(item_view(item, ctx.sop), transition)
+            return Decided(item_view(item, sop), transition)
 
     async def resend_card(
         self, actor: Actor, item_id: int, chat_id: int
@@ -233,16 +238,16 @@ class Decisions:
             item = await load_item(uow, item_id, for_update=True)
             if not self._acts_now(actor, item):
                 events = await uow.repo.events(item.id)
-                view = item_view(item, ctx.sop)
+                view = item_view(item, ctx.sop_of(item.sop_key))
                 return StatusOnly(view, tuple(event_view(event) for event in events))
             self._check_card_chat(actor, item, chat_id)
             assert item.step_key is not None
             card = CardJob(item.step_key, item.version)
             if await card_on_its_way(uow.repo, chat_id, item.id, card):
-                return CardResent(item_view(item, ctx.sop), queued=False)
+                return CardResent(item_view(item, ctx.sop_of(item.sop_key)), queued=False)
             add_outbox(uow.repo, ctx.clock.now(), chat_id, item.id, card)
             await uow.commit()
-            resent = CardResent(item_view(item, ctx.sop), queued=True)
+            resent = CardResent(item_view(item, ctx.sop_of(item.sop_key)), queued=True)
         ctx.on_commit(Committed(owed=True))  # the card is owed
         return resent
 
@@ -250,11 +255,11 @@ class Decisions:
         """Does the member hold the role that acts at the item's current step?"""
         if item.status != ItemStatus.ACTIVE or item.step_key is None:
             return False
-        return self.ctx.sop.step(item.step_key).role in actor.roles
+        return self.ctx.sop_of(item.sop_key).step(item.step_key).role in actor.roles
 
     def _check_card_chat(self, actor: Actor, item: Item, chat_id: int) -> None:
         """The card (with its design) goes to the presser's own chat or a chat that gets the
         acting role's messages, never pulled into another group."""
-        role = self.ctx.sop.step(item.step_key or "").role
+        role = self.ctx.sop_of(item.sop_key).step(item.step_key or "").role
         if chat_id != actor.user_id and chat_id not in self.ctx.directory.chats_for_role(role):
             raise CardNotForChat(item.code)

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from bot.archive.store import search_archive
-from bot.domain.sop import Sop, StepKind
+from bot.domain.sop import Sop, SopPurpose, StepKind
 from bot.domain.workflow import Action, Actor, ItemStatus
 from bot.service.context import ServiceContext
 from bot.service.errors import NotAMember
 from bot.service.roster_rows import load_roster
 from bot.service.rows import event_view, file_ref, item_view, material_view
+from bot.service.takedown_steps import takedown_view
 from bot.service.views import CardData, EventView, ItemView
 from storage.models import CardMessage, Event, Item
+from storage.takedowns import TakedownRepository
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -72,13 +74,15 @@ class Reads:
     async def tasks(self, actor: Actor) -> tuple[list[ItemView], list[ItemView]]:
         """Items waiting for one of the actor's roles, and the actor's own drafts."""
         self._member_only(actor.user_id)
-        steps = [step.key for step in self.sop.steps if step.role in actor.roles]
+        steps = {s.key for sop in self.ctx.catalog for s in sop.steps if s.role in actor.roles}
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             waiting = await uow.repo.items_at(ItemStatus.ACTIVE, steps) if steps else []
             drafts = await uow.repo.items_created_by(actor.user_id, ItemStatus.DRAFT)
+            views = [item_view(item, self.ctx.sop_of(item.sop_key)) for item in waiting]
             return (
-                [item_view(item, self.sop) for item in waiting],
-                [item_view(item, self.sop) for item in drafts],
+                # an item of another SOP whose step has the same key is not theirs
+                [view for view in views if view.step and view.step.role in actor.roles],
+                [item_view(item, self.ctx.sop_of(item.sop_key)) for item in drafts],
             )
 
     async def status(self, code: str) -> tuple[ItemView, list[EventView]] | None:
@@ -87,7 +91,8 @@ class Reads:
             if item is None:
                 return None
             events = await uow.repo.events(item.id)
-            return item_view(item, self.sop), [event_view(event) for event in events]
+            view = item_view(item, self.ctx.sop_of(item.sop_key))
+            return view, [event_view(event) for event in events]
 
     async def status_for(self, viewer: int, code: str) -> tuple[ItemView, list[EventView]] | None:
         """/status for a member: the item and its whole history; NotAMember for others."""
@@ -103,7 +108,8 @@ class Reads:
             if item is None:
                 return None
             events = await uow.repo.events(item.id)
-            return item_view(item, self.sop), [event_view(event) for event in events]
+            view = item_view(item, self.ctx.sop_of(item.sop_key))
+            return view, [event_view(event) for event in events]
 
     async def code_for(self, viewer: int, item_id: int) -> str | None:
         """An item's code, for a member; NotAMember for others."""
@@ -135,11 +141,19 @@ class Reads:
     ) -> CardData | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item, events = await _cached(uow, ("item", item_id), uow.repo.item_with_events, item_id)
-            if item is None or not self.sop.has_step(step_key):
+            if item is None:
                 return None
-            return await card_data_of(
-                uow, self.sop, item, step_key, version, return_event_id, events=events
+            sop = self.ctx.sop_of(item.sop_key)
+            if not sop.has_step(step_key):
+                return None
+            data = await card_data_of(
+                uow, sop, item, step_key, version, return_event_id, events=events
             )
+            if sop.purpose is not SopPurpose.TAKEDOWN:
+                return data
+            takedown = await TakedownRepository(uow.session).of_item(item.id)
+            view = await takedown_view(uow, self.ctx, takedown) if takedown else None
+            return replace(data, takedown=view, sop=sop)
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:

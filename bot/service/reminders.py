@@ -19,6 +19,7 @@ from bot.config import RESPONSIBLE, ReminderSettings
 from bot.domain.limits import Limit, LimitUnit
 from bot.domain.names import names_beside_title
 from bot.domain.sop import Sop, Step
+from bot.domain.sop_catalog import SopCatalog
 from bot.domain.workflow import ItemStatus
 from bot.domain.worktime import WorkCalendar
 from bot.service.directory import Directory
@@ -58,9 +59,11 @@ class ReminderService:
         directory: Directory,
         calendar: WorkCalendar,
         settings: ReminderSettings,
+        sops: SopCatalog | None = None,
     ) -> None:
         self.factory = factory
         self.sop = sop
+        self.sops = sops or SopCatalog((sop,))
         self.directory = directory
         self.calendar = calendar
         self.settings = settings
@@ -96,7 +99,7 @@ class ReminderService:
                 item = await uow.repo.item(item_id)
                 if item is None or not _owed(item, now):
                     return 0
-                step = self.sop.step(item.step_key or "")
+                step = self.sops.of(item.sop_key).step(item.step_key or "")
                 assert item.step_due_at is not None and item.step_started_at is not None
                 times = round_times(
                     item.step_due_at,
@@ -221,9 +224,10 @@ class ReminderService:
             return False  # another tick sent today's digest
 
     def _digest_row(self, item: Item, now: datetime) -> DigestRow:
-        step = self.sop.step(item.step_key) if item.step_key else None
+        sop = self.sops.of(item.sop_key)
+        step = sop.step(item.step_key) if item.step_key else None
         holders = self.directory.members_with(step.role) if step else []
-        title = self.sop.role_title(step.role) if step else ""
+        title = sop.role_title(step.role) if step else ""
         return DigestRow(
             code=item.code,
             title=item.title,

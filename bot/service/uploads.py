@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.conversation import Question
-from bot.domain.workflow import Actor, ItemStatus
+from bot.domain.workflow import CLOSED_STATUSES, Actor, ItemStatus
 from bot.service import questions
 from bot.service.checks import already, load_item
 from bot.service.context import ServiceContext
@@ -142,7 +142,7 @@ class DesignUploads:
         if self.sop.design_step.role not in actor.roles:
             raise NotOperator
         step = item.step_key
-        if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+        if item.status in CLOSED_STATUSES:
             # an old brief or receipt of a closed item: say who closed it, not a raw status
             raise already(item, await uow.repo.last_event(item.id))
         if item.status != ItemStatus.ACTIVE or not step or not self.sop.accepts_design_at(step):

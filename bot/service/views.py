@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.sop import Step
+from bot.domain.sop import Sop, Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,7 @@ class ItemView:
     step_started_at: datetime | None
     step_due_at: datetime | None
     post_links: tuple[str, ...] = ()
+    takedown: bool = False  # a takedown (penurunan) item, under the takedown SOP
 
     @property
     def step_key(self) -> str | None:
@@ -81,6 +82,10 @@ class CardData:
     approved_hashes: tuple[str, ...] | None = None
     # The version's review preview as Telegram holds it, once one went out (sent by this id)
     preview_file_id: str | None = None
+    # A takedown item's card: the takedown, its reason and the links to remove
+    takedown: TakedownView | None = None
+    # The SOP the item follows (its steps and roles), when it is not the default SOP
+    sop: Sop | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +108,40 @@ class OwedMessage:
     item_id: int | None
     failed_at: datetime | None
     last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TakedownLinkView:
+    """A link of the original post and its removal: when, by whom, and how (operator: the
+    operator confirmed it; bot: the bot deleted its own post; gone: deleted by hand before)."""
+
+    position: int
+    url: str
+    removed_at: datetime | None = None
+    removed_by: str | None = None
+    how: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TakedownView:
+    """A takedown (penurunan) and the published item it takes down."""
+
+    item_id: int
+    code: str
+    status: str
+    original_id: int
+    original_code: str
+    original_title: str
+    reason_key: str
+    reason_title: str
+    legal: bool
+    explanation: str
+    asked_by: str
+    asked_at: datetime
+    links: tuple[TakedownLinkView, ...] = ()
+    # each step's decision, in order: (step ref and title, action, who, when, notes)
+    decisions: tuple[EventView, ...] = ()
+
+    @property
+    def links_left(self) -> tuple[TakedownLinkView, ...]:
+        return tuple(link for link in self.links if link.removed_at is None)
