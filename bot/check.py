@@ -25,7 +25,6 @@ from storage.roster import RosterRepository
 async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
     """Check each part in turn, saying what was found; True when all is well."""
     say(f"config: {len(config.members)} members, {config.sop.number}, {config.timezone.key}")
-    say(takedown_sop_line(config.sops))
     webhook = config.webhook
     say(
         "updates: long polling"
@@ -35,6 +34,7 @@ async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
     healthy = await _check_database(config, say)
     healthy = await _check_telegram(config, say) and healthy
     check_office_time(config, say)
+    say(takedown_sop_line(config.sops))
     return healthy
 
 
