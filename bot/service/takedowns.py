@@ -77,14 +77,14 @@ class Takedowns:
         down by this member now; the reason is asked next (its buttons)."""
         sop = self._opener_sop(actor)
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
-            original = await self._original(uow, sop, code=code, item_id=item_id)
+            original = await self._original(uow, sop, actor, code=code, item_id=item_id)
             return TakedownAsk(item_view(original, self.ctx.sop_of(original.sop_key)), sop.reasons)
 
     async def choose_reason(self, actor: Actor, original_id: int, reason_key: str) -> TakedownAsk:
         """A reason's button: checked again, then the explanation is asked for."""
         sop = self._opener_sop(actor)
         async with UnitOfWork(self.ctx.factory) as uow:
-            original = await self._original(uow, sop, item_id=original_id)
+            original = await self._original(uow, sop, actor, item_id=original_id)
             reason = self._reason(sop, reason_key, original.code)
             question = Question(PromptKind.TAKEDOWN_TEXT, original.id, reason.key)
             await questions.ask(uow, actor.user_id, question, self.ctx.clock.now())
@@ -106,7 +106,7 @@ class Takedowns:
         now = ctx.clock.now()
         year = now.astimezone(ctx.calendar.tz).year
         async with UnitOfWork(ctx.factory) as uow:
-            original = await self._original(uow, sop, item_id=original_id)
+            original = await self._original(uow, sop, actor, item_id=original_id)
             reason = self._reason(sop, reason_key, original.code)
             transition = workflow.takedown_start(sop, reason.facts, actor)
             assert transition.to_step is not None
@@ -196,8 +196,11 @@ class Takedowns:
 
     def _opener_sop(self, actor: Actor) -> Sop:
         sop = self.sop()
-        if not actor.roles & sop.openers:
-            raise InvalidInput(texts.TAKEDOWN_NOT_OPENER.format(roles=sop.role_titles(sop.openers)))
+        try:
+            workflow.may_open(sop, actor)
+        except workflow.NotOpener:
+            roles = sop.role_titles(sop.openers)
+            raise InvalidInput(texts.TAKEDOWN_NOT_OPENER.format(roles=roles)) from None
         return sop
 
     def _reason(self, sop: Sop, key: str, code: str) -> Reason:
@@ -207,7 +210,13 @@ class Takedowns:
             raise InvalidInput(texts.TAKEDOWN_BAD_REASON.format(code=code)) from None
 
     async def _original(
-        self, uow: UnitOfWork, sop: Sop, *, code: str | None = None, item_id: int | None = None
+        self,
+        uow: UnitOfWork,
+        sop: Sop,
+        actor: Actor,
+        *,
+        code: str | None = None,
+        item_id: int | None = None,
     ) -> Item:
         """The published item to take down; a refusal naming what to do instead for anything
         else (unknown, not published, taken down already, a takedown under way for it)."""
@@ -230,9 +239,13 @@ class Takedowns:
                     code=item.code, takedown=takedown.code if takedown else "-"
                 )
             )
-        if item.status != ItemStatus.PUBLISHED:
+        try:
+            workflow.may_take_down(sop, ItemStatus(item.status), actor)
+        except workflow.NotTakedownable:
             status = texts.STATUS_LABELS.get(item.status, item.status)
-            raise InvalidInput(texts.TAKEDOWN_NOT_PUBLISHED.format(code=item.code, status=status))
+            raise InvalidInput(
+                texts.TAKEDOWN_NOT_PUBLISHED.format(code=item.code, status=status)
+            ) from None
         under_way = await repo.open_for(item.id, _OPEN)
         if under_way is not None:
             raise InvalidInput(
