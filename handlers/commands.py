@@ -57,6 +57,9 @@ def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     ]
     if roles & sop.cancellers:
         lines.append(texts.HELP_CANCEL)
+    takedown = config.sops.takedown
+    if takedown is not None and roles & takedown.openers:
+        lines.append(texts.HELP_TAKEDOWN)
     if roles & report_readers(sop):
         lines.append(texts.HELP_REPORT)
     if sop.overseer in roles and reminders.digest:

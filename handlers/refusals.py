@@ -45,6 +45,8 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
             return texts.SOURCES_NOT_CONFIRMED
         case workflow.LinksRequired():
             return texts.LINKS_REQUIRED
+        case workflow.LinkNotPending():
+            return texts.TAKEDOWN_LINK_GONE
         case errors.NoMaterial():
             return texts.NO_MATERIAL
         case errors.NoDesignFiles():
@@ -75,7 +77,8 @@ def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str
     if exc.status in CLOSED_STATUSES and exc.name is None:
         return texts.ITEM_CLOSED.format(code=exc.code, status=texts.STATUS_LABELS[exc.status])
     if exc.name is None:
-        step = sop.step(exc.current_step).title if exc.current_step else exc.status
+        key = exc.current_step
+        step = sop.step(key).title if key and sop.has_step(key) else exc.status
         return texts.STALE_BUTTON.format(step=step, version=exc.current_version)
     return texts.ALREADY_DECIDED.format(
         action=texts.ACTION_LABELS.get(exc.action or "", exc.action),

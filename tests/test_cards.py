@@ -71,5 +71,5 @@ def test_every_step_kind_card_shows_a_button_for_each_move_there() -> None:
     for kind in StepKind:
         for action in moves_at(kind):
             if action is Action.CONFIRM_REMOVED:
-                continue  # a button per link, drawn with the takedown (test_takedown_cards.py)
+                continue  # a button per link (handlers/takedown_cards.py; test_e2e_takedown.py)
             assert ACTION_VIEWS[action].card_button is not None, (kind, action)
