@@ -55,7 +55,9 @@ class TelegramRenderer:
         return escape(done_words(self.sop, c.action, c.code, c.version, c.to_step))
 
     def reminder(self, reminder: Reminder, item_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-        return render_reminder(reminder, item_id, self.sop, self.zone)
+        # the SOP whose step is overdue (a takedown's steps are its own SOP's)
+        sop = next((s for s in self.config.sops if s.has_step(reminder.step)), self.sop)
+        return render_reminder(reminder, item_id, sop, self.zone)
 
     def digest(self, digest: Digest) -> str:
         return render_digest(digest, self.sop, self.zone)

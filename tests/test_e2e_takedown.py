@@ -6,9 +6,11 @@ records the takedown. And every way to ask wrongly, each refused with what to do
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from bot import texts
+from bot.domain.periods import month
 from localbotapi import BotMessage
 from tests import flows
 from tests.harness import (
@@ -213,6 +215,50 @@ async def test_a_refused_takedown_leaves_the_post_published(harness: Harness) ->
     assert texts.BTN_TAKEDOWN in status.button_texts  # it may be asked again
     again = await ask_takedown(h, KOORDINATOR, code, WRONG, "Isi tanggal salah.")
     assert "TRN-2026-0002" in again
+
+
+# --- reminders and the monitoring report -------------------------------------------------------
+
+
+async def test_a_late_takedown_step_is_reminded_and_the_report_counts_no_takedown(
+    harness: Harness,
+) -> None:
+    h = harness
+    code = await publish(h, "PKPU Nomor 6 Tahun 2026", links=INSTAGRAM)
+    await ask_takedown(h, KOORDINATOR, code, WRONG, "Tanggal salah.")
+    first = await card(h, KASUBBAG, TAKEDOWN, texts.BTN_APPROVE)
+    # the kasubbag's approval has 1 working hour: two hours later, the reminder
+    before = h.mark()
+    h.clock.advance(timedelta(hours=2))
+    reminder = await h.server.wait_for(
+        lambda m: (
+            m.chat_id == KASUBBAG.user_id
+            and "Pengingat" in m.body
+            and TAKEDOWN in m.body
+            and any(m is x for x in h.server.sent[before:])
+        ),
+        timeout=10,
+    )
+    assert "Langkah 1: Menyetujui penurunan konten" in reminder.body
+    # its button brings the takedown's card back, buttons and all
+    assert await h.press(KASUBBAG, reminder, reminder.button_texts[0]) == texts.CARD_RESENT.format(
+        code=TAKEDOWN
+    )
+    await h.settle()
+    again = h.server.last_in(KASUBBAG.user_id)
+    assert TAKEDOWN in again.body and texts.BTN_APPROVE in again.button_texts
+    await h.press(KASUBBAG, again, texts.BTN_APPROVE)
+    await remove_links(h, TAKEDOWN, [INSTAGRAM])
+    await h.settle()
+
+    # the report measures the publishing SOP: the takedown item is not in it, and the item
+    # taken down counts as published in its period
+    report = await h.services.reports.build(month(2026, 11))
+    overview = report.figures.overview
+    assert [row.code for row in report.figures.items] == [code]
+    assert (overview.items, overview.published) == (1, 1)
+    row = report.figures.items[0]
+    assert (row.status_at_end, row.status_now) == ("published", "taken_down")
 
 
 # --- bad input ----------------------------------------------------------------------------------
