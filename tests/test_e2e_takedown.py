@@ -226,7 +226,7 @@ async def test_a_late_takedown_step_is_reminded_and_the_report_counts_no_takedow
     h = harness
     code = await publish(h, "PKPU Nomor 6 Tahun 2026", links=INSTAGRAM)
     await ask_takedown(h, KOORDINATOR, code, WRONG, "Tanggal salah.")
-    first = await card(h, KASUBBAG, TAKEDOWN, texts.BTN_APPROVE)
+    await card(h, KASUBBAG, TAKEDOWN, texts.BTN_APPROVE)
     # the kasubbag's approval has 1 working hour: two hours later, the reminder
     before = h.mark()
     h.clock.advance(timedelta(hours=2))
