@@ -1292,3 +1292,4 @@ SUMMARY_REMOVED_HOW = {
 # the monitoring report's "status now" of a published item taken down since (takedown items
 # themselves are not in the report: it measures the publishing SOP)
 STATUSES.update({"taken_down": "dipublikasikan, kemudian diturunkan"})
+CARD_LINKS_TAKEN_DOWN = "Tautan unggahan (sudah diturunkan, unggahannya dihapus):\n{links}"

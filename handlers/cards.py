@@ -267,7 +267,13 @@ def render_status(
         history=history,
     )
     if item.post_links:
-        text += "\n\n" + texts.CARD_LINKS.format(links=escape("\n".join(item.post_links)))
+        # a post taken down: its links are named as removed
+        links = (
+            texts.CARD_LINKS_TAKEN_DOWN
+            if item.status == ItemStatus.TAKEN_DOWN
+            else texts.CARD_LINKS
+        )
+        text += "\n\n" + links.format(links=escape("\n".join(item.post_links)))
     return fit(text, TEXT_LIMIT)
 
 

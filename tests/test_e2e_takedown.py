@@ -138,6 +138,7 @@ async def test_a_legal_takedown_is_approved_twice_each_link_removed_and_archived
     for shown in (TAKEDOWN, REVOKED, "Menyetujui penurunan konten", "Menyetujui penurunan atas"):
         assert shown in status.body
     assert f"{FACEBOOK} — dihapus, dikonfirmasi {OPERATOR.name}" in status.body
+    assert "Tautan unggahan (sudah diturunkan" in status.body
     own = await h.say(SEKRETARIS, f"/status {TAKEDOWN}", expect="Riwayat")
     assert "Status: diturunkan" in own.body and f"Konten: {code}" in own.body
 
