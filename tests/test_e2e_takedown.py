@@ -272,6 +272,12 @@ async def test_each_wrong_request_is_refused_with_what_to_do_instead(harness: Ha
         await h.settle()  # the cards owed meanwhile are out: the next message is the answer
         return (await h.say(who, text)).body
 
+    # /turunkan is in the menu of those who may ask only
+    for who, listed in ((KOORDINATOR, True), (KASUBBAG, True), (OPERATOR, False), (HUKUM, False)):
+        scope = {"type": "chat", "chat_id": who.user_id}
+        menu = [c["command"] for c in h.server.my_commands(scope)]
+        assert ("turunkan" in menu) is listed, who
+    # each wrong request, answered with what to do instead
     assert await refusal(KOORDINATOR, "/turunkan") == flows.shown(texts.TAKEDOWN_USAGE)
     assert await refusal(KOORDINATOR, "/turunkan JDIH-2026-9999") == texts.TAKEDOWN_UNKNOWN.format(
         code="JDIH-2026-9999"

@@ -146,7 +146,8 @@ class DesignUploads:
             # an old brief or receipt of a closed item: say who closed it, not a raw status
             raise already(item, await uow.repo.last_event(item.id))
         if item.status != ItemStatus.ACTIVE or not step or not self.sop.accepts_design_at(step):
-            current = self.sop.step(step).title if step else item.status
+            sop = self.ctx.sop_of(item.sop_key)  # a takedown's step is its own SOP's
+            current = sop.step(step).title if step and sop.has_step(step) else item.status
             raise NotDesignStep(item.code, current)
         return item
 
