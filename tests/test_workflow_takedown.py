@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import tomllib
 from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.config import Config, ConfigError, parse_config
 from bot.domain.sop import (
     Sop,
     SopError,
@@ -54,6 +57,7 @@ CALENDAR = WorkCalendar.default()
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 in Pulang Pisau
 LINKS = ("https://instagram.com/p/abc", "https://facebook.com/jdih/posts/1")
 LEGAL = frozenset({"legal"})
+ENV = {"JDIH_BOT_TOKEN": "123456789:AAH-takedown-test"}
 
 
 @pytest.fixture(scope="module")
@@ -231,8 +235,6 @@ def test_each_step_has_a_limit_so_reminders_follow_it(sop: Sop) -> None:
 
 
 def _example() -> dict[str, Any]:
-    from importlib import resources
-
     text = resources.files("bot.domain").joinpath("sop_penurunan_draf.toml").read_text("utf-8")
     return tomllib.loads(text)
 
@@ -285,8 +287,6 @@ def test_a_wrong_takedown_sop_is_refused_naming_the_key(change: Any, message: st
 
 
 def test_a_publishing_sop_may_not_use_takedown_kinds_reasons_or_conditions() -> None:
-    from importlib import resources
-
     text = resources.files("bot.domain").joinpath("sop_default.toml").read_text("utf-8")
     for change, message in [
         (_set("reasons", [{"key": "a", "title": "A", "legal": True}]), "reasons: only a takedown"),
@@ -303,3 +303,42 @@ def test_the_takedown_step_kinds_are_named_in_the_error() -> None:
     message = _broken(_set("steps.0.kind", "design"))
     assert "only an SOP that publishes has a design step" in message
     assert {StepKind.APPROVAL.value, StepKind.REMOVAL.value} <= {k.value for k in StepKind}
+
+
+# --- in config.toml ---------------------------------------------------------------------------
+
+
+def _config(tmp_path: Path, files: list[str]) -> Config:
+    return parse_config({"sop": {"files": files}}, base_dir=tmp_path, environ=ENV)
+
+
+def test_the_offices_own_takedown_sop_replaces_the_example(tmp_path: Path) -> None:
+    default = resources.files("bot.domain").joinpath("sop_default.toml").read_text("utf-8")
+    example = resources.files("bot.domain").joinpath("sop_penurunan_draf.toml").read_text("utf-8")
+    (tmp_path / "jdih.toml").write_text(default, "utf-8")
+    own = example.replace("draft = true", "").replace('name = "DRAF', 'name = "SOP')
+    (tmp_path / "penurunan.toml").write_text(own, "utf-8")
+    config = _config(tmp_path, ["jdih.toml", "penurunan.toml"])
+    takedown = config.sops.takedown
+    assert takedown is not None and not takedown.draft
+    assert takedown_sop_line(config.sops).startswith("takedown SOP: SOP Penurunan")
+    # none listed: the example draft, named as such
+    example_config = _config(tmp_path, ["jdih.toml"])
+    assert example_config.sops.takedown is not None and example_config.sops.takedown.draft
+    # a mistake in the office's file is refused at start, naming the file and the key
+    (tmp_path / "penurunan.toml").write_text(own.replace("legal = true", 'legal = "ya"'), "utf-8")
+    with pytest.raises(ConfigError, match=r"penurunan.toml: reasons\[0\].legal: must be true"):
+        _config(tmp_path, ["jdih.toml", "penurunan.toml"])
+
+
+def test_an_office_sop_without_the_examples_roles_runs_no_takedown(tmp_path: Path) -> None:
+    default = resources.files("bot.domain").joinpath("sop_default.toml").read_text("utf-8")
+    # a revised SOP whose legal approval is the kasubbag's: no Divisi Hukum role
+    text = default.replace('[roles.divisi_hukum]\ntitle = "Divisi Hukum / Tim Pengarah"\n', "")
+    text = text.replace('role = "divisi_hukum"', 'role = "kasubbag"')
+    (tmp_path / "jdih.toml").write_text(text, "utf-8")
+    config = _config(tmp_path, ["jdih.toml"])
+    assert config.sops.takedown is None
+    assert takedown_sop_line(config.sops) == (
+        "takedown SOP: none (published items cannot be taken down)"
+    )
