@@ -1293,3 +1293,5 @@ SUMMARY_REMOVED_HOW = {
 # themselves are not in the report: it measures the publishing SOP)
 STATUSES.update({"taken_down": "dipublikasikan, kemudian diturunkan"})
 CARD_LINKS_TAKEN_DOWN = "Tautan unggahan (sudah diturunkan, unggahannya dihapus):\n{links}"
+TAKEDOWN_BY_BOT = "Bot (kanal Telegram)"
+STATUS_POSITION_TAKEDOWN = "Langkah {ref}: {step}\nMenunggu: {who}{due}"

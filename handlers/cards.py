@@ -251,7 +251,8 @@ def render_status(
             if item.step.limit
             else ""
         )
-        position = texts.STATUS_POSITION.format(
+        template = texts.STATUS_POSITION_TAKEDOWN if item.takedown else texts.STATUS_POSITION
+        position = template.format(
             ref=item.step.ref,
             step=escape(item.step.title),
             who=escape(who),

@@ -218,6 +218,44 @@ async def test_a_refused_takedown_leaves_the_post_published(harness: Harness) ->
     assert "TRN-2026-0002" in again
 
 
+async def test_the_bot_confirms_its_own_channel_post_and_one_deleted_by_hand(
+    harness: Harness,
+) -> None:
+    """The hook the channel's deletion calls (bot/service/channel.py at merge): the bot deleted
+    its own post, or found it deleted by hand; either way the link is confirmed, by the bot."""
+    h = harness
+    channel = "https://t.me/kanal_jdih/7"
+    code = await publish(h, "PKPU Nomor 8 Tahun 2026", links=f"{INSTAGRAM} {channel}")
+    await ask_takedown(h, KASUBBAG, code, WRONG, "Salah tanggal.")
+    takedowns = h.services.service.takedowns
+    found = await h.services.service.reads.status(code)
+    assert found is not None
+    original = found[0].id
+    assert not await takedowns.removed_by_bot(original, channel)  # not approved yet: no
+    first = await card(h, KASUBBAG, TAKEDOWN, texts.BTN_APPROVE)
+    await h.press(KASUBBAG, first, texts.BTN_APPROVE)
+    await card(h, OPERATOR, TAKEDOWN, link_button(channel))
+    assert await takedowns.removed_by_bot(original, channel, gone=True)
+    assert not await takedowns.removed_by_bot(original, channel)  # once
+    await h.settle()
+    # the operator's new card offers only the link left
+    cards = [m for m in h.server.messages_in(OPERATOR.user_id) if TAKEDOWN in m.body and m.buttons]
+    assert [m.button_texts for m in cards] == [[link_button(INSTAGRAM)]]
+    assert await remove_links(h, TAKEDOWN, [INSTAGRAM]) == [
+        texts.TAKEDOWN_DONE_LAST.format(code=TAKEDOWN)
+    ]
+    status = await h.say(KOORDINATOR, f"/status {code}", expect="Riwayat")
+    assert f"{channel} — sudah terhapus sebelumnya" in status.body
+    await h.settle()
+    folder = h.config.archive_dir / "2026" / "11" / code
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    links = {link["url"]: (link["removed_by"], link["how"]) for link in meta["takedown"]["links"]}
+    assert links == {
+        channel: (texts.TAKEDOWN_BY_BOT, "gone"),
+        INSTAGRAM: (OPERATOR.name, "operator"),
+    }
+
+
 # --- reminders and the monitoring report -------------------------------------------------------
 
 

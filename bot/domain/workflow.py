@@ -314,8 +314,11 @@ def _advance(sop: Sop, item: ItemState, step: Step, action: Action) -> Transitio
         return Transition(action, step.role, step.key, None, ItemStatus.REFUSED, item.version)
     if action is Action.CONFIRM_REMOVED and len(item.links_left) > 1:
         # one link confirmed, others still posted: the step goes on (the link itself is
-        # checked with the decision's payload)
-        return Transition(action, step.role, step.key, step.key, ItemStatus.ACTIVE, item.version)
+        # checked with the decision's payload), its time running; the card is sent again
+        # without that link, as a new version of the card, so a copy still on its way when
+        # the link was confirmed loses its buttons as a decided step's card would
+        version = item.version + 1
+        return Transition(action, step.role, step.key, step.key, ItemStatus.ACTIVE, version)
     version = item.version + 1 if action is Action.SUBMIT_DESIGN else item.version
     # a step whose condition the item does not meet is skipped (a takedown for a reason
     # that is not legal does not visit Divisi Hukum)

@@ -17,7 +17,7 @@ from bot.service import questions
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.decisions import Decided, Decisions
-from bot.service.errors import InvalidInput, ItemNotFound
+from bot.service.errors import AlreadyDecided, InvalidInput, ItemNotFound
 from bot.service.owed import enqueue_after_transition
 from bot.service.rows import event_view, history_event, item_view
 from bot.service.takedown_steps import takedown_view
@@ -28,6 +28,7 @@ from storage.takedowns import TakedownRepository
 from storage.uow import UnitOfWork
 
 _OPEN = (ItemStatus.ACTIVE.value,)
+BOT_ID = 0  # the bot itself, confirming the removal of its own channel posts
 _EXPLANATION_MAX = 2000
 
 
@@ -264,3 +265,28 @@ class Takedowns:
             raise InvalidInput(texts.TAKEDOWN_LINK_GONE)
         decision = Decision(Action.CONFIRM_REMOVED, step_key, None, notes=url, links=(url,))
         return await Decisions(self.ctx).decide(actor, item_id, decision)
+
+    async def removed_by_bot(self, original_id: int, url: str, *, gone: bool = False) -> bool:
+        """The bot deleted its own channel post of an item being taken down (`gone`: the post
+        had been deleted by hand before): the link is confirmed removed, by the bot, as the
+        operator would (the last link ends the takedown). False when no takedown of the item
+        waits for that link (nothing changes)."""
+        ctx = self.ctx
+        async with UnitOfWork(ctx.factory) as uow:
+            with uow.shared():
+                item = await TakedownRepository(uow.session).open_for(original_id, _OPEN)
+                if item is None or item.step_key is None:
+                    return False
+                step = ctx.sop_of(item.sop_key).step(item.step_key)
+                bot = Actor(BOT_ID, texts.TAKEDOWN_BY_BOT, frozenset({step.role}))
+                decision = Decision(Action.CONFIRM_REMOVED, step.key, None, notes=url, links=(url,))
+                try:
+                    await Decisions(ctx).decide(bot, item.id, decision)
+                except (workflow.WorkflowError, AlreadyDecided):
+                    return False  # not at the removal step, or that link is done already
+                for link in await TakedownRepository(uow.session).links(item.id):
+                    if link.url == url:
+                        link.how = "gone" if gone else "bot"
+                        link.removed_by = None
+            await uow.commit()
+            return True
