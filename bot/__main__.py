@@ -92,6 +92,9 @@ def _run(config: Config) -> int:
     except AnotherInstance as exc:  # a second bot on the database or the token: no traceback
         log.critical("Bot tidak dijalankan / the bot stops: %s", exc)
         return EXIT_ANOTHER_INSTANCE
+    except ConfigError as exc:  # found at start against the database (an SOP step gone)
+        log.critical("Konfigurasi salah / configuration error: %s", exc)
+        return 2
     except Exception:  # anything else: the admin needs the traceback, redacted
         log.critical("Bot berhenti karena kesalahan / the bot stopped on an error", exc_info=True)
         return 1

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,7 @@ from bot.service.holiday_data import warn_if_holidays_stale
 from bot.service.reminders import ReminderService
 from bot.service.report_schedule import ReportSchedule
 from bot.service.reports import Reports
+from bot.service.sop_snapshots import store_and_restore, tell_retired
 from handlers import BOT_COMMANDS, register_handlers
 from handlers.context import SERVICES_KEY, BotApplication, BotContext, Services
 from handlers.render import TelegramRenderer
@@ -162,8 +163,13 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     )
     watch_conflicts(app.updater, ConflictWatch(displaced))
     engine = create_engine(config.database_url)
+    app.bot_data["engine"] = engine  # closed by _stop_services, even after a failed start
     await upgrade_to_head(engine)
     factory = session_factory(engine)
+    # each SOP's content stored; an SOP whose file is gone while items follow it, rebuilt
+    # from its stored copy to run them on (SopsNotRunnable: an item's step is gone)
+    catalog, retired = await store_and_restore(factory, config.sops, options.clock.now())
+    config = replace(config, sops=catalog)
     metrics: Metrics = app.bot_data[METRICS_KEY]
     watch = DatabaseWatch(select_one(engine), options.clock, on_lost=metrics.database_lost)
     app.bot_data[WATCH_KEY] = watch
@@ -198,9 +204,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         on_commit=after_commit,
         sops=config.sops,
     )
-    archiver = Archiver(
-        factory, config.sop, calendar, config.archive_dir, config.office_name, config.sops
-    )
+    archiver = Archiver(factory, config.sops, calendar, config.archive_dir, config.office_name)
     report = config.report
     reports = Reports(service.context, threshold=report.threshold, office=config.office_name)
     sender = OutboxSender(
@@ -208,17 +212,15 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         factory,
         service.reads,
         service.messages,
-        config.sop,
+        config.sops,
         config.timezone,
         options.clock,
         directory,
         archiver,
-        TelegramRenderer(config.sop, config.timezone, config),
+        TelegramRenderer(config.sops, config.timezone, config),
         reports=ReportDelivery(app.bot, factory, reports),
     )
-    reminders = ReminderService(
-        factory, config.sop, directory, calendar, config.reminders, config.sops
-    )
+    reminders = ReminderService(factory, config.sops, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(
         reminders,
         options.clock,
@@ -248,7 +250,6 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
         await health.start()
         app.bot_data[HEALTH_KEY] = health
     app.bot_data[SERVICES_KEY] = Services(config, service, sender, scheduler, files, reports)
-    app.bot_data["engine"] = engine
     if options.set_commands:
         await app.bot.set_my_commands(BOT_COMMANDS)  # the default, for anyone else
         # each member's and admin's own menu, and again when their roles change
@@ -265,6 +266,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
 
         _schedule_daily_backup(app, DailyBackup(config, factory, options.clock, sender.wake))
     await warn_if_holidays_stale(service.context)  # the admins hear it through the outbox
+    await tell_retired(service.context, retired)  # logged, and the admins told
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), config.sop.number)
     takedown = config.sops.takedown
     if takedown is not None and takedown.draft:

@@ -55,6 +55,7 @@ async def run_report(
             directory,
             config.calendar,
             clock,
+            sops=config.sops,
         )
         reports = Reports(ctx, threshold=config.report.threshold, office=config.office_name)
         try:

@@ -1295,3 +1295,31 @@ STATUSES.update({"taken_down": "dipublikasikan, kemudian diturunkan"})
 CARD_LINKS_TAKEN_DOWN = "Tautan unggahan (sudah diturunkan, unggahannya dihapus):\n{links}"
 TAKEDOWN_BY_BOT = "Bot (kanal Telegram)"
 STATUS_POSITION_TAKEDOWN = "Langkah {ref}: {step}\nMenunggu: {who}{due}"
+# --- multisop (issue 19) ---
+
+# Which SOP an item follows (an office may run several side by side).
+SOP_NAMED = "{name} ({number})"
+STATUS_SOP = "SOP: {sop}"  # /status, under the item's status
+TASKS_SOP = "  SOP: {sop}"  # /tugas, under each item, when the office has more than one SOP
+REMINDER_SOP = "SOP: {sop}"  # a reminder, when the office has more than one SOP
+DIGEST_SOP = "<b>{sop}</b>"  # the digest's heading of one SOP's items
+HELP_SOP = "<i>{name} ({number}):</i>"  # /bantuan, before one SOP's steps
+# /baru when the office runs more than one SOP that publishes: which one the item follows.
+ASK_SOP = "Item baru. Pilih <b>SOP</b> yang diikuti item ini:"
+BTN_SOP = "{name} ({number})"
+ASK_TITLE_SOP = (
+    'Item baru menurut <b>{sop}</b>. Kirim <b>judul</b> konten (mis. "PKPU Nomor 2 Tahun 2026").'
+)
+NOT_OPENER_SOP = (
+    "Hanya {roles} yang dapat membuat item baru menurut {sop}. Minta mereka membuatnya, "
+    "atau pilih SOP lain."
+)
+SOP_NOT_OFFERED = "SOP itu tidak lagi dipakai untuk item baru. Ketik /baru untuk memilih lagi."
+# To the admins at start: an SOP file was taken out of the config while items still follow it.
+NOTICE_SOP_RETIRED = (
+    "⚠️ <b>Berkas SOP {title} tidak lagi ada di konfigurasi</b>, tetapi item berikut masih "
+    "mengikutinya: {reason}.\n"
+    "Bot meneruskan item-item itu menurut salinan SOP tersebut yang tersimpan di basis data "
+    "(isi yang berlaku saat item berjalan); SOP itu tidak ditawarkan lagi untuk item baru. "
+    "Bila SOP itu masih berlaku, kembalikan berkasnya ke [sop] files."
+)

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot import texts
+from bot.domain import workflow
 from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision
 from bot.service.decisions import StatusOnly
@@ -19,7 +20,7 @@ from bot.service.views import EventView, ItemView
 from handlers import takedown
 from handlers.actions import ACTION_VIEWS
 from handlers.archive import send_archived
-from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain
+from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain, sop_named
 from handlers.commands import status_text
 from handlers.common import REFUSALS, refusal_for
 from handlers.context import BotContext
@@ -58,20 +59,22 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     service = context.services.service
-    sop = context.services.config.sop
-    step = sop.step(cb.step_key) if cb.step_key and sop.has_step(cb.step_key) else None
-    if step is not None and step.confirm_sources:
-        # SOP 4b: approval counts only after the approver confirms the sources were checked.
-        # Cards carry the one-tap button (Verb.APPROVE_SOURCES); a plain Setujui here comes
-        # from a card sent before it, and still gets the confirmation asked separately.
-        data = await service.decisions.sources_to_confirm(actor, cb.item_id, step.key, cb.number)
+    try:
+        return await _decide(context, actor, cb, Action.APPROVE)
+    except workflow.SourcesNotConfirmed:
+        # SOP 4b (the item's own SOP says so for its step): approval counts only after the
+        # approver confirms the sources were checked. Cards carry the one-tap button
+        # (Verb.APPROVE_SOURCES); a plain Setujui here comes from a card sent before it, and
+        # still gets the confirmation asked separately.
+        assert cb.step_key is not None
+        key = cb.step_key
+        data = await service.decisions.sources_to_confirm(actor, cb.item_id, key, cb.number)
         item = data.item
         sources = fit(material_text(data), 1500)
         text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
-        keyboard = confirm_sources_keyboard(item.id, step.key, item.version)
+        keyboard = confirm_sources_keyboard(item.id, key, item.version)
         await _prompt(context, actor, item, text, keyboard)
         return texts.SOURCES_NOT_CONFIRMED
-    return await _decide(context, actor, cb, Action.APPROVE)
 
 
 async def _approve_sources(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
@@ -95,7 +98,7 @@ async def _decide(
     service = context.services.service
     decision = Decision(action, cb.step_key, cb.number, sources_checked=sources_checked)
     decided = await service.decisions.decide(actor, cb.item_id, decision)
-    return done_text(context.services.config.sop, decided)
+    return done_text(decided.item.sop, decided)
 
 
 async def _ask(
@@ -104,7 +107,7 @@ async def _ask(
     """Check the action is open to this member now, then ask for its text privately."""
     service = context.services.service
     item = await service.decisions.ask_for(actor, cb.item_id, action, cb.step_key, cb.number)
-    role = escape(_receiving_role(context.services.config.sop, item))
+    role = escape(_receiving_role(item.sop, item))
     prompt = ACTION_VIEWS[action].ask
     assert prompt is not None, f"{action.value} asks for no text"
     text = prompt.format(code=item.code, title=escape(item.title), version=item.version, role=role)
@@ -143,6 +146,26 @@ async def _prompt(
     await asked(context, sent, item)  # an earlier question's buttons come off
 
 
+async def _open_under(
+    update: Update, context: BotContext, actor: Actor, cb: Callback
+) -> PressReply:
+    """/baru's SOP button: the new item follows that SOP (its openers only); the choice
+    turns into the question for the title."""
+    assert cb.step_key is not None
+    service = context.services.service
+    await service.opening.begin_item(actor, cb.step_key)
+    sop = service.context.catalog.get(cb.step_key)
+    text = texts.ASK_TITLE_SOP.format(sop=escape(sop_named(sop)))
+    query = update.callback_query
+    assert query is not None
+
+    async def ask_title() -> None:
+        with contextlib.suppress(BadRequest):  # pressed twice: the text is already there
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+
+    return PressReply(plain(sop_named(sop)), later=ask_title)
+
+
 async def _return(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     return await _ask(update, context, actor, cb, Action.RETURN)
 
@@ -166,7 +189,7 @@ async def _order(update: Update, context: BotContext, actor: Actor, cb: Callback
 async def _material_done(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     # the receipt's "Selesai" comes off with the decision (enqueue_after_transition)
     decided = await context.services.service.decisions.submit_material(actor, cb.item_id)
-    return done_text(context.services.config.sop, decided)
+    return done_text(decided.item.sop, decided)
 
 
 async def _upload_here(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
@@ -178,7 +201,7 @@ async def _submit_design(update: Update, context: BotContext, actor: Actor, cb: 
     assert cb.number is not None
     service = context.services.service
     decided = await service.decisions.submit_design(actor, cb.item_id, cb.number)
-    return done_text(context.services.config.sop, decided)
+    return done_text(decided.item.sop, decided)
 
 
 async def _clear_design(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
@@ -284,4 +307,5 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.TAKEDOWN_REASON: takedown.press_reason,
     Verb.REFUSE: _refuse,
     Verb.LINK_REMOVED: takedown.press_link_removed,
+    Verb.OPEN_UNDER: _open_under,
 }

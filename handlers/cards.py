@@ -191,6 +191,7 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.DATABASE_AWAY: texts.NOTICE_DATABASE_AWAY,
     NoticeKind.TAKEN_DOWN: texts.NOTICE_TAKEN_DOWN,
     NoticeKind.TAKEDOWN_REFUSED: texts.NOTICE_TAKEDOWN_REFUSED,
+    NoticeKind.SOP_RETIRED: texts.NOTICE_SOP_RETIRED,
 }
 
 
@@ -209,7 +210,15 @@ def render_notice(notice: Notice) -> str:
     return fit(NOTICE_TEXTS[notice.template].format(**safe), TEXT_LIMIT)
 
 
-def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo) -> str:
+def sop_named(sop: Sop) -> str:
+    """An SOP as people know it: "Publikasi Produk Hukum ... (SOP Nomor 3 Tahun 2022)"."""
+    return texts.SOP_NAMED.format(name=sop.name, number=sop.number)
+
+
+def render_tasks(
+    waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo, *, several: bool = False
+) -> str:
+    """`several`: the office runs more than one SOP, and each line says which it follows."""
     if not waiting and not drafts:
         return texts.TASKS_NONE
     lines = [texts.TASKS_HEADER.format(count=len(waiting) + len(drafts))]
@@ -229,9 +238,12 @@ def render_tasks(waiting: list[ItemView], drafts: list[ItemView], zone: ZoneInfo
                 due=due,
             )
         )
-    lines += [
-        texts.TASKS_DRAFT_LINE.format(code=item.code, title=escape(item.title)) for item in drafts
-    ]
+        if several:
+            lines.append(texts.TASKS_SOP.format(sop=escape(sop_named(item.sop))))
+    for item in drafts:
+        lines.append(texts.TASKS_DRAFT_LINE.format(code=item.code, title=escape(item.title)))
+        if several:
+            lines.append(texts.TASKS_SOP.format(sop=escape(sop_named(item.sop))))
     if waiting:
         lines.append(f"\n<i>{texts.TASKS_CARDS}</i>")
     return fit("\n".join(lines), TEXT_LIMIT)
@@ -264,7 +276,7 @@ def render_status(
         code=item.code,
         title=escape(item.title),
         status=texts.STATUS_LABELS.get(item.status, item.status),
-        position=f"\n{position}" if position else "",
+        position="\n" + "\n".join(filter(None, [_sop_line(item), position])),
         history=history,
     )
     if item.post_links:
@@ -276,6 +288,10 @@ def render_status(
         )
         text += "\n\n" + links.format(links=escape("\n".join(item.post_links)))
     return fit(text, TEXT_LIMIT)
+
+
+def _sop_line(item: ItemView) -> str:
+    return texts.STATUS_SOP.format(sop=escape(sop_named(item.sop)))
 
 
 def _acted_as(event: EventView, sop: Sop) -> str:

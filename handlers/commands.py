@@ -14,10 +14,10 @@ from bot.domain.workflow import Action
 from bot.service.reports import report_readers
 from bot.service.views import EventView, ItemView
 from handlers.admin import deliver_held_messages
-from handlers.cards import render_status, render_tasks
+from handlers.cards import render_status, render_tasks, sop_named
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
-from handlers.keyboards import dismiss_keyboard, tasks_keyboard
+from handlers.keyboards import dismiss_keyboard, sop_keyboard, tasks_keyboard
 from handlers.questions import asked
 from handlers.takedown import status_parts as takedown_status_parts
 
@@ -31,12 +31,12 @@ def help_text(context: BotContext, user_id: int) -> str:
 
 def help_for(config: Config, roles: frozenset[str]) -> str:
     """The help of someone holding `roles` (also the welcome after an invitation)."""
-    sop = config.sop
+    sops = config.sops
     duties = _duties(config, roles)
     return texts.HELP.format(
         office=escape(config.office_name),
-        sop_number=escape(sop.number),
-        roles=escape(sop.role_titles(roles) or texts.HELP_NO_ROLE),
+        sop_number=escape(", ".join(sop.number for sop in sops.sops)),
+        roles=escape(sops.role_titles(roles) or texts.HELP_NO_ROLE),
         duties="\n".join([texts.HELP_DUTIES, *duties]) if duties else texts.HELP_NO_DUTY,
         commands=texts.HELP_COMMANDS,
     )
@@ -44,25 +44,31 @@ def help_for(config: Config, roles: frozenset[str]) -> str:
 
 def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     """What these roles do, in the SOP's own words and order."""
-    sop, reminders = config.sop, config.reminders
-    lines = [texts.HELP_OPEN] if roles & sop.openers else []
-    lines += [
-        texts.HELP_STEP.format(
-            ref=step.ref,
-            title=escape(step.title),
-            limit=texts.HELP_LIMIT.format(limit=texts.fmt_limit(step.limit)) if step.limit else "",
-        )
-        for step in sop.steps
-        if step.role in roles
-    ]
-    if roles & sop.cancellers:
+    sops, reminders = config.sops, config.reminders
+    lines = [texts.HELP_OPEN] if roles & sops.openers else []
+    for sop in sops.sops:
+        steps = [
+            texts.HELP_STEP.format(
+                ref=step.ref,
+                title=escape(step.title),
+                limit=texts.HELP_LIMIT.format(limit=texts.fmt_limit(step.limit))
+                if step.limit
+                else "",
+            )
+            for step in sop.steps
+            if step.role in roles
+        ]
+        if steps and len(sops.sops) > 1:  # whose steps they are, when the office has several
+            steps.insert(0, texts.HELP_SOP.format(name=escape(sop.name), number=escape(sop.number)))
+        lines += steps
+    if roles & sops.cancellers:
         lines.append(texts.HELP_CANCEL)
-    takedown = config.sops.takedown
+    takedown = sops.takedown
     if takedown is not None and roles & takedown.openers:
         lines.append(texts.HELP_TAKEDOWN)
-    if roles & report_readers(sop):
+    if roles & report_readers(sops):
         lines.append(texts.HELP_REPORT)
-    if sop.overseer in roles and reminders.digest:
+    if roles & sops.overseers and reminders.digest:
         lines.append(texts.HELP_DIGEST)
     if reminders.enabled and roles & set(reminders.notify):
         lines.append(texts.HELP_OVERSEE)
@@ -99,6 +105,11 @@ async def new_item(update: Update, context: BotContext) -> None:
     """/baru: opens a new content item; the title is asked next."""
     service = context.services.service
     actor = service.actor(update.effective_user.id)  # type: ignore[union-attr]
+    offered = service.opening.choices(actor)
+    if len(offered) > 1:  # the office runs several SOPs that publish: which one?
+        labels = [(sop.key, sop_named(sop)) for sop in offered]
+        await reply(update, texts.ASK_SOP, sop_keyboard(labels))
+        return
     await service.opening.begin_item(actor)
     await reply(update, texts.ASK_TITLE)
 
@@ -110,7 +121,8 @@ async def tasks(update: Update, context: BotContext) -> None:
     reads = services.service.reads
     actor = reads.reader(update.effective_user.id)  # type: ignore[union-attr]
     waiting, drafts = await reads.tasks(actor)
-    text = render_tasks(waiting, drafts, services.config.timezone)
+    several = len(services.config.sops) > 1
+    text = render_tasks(waiting, drafts, services.config.timezone, several=several)
     # each waiting item's button brings its card, as a reminder's does
     await reply(update, text, tasks_keyboard([(item.id, item.code) for item in waiting]))
 
@@ -134,9 +146,9 @@ def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]
     who = ""
     if item.step is not None:
         names = context.services.service.reads.holder_names(item.step.role)
-        title = config.sop.role_title(item.step.role)
+        title = item.sop.role_title(item.step.role)
         who = f"{title} ({names_beside_title(names, title)})"
-    return render_status(item, list(events), config.sop, config.timezone, who)
+    return render_status(item, list(events), item.sop, config.timezone, who)
 
 
 @answers_refusals

@@ -38,7 +38,7 @@ async def reply(
 def refusal_for(context: BotContext, exc: Exception) -> str:
     """The words for a refusal, in the office's SOP and time zone."""
     config = context.services.config
-    return refusal_text(exc, config.sop, config.timezone)
+    return refusal_text(exc, config.sops, config.timezone)
 
 
 def answers_refusals(handler: Handler) -> Handler:

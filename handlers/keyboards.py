@@ -35,6 +35,7 @@ class Verb(StrEnum):
     TAKEDOWN_REASON = "tn"  # item:reason:0 — the reason chosen for the item's takedown
     REFUSE = "tf"  # item:step:version — refuse the takedown (a note is asked)
     LINK_REMOVED = "tx"  # item:step:position — this link's post was removed
+    OPEN_UNDER = "sb"  # 0:sop — /baru: the new item follows this SOP ("SOP baru")
 
 
 _DATA_RE = re.compile(
@@ -62,6 +63,7 @@ _STEP_VERBS = frozenset(
     }
 )
 _VERSION_VERBS = frozenset({Verb.SUBMIT_DESIGN, Verb.CLEAR_DESIGN, Verb.PICK_ITEM})
+_KEY_VERBS = frozenset({Verb.OPEN_UNDER})  # a key in the step's place, no number after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,8 @@ def unpack(data: str | None) -> Callback | None:
     shape_ok = (
         (verb in _STEP_VERBS and step is not None and b is not None)
         or (verb in _VERSION_VERBS and step is None and b is not None)
-        or (verb not in _STEP_VERBS | _VERSION_VERBS and step is None and b is None)
+        or (verb in _KEY_VERBS and step is not None and b is None)
+        or (verb not in _STEP_VERBS | _VERSION_VERBS | _KEY_VERBS and step is None and b is None)
     )
     number = int(b) if b is not None else None
     if not shape_ok or int(match["a"]) > _MAX_NUMBER or (number or 0) > _MAX_NUMBER:
@@ -128,6 +131,14 @@ def confirm_sources_keyboard(item_id: int, step_key: str, version: int) -> Inlin
             ],
             [_button(texts.BTN_CANCEL_CONFIRM, pack(Verb.DISMISS, item_id))],
         ]
+    )
+
+
+def sop_keyboard(sops: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """/baru when the office runs several SOPs that publish: per SOP (key, its name and
+    number) a button, one to a row."""
+    return InlineKeyboardMarkup(
+        [[_button(label, pack(Verb.OPEN_UNDER, 0, key))] for key, label in sops]
     )
 
 

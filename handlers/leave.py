@@ -74,7 +74,7 @@ async def leave_command(update: Update, context: BotContext) -> None:
     """/cuti: the absences running and coming, and the member who is away next."""
     assert update.effective_chat is not None
     view = await context.services.service.leave.begin(user_of(update), update.effective_chat.id)
-    await reply(update, *leave_ui.overview(view, context.services.config.sop))
+    await reply(update, *leave_ui.overview(view, context.services.config.sops))
 
 
 class WaitsForText(filters.MessageFilter):
@@ -105,7 +105,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if isinstance(step, NotForLeave):
         await messages.on_text(update, context)
         return
-    sop = context.services.config.sop
+    sop = context.services.config.sops
     match step:
         case Asking():
             await reply(update, *leave_ui.question(step.talk, step.roster, sop))
@@ -153,7 +153,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _show_press(update: Update, context: BotContext, given: Answer, step: TalkStep) -> None:
-    sop = context.services.config.sop
+    sop = context.services.config.sops
     if isinstance(step, TalkRefused) and not step.over:
         await _refuse(update, plain(leave_ui.refusal(step)))  # the question stays open
         return
@@ -195,4 +195,4 @@ async def _change(update: Update, context: BotContext, absence_id: int, change: 
     name = leave_ui.name_of(done.overview.roster, done.absence.user_id)
     toast = texts.LEAVE_CANCELLED_TOAST if change is Change.CANCEL else texts.LEAVE_ENDED_TOAST
     await answer(update, toast.format(name=name))
-    await edit(update, *leave_ui.overview(done.overview, context.services.config.sop))
+    await edit(update, *leave_ui.overview(done.overview, context.services.config.sops))

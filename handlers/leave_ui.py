@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.domain.leave_talk import BASIS_LIMIT, Ask, Change, LeaveTalk, TalkProblem, change_offered
 from bot.domain.roster import Absence, ActingKind, Roster
-from bot.domain.sop import Sop
+from bot.domain.sop import RoleTitles
 from bot.service.leave_views import Overview, Recorded, TalkRefused
 from bot.service.payloads import AbsenceNotice, ActingNotice, LeaveChange
 from handlers.people_ui import button
@@ -33,7 +33,7 @@ def name_of(roster: Roster, user_id: int | None) -> str:
     return member.name if member else str(user_id)
 
 
-def capacity(sop: Sop, role: str, kind: str) -> str:
+def capacity(sop: RoleTitles, role: str, kind: str) -> str:
     """ "Plh. Kasubbag Hukum"."""
     return f"{ActingKind(kind).prefix} {sop.role_title(role)}"
 
@@ -41,7 +41,7 @@ def capacity(sop: Sop, role: str, kind: str) -> str:
 # --- the list ----------------------------------------------------------------------------------
 
 
-def overview(view: Overview, sop: Sop) -> tuple[str, InlineKeyboardMarkup]:
+def overview(view: Overview, sop: RoleTitles) -> tuple[str, InlineKeyboardMarkup]:
     """The absences running and coming, a button each; then, while the talk /cuti opened
     still waits for it, the member who is away next."""
     roster, today = view.roster, view.today
@@ -79,7 +79,7 @@ def overview(view: Overview, sop: Sop) -> tuple[str, InlineKeyboardMarkup]:
 def acting_lines(
     absence: Absence,
     roster: Roster,
-    sop: Sop,
+    sop: RoleTitles,
     named_line: str = texts.LEAVE_ACTING_LINE,
     nobody_line: str = texts.LEAVE_NO_ACTING_LINE,
 ) -> list[str]:
@@ -105,7 +105,7 @@ def acting_lines(
 # --- the talk -----------------------------------------------------------------------------------
 
 
-def question(talk: LeaveTalk, roster: Roster, sop: Sop) -> tuple[str, InlineKeyboardMarkup]:
+def question(talk: LeaveTalk, roster: Roster, sop: RoleTitles) -> tuple[str, InlineKeyboardMarkup]:
     """The question the talk waits on, with its buttons (each carrying the question's number)."""
     name = escape(name_of(roster, talk.member))
     stop = [leave_button(texts.BTN_STOP, "x", talk.rev)]
@@ -159,7 +159,7 @@ def stop_keyboard(talk: LeaveTalk) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[leave_button(texts.BTN_STOP, "x", talk.rev)]])
 
 
-def recorded(step: Recorded, sop: Sop) -> str:
+def recorded(step: Recorded, sop: RoleTitles) -> str:
     absence, roster = step.absence, step.roster
     lines = [
         texts.LEAVE_RECORDED.format(
@@ -177,7 +177,7 @@ def recorded(step: Recorded, sop: Sop) -> str:
 # --- the notices (drawn for the outbox sender) ---------------------------------------------
 
 
-def leave_notice(notice: AbsenceNotice | ActingNotice, sop: Sop) -> str:
+def leave_notice(notice: AbsenceNotice | ActingNotice, sop: RoleTitles) -> str:
     """The absent member's or an acting official's notice of a recorded, cancelled or ended
     absence (HTML)."""
     by = texts.LEAVE_BY.format(name=escape(notice.by or texts.LEAVE_BY_ADMIN))

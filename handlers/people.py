@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.config import Config
-from bot.domain.sop import Sop
+from bot.domain.sop import RoleTitles
 from bot.service.payloads import ClaimAnswer, ClaimCard
 from bot.service.people import MemberView, NotAllowed
 from handlers.commands import help_for
@@ -37,7 +37,7 @@ def _button(label: str, *parts: object) -> InlineKeyboardButton:
     return button(PREFIX, label, *parts)
 
 
-def claim_card(card: ClaimCard, sop: Sop) -> tuple[str, InlineKeyboardMarkup]:
+def claim_card(card: ClaimCard, sop: RoleTitles) -> tuple[str, InlineKeyboardMarkup]:
     """The admins' card for someone who opened an invitation (drawn for the outbox sender)."""
     text = texts.CLAIM_CARD.format(
         name=escape(card.name), user_id=card.user_id, role=escape(sop.role_title(card.role))
@@ -58,7 +58,7 @@ def claim_answer(answer: ClaimAnswer, roles: frozenset[str], config: Config) -> 
     welcome with what `roles`, those they hold as it is sent, let them do; or the refusal."""
     if not answer.accepted:
         return texts.CLAIM_REFUSED_TO_USER
-    role = escape(config.sop.role_title(answer.role))
+    role = escape(config.sops.role_title(answer.role))
     welcome = texts.CLAIM_WELCOME.format(name=escape(texts.addressed(answer.name)), role=role)
     return welcome + help_for(config, roles)
 
@@ -74,7 +74,7 @@ async def start_link(update: Update, context: BotContext) -> None:
     token = (context.args or [""])[0]
     people = context.services.service.people
     claim = await people.open_invitation(user.id, user.full_name, token)
-    role = context.services.config.sop.role_title(claim.role)
+    role = context.services.config.sops.role_title(claim.role)
     name = escape(texts.addressed(user.first_name))
     await reply(update, texts.INVITE_OPENED.format(name=name, role=role))
 
@@ -84,7 +84,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
     """/undang: pick the role of the person to invite."""
     if not is_admin(context, user_of(update)):
         raise NotAllowed
-    sop = context.services.config.sop
+    sop = context.services.config.sops
     rows = [[_button(sop.role_title(role), "inv", role)] for role in sop.roles]
     await reply(update, texts.INVITE_PICK_ROLE, InlineKeyboardMarkup(rows))
 
@@ -94,7 +94,7 @@ async def _issue(update: Update, context: BotContext, role: str) -> None:
     config = context.services.config
     link = f"https://t.me/{context.bot.username}?start={invited.token}"
     text = texts.INVITE_LINK.format(
-        role=escape(config.sop.role_title(role)),
+        role=escape(config.sops.role_title(role)),
         until=texts.fmt_moment(invited.expires_at, config.timezone),
         link=link,
     )
@@ -117,7 +117,7 @@ async def _answer_claim(
     user = update.effective_user
     assert user is not None
     claim = await context.services.service.people.answer_claim(user.id, invitation_id, accept)
-    sop = context.services.config.sop
+    sop = context.services.config.sops
     role = escape(sop.role_title(claim.role))
     name = escape(claim.name)
     admin = escape(user.full_name)
@@ -159,7 +159,7 @@ def _admin_button(view: MemberView) -> InlineKeyboardButton | None:
     return _button(texts.BTN_MAKE_ADMIN, "ad", view.user_id, 1) if view.active else None
 
 
-def _roles(sop: Sop, roles: frozenset[str]) -> str:
+def _roles(sop: RoleTitles, roles: frozenset[str]) -> str:
     return sop.role_titles(roles) or texts.MEMBER_NO_ROLE
 
 
@@ -168,7 +168,7 @@ async def members_command(update: Update, context: BotContext) -> None:
     """/anggota: the members, their roles and status; a button per member."""
     if not is_admin(context, user_of(update)):
         raise NotAllowed
-    sop = context.services.config.sop
+    sop = context.services.config.sops
     views = sorted(await context.services.service.people.members(), key=lambda v: v.name)
     lines = [texts.MEMBERS_HEADER.format(count=len(views))]
     lines += [
@@ -190,7 +190,7 @@ async def _member_card(
 ) -> None:
     """The member's card; shown in place after a change without asking again whether the
     presser is an admin (the change was allowed, and may have been their own admin going)."""
-    sop = context.services.config.sop
+    sop = context.services.config.sops
     views = {v.user_id: v for v in await context.services.service.people.members()}
     view = views.get(user_id)
     if view is None:

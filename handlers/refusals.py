@@ -7,17 +7,21 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import workflow
 from bot.domain.sop import Sop
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.domain.workflow import CLOSED_STATUSES
 from bot.service import errors
 from handlers.actions import ACTION_VIEWS
-from handlers.cards import person
+from handlers.cards import person, sop_named
 
 # Callback answers (toasts and alerts) are limited to 200 characters by Telegram.
 ANSWER_LIMIT = 200
 
 
-def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
-    """The catalog text for a refused request; `exc` is a workflow or service error."""
+def refusal_text(exc: Exception, sops: Sop | SopCatalog, zone: ZoneInfo) -> str:
+    """The catalog text for a refused request; `exc` is a workflow or service error, which
+    names the SOP of the item it is about (its steps name the refusal)."""
+    catalog = as_catalog(sops)
+    sop = catalog.find(getattr(exc, "sop_key", None))
     match exc:
         case errors.AlreadyDecided():
             return already_decided_text(exc, sop, texts.fmt_moment_short(exc.at, zone))
@@ -31,8 +35,14 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
             return texts.PAGES_OF_ANOTHER.format(code=exc.code, version=exc.version, names=names)
         case errors.CardNotForChat():
             return texts.CARD_NOT_FOR_CHAT.format(code=exc.code)
+        case workflow.NotOpener() if exc.sop_key and len(catalog.publishing) > 1:
+            # which SOP was chosen at /baru, and who opens items under it
+            roles = sop.role_titles(exc.required_roles)
+            return texts.NOT_OPENER_SOP.format(roles=roles, sop=sop_named(sop))
         case workflow.NotOpener():
-            return texts.NOT_OPENER.format(roles=sop.role_titles(exc.required_roles))
+            return texts.NOT_OPENER.format(roles=catalog.role_titles(exc.required_roles))
+        case errors.SopNotOffered():
+            return texts.SOP_NOT_OFFERED
         case workflow.NotCanceller():
             return texts.NOT_CANCELLER.format(roles=sop.role_titles(exc.required_roles))
         case workflow.NotYourStep():
@@ -54,7 +64,8 @@ def refusal_text(exc: Exception, sop: Sop, zone: ZoneInfo) -> str:
         case errors.NotDesignStep():
             return texts.NOT_DESIGN_STEP.format(code=exc.code, step=exc.step_title)
         case errors.NotOperator():
-            return texts.NOT_OPERATOR.format(role=sop.role_title(sop.design_step.role))
+            designers = {s.design_step.role for s in catalog.publishing}
+            return texts.NOT_OPERATOR.format(role=catalog.role_titles(designers))
         case errors.NoItemForUpload():
             return texts.NO_ITEM_FOR_UPLOAD
         case errors.UploadGone():

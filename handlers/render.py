@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.config import Config
 from bot.delivery.rendering import RenderedCard
-from bot.domain.sop import Sop
+from bot.domain.sop_catalog import SopCatalog
 from bot.service.payloads import (
     AbsenceNotice,
     ActingNotice,
@@ -39,12 +39,12 @@ from handlers.reports import render_digest, render_reminder
 
 @dataclass(frozen=True, slots=True)
 class TelegramRenderer:
-    sop: Sop
+    sops: SopCatalog  # the office's SOPs: each item's message in its own SOP's words
     zone: ZoneInfo
     config: Config  # the office's name and reminders, for the help a welcome carries
 
     def card(self, data: CardData) -> RenderedCard:
-        return render_card(data, self.sop, self.zone)
+        return render_card(data, data.item.sop, self.zone)
 
     def notice(self, notice: Notice) -> str:
         return render_notice(notice)
@@ -52,18 +52,17 @@ class TelegramRenderer:
     def confirmation(self, confirmation: Confirmation) -> str:
         c = confirmation
         # the words are plain (they are also a press's toast); role titles may hold < or &
-        return escape(done_words(self.sop, c.action, c.code, c.version, c.to_step))
+        sop = self.sops.find(c.sop)
+        return escape(done_words(sop, c.action, c.code, c.version, c.to_step))
 
     def reminder(self, reminder: Reminder, item_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-        # the SOP whose step is overdue (a takedown's steps are its own SOP's)
-        sop = next((s for s in self.config.sops if s.has_step(reminder.step)), self.sop)
-        return render_reminder(reminder, item_id, sop, self.zone)
+        return render_reminder(reminder, item_id, self.sops, self.zone)
 
     def digest(self, digest: Digest) -> str:
-        return render_digest(digest, self.sop, self.zone)
+        return render_digest(digest, self.sops, self.zone)
 
     def claim(self, card: ClaimCard) -> tuple[str, InlineKeyboardMarkup]:
-        return claim_card(card, self.sop)
+        return claim_card(card, self.sops)
 
     def claim_answer(self, answer: ClaimAnswer, roles: frozenset[str]) -> str:
         return claim_answer(answer, roles, self.config)
@@ -75,4 +74,4 @@ class TelegramRenderer:
         return fit(text, TEXT_LIMIT, tail=line)
 
     def leave(self, notice: AbsenceNotice | ActingNotice) -> str:
-        return leave_notice(notice, self.sop)
+        return leave_notice(notice, self.sops)

@@ -87,7 +87,7 @@ def period_keyboard(common: list[tuple[str, Period]]) -> InlineKeyboardMarkup:
 
 
 def refusal(context: BotContext, exc: NotAReportReader) -> str:
-    roles = context.services.config.sop.role_titles(exc.roles)
+    roles = context.services.config.sops.role_titles(exc.roles)
     return texts.REPORT_NOT_ALLOWED.format(roles=roles)
 
 

@@ -9,14 +9,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.domain.sop import Sop
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.service.payloads import Digest, DigestRow, Reminder
-from handlers.cards import TEXT_LIMIT, fit
+from handlers.cards import TEXT_LIMIT, fit, sop_named
 from handlers.keyboards import Verb, pack
 
 
 def render_reminder(
-    reminder: Reminder, item_id: int, sop: Sop, zone: ZoneInfo
+    reminder: Reminder, item_id: int, sops: Sop | SopCatalog, zone: ZoneInfo
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """In the words of the item's own SOP (named, when the office runs several)."""
+    catalog = as_catalog(sops)
+    sop = catalog.find(reminder.sop)
     step = sop.step(reminder.step) if sop.has_step(reminder.step) else None
     lines = [
         texts.REMINDER.format(
@@ -30,6 +34,8 @@ def render_reminder(
             late=texts.fmt_lateness(reminder.late_minutes),
         )
     ]
+    if len(catalog) > 1:
+        lines.append(texts.REMINDER_SOP.format(sop=escape(sop_named(sop))))
     if reminder.overseer:
         role = sop.role_title(step.role) if step else "-"
         lines.append(texts.REMINDER_WHO.format(role=escape(role), who=escape(reminder.who)))
@@ -45,27 +51,24 @@ def render_reminder(
     return fit("\n".join(lines), TEXT_LIMIT), InlineKeyboardMarkup([[button]])
 
 
-def render_digest(digest: Digest, sop: Sop, zone: ZoneInfo) -> str:
+def render_digest(digest: Digest, sops: Sop | SopCatalog, zone: ZoneInfo) -> str:
+    """The overseer's morning digest; each item's step in its own SOP's words, the items
+    grouped by SOP (each headed by its name) when the office runs several."""
+    catalog = as_catalog(sops)
     lines = [texts.DIGEST_HEADER.format(day=texts.fmt_day(digest.day)), ""]
     active = digest.active
     overdue = [row for row in active if row.overdue]
     if overdue:
         lines.append(texts.DIGEST_OVERDUE.format(count=len(overdue)))
-        lines += [_overdue_line(row, sop, zone) for row in overdue]
+        lines += [_overdue_line(row, catalog.find(row.sop), zone) for row in overdue]
         lines.append("")
     if not active:
         lines += [texts.DIGEST_NO_ACTIVE, ""]
-    for step in sop.steps:
-        rows = [row for row in active if row.step == step.key]
-        if rows:
-            lines.append(
-                texts.DIGEST_STEP.format(ref=step.ref, step=escape(step.title), count=len(rows))
-            )
-            lines += [
-                texts.DIGEST_ITEM_LINE.format(code=row.code, title=escape(row.title))
-                for row in rows
-            ]
-            lines.append("")
+    for sop in catalog:
+        mine = [row for row in active if catalog.find(row.sop) is sop]
+        if mine and len(catalog) > 1:
+            lines.append(texts.DIGEST_SOP.format(sop=escape(sop_named(sop))))
+        lines += _step_lines(sop, mine)
     previous = texts.fmt_day(digest.previous)
     published = digest.published
     if published:
@@ -77,6 +80,22 @@ def render_digest(digest: Digest, sop: Sop, zone: ZoneInfo) -> str:
     else:
         lines.append(texts.DIGEST_NONE_PUBLISHED.format(day=previous))
     return fit("\n".join(lines), TEXT_LIMIT)
+
+
+def _step_lines(sop: Sop, active: list[DigestRow]) -> list[str]:
+    lines: list[str] = []
+    for step in sop.steps:
+        rows = [row for row in active if row.step == step.key]
+        if rows:
+            lines.append(
+                texts.DIGEST_STEP.format(ref=step.ref, step=escape(step.title), count=len(rows))
+            )
+            lines += [
+                texts.DIGEST_ITEM_LINE.format(code=row.code, title=escape(row.title))
+                for row in rows
+            ]
+            lines.append("")
+    return lines
 
 
 def _overdue_line(row: DigestRow, sop: Sop, zone: ZoneInfo) -> str:

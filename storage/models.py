@@ -279,6 +279,24 @@ class PendingInput(Base):
     step_key: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int | None]
     asked_at: Mapped[datetime]
+    # A new item's title: the key of the SOP chosen at /baru (empty: the default SOP).
+    sop_key: Mapped[str | None] = mapped_column(String(16))
+
+
+class SopSnapshot(Base):
+    """One version of an SOP as the bot ran it (its file's content, canonical JSON), stored
+    at start: an SOP whose file is removed while items still follow it is rebuilt from its
+    latest copy and runs them to the end."""
+
+    __tablename__ = "sop_snapshots"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)  # its fingerprint
+    name: Mapped[str] = mapped_column(Text)
+    number: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    first_used: Mapped[datetime]
+    last_used: Mapped[datetime]  # the last start that ran it (the latest copy is rebuilt)
 
 
 class OutboxMessage(Base):

@@ -421,6 +421,7 @@ class Repository:
             "step_key": row.step_key,
             "version": row.version,
             "asked_at": row.asked_at,
+            "sop_key": row.sop_key,
         }
         upsert = pg_insert if self._dialect() == "postgresql" else sqlite_insert
         statement = upsert(PendingInput).values(**values)

@@ -415,7 +415,7 @@ async def test_a_revised_sop_does_not_rewrite_what_was_measured(scenario: Scenar
         ),
         version="revisi-2027",
     )
-    reports = Reports(replace(s.o.service.context, sop=revised))
+    reports = Reports(replace(s.o.service.context, sop=revised, sops=None))
     period = reports.period("2026-S2")
     step = (await reports.build(period)).figures.steps[1]
     assert (step.runs, step.within, step.limits, step.unrecorded) == (

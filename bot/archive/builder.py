@@ -22,7 +22,7 @@ from bot.archive.record import (
 from bot.archive.store import write_archive
 from bot.domain.limits import LimitUnit
 from bot.domain.sop import Sop
-from bot.domain.sop_catalog import SopCatalog
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.domain.workflow import ITEM_CREATED, TAKEDOWN_ASKED, Action, ItemStatus
 from bot.domain.worktime import WorkCalendar
 from storage.models import DesignFile, Event, Material
@@ -40,15 +40,13 @@ class Archiver:
     def __init__(
         self,
         factory: SessionFactory,
-        sop: Sop,
+        sops: Sop | SopCatalog,
         calendar: WorkCalendar,
         root: Path,
         office: str,
-        sops: SopCatalog | None = None,
     ) -> None:
         self.factory = factory
-        self.sop = sop
-        self.sops = sops or SopCatalog((sop,))
+        self.sops = as_catalog(sops)  # each item is archived under its own SOP
         self.calendar = calendar
         self.root = root
         self.office = office
@@ -66,7 +64,6 @@ class Archiver:
             item = await uow.repo.item(item_id)
             if item is None or item.status not in _ARCHIVED or item.closed_at is None:
                 return None
-            sop = self.sops.of(item.sop_key)
             events = list(await uow.repo.events(item.id))
             materials = await uow.repo.materials(item.id)
             design = await uow.repo.design_files(item.id, item.version)
@@ -74,6 +71,7 @@ class Archiver:
             takedown = (
                 await self._takedown(uow, item.id) if item.status == ItemStatus.TAKEN_DOWN else None
             )
+        sop = self.sops.of(item.sop_key)
         files = _archived(design, "desain") + _archived(materials, "materi")
         sources = [row.text for row in materials if row.text] + [
             f"{texts.ARCHIVE_FILE} {texts.file_label(row.file_name, row.kind)}"
@@ -93,6 +91,8 @@ class Archiver:
             files=files,
             caption=version.caption if version else None,
             approved_version=item.version,
+            sop_name=sop.name,
+            sop_key=sop.key,
             takedown=takedown,
         )
 

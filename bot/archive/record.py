@@ -120,3 +120,5 @@ class ArchiveRecord:
     approved_version: int
     # the takedown that removed the post, once there is one (the files stay archived)
     takedown: ArchiveTakedown | None = None
+    sop_name: str = ""  # the SOP the item followed (an office may run several)
+    sop_key: str = ""

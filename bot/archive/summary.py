@@ -30,7 +30,7 @@ def summary_html(record: ArchiveRecord, relative: list[str], zone: ZoneInfo) -> 
         (texts.SUMMARY_CODE, record.code),
         (texts.SUMMARY_TITLE, record.title),
         (texts.SUMMARY_OFFICE, record.office),
-        (texts.SUMMARY_SOP, record.sop_number),
+        (texts.SUMMARY_SOP, _sop(record)),
         (texts.SUMMARY_PUBLISHED, _when(record.published_at, zone)),
         (texts.SUMMARY_APPROVED_VERSION, str(record.approved_version)),
     ]
@@ -152,3 +152,8 @@ def _status(step: ArchiveStep) -> str:
     return {True: texts.SUMMARY_LATE, False: texts.SUMMARY_ON_TIME, None: texts.SUMMARY_NONE}[
         step.late
     ]
+
+
+def _sop(record: ArchiveRecord) -> str:
+    """The SOP the item followed: its name and number, or the number alone (older records)."""
+    return f"{record.sop_name} ({record.sop_number})" if record.sop_name else record.sop_number

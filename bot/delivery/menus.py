@@ -26,20 +26,20 @@ _EVERYONE = ("tugas", "status", "arsip", "bantuan")
 
 def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tuple[str, str]]:
     """The menu of someone holding `roles` today (acting roles included)."""
-    sop = config.sop
+    sops = config.sops  # the office's SOPs: a role that opens items under any of them opens
     wanted = set(_EVERYONE)
-    if roles & sop.openers:
+    if roles & sops.openers:
         wanted.add("baru")
-    if roles & sop.cancellers:
+    if roles & sops.cancellers:
         wanted.add("batal")
-    takedown = config.sops.takedown
+    takedown = sops.takedown
     if takedown is not None and roles & takedown.openers:
         wanted.add("turunkan")  # those who may ask for a takedown (handlers/takedown.py)
-    if admin or (sop.overseer is not None and sop.overseer in roles):
+    if admin or roles & sops.overseers:
         wanted.add("cuti")
     if admin:
         wanted |= {"undang", "anggota", "antrean", "kirimulang"}
-    if admin or roles & report_readers(sop):
+    if admin or roles & report_readers(sops):
         wanted.add("laporan")  # the SOP monitoring report (handlers/report_chat.py)
     every = (
         texts.BOT_COMMANDS + texts.REPORT_COMMANDS + texts.PEOPLE_COMMANDS + texts.ADMIN_COMMANDS

@@ -50,6 +50,7 @@ from bot.delivery.rendering import RenderedCard, Renderer
 from bot.delivery.report_delivery import ReportDelivery
 from bot.domain.clock import Clock
 from bot.domain.sop import Sop, Step, StepKind
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.service.directory import Directory
 from bot.service.message_log import MessageLog, OutboxProgress, SentMessage
 from bot.service.owed import ARCHIVE_CHAT, OutboxKind
@@ -130,7 +131,7 @@ class OutboxSender:
         factory: SessionFactory,
         reads: Reads,
         messages: MessageLog,
-        sop: Sop,
+        sops: Sop | SopCatalog,
         zone: ZoneInfo,
         clock: Clock,
         directory: Directory,
@@ -148,7 +149,7 @@ class OutboxSender:
         self.factory = factory
         self.reads = reads
         self.messages = messages
-        self.sop = sop
+        self.sops = as_catalog(sops)
         self.zone = zone
         self.clock = clock
         self._wake = asyncio.Event()
@@ -536,7 +537,7 @@ class OutboxSender:
             name=escape(self.directory.name(chat_id)), chat_id=chat_id
         )
         admins = sorted(self.directory.admins)
-        recipients = [*admins, *self.directory.chats_for_roles(sorted(self.sop.cancellers))]
+        recipients = [*admins, *self.directory.chats_for_roles(sorted(self.sops.cancellers))]
         for recipient in dict.fromkeys(recipients):
             if recipient == chat_id:
                 continue
@@ -552,9 +553,9 @@ class OutboxSender:
             code=data.item.code,
             version=data.version,
             pages=", ".join(map(str, pages)),
-            **file_changed_roles(self.sop, data.step),
+            **file_changed_roles(data.item.sop, data.step),
         )
-        for chat_id in self.directory.chats_for_roles(self.sop.order_roles):
+        for chat_id in self.directory.chats_for_roles(data.item.sop.order_roles):
             await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
     async def _report_archive_failed(self, item_id: int, cause: str) -> None:
@@ -572,7 +573,7 @@ class OutboxSender:
 
     def _leaders(self) -> list[int]:
         """The admins and the SOP's cancellers: who is told when something is lost."""
-        roles = sorted(self.sop.cancellers)
+        roles = sorted(self.sops.cancellers)
         admins = sorted(self.directory.admins)
         return list(dict.fromkeys([*admins, *self.directory.chats_for_roles(roles)]))
 

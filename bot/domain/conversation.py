@@ -30,11 +30,12 @@ class Question:
     item_id: int | None = None
     step_key: str | None = None
     version: int | None = None
+    sop_key: str | None = None  # a title: the SOP chosen for the new item (None: the default)
 
     @classmethod
-    def title(cls) -> Question:
-        """/baru: the new item's title comes next."""
-        return cls(PromptKind.TITLE)
+    def title(cls, sop_key: str | None = None) -> Question:
+        """/baru: the new item's title comes next (the item follows the SOP `sop_key`)."""
+        return cls(PromptKind.TITLE, sop_key=sop_key)
 
     @classmethod
     def material(cls, item_id: int) -> Question:
@@ -66,6 +67,7 @@ class NothingExpected:
 @dataclass(frozen=True, slots=True)
 class CreateItem:
     title: str
+    sop_key: str | None = None  # the SOP chosen at /baru (None: the default SOP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,7 @@ def answer_text(
             return NothingExpected()
         return SetCaption(replied_item, text)
     if open_question.kind == PromptKind.TITLE:
-        return CreateItem(text)
+        return CreateItem(text, open_question.sop_key)
     item_id = open_question.item_id
     if item_id is None:
         return NothingExpected()

@@ -32,11 +32,13 @@ from bot.domain.monitoring import (
     who,
 )
 from bot.domain.sop import Sop, StepKind
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.domain.visits import NO_TIME, EventFact, ItemFacts, Visit, visits_of
 from bot.domain.workflow import ITEM_CREATED, ItemStatus
 from bot.domain.worktime import WorkCalendar
 
 WorkKey = tuple[int, str, str | None]  # person, role, capacity
+StepOf = tuple[str, str]  # (SOP key, step key): one SOP's step
 
 
 @dataclass(slots=True)
@@ -55,7 +57,7 @@ class Monitoring:
 
     def __init__(
         self,
-        sop: Sop,
+        sops: Sop | SopCatalog,
         calendar: WorkCalendar,
         start: datetime,
         end: datetime,
@@ -63,13 +65,17 @@ class Monitoring:
         threshold: float = DEFAULT_THRESHOLD,
         holdings: Sequence[Holding] | None = None,  # None: the roster's record is unknown
     ) -> None:
-        self.sop, self.calendar = sop, calendar
+        # each item is measured against its own SOP; a step's figures are its SOP's alone
+        self.sops, self.calendar = as_catalog(sops), calendar
+        self.sop = self.sops.default
         self.start, self.end = start, end
         self.threshold = threshold
         self.holdings = holdings
-        self._runs: dict[str, list[Visit]] = defaultdict(list)
-        self._reasons: dict[str, list[str]] = defaultdict(list)
-        self._reminders: Counter[str] = Counter()
+        # keyed by (SOP key, step key): two SOPs' steps are never added together
+        self._runs: dict[StepOf, list[Visit]] = defaultdict(list)
+        self._reasons: dict[StepOf, list[str]] = defaultdict(list)
+        self._reminders: Counter[StepOf] = Counter()
+        self._sops_seen: set[str] = set()
         self._items: list[ItemRow] = []
         self._late: list[LateRun] = []
         self._returns: list[Noted] = []
@@ -87,15 +93,17 @@ class Monitoring:
 
     def add(self, item: ItemFacts) -> None:
         """Take in one item of the period (open in it at some time)."""
-        visits = visits_of(item, self.sop, self.calendar)
+        sop = self.sops.find(item.sop_key)
+        self._sops_seen.add(sop.key)
+        visits = visits_of(item, sop, self.calendar)
         self._versions.update(v.sop_version for v in item.visits if v.sop_version)
         for visit in visits:
             if visit.run and visit.ended_at is not None and self._in(visit.ended_at):
-                self._run(item, visit)
+                self._run(item, sop, visit)
         for event in item.events:
             if self._in(event.at):
-                self._event(item, event)
-        self._reminders.update(r.step_key for r in item.reminders if self._in(r.sent_at))
+                self._event(item, sop, event)
+        self._reminders.update((sop.key, r.step_key) for r in item.reminders if self._in(r.sent_at))
         if self._in(item.created_at):
             self._counts["opened"] += 1
         closed = item.closed_at is not None and item.closed_at < self.end
@@ -103,14 +111,14 @@ class Monitoring:
             self._counts[_ended(item.status)] += 1
             if _ended(item.status) == ItemStatus.PUBLISHED:
                 self._lead_time(item)
-        row = self._item_row(item, visits, closed)
+        row = self._item_row(item, sop, visits, closed)
         self._items.append(row)
         if not closed:
-            self._open.append(self._open_item(item, visits, row.status_at_end))
-        self._compliance.append(self._comply(item))
+            self._open.append(self._open_item(item, sop, visits, row.status_at_end))
+        self._compliance.append(self._comply(item, sop))
 
-    def _run(self, item: ItemFacts, visit: Visit) -> None:
-        self._runs[visit.step_key].append(visit)
+    def _run(self, item: ItemFacts, sop: Sop, visit: Visit) -> None:
+        self._runs[(sop.key, visit.step_key)].append(visit)
         end = visit.end
         assert end is not None and visit.ended_at is not None
         work = self._worker(end)
@@ -130,6 +138,7 @@ class Monitoring:
                     visit.late,
                     visit.limit,
                     visit.recorded,
+                    sop.key,
                 )
             )
 
@@ -139,7 +148,7 @@ class Monitoring:
             self._work[key] = _Work(event.actor_name)
         return self._work[key]
 
-    def _event(self, item: ItemFacts, event: EventFact) -> None:
+    def _event(self, item: ItemFacts, sop: Sop, event: EventFact) -> None:
         self._events.append(event)
         if event.action == ITEM_CREATED:
             return
@@ -157,10 +166,11 @@ class Monitoring:
                 event.capacity,
                 event.version,
                 event.notes or "",
+                sop.key,
             )
             if event.action == Action.RETURN:
                 self._returns.append(noted)
-                self._reasons[event.step_key or ""].append(event.notes or "")
+                self._reasons[(sop.key, event.step_key or "")].append(event.notes or "")
             else:
                 self._cancelled.append(noted)
 
@@ -172,7 +182,7 @@ class Monitoring:
 
     # --- one item ----------------------------------------------------------------------
 
-    def _item_row(self, item: ItemFacts, visits: list[Visit], closed: bool) -> ItemRow:
+    def _item_row(self, item: ItemFacts, sop: Sop, visits: list[Visit], closed: bool) -> ItemRow:
         before = [e for e in item.events if e.at < self.end]
         handed = any(e.action == Action.SUBMIT_MATERIAL for e in before)
         status = (
@@ -201,15 +211,16 @@ class Monitoring:
             step_at_end=open_visit.step_key if open_visit and not closed else None,
             status_now=item.status,
             versions=max(designs, default=0),
-            approved_version=self._approved_version(before),
+            approved_version=self._approved_version(sop, before),
             links=item.post_links if closed else (),
             steps=cells,
             returns=sum(1 for e in before if e.action == Action.RETURN),
             reminders=sum(1 for r in item.reminders if r.sent_at < self.end),
+            sop_key=sop.key,
         )
 
-    def _approved_version(self, events: list[EventFact]) -> int | None:
-        reviews = [s.key for s in self.sop.steps if s.kind is StepKind.REVIEW]
+    def _approved_version(self, sop: Sop, events: list[EventFact]) -> int | None:
+        reviews = [s.key for s in sop.steps if s.kind is StepKind.REVIEW]
         final = reviews[-1] if reviews else None
         approvals = [e for e in events if e.action == Action.APPROVE and e.step_key == final]
         return approvals[-1].version if approvals else None
@@ -224,51 +235,60 @@ class Monitoring:
             None,
         )
 
-    def _open_item(self, item: ItemFacts, visits: list[Visit], status: str) -> OpenItem:
+    def _open_item(self, item: ItemFacts, sop: Sop, visits: list[Visit], status: str) -> OpenItem:
         visit = self._open_visit(visits)
         if visit is None:  # a draft: waiting for its material since it was opened
-            return OpenItem(item.code, item.title, status, None, item.created_at, None, NO_TIME)
+            return OpenItem(
+                item.code, item.title, status, None, item.created_at, None, NO_TIME, sop.key
+            )
         late = NO_TIME
         if visit.due_at is not None and visit.due_at < self.end:
             late = self.calendar.working_time_between(visit.due_at, self.end)
         return OpenItem(
-            item.code, item.title, status, visit.step_key, visit.started_at, visit.due_at, late
+            item.code,
+            item.title,
+            status,
+            visit.step_key,
+            visit.started_at,
+            visit.due_at,
+            late,
+            sop.key,
         )
 
-    def _comply(self, item: ItemFacts) -> Compliance:
+    def _comply(self, item: ItemFacts, sop: Sop) -> Compliance:
         events = [e for e in item.events if e.at < self.end]
         approvals = [e for e in events if e.action == Action.APPROVE]
         return Compliance(
             item.code,
             item.title,
-            self._not_own(item, approvals),
-            self._sources(approvals),
-            self._as_approved(item, events, approvals),
+            self._not_own(item, sop, approvals),
+            self._sources(sop, approvals),
+            self._as_approved(item, sop, events, approvals),
             self._holders([e for e in events if self._in(e.at)]),
         )
 
-    def _ref(self, step_key: str | None) -> str:
-        if step_key and self.sop.has_step(step_key):
-            return self.sop.step(step_key).ref
+    def _ref(self, sop: Sop, step_key: str | None) -> str:
+        if step_key and sop.has_step(step_key):
+            return sop.step(step_key).ref
         return step_key or "-"
 
-    def _not_own(self, item: ItemFacts, approvals: list[EventFact]) -> Check:
+    def _not_own(self, item: ItemFacts, sop: Sop, approvals: list[EventFact]) -> Check:
         if not approvals:
             return Check(Verdict.NONE)
         own = [
-            f"{self._ref(e.step_key)} v{e.version}: {e.actor_name}"
+            f"{self._ref(sop, e.step_key)} v{e.version}: {e.actor_name}"
             for e in approvals
             if e.actor_id in item.makers.get(e.version, frozenset())
         ]
         return Check(Verdict.NO, tuple(own)) if own else Check(Verdict.YES)
 
-    def _sources(self, approvals: list[EventFact]) -> Check:
-        keys = {s.key for s in self.sop.steps if s.confirm_sources}
+    def _sources(self, sop: Sop, approvals: list[EventFact]) -> Check:
+        keys = {s.key for s in sop.steps if s.confirm_sources}
         asked = [e for e in approvals if e.step_key in keys]
         if not asked:
             return Check(Verdict.NONE)
         missing = [
-            f"{self._ref(e.step_key)} v{e.version}: {e.actor_name}"
+            f"{self._ref(sop, e.step_key)} v{e.version}: {e.actor_name}"
             for e in asked
             if e.sources_checked is False
         ]
@@ -279,7 +299,7 @@ class Monitoring:
         return Check(Verdict.YES)
 
     def _as_approved(
-        self, item: ItemFacts, events: list[EventFact], approvals: list[EventFact]
+        self, item: ItemFacts, sop: Sop, events: list[EventFact], approvals: list[EventFact]
     ) -> Check:
         posted = [e for e in events if e.action == Action.REPORT_POSTED]
         if not posted:
@@ -288,7 +308,7 @@ class Monitoring:
         pages = tuple(item.page_hashes.get(version, ()))
         problems: list[str] = []
         unrecorded = False
-        for step in (s for s in self.sop.steps if s.kind is StepKind.REVIEW):
+        for step in (s for s in sop.steps if s.kind is StepKind.REVIEW):
             mine = [e for e in approvals if e.step_key == step.key and e.version == version]
             if not mine:
                 problems.append(f"{step.ref} v{version}: -")
@@ -303,12 +323,13 @@ class Monitoring:
     def _holders(self, events: list[EventFact]) -> Check:
         if self.holdings is None:
             return Check(Verdict.NONE)
-        decided = [e for e in events if e.action != ITEM_CREATED and e.role in self.sop.roles]
+        roles = self.sops.roles
+        decided = [e for e in events if e.action != ITEM_CREATED and e.role in roles]
         if not decided:
             return Check(Verdict.NONE)
         zone = self.calendar.tz
         strangers = [
-            f"{e.actor_name}: {self.sop.role_title(e.role)} {e.at.astimezone(zone):%d-%m-%Y}"
+            f"{e.actor_name}: {self.sops.role_title(e.role)} {e.at.astimezone(zone):%d-%m-%Y}"
             for e in decided
             if not held_on(self.holdings, e.actor_id, e.role, e.at.astimezone(zone).date())
         ]
@@ -317,10 +338,16 @@ class Monitoring:
     # --- the summary -------------------------------------------------------------------
 
     def figures(self) -> Figures:
-        open_steps = Counter(o.step_key for o in self._open if o.step_key)
-        late_open = Counter(o.step_key for o in self._open if o.step_key and o.late > NO_TIME)
-        keys = [s.key for s in self.sop.steps]
-        keys += sorted(set(self._runs) - set(keys))
+        open_steps = Counter((o.sop_key, o.step_key) for o in self._open if o.step_key)
+        late_open = Counter(
+            (o.sop_key, o.step_key) for o in self._open if o.step_key and o.late > NO_TIME
+        )
+        keys: list[StepOf] = []
+        for sop in self.sops:  # each SOP's steps in its order: the default's even when idle
+            if sop is self.sop or sop.key in self._sops_seen:
+                mine = [(sop.key, s.key) for s in sop.steps]
+                strays = {k for k in self._runs if k[0] == sop.key} - set(mine)
+                keys += mine + sorted(strays)
         steps = tuple(self._step(key, open_steps[key], late_open[key]) for key in keys)
         runs = [v for key in keys for v in self._runs[key]]
         measured = [v for v in runs if v.limit is not None]
@@ -363,10 +390,10 @@ class Monitoring:
             sop_versions=tuple(sorted(self._versions)),
         )
 
-    def _step(self, key: str, open_at_end: int, late_at_end: int) -> StepFigures:
-        known = self.sop.has_step(key)
-        step = self.sop.step(key) if known else None
-        runs = self._runs[key]
+    def _step(self, of: StepOf, open_at_end: int, late_at_end: int) -> StepFigures:
+        sop, key = self.sops.find(of[0]), of[1]
+        step = sop.step(key) if sop.has_step(key) else None
+        runs = self._runs[of]
         measured = [v for v in runs if v.limit is not None]
         within = sum(1 for v in measured if v.within)
         working = [(v.working or NO_TIME).total_seconds() for v in runs]
@@ -385,7 +412,7 @@ class Monitoring:
             key=key,
             ref=step.ref if step else key,
             title=step.title if step else key,
-            role=self.sop.role_title(step.role) if step else "-",
+            role=sop.role_title(step.role) if step else "-",
             limits=limits,
             runs=len(runs),
             within=within,
@@ -394,13 +421,14 @@ class Monitoring:
             p90=_seconds(percentile(working, 90)) if working else None,
             longest=_seconds(max(working)) if working else None,
             standard=_seconds(statistics.median(allowed)) if allowed else None,
-            returns=len(self._reasons[key]),
-            reasons=_top_reasons(self._reasons[key]),
-            reminders=self._reminders[key],
+            returns=len(self._reasons[of]),
+            reasons=_top_reasons(self._reasons[of]),
+            reminders=self._reminders[of],
             open_at_end=open_at_end,
             late_at_end=late_at_end,
             unrecorded=sum(1 for v in runs if not v.recorded),
             assessment=assessment,
+            sop_key=sop.key,
         )
 
 

@@ -57,6 +57,7 @@ class StepFigures:
     late_at_end: int  # of those, past their due time at the period's end
     unrecorded: int  # runs measured against the current SOP's limit (before 0011)
     assessment: Assessment
+    sop_key: str = ""  # the SOP the step belongs to (an office may run several)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class ItemRow:
     steps: dict[str, StepCell]
     returns: int
     reminders: int
+    sop_key: str = ""  # the SOP the item follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class LateRun:
     late: timedelta
     limit: Limit
     recorded: bool
+    sop_key: str = ""  # whose step `step_key` is
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,7 @@ class Noted:
     capacity: str | None
     version: int
     notes: str
+    sop_key: str = ""  # whose step `step_key` is
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +130,7 @@ class OpenItem:
     since: datetime
     due_at: datetime | None
     late: timedelta  # past the due time at the period's end
+    sop_key: str = ""  # whose step `step_key` is
 
 
 class Verdict(StrEnum):
@@ -214,11 +219,24 @@ class Report:
     figures: Figures
     holdings: tuple[Holding, ...]
     roster_known: bool  # False: no roster record (who held a role could not be checked)
+    # The office's SOPs whose items the report covers ((): `sop` alone); the figures keep
+    # each SOP's steps apart, each named by its key.
+    sops: tuple[Sop, ...] = ()
 
     @property
     def empty(self) -> bool:
         """No item was open in the period."""
         return not self.figures.items
+
+    @property
+    def several(self) -> bool:
+        """The report covers items of more than one SOP: each row names its SOP."""
+        return len(self.sops) > 1
+
+    def sop_of(self, key: str) -> Sop:
+        """The SOP of that key among the report's (the report's own SOP for an unknown or
+        empty key)."""
+        return next((sop for sop in self.sops if sop.key == key), self.sop)
 
 
 def percentile(values: Sequence[float], pct: float) -> float:

@@ -11,12 +11,12 @@ import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.domain.limits import Limit
 
@@ -48,6 +48,13 @@ CONDITIONS = frozenset({"legal"})
 
 # The step kinds of each purpose; a kind of the other purpose is refused at load time.
 _TAKEDOWN_KINDS = frozenset({StepKind.APPROVAL, StepKind.REMOVAL})
+class RoleTitles(Protocol):
+    """What names roles as people know them: one SOP, or the office's SOPs together (a
+    role has one title in every SOP)."""
+
+    def role_title(self, key: str) -> str: ...
+
+    def role_titles(self, keys: Iterable[str]) -> str: ...
 
 
 class SopError(ValueError):
@@ -123,6 +130,9 @@ class Sop:
             if reason.key == key:
                 return reason
         raise KeyError(key)
+    # The file's content in canonical JSON (what `version` fingerprints): stored in the
+    # database, so an SOP whose file is removed while items follow it can be rebuilt.
+    content: str = field(default="", compare=False, repr=False)
 
     def step(self, key: str) -> Step:
         for step in self.steps:
@@ -243,6 +253,7 @@ def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
         purpose=purpose,
         reasons=reasons,
         draft=_flag(data, "draft", source),
+        content=sop_content(data),
     )
     if sop.overseer is not None and sop.overseer not in roles:
         raise SopError(f"{source}: overseer: unknown role {sop.overseer!r}")
@@ -252,8 +263,13 @@ def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
 def sop_fingerprint(data: Mapping[str, Any]) -> str:
     """12 hex digits of the SHA-256 of the SOP's content in a canonical form: the same for
     the same steps, roles and limits however the file is laid out or commented."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(sop_content(data).encode("utf-8")).hexdigest()[:12]
+
+
+def sop_content(data: Mapping[str, Any]) -> str:
+    """The SOP's content in a canonical form (JSON, keys sorted, dates as text): parsed back
+    by `parse_sop(json.loads(...))` it is the same SOP with the same fingerprint."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _parse_roles(raw: Any, source: str) -> dict[str, Role]:

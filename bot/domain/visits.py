@@ -81,6 +81,7 @@ class ItemFacts:
     reminders: tuple[ReminderFact, ...] = ()
     makers: Mapping[int, frozenset[int]] = field(default_factory=dict)  # version -> who made it
     page_hashes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # version -> pages
+    sop_key: str | None = None  # the SOP the item follows (None: the default SOP)
 
 
 @dataclass(frozen=True, slots=True)

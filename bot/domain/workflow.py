@@ -63,6 +63,10 @@ TAKEDOWN_REFUSED = "takedown_refused"
 class WorkflowError(Exception):
     """A move the SOP does not allow; nothing changes."""
 
+    # The key of the SOP the refused item follows (set by the service, which knows the
+    # item): its steps and roles name the refusal. None: the office's default SOP.
+    sop_key: str | None = None
+
 
 class ItemClosed(WorkflowError):
     def __init__(self, status: ItemStatus) -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 
 from bot import texts
 from bot.domain.monitoring import Assessment, Report
-from bot.domain.sop import StepKind
+from bot.domain.sop import Sop, StepKind
 from bot.report import words
 
 
@@ -22,9 +22,8 @@ def evaluation_rows(report: Report) -> list[tuple[str, str]]:
     top = ", ".join(
         texts.NOTE_REASON.format(text=text, count=count) for text, count in reasons.most_common(3)
     )
-    below = [f"{s.ref}" for s in figures.steps if s.assessment is Assessment.NOT_GOOD]
-    reviews = [s.key for s in report.sop.steps if s.kind is StepKind.REVIEW]
-    later = [s for s in figures.steps if s.key in reviews[1:]]
+    below = [words.ref(report, s) for s in figures.steps if s.assessment is Assessment.NOT_GOOD]
+    later = [s for s in figures.steps if s.key in _later_reviews(report.sop_of(s.sop_key))]
     answers = (
         texts.EVAL_PERFORMANCE.format(
             within=o.within,
@@ -53,7 +52,12 @@ def evaluation_rows(report: Report) -> list[tuple[str, str]]:
         texts.EVAL_NEEDS.format(opened=o.opened, published=o.published),
         texts.EVAL_SYNERGY.format(
             returns=sum(s.returns for s in later),
-            refs=", ".join(s.ref for s in later) or texts.EVAL_NONE,
+            refs=", ".join(words.ref(report, s) for s in later) or texts.EVAL_NONE,
         ),
     )
     return list(zip(texts.EVALUATION_QUESTIONS, answers, strict=True))
+
+
+def _later_reviews(sop: Sop) -> list[str]:
+    """The SOP's review steps after the first (where a return shows the steps disagree)."""
+    return [s.key for s in sop.steps if s.kind is StepKind.REVIEW][1:]

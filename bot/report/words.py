@@ -104,3 +104,9 @@ def capacity(holding: Holding) -> str:
 
 def status(value: str) -> str:
     return texts.STATUSES.get(value, value)
+
+
+def ref(report: Report, step: StepFigures) -> str:
+    """A step's number; with its SOP's item prefix when the report covers several SOPs
+    ("BRT 2"), so two SOPs' steps are never taken for one."""
+    return f"{report.sop_of(step.sop_key).item_prefix} {step.ref}" if report.several else step.ref

@@ -219,7 +219,7 @@ def _items(book: _Book) -> None:
             item.created_at,
             item.closed_at,
             words.status(item.status_at_end),
-            _step_name(report, item.step_at_end),
+            _step_name(report, item.step_at_end, item.sop_key),
             words.status(item.status_now),
             item.versions,
             item.approved_version,
@@ -228,7 +228,7 @@ def _items(book: _Book) -> None:
             "\n".join(item.links),
         ]
         for step in steps:
-            cell = item.steps.get(step.key)
+            cell = item.steps.get(step.key) if _same(step, item.sop_key) else None
             if cell is None:
                 cells += [None, None, None]
                 continue
@@ -238,11 +238,17 @@ def _items(book: _Book) -> None:
         row = book.row(sheet, row, cells)
 
 
-def _step_name(report: Report, key: str | None) -> str | None:
+def _step_name(report: Report, key: str | None, sop_key: str = "") -> str | None:
+    """A step by its number and title, among its own SOP's steps."""
     if key is None:
         return None
-    step = next((s for s in report.figures.steps if s.key == key), None)
+    step = next((s for s in report.figures.steps if s.key == key and _same(s, sop_key)), None)
     return f"{step.ref}. {step.title}" if step else key
+
+
+def _same(step: StepFigures, sop_key: str) -> bool:
+    """The step is of that SOP (rows made before SOPs had keys match any)."""
+    return not sop_key or not step.sop_key or step.sop_key == sop_key
 
 
 def _section(
@@ -270,7 +276,7 @@ def _exceptions(book: _Book) -> None:
         [
             x.code,
             x.title,
-            _step_name(report, x.step_key),
+            _step_name(report, x.step_key, x.sop_key),
             f"{x.actor} ({x.capacity})" if x.capacity else x.actor,
             x.due_at,
             x.ended_at,
@@ -285,7 +291,7 @@ def _exceptions(book: _Book) -> None:
         [
             n.code,
             n.title,
-            _step_name(report, n.step_key),
+            _step_name(report, n.step_key, n.sop_key),
             n.at,
             f"{n.actor} ({n.capacity})" if n.capacity else n.actor,
             n.version,
@@ -298,7 +304,7 @@ def _exceptions(book: _Book) -> None:
         [
             n.code,
             n.title,
-            _step_name(report, n.step_key) or words.status("draft"),
+            _step_name(report, n.step_key, n.sop_key) or words.status("draft"),
             n.at,
             f"{n.actor} ({n.capacity})" if n.capacity else n.actor,
             n.notes,
@@ -311,7 +317,7 @@ def _exceptions(book: _Book) -> None:
             o.code,
             o.title,
             words.status(o.status),
-            _step_name(report, o.step_key),
+            _step_name(report, o.step_key, o.sop_key),
             o.since,
             o.due_at,
             words.minutes(o.late),

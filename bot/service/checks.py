@@ -82,6 +82,7 @@ def already(item: Item, event: Event | None) -> AlreadyDecided:
         current_version=item.version,
         code=item.code,
         status=item.status,
+        sop_key=item.sop_key,
     )
 
 
@@ -115,7 +116,9 @@ async def _translate(
     version: int | None,
 ) -> Exception:
     """The refusal to raise for a workflow error: a stale or closed item names who
-    decided; someone else's draft names its creator; the rest as they are."""
+    decided; someone else's draft names its creator; the rest as they are, naming the
+    item's SOP (whose steps and roles the refusal speaks of)."""
+    exc.sop_key = item.sop_key
     if isinstance(exc, workflow.StaleDecision | workflow.ItemClosed):
         return await already_decided(uow, item, step_key, version)
     if isinstance(exc, workflow.NotYourDraft):

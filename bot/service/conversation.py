@@ -124,7 +124,8 @@ class Conversation:
             question, text, private=private, replied_item=replied_item
         )
         if isinstance(meaning, conversation.CreateItem):
-            return ItemCreated(await self.opening.create_item(actor, meaning.title))
+            created = await self.opening.create_item(actor, meaning.title, meaning.sop_key)
+            return ItemCreated(created)
         if isinstance(meaning, conversation.AddMaterial):
             return await self.opening.add_material(actor, meaning.item_id, text=meaning.text)
         if isinstance(meaning, conversation.SetCaption):

@@ -35,6 +35,13 @@ class Coverage:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    async def _active(self, uow: UnitOfWork) -> list[Item]:
+        """The active items at a step of their own SOP (every SOP's steps, each item
+        matched against its own)."""
+        keys = sorted({step.key for sop in self.ctx.catalog for step in sop.steps})
+        items = await uow.repo.items_at(ItemStatus.ACTIVE, keys)
+        return [i for i in items if self.ctx.sop_of(i.sop_key).has_step(i.step_key or "")]
+
     async def follow(self, was: Holders, now: Holders, *, alarmed_since: date | None = None) -> int:
         """Cards for the new holders of each open step's role, alarms for the roles left
         without one; returns how many messages were owed. `alarmed_since`: the day the change
@@ -44,9 +51,9 @@ class Coverage:
         moment = ctx.clock.now()
         owed = 0
         async with UnitOfWork(ctx.factory) as uow:
-            items = await uow.repo.items_at(ItemStatus.ACTIVE, [s.key for s in ctx.sop.steps])
-            for item in items:
-                step = ctx.sop.step(item.step_key or "")
+            for item in await self._active(uow):
+                sop = ctx.sop_of(item.sop_key)
+                step = sop.step(item.step_key or "")
                 before, after = was(step.role), now(step.role)
                 if after - before and not ctx.directory.has_role_chat(step.role):
                     owed += await self._send_cards(uow.repo, item, step, after - before, moment)
@@ -54,7 +61,7 @@ class Coverage:
                     if alarmed_since is None or not await self._alarmed(
                         uow.repo, item, alarmed_since
                     ):
-                        owed += alarm(uow.repo, ctx.sop, ctx.directory, item, moment)
+                        owed += alarm(uow.repo, sop, ctx.directory, item, moment)
             if owed:
                 await uow.commit()
         if owed:
@@ -73,16 +80,16 @@ class Coverage:
         today = ctx.directory.today()
         owed = 0
         async with UnitOfWork(ctx.factory) as uow:
-            items = await uow.repo.items_at(ItemStatus.ACTIVE, [s.key for s in ctx.sop.steps])
-            for item in items:
-                step = ctx.sop.step(item.step_key or "")
+            for item in await self._active(uow):
+                sop = ctx.sop_of(item.sop_key)
+                step = sop.step(item.step_key or "")
                 if item.step_started_at is None:
                     continue
                 began = ctx.office_day(item.step_started_at)
                 if ctx.directory.uncovered([step.role]):
                     nobody_since = _nobody_since(then, step.role, today, max(began, since))
                     if not await self._alarmed(uow.repo, item, nobody_since):
-                        owed += alarm(uow.repo, ctx.sop, ctx.directory, item, moment)
+                        owed += alarm(uow.repo, sop, ctx.directory, item, moment)
                 if began >= today or ctx.directory.has_role_chat(step.role):
                     continue
                 new = holders_of(ctx.directory.roster, today)(step.role) - holders_of(then, began)(

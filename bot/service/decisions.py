@@ -88,7 +88,9 @@ class Decisions:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
             item = await load_item(uow, item_id)
             await check_may_act(self.ctx, uow, item, actor, Action.APPROVE, step_key, version)
-            return await card_data_of(uow, self.ctx.sop, item, step_key, item.version)
+            return await card_data_of(
+                uow, self.ctx.sop_of(item.sop_key), item, step_key, item.version
+            )
 
     async def ask_for(
         self,
@@ -126,7 +128,7 @@ class Decisions:
 
         async def check(uow: UnitOfWork, item: Item) -> None:
             if version != draft_version(item):
-                step = self.ctx.sop.design_step.key
+                step = self.ctx.sop_of(item.sop_key).design_step.key
                 raise await already_decided(uow, item, step, version)
             if not await uow.repo.design_files(item.id, version):
                 raise NoDesignFiles

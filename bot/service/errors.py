@@ -36,8 +36,10 @@ class AlreadyDecided(ServiceError):
         current_version: int,
         code: str,
         status: str,
+        sop_key: str | None = None,
     ) -> None:
         super().__init__(f"{code}: already decided ({action} by {name})")
+        self.sop_key = sop_key  # the item's SOP, whose step `current_step` is
         self.action = action
         self.name = name
         self.role = role
@@ -105,3 +107,12 @@ class CardNotForChat(ServiceError):
     def __init__(self, code: str) -> None:
         super().__init__(f"{code}: card not for this chat")
         self.code = code
+
+
+class SopNotOffered(ServiceError):
+    """The SOP chosen at /baru is offered no more (its file was removed, or it was never one
+    that publishes): /baru asks again."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"SOP {key!r} is not offered for new items")
+        self.key = key

@@ -262,10 +262,8 @@ class Leave:
         return AbsenceChanged(absence, Overview(after, today, talk))
 
     def _may_record_leave(self, user_id: int, roster: Roster, today: date) -> None:
-        """Admins, and the SOP's overseer (the sekretaris), record leave."""
-        overseer = self.ctx.sop.overseer
-        if self.ctx.is_admin(user_id) or (
-            overseer is not None and overseer in roster.roles_on(user_id, today)
-        ):
+        """Admins, and the SOPs' overseer (the sekretaris), record leave."""
+        overseers = self.ctx.catalog.overseers
+        if self.ctx.is_admin(user_id) or overseers & set(roster.roles_on(user_id, today)):
             return
         raise NotAllowed

@@ -46,7 +46,9 @@ async def enqueue_after_transition(
     if confirm:
         # after the retirements in the actor's chat (the card shows the decision, the
         # question its buttons gone), before anything the decision sends them next
-        done = Confirmation(transition.action, item.code, transition.version, transition.to_step)
+        done = Confirmation(
+            transition.action, item.code, transition.version, transition.to_step, sop.key
+        )
         add_outbox(repo, now, event.actor_id, item.id, done)
     if transition.to_step is not None and transition.step_changed:
         step = sop.step(transition.to_step)

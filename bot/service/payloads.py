@@ -45,6 +45,7 @@ class NoticeKind(StrEnum):
     # a takedown (penurunan): the code and title are the original item's
     TAKEN_DOWN = "taken_down"  # its post removed from every platform
     TAKEDOWN_REFUSED = "takedown_refused"  # refused at an approval step, with the note
+    SOP_RETIRED = "sop_retired"  # to the admins at start: an SOP file gone, items follow it
 
 
 class PayloadError(ValueError):
@@ -72,6 +73,7 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.DATABASE_AWAY: ("reason",),
     NoticeKind.TAKEN_DOWN: ("takedown", "reason", "links"),
     NoticeKind.TAKEDOWN_REFUSED: ("takedown", "role", "notes"),
+    NoticeKind.SOP_RETIRED: ("reason",),  # title: the SOP named; reason: its open items
 }
 
 
@@ -130,6 +132,7 @@ class Reminder:
     who: str  # the names of those who must act
     due_at: datetime | None
     overseer: bool  # sent to an overseer (no button to act), not to one who must act
+    sop: str | None = None  # the key of the item's SOP (None: the default SOP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,7 @@ class Confirmation:
     code: str
     version: int
     to_step: str | None  # the step that receives the item; None when it closed
+    sop: str | None = None  # the key of the item's SOP (None: the default SOP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +189,7 @@ class DigestRow:
     due_at: datetime | None
     overdue: bool
     who: str
+    sop: str | None = None  # the key of the item's SOP (None: the default SOP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +346,7 @@ def from_json(kind: str, data: object) -> Payload:
                 who=fields.text("who"),
                 due_at=fields.optional_moment("due_at"),
                 overseer=fields.flag("overseer", default=False),
+                sop=fields.optional_text("sop"),
             )
         case OutboxKind.ARCHIVE:
             return ArchiveJob()
@@ -357,6 +363,7 @@ def from_json(kind: str, data: object) -> Payload:
                 fields.text("code"),
                 fields.number("version"),
                 fields.optional_text("to_step"),
+                fields.optional_text("sop"),
             )
         case OutboxKind.CLAIM_ANSWER:
             return ClaimAnswer(fields.flag("accepted"), fields.text("role"), fields.text("name"))
@@ -428,7 +435,7 @@ def _encode(payload: Payload) -> dict[str, object]:
                 "who": payload.who,
                 "due_at": _optional_iso(payload.due_at, "reminder payload: 'due_at'"),
                 "overseer": payload.overseer,
-            }
+            } | _sop_key(payload.sop)
         case ArchiveJob():
             return {}
         case ClaimCard():
@@ -444,7 +451,7 @@ def _encode(payload: Payload) -> dict[str, object]:
                 "code": payload.code,
                 "version": payload.version,
                 "to_step": payload.to_step,
-            }
+            } | _sop_key(payload.sop)
         case ClaimAnswer():
             return {"accepted": payload.accepted, "role": payload.role, "name": payload.name}
         case AbsenceNotice():
@@ -493,6 +500,11 @@ def _encode(payload: Payload) -> dict[str, object]:
             }
 
 
+def _sop_key(key: str | None) -> dict[str, object]:
+    """The item's SOP, when it names one (older payloads have none: the default SOP)."""
+    return {} if key is None else {"sop": key}
+
+
 def _encode_digest_row(row: DigestRow) -> dict[str, object]:
     return {
         "code": row.code,
@@ -501,7 +513,7 @@ def _encode_digest_row(row: DigestRow) -> dict[str, object]:
         "due_at": _optional_iso(row.due_at, "digest payload: active 'due_at'"),
         "overdue": row.overdue,
         "who": row.who,
-    }
+    } | _sop_key(row.sop)
 
 
 def _iso(moment: datetime, where: str) -> str:
@@ -570,6 +582,7 @@ def _digest_row(row: _Fields) -> DigestRow:
         due_at=row.optional_moment("due_at"),
         overdue=row.flag("overdue"),
         who=row.text("who"),
+        sop=row.optional_text("sop"),
     )
 
 

@@ -138,7 +138,7 @@ class People:
     async def issue(self, admin_id: int, role: str) -> Invited:
         """A one-time invitation for the role, with its row id (to revoke it by button)."""
         self._admin(admin_id)
-        if role not in self.ctx.sop.roles:
+        if role not in self.ctx.catalog.roles:
             raise UnknownRole(role)
         token = secrets.token_urlsafe(16)
         now = self.ctx.clock.now()
@@ -228,7 +228,7 @@ class People:
 
     async def set_roles(self, admin_id: int, user_id: int, roles: frozenset[str]) -> None:
         self._admin(admin_id)
-        if unknown := sorted(roles - set(self.ctx.sop.roles)):
+        if unknown := sorted(roles - set(self.ctx.catalog.roles)):
             raise UnknownRole(unknown[0])
         now = self.ctx.clock.now()
         async with UnitOfWork(self.ctx.factory) as uow:

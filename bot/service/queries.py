@@ -35,7 +35,6 @@ class RetireTarget:
 class Reads:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
-        self.sop = ctx.sop
 
     def reader(self, user_id: int) -> Actor:
         """The member, or an admin who holds no SOP role (they read, they do not act);
@@ -74,15 +73,20 @@ class Reads:
     async def tasks(self, actor: Actor) -> tuple[list[ItemView], list[ItemView]]:
         """Items waiting for one of the actor's roles, and the actor's own drafts."""
         self._member_only(actor.user_id)
-        steps = {s.key for sop in self.ctx.catalog for s in sop.steps if s.role in actor.roles}
-        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
+        ctx = self.ctx
+        # each SOP's steps for the actor's roles; an item waits for them at its own SOP's
+        mine = {(sop.key, s.key) for sop in ctx.catalog for s in sop.steps if s.role in actor.roles}
+        steps = sorted({step for _, step in mine})
+        async with UnitOfWork(ctx.factory, read_only=True) as uow:
             waiting = await uow.repo.items_at(ItemStatus.ACTIVE, steps) if steps else []
             drafts = await uow.repo.items_created_by(actor.user_id, ItemStatus.DRAFT)
-            views = [item_view(item, self.ctx.sop_of(item.sop_key)) for item in waiting]
             return (
-                # an item of another SOP whose step has the same key is not theirs
-                [view for view in views if view.step and view.step.role in actor.roles],
-                [item_view(item, self.ctx.sop_of(item.sop_key)) for item in drafts],
+                [
+                    item_view(item, sop)
+                    for item in waiting
+                    if ((sop := ctx.sop_of(item.sop_key)).key, item.step_key) in mine
+                ],
+                [item_view(item, ctx.sop_of(item.sop_key)) for item in drafts],
             )
 
     async def status(self, code: str) -> tuple[ItemView, list[EventView]] | None:
@@ -91,8 +95,9 @@ class Reads:
             if item is None:
                 return None
             events = await uow.repo.events(item.id)
-            view = item_view(item, self.ctx.sop_of(item.sop_key))
-            return view, [event_view(event) for event in events]
+            return item_view(item, self.ctx.sop_of(item.sop_key)), [
+                event_view(event) for event in events
+            ]
 
     async def status_for(self, viewer: int, code: str) -> tuple[ItemView, list[EventView]] | None:
         """/status for a member: the item and its whole history; NotAMember for others."""
@@ -108,8 +113,9 @@ class Reads:
             if item is None:
                 return None
             events = await uow.repo.events(item.id)
-            view = item_view(item, self.ctx.sop_of(item.sop_key))
-            return view, [event_view(event) for event in events]
+            return item_view(item, self.ctx.sop_of(item.sop_key)), [
+                event_view(event) for event in events
+            ]
 
     async def code_for(self, viewer: int, item_id: int) -> str | None:
         """An item's code, for a member; NotAMember for others."""

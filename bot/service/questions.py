@@ -20,6 +20,7 @@ async def ask(uow: UnitOfWork, user_id: int, question: Question, now: datetime) 
             step_key=question.step_key,
             version=question.version,
             asked_at=now,
+            sop_key=question.sop_key,
         )
     )
 
@@ -28,4 +29,4 @@ async def open_question(uow: UnitOfWork, user_id: int) -> Question | None:
     row = await uow.repo.pending_input(user_id)
     if row is None:
         return None
-    return Question(row.kind, row.item_id, row.step_key, row.version)
+    return Question(row.kind, row.item_id, row.step_key, row.version, row.sop_key)

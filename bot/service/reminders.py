@@ -19,7 +19,7 @@ from bot.config import RESPONSIBLE, ReminderSettings
 from bot.domain.limits import Limit, LimitUnit
 from bot.domain.names import names_beside_title
 from bot.domain.sop import Sop, Step
-from bot.domain.sop_catalog import SopCatalog
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.domain.workflow import ItemStatus
 from bot.domain.worktime import WorkCalendar
 from bot.service.directory import Directory
@@ -55,15 +55,13 @@ class ReminderService:
     def __init__(
         self,
         factory: SessionFactory,
-        sop: Sop,
+        sops: Sop | SopCatalog,
         directory: Directory,
         calendar: WorkCalendar,
         settings: ReminderSettings,
-        sops: SopCatalog | None = None,
     ) -> None:
         self.factory = factory
-        self.sop = sop
-        self.sops = sops or SopCatalog((sop,))
+        self.sops = as_catalog(sops)  # each item is reminded under its own SOP
         self.directory = directory
         self.calendar = calendar
         self.settings = settings
@@ -76,7 +74,7 @@ class ReminderService:
                 owed = await uow.repo.earliest_reminder(status=ItemStatus.ACTIVE)
             if owed is not None:
                 candidates.append(self.calendar.next_opening(max(owed, now)))
-        if self.settings.digest and self.sop.overseer is not None:
+        if self.settings.digest and self.sops.overseers:
             candidates.append(await self.next_digest_at(now))
         return min(candidates) if candidates else None
 
@@ -99,7 +97,8 @@ class ReminderService:
                 item = await uow.repo.item(item_id)
                 if item is None or not _owed(item, now):
                     return 0
-                step = self.sops.of(item.sop_key).step(item.step_key or "")
+                sop = self.sops.of(item.sop_key)
+                step = sop.step(item.step_key or "")
                 assert item.step_due_at is not None and item.step_started_at is not None
                 times = round_times(
                     item.step_due_at,
@@ -135,18 +134,25 @@ class ReminderService:
                         sent_at=now,
                     )
                 )
-                self._enqueue(uow, item, step, owed_round, minutes, now)
+                self._enqueue(uow, item, sop, step, owed_round, minutes, now)
                 await uow.commit()
                 return 1
         except IntegrityError:
             return 0  # that round was recorded by a concurrent tick: it is not sent twice
 
     def _enqueue(
-        self, uow: UnitOfWork, item: Item, step: Step, round_: int, minutes: int, now: datetime
+        self,
+        uow: UnitOfWork,
+        item: Item,
+        sop: Sop,
+        step: Step,
+        round_: int,
+        minutes: int,
+        now: datetime,
     ) -> None:
         responsible = self.directory.chats_for_role(step.role)
         names = names_beside_title(
-            (m.name for m in self.directory.members_with(step.role)), self.sop.role_title(step.role)
+            (m.name for m in self.directory.members_with(step.role)), sop.role_title(step.role)
         )
         reminder = Reminder(
             code=item.code,
@@ -157,6 +163,7 @@ class ReminderService:
             who=names,
             due_at=item.step_due_at,
             overseer=False,
+            sop=sop.key,
         )
         seen: set[int] = set()
         for role in self.settings.notify:
@@ -193,7 +200,7 @@ class ReminderService:
 
     async def send_digest_if_due(self, now: datetime) -> bool:
         """At office opening on working days, the overseer gets the state of all items."""
-        if not self.settings.digest or self.sop.overseer is None:
+        if not self.settings.digest or not self.sops.overseers:
             return False
         day = now.astimezone(self.calendar.tz).date()
         moment = self._digest_moment(day)
@@ -216,7 +223,7 @@ class ReminderService:
                     active=tuple(self._digest_row(item, now) for item in active),
                     published=tuple(PublishedRow(i.code, i.title) for i in published),
                 )
-                for chat_id in self.directory.chats_for_role(self.sop.overseer):
+                for chat_id in self.directory.chats_for_roles(sorted(self.sops.overseers)):
                     add_outbox(uow.repo, now, chat_id, None, digest)
                 await uow.commit()
                 return True
@@ -225,7 +232,7 @@ class ReminderService:
 
     def _digest_row(self, item: Item, now: datetime) -> DigestRow:
         sop = self.sops.of(item.sop_key)
-        step = sop.step(item.step_key) if item.step_key else None
+        step = sop.step(item.step_key) if item.step_key and sop.has_step(item.step_key) else None
         holders = self.directory.members_with(step.role) if step else []
         title = sop.role_title(step.role) if step else ""
         return DigestRow(
@@ -235,6 +242,7 @@ class ReminderService:
             due_at=item.step_due_at,
             overdue=bool(item.step_due_at and item.step_due_at <= now),
             who=names_beside_title((m.name for m in holders), title),
+            sop=sop.key,
         )
 
     def _previous_working_day(self, day: date) -> date:

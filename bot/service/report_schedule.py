@@ -71,15 +71,15 @@ class ReportSchedule:
         opening = self.ctx.calendar.opening_of(day) if day is not None else None
         if day is None or opening is None:
             return []
-        sop = self.ctx.sop
-        overseer = (sop.overseer,) if sop.overseer else ()
+        catalog = self.ctx.catalog
+        overseer = tuple(sorted(catalog.overseers))
         owed: list[Scheduled] = []
         if month_ in SEMESTER_MONTHS and overseer:
             period = previous_semester(day)
             key = f"semester:{period.spec}"
             owed.append(Scheduled(key, ReportPurpose.SEMESTER, period, opening, overseer))
         if month_ == self.settings.review_month:
-            roles = tuple(dict.fromkeys([*overseer, *sorted(sop.cancellers)]))
+            roles = tuple(dict.fromkeys([*overseer, *sorted(catalog.cancellers)]))
             period = review_period(year_, month_)
             owed.append(Scheduled(f"review:{year_}", ReportPurpose.REVIEW, period, opening, roles))
         return owed

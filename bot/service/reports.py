@@ -34,6 +34,7 @@ from bot.domain.periods import (
 )
 from bot.domain.roster import Acting, ActingKind
 from bot.domain.sop import Sop
+from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.domain.visits import EventFact, ItemFacts, ReminderFact, VisitFact
 from bot.domain.workflow import ITEM_CREATED, TAKEDOWN_ASKED, TAKEDOWN_REFUSED, TAKEN_DOWN
 from bot.service.commits import Committed
@@ -77,7 +78,7 @@ class Reports:
 
     @property
     def reader_roles(self) -> frozenset[str]:
-        return report_readers(self.ctx.sop)
+        return report_readers(self.ctx.catalog)
 
     def may_read(self, user_id: int) -> None:
         """NotAReportReader unless the member holds a reader role today, or is an admin."""
@@ -127,7 +128,7 @@ class Reports:
         start, end = period.bounds(ctx.calendar.tz)
         found, known = await self._holdings(period)
         monitoring = Monitoring(
-            ctx.sop,
+            ctx.catalog,  # each item measured against its own SOP
             ctx.calendar,
             start,
             end,
@@ -148,6 +149,7 @@ class Reports:
                 break
             after = items[-1].id
         figures = await asyncio.to_thread(monitoring.figures)
+        covered = {step.sop_key for step in figures.steps}
         return Report(
             sop=ctx.sop,
             office=self.office,
@@ -158,6 +160,7 @@ class Reports:
             figures=figures,
             holdings=tuple(found),
             roster_known=known,
+            sops=tuple(sop for sop in ctx.catalog if sop.key in covered),
         )
 
     def _takedown(self, item: Item) -> bool:
@@ -218,6 +221,7 @@ class Reports:
                 reminders=tuple(reminders[item.id]),
                 makers={v: frozenset(who) for v, who in makers[item.id].items()},
                 page_hashes={v: tuple(pages) for v, pages in hashes[item.id].items()},
+                sop_key=item.sop_key,
             )
             for item in items
         ]
@@ -264,10 +268,11 @@ class Reports:
 _TAKEDOWN_EVENTS = frozenset({TAKEDOWN_ASKED, TAKEN_DOWN, TAKEDOWN_REFUSED})
 
 
-def report_readers(sop: Sop) -> frozenset[str]:
-    """The roles that read the report (besides the admins): the SOP's overseer and its
+def report_readers(sops: Sop | SopCatalog) -> frozenset[str]:
+    """The roles that read the report (besides the admins): the SOPs' overseer and their
     cancellers, the sekretaris and the kasubbag."""
-    return sop.cancellers | ({sop.overseer} if sop.overseer else frozenset())
+    catalog = as_catalog(sops)
+    return catalog.cancellers | catalog.overseers
 
 
 def report_job(purpose: ReportPurpose, period: Period) -> ReportJob:

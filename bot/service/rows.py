@@ -36,6 +36,7 @@ def item_view(item: Item, sop: Sop) -> ItemView:
         direction=item.direction,
         step_started_at=item.step_started_at,
         step_due_at=item.step_due_at,
+        sop=sop,
         post_links=tuple(item.post_links or ()),
         takedown=sop.purpose is SopPurpose.TAKEDOWN,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.conversation import Question
+from bot.domain.sop import SopPurpose
 from bot.domain.workflow import CLOSED_STATUSES, Actor, ItemStatus
 from bot.service import questions
 from bot.service.checks import already, load_item
@@ -32,16 +33,27 @@ class ClearedDraft:
 class DesignUploads:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
-        self.sop = ctx.sop
 
     async def upload_targets(self, actor: Actor) -> list[ItemView]:
-        """Items at the design step this operator could upload to."""
-        async with UnitOfWork(self.ctx.factory, read_only=True) as uow:
-            step = self.sop.design_step
-            if step.role not in actor.roles:
-                raise NotOperator
-            items = await uow.repo.items_at(ItemStatus.ACTIVE, [step.key])
-            return [item_view(item, self.sop) for item in items]
+        """Items at the design step this operator could upload to (of every SOP whose
+        design step is the operator's)."""
+        ctx = self.ctx
+        mine = {
+            sop.key: sop
+            for sop in ctx.catalog
+            if sop.purpose is SopPurpose.PUBLISH and sop.design_step.role in actor.roles
+        }
+        if not mine:
+            raise NotOperator
+        async with UnitOfWork(ctx.factory, read_only=True) as uow:
+            keys = sorted({sop.design_step.key for sop in mine.values()})
+            items = await uow.repo.items_at(ItemStatus.ACTIVE, keys)
+            views = []
+            for item in items:
+                sop = ctx.sop_of(item.sop_key)
+                if sop.key in mine and item.step_key == sop.design_step.key:
+                    views.append(item_view(item, sop))
+            return views
 
     async def add_design_file(
         self, actor: Actor, item_id: int, file: FileRef, caption: str | None = None
@@ -90,7 +102,7 @@ class DesignUploads:
             item = await self._design_item(uow, actor, item_id)
             await self._set_design_prompt(uow, actor, item)
             await uow.commit()
-            return item_view(item, self.sop)
+            return item_view(item, self.ctx.sop_of(item.sop_key))
 
     async def set_caption(self, actor: Actor, item_id: int, caption: str) -> DraftState:
         async with UnitOfWork(self.ctx.factory) as uow:
@@ -128,7 +140,7 @@ class DesignUploads:
                 receipt.has_buttons = False
             await uow.commit()
             return ClearedDraft(
-                item_view(item, self.sop),
+                item_view(item, self.ctx.sop_of(item.sop_key)),
                 version,
                 len(others),
                 names,
@@ -139,14 +151,18 @@ class DesignUploads:
         # Lock the item row: pages of one album arrive at once and each may create the
         # draft's design_versions row and replace the operator's pending_inputs row.
         item = await load_item(uow, item_id, for_update=True)
-        if self.sop.design_step.role not in actor.roles:
-            raise NotOperator
+        sop = self.ctx.sop_of(item.sop_key)
         step = item.step_key
+        if sop.purpose is not SopPurpose.PUBLISH and item.status not in CLOSED_STATUSES:
+            # a takedown has no design: a file sent to its card is not for it
+            current = sop.step(step).title if step and sop.has_step(step) else item.status
+            raise NotDesignStep(item.code, current)
+        if sop.purpose is not SopPurpose.PUBLISH or sop.design_step.role not in actor.roles:
+            raise NotOperator
         if item.status in CLOSED_STATUSES:
             # an old brief or receipt of a closed item: say who closed it, not a raw status
             raise already(item, await uow.repo.last_event(item.id))
-        if item.status != ItemStatus.ACTIVE or not step or not self.sop.accepts_design_at(step):
-            sop = self.ctx.sop_of(item.sop_key)  # a takedown's step is its own SOP's
+        if item.status != ItemStatus.ACTIVE or not step or not sop.accepts_design_at(step):
             current = sop.step(step).title if step and sop.has_step(step) else item.status
             raise NotDesignStep(item.code, current)
         return item
@@ -161,7 +177,9 @@ class DesignUploads:
         version = draft_version(item)
         files = await uow.repo.design_files(item.id, version)
         photos = sum(1 for f in files if f.kind == "photo")
-        return DraftState(item_view(item, self.sop), version, len(files), row.caption, photos)
+        return DraftState(
+            item_view(item, self.ctx.sop_of(item.sop_key)), version, len(files), row.caption, photos
+        )
 
     def _design_row(
         self, actor: Actor, file: FileRef, item_id: int | None, version: int | None

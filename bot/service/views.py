@@ -58,6 +58,7 @@ class ItemView:
     direction: str | None
     step_started_at: datetime | None
     step_due_at: datetime | None
+    sop: Sop  # the SOP the item follows: its steps, roles and limits name it
     post_links: tuple[str, ...] = ()
     takedown: bool = False  # a takedown (penurunan) item, under the takedown SOP
 
