@@ -48,6 +48,8 @@ CONDITIONS = frozenset({"legal"})
 
 # The step kinds of each purpose; a kind of the other purpose is refused at load time.
 _TAKEDOWN_KINDS = frozenset({StepKind.APPROVAL, StepKind.REMOVAL})
+
+
 class RoleTitles(Protocol):
     """What names roles as people know them: one SOP, or the office's SOPs together (a
     role has one title in every SOP)."""
@@ -130,6 +132,7 @@ class Sop:
             if reason.key == key:
                 return reason
         raise KeyError(key)
+
     # The file's content in canonical JSON (what `version` fingerprints): stored in the
     # database, so an SOP whose file is removed while items follow it can be rebuilt.
     content: str = field(default="", compare=False, repr=False)

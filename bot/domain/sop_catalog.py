@@ -109,6 +109,8 @@ def takedown_sop_line(sops: SopCatalog) -> str:
             "not the office's own: write the office's takedown SOP and list it in [sop] files"
         )
     return f"takedown SOP: {sop.name} ({sop.number})"
+
+
 def as_catalog(sops: Sop | SopCatalog) -> SopCatalog:
     """One SOP (as most tests and older callers give it) or the office's catalog."""
     return sops if isinstance(sops, SopCatalog) else SopCatalog((sops,))
