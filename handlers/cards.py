@@ -28,11 +28,10 @@ _SNIPPET = 1200  # room left for material inside a card
 
 
 def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
-    if data.takedown is not None and data.sop is not None:
+    if data.takedown is not None:
         from handlers.takedown_cards import render_takedown_card  # it draws with this module
 
-        return render_takedown_card(data, data.takedown, data.sop, zone)
-    sop = data.sop or sop
+        return render_takedown_card(data, data.takedown, data.item.sop, zone)
     step, item = data.step, data.item
     lines = [_header(item, step, sop)]
     if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):

@@ -159,7 +159,7 @@ class Reads:
                 return data
             takedown = await TakedownRepository(uow.session).of_item(item.id)
             view = await takedown_view(uow, self.ctx, takedown) if takedown else None
-            return replace(data, takedown=view, sop=sop)
+            return replace(data, takedown=view)
 
     async def retire_target(self, card_id: int) -> RetireTarget | None:
         async with UnitOfWork(self.ctx.factory, read_only=True) as uow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.domain.sop import Sop, SopPurpose
+from bot.domain.sop import Sop
 from bot.domain.workflow import Actor, ItemChanges, ItemState, ItemStatus
 from bot.service.views import EventView, FileRef, ItemView, MaterialView
 from storage.models import DesignFile, Event, Item, Material
@@ -38,7 +38,6 @@ def item_view(item: Item, sop: Sop) -> ItemView:
         step_due_at=item.step_due_at,
         sop=sop,
         post_links=tuple(item.post_links or ()),
-        takedown=sop.purpose is SopPurpose.TAKEDOWN,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.sop import Sop, Step
+from bot.domain.sop import Sop, SopPurpose, Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,15 @@ class ItemView:
     step_due_at: datetime | None
     sop: Sop  # the SOP the item follows: its steps, roles and limits name it
     post_links: tuple[str, ...] = ()
-    takedown: bool = False  # a takedown (penurunan) item, under the takedown SOP
 
     @property
     def step_key(self) -> str | None:
         return self.step.key if self.step else None
+
+    @property
+    def takedown(self) -> bool:
+        """A takedown (penurunan) item, under the takedown SOP."""
+        return self.sop.purpose is SopPurpose.TAKEDOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +89,6 @@ class CardData:
     preview_file_id: str | None = None
     # A takedown item's card: the takedown, its reason and the links to remove
     takedown: TakedownView | None = None
-    # The SOP the item follows (its steps and roles), when it is not the default SOP
-    sop: Sop | None = None
 
 
 @dataclass(frozen=True, slots=True)
