@@ -1323,3 +1323,4 @@ NOTICE_SOP_RETIRED = (
     "(isi yang berlaku saat item berjalan); SOP itu tidak ditawarkan lagi untuk item baru. "
     "Bila SOP itu masih berlaku, kembalikan berkasnya ke [sop] files."
 )
+HELP_OPEN_TAKEDOWN = " · penurunan konten terbit: /turunkan KODE"  # after HELP_OPEN
