@@ -35,6 +35,7 @@ from bot.delivery.scheduler import ReminderScheduler
 from bot.delivery.sender import OutboxSender
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roster import RosterMember
+from bot.domain.sop_catalog import takedown_sop_line
 from bot.health.checks import WebhookCheck
 from bot.health.metrics import Metrics
 from bot.health.requests import ObservedRequest
@@ -282,6 +283,9 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
     await tell_retired(service.context, retired)  # logged, and the admins told
     numbers = ", ".join(sop.number for sop in config.sops.sops)
     log.info("bot ready: %d members, SOP %s", len(directory.roster.members), numbers)
+    takedown = config.sops.takedown
+    if takedown is not None and takedown.draft:
+        log.warning("%s", takedown_sop_line(config.sops))
 
 
 def _watch_health(

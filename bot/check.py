@@ -13,6 +13,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.config import Config
 from bot.domain.clock import SystemClock
 from bot.domain.office_hours import weekly_total
+from bot.domain.sop_catalog import takedown_sop_line
 from bot.domain.worktime import HOLIDAYS_VERSION
 from bot.health.requests import transport
 from storage.database import create_engine
@@ -34,6 +35,7 @@ async def run_check(config: Config, say: Callable[[str], None] = print) -> bool:
     healthy = await _check_database(config, say)
     healthy = await _check_telegram(config, say) and healthy
     check_office_time(config, say)
+    say(takedown_sop_line(config.sops))
     return healthy
 
 

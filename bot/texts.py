@@ -1273,6 +1273,140 @@ CHANNEL_FILES_CHANGED = (
 CHANNEL_REFUSED = "kanal menolak"
 QUEUE_CHANNEL = "Kanal Telegram kantor"  # /antrean: the channel's rows
 
+
+# --- takedown (issue 19) ---
+
+# Penurunan (takedown) of a published item: /turunkan KODE, or "Turunkan" on /status.
+BOT_COMMANDS.insert(4, ("turunkan", "Minta penurunan konten terbit: /turunkan KODE"))
+HELP_TAKEDOWN = "• Meminta penurunan konten yang sudah terbit: /turunkan KODE"
+STATUS_LABELS.update({"taken_down": "diturunkan", "refused": "ditolak"})
+ACTION_LABELS.update(
+    {
+        "refuse": "Ditolak",
+        "confirm_removed": "Unggahan dihapus",
+        "takedown_asked": "Penurunan diminta",
+        "taken_down": "Diturunkan",
+        "takedown_refused": "Penurunan ditolak",
+    }
+)
+DECISION_MARKS.update({"refuse": "⛔", "confirm_removed": "🗑"})
+NOTES_WHAT.update({"refuse": "alasan penolakan"})
+CARD_HINT.update(
+    {
+        "approval": "Periksa alasan penurunan, lalu pilih Setujui atau Tolak (catatan wajib).",
+        "removal": (
+            "Hapus unggahan dari setiap platform, lalu tekan tombol tautan yang sudah dihapus; "
+            "langkah selesai setelah semua tautan dikonfirmasi."
+        ),
+    }
+)
+BTN_TAKEDOWN = "🗑 Turunkan"
+BTN_REFUSE = "⛔ Tolak"
+BTN_LINK_REMOVED = "🗑 Sudah dihapus: {link}"
+TAKEDOWN_TITLE = "Penurunan {code} — {title}"
+TAKEDOWN_USAGE = (
+    "Tulis kode item yang akan diturunkan, misalnya <code>/turunkan JDIH-2026-0001</code>. "
+    "Kode ada di /status atau /arsip."
+)
+TAKEDOWN_UNKNOWN = "Item {code} tidak ditemukan. Periksa kodenya di /arsip atau /tugas."
+TAKEDOWN_NO_SOP = (
+    "Kantor belum memiliki SOP penurunan, jadi konten tidak dapat diturunkan lewat bot. "
+    "Hubungi admin bot."
+)
+TAKEDOWN_NOT_OPENER = "Penurunan konten hanya dapat diminta oleh: {roles}."
+TAKEDOWN_NOT_PUBLISHED = (
+    "{code} berstatus {status}, belum terbit; hanya konten yang sudah dipublikasikan yang "
+    "dapat diturunkan. Untuk menghentikan item yang belum terbit, gunakan /batal {code}."
+)
+TAKEDOWN_ALREADY = "{code} sudah diturunkan ({takedown}). Lihat /status {takedown}."
+TAKEDOWN_UNDER_WAY = (
+    "Penurunan {code} sedang berjalan: {takedown}. Lihat /status {takedown}; tidak perlu "
+    "meminta lagi."
+)
+TAKEDOWN_OF_TAKEDOWN = (
+    "{code} adalah permintaan penurunan, bukan konten terbit. Tulis kode konten yang akan "
+    "diturunkan (lihat /status {code})."
+)
+TAKEDOWN_ASK_REASON = (
+    "🗑 <b>Penurunan {code}</b> — {title}\n\nPilih alasan penurunan di bawah ini. "
+    "Setelah itu tulis penjelasannya."
+)
+TAKEDOWN_ASK_TEXT = (
+    "🗑 <b>Penurunan {code}</b> — alasan: {reason}\n\nTulis penjelasan penurunan (wajib), "
+    "misalnya nomor peraturan pengganti atau surat perintahnya."
+)
+TAKEDOWN_REASON_SET = "Alasan: {reason}. Tulis penjelasannya."
+TAKEDOWN_TEXT_EMPTY = (
+    "Penjelasan penurunan tidak boleh kosong. Tulis penjelasannya (misalnya nomor peraturan "
+    "pengganti atau surat perintahnya), atau tekan Batal."
+)
+TAKEDOWN_BAD_REASON = "Alasan itu tidak ada di SOP penurunan. Ketik /turunkan {code} lagi."
+TAKEDOWN_STARTED = (
+    "✅ Permintaan penurunan dicatat sebagai <b>{code}</b> untuk {original}.\n"
+    "Diteruskan kepada {role} untuk disetujui. Lihat /status {code}."
+)
+TAKEDOWN_LINK_DONE = "{code}: tautan dikonfirmasi dihapus."
+TAKEDOWN_DONE_LAST = "{code}: semua tautan dihapus; kontennya kini diturunkan."
+TAKEDOWN_REFUSED_DONE = "{code}: penurunan ditolak."
+TAKEDOWN_APPROVED_DONE = "Disetujui. Penurunan {code} diteruskan kepada {role}."
+TAKEDOWN_LINK_GONE = "Tautan itu sudah dikonfirmasi dihapus, atau bukan tautan penurunan ini."
+# the card of a takedown item
+CARD_TAKEDOWN = (
+    "Konten: <b>{original}</b> — {title}\nAlasan: {reason}{legal}\nPenjelasan: {explanation}\n"
+    "Diminta oleh {who} pada {at}."
+)
+CARD_TAKEDOWN_LEGAL = " (alasan hukum)"
+CARD_TAKEDOWN_LINKS = "Tautan yang harus dihapus:\n{links}"
+TAKEDOWN_LINK_LINE_LEFT = "▫️ {url}"
+TAKEDOWN_LINK_LINE_DONE = "✅ {url} — dihapus, dikonfirmasi {who} pada {at}"
+TAKEDOWN_LINK_LINE_GONE = "✅ {url} — sudah terhapus sebelumnya, dicatat pada {at}"
+# /status of either item
+STATUS_TAKEDOWN_OF = (
+    "🗑 Penurunan dari <b>{original}</b> — {title}\nAlasan: {reason}\nPenjelasan: {explanation}"
+)
+STATUS_TAKEN_DOWN_BY = (
+    "🗑 Penurunan: <b>{takedown}</b> ({status})\nAlasan: {reason}\nPenjelasan: {explanation}"
+)
+STATUS_TAKEDOWN_STEP = "• {ref} {step}: {action} oleh {who} pada {at}{notes}"
+STATUS_TAKEDOWN_STEPS = "Keputusan tiap langkah:\n{steps}"
+NOTICE_TAKEN_DOWN = (
+    "🗑 {code} — {title} sudah diturunkan ({takedown}).\nAlasan: {reason}\n"
+    "Tautan yang dihapus:\n{links}"
+)
+NOTICE_TAKEDOWN_REFUSED = (
+    "⛔ Permintaan penurunan {takedown} untuk {code} — {title} ditolak oleh {who}.\n"
+    "Catatan: {notes}\nKonten tetap terbit."
+)
+ASK_REFUSE_NOTES = (
+    "Tulis alasan penolakan penurunan <b>{code}</b> — {title} (wajib). "
+    "Penurunan berakhir ditolak dan konten tetap terbit."
+)
+TYPED_REFUSE_NOTES = "alasan penolakan penurunan"
+TYPED_TAKEDOWN_TEXT = "penjelasan penurunan"
+# archive (ringkasan.html) of the taken-down item
+ARCHIVE_TAKEDOWN_HEADING = "Penurunan konten"
+SUMMARY_TAKEDOWN_CODE = "Kode penurunan"
+SUMMARY_TAKEDOWN_STATUS = "Status"
+SUMMARY_TAKEDOWN_REASON = "Alasan"
+SUMMARY_TAKEDOWN_EXPLANATION = "Penjelasan"
+SUMMARY_TAKEDOWN_ASKED = "Diminta oleh"
+SUMMARY_TAKEDOWN_AT = "Diturunkan"
+SUMMARY_TAKEDOWN_DECISIONS = "Keputusan penurunan"
+SUMMARY_TAKEDOWN_DECISION_COLUMNS = ("Waktu", "Nama", "Peran", "Tindakan", "Langkah", "Catatan")
+SUMMARY_TAKEDOWN_STEPS = "Waktu per langkah SOP penurunan"
+SUMMARY_TAKEDOWN_LINKS = "Tautan yang dihapus"
+SUMMARY_REMOVED_COLUMNS = ("Tautan", "Dihapus", "Dikonfirmasi oleh", "Cara")
+SUMMARY_REMOVED_HOW = {
+    "operator": "dihapus operator",
+    "bot": "dihapus bot (kanal)",
+    "gone": "sudah terhapus sebelumnya",
+}
+# the monitoring report's "status now" of a published item taken down since (takedown items
+# themselves are not in the report: it measures the publishing SOP)
+STATUSES.update({"taken_down": "dipublikasikan, kemudian diturunkan"})
+CARD_LINKS_TAKEN_DOWN = "Tautan unggahan (sudah diturunkan, unggahannya dihapus):\n{links}"
+TAKEDOWN_BY_BOT = "Bot (kanal Telegram)"
+STATUS_POSITION_TAKEDOWN = "Langkah {ref}: {step}\nMenunggu: {who}{due}"
 # --- multisop (issue 19) ---
 
 # Which SOP an item follows (an office may run several side by side).
@@ -1303,3 +1437,22 @@ NOTICE_SOP_RETIRED = (
 )
 COL_SOP = "SOP"  # the monitoring workbook's column naming each step's and item's SOP
 CSV_SOP = "sop"  # the events CSV's column of each event's SOP (key)
+
+HELP_OPEN_TAKEDOWN = " · penurunan konten terbit: /turunkan KODE"  # after HELP_OPEN
+
+
+# --- ralat and penurunan together (issue 19) ---
+
+# /ralat of an item taken down, of a takedown request, of an item whose takedown runs
+NOT_PUBLISHED_TAKEN_DOWN = (
+    "{code} sudah diturunkan dari media sosial; konten yang sudah diturunkan tidak diralat. "
+    "Bila perlu terbit lagi, buat item baru dengan /baru."
+)
+CORRECTION_OF_TAKEDOWN = (
+    "{code} adalah permintaan penurunan, bukan konten terbit; yang dapat diralat hanya konten "
+    "yang sudah dipublikasikan (lihat /status {code})."
+)
+CORRECTION_TAKEDOWN_UNDER_WAY = (
+    "{code} sedang dalam proses penurunan ({takedown}); ralat tidak dapat diminta selama itu. "
+    "Lihat /status {takedown}."
+)

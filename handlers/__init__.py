@@ -23,6 +23,7 @@ from handlers import (
     messages,
     people,
     report_chat,
+    takedown,
 )
 from handlers.context import BotApplication
 from handlers.errors import on_error
@@ -46,6 +47,7 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("status", commands.status))
     application.add_handler(CommandHandler("batal", commands.cancel))
     application.add_handler(CommandHandler("ralat", commands.correct))
+    application.add_handler(CommandHandler("turunkan", takedown.take_down_command))
     application.add_handler(CommandHandler("arsip", archive.archive_command))
     application.add_handler(CommandHandler("antrean", admin.queue_command))
     application.add_handler(CommandHandler("kirimulang", admin.resend_command))

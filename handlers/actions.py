@@ -95,12 +95,28 @@ ACTION_VIEWS: dict[Action, ActionView] = {
         typed_what=texts.TYPED_CORRECTION_REASON,
         notes_what=texts.NOTES_WHAT[Action.CORRECT],
     ),
+    Action.REFUSE: ActionView(
+        label=texts.ACTION_LABELS[Action.REFUSE],
+        done=texts.TAKEDOWN_REFUSED_DONE,
+        mark=texts.DECISION_MARKS[Action.REFUSE],
+        card_button=Button(Verb.REFUSE, texts.BTN_REFUSE),
+        ask=texts.ASK_REFUSE_NOTES,
+        typed_what=texts.TYPED_REFUSE_NOTES,
+        notes_what=texts.NOTES_WHAT[Action.REFUSE],
+    ),
+    Action.CONFIRM_REMOVED: ActionView(
+        label=texts.ACTION_LABELS[Action.CONFIRM_REMOVED],
+        done=texts.TAKEDOWN_LINK_DONE,
+        done_last=texts.TAKEDOWN_DONE_LAST,
+        mark=texts.DECISION_MARKS[Action.CONFIRM_REMOVED],
+    ),
 }
 
 # Questions whose answer is text, by prompt kind; derived from the two tables (plus the
 # new item's title, which no action asks for) so a file sent instead is named correctly.
 TYPED_WHAT: dict[str, str] = {
     PromptKind.TITLE: texts.TYPED_TITLE,
+    PromptKind.TAKEDOWN_TEXT: texts.TYPED_TAKEDOWN_TEXT,
     **{
         prompt: view.typed_what
         for action, view in ACTION_VIEWS.items()

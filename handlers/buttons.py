@@ -17,6 +17,7 @@ from bot.domain.sop import Sop
 from bot.domain.workflow import Action, Actor, Decision
 from bot.service.decisions import StatusOnly
 from bot.service.views import EventView, ItemView
+from handlers import takedown
 from handlers.actions import ACTION_VIEWS
 from handlers.archive import send_archived
 from handlers.cards import TEXT_LIMIT, done_text, fit, material_text, plain, sop_named
@@ -24,7 +25,14 @@ from handlers.commands import correction_prompt, status_keyboard, status_text
 from handlers.common import REFUSALS, refusal_for
 from handlers.context import BotContext
 from handlers.design import draft_reply
-from handlers.keyboards import Callback, Verb, confirm_sources_keyboard, dismiss_keyboard, unpack
+from handlers.keyboards import (
+    Callback,
+    Verb,
+    confirm_sources_keyboard,
+    dismiss_keyboard,
+    joined,
+    unpack,
+)
 from handlers.press import PressAnswer, PressReply
 from handlers.questions import asked
 
@@ -117,8 +125,8 @@ async def _ask(
 def _receiving_role(sop: Sop, item: ItemView) -> str:
     """The role the typed text goes to: where Return sends the item, or the next step's."""
     step = item.step
-    if step is None:
-        return ""
+    if step is None or not sop.has_step(step.key):
+        return ""  # an item of another SOP (a takedown: Tolak ends it, no one receives it)
     following = sop.step(step.return_to) if step.return_to else sop.next_step(step.key)
     return sop.role_title((following or step).role)
 
@@ -167,6 +175,10 @@ async def _open_under(
 
 async def _return(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
     return await _ask(update, context, actor, cb, Action.RETURN)
+
+
+async def _refuse(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
+    return await _ask(update, context, actor, cb, Action.REFUSE)
 
 
 async def _direct(update: Update, context: BotContext, actor: Actor, cb: Callback) -> str:
@@ -265,10 +277,12 @@ async def _send_status(
     context: BotContext, actor: Actor, item: ItemView, events: Sequence[EventView]
 ) -> str:
     """The item's status, as /status tells it, in the member's private chat (no buttons)."""
-    text = fit(status_text(context, item, events), TEXT_LIMIT)
-    keyboard = status_keyboard(context, actor.user_id, item)  # "✏️ Ralat" for openers
+    extra, takedown_keyboard = await takedown.status_parts(context, actor.user_id, item, events)
+    text = status_text(context, item, events) + (f"\n\n{extra}" if extra else "")
+    # "✏️ Ralat" and "🗑 Turunkan" for those who may ask for them
+    keyboard = joined(status_keyboard(context, actor.user_id, item), takedown_keyboard)
     await context.bot.send_message(
-        actor.user_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        actor.user_id, fit(text, TEXT_LIMIT), parse_mode=ParseMode.HTML, reply_markup=keyboard
     )
     return texts.STATUS_SHOWN.format(code=item.code)
 
@@ -318,5 +332,9 @@ _ACTIONS: dict[Verb, Press] = {
     Verb.SHOW_STATUS: _show_status,
     Verb.ARCHIVE: send_archived,
     Verb.CORRECT: _correct,
+    Verb.TAKE_DOWN: takedown.press_take_down,
+    Verb.TAKEDOWN_REASON: takedown.press_reason,
+    Verb.REFUSE: _refuse,
+    Verb.LINK_REMOVED: takedown.press_link_removed,
     Verb.OPEN_UNDER: _open_under,
 }

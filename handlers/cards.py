@@ -28,6 +28,10 @@ _SNIPPET = 1200  # room left for material inside a card
 
 
 def render_card(data: CardData, sop: Sop, zone: ZoneInfo) -> RenderedCard:
+    if data.takedown is not None:
+        from handlers.takedown_cards import render_takedown_card  # it draws with this module
+
+        return render_takedown_card(data, data.takedown, data.item.sop, zone)
     step, item = data.step, data.item
     lines = [_header(item, step, sop)]
     if step.kind in (StepKind.REVIEW, StepKind.ORDER, StepKind.POST):
@@ -174,14 +178,16 @@ def _card_button(action: Action, button: Button, step: Step) -> tuple[Verb, str]
 def done_text(sop: Sop, outcome: Decided) -> str:
     """The toast that tells the presser what their decision did."""
     transition = outcome.transition
-    return done_words(
-        sop, transition.action, outcome.item.code, transition.version, transition.to_step
-    )
+    item = outcome.item
+    if item.takedown and transition.action is Action.APPROVE and item.step is not None:
+        role = sop.role_title(item.step.role)  # the titles are the office's, in every SOP
+        return texts.TAKEDOWN_APPROVED_DONE.format(code=item.code, role=role)
+    return done_words(sop, transition.action, item.code, transition.version, transition.to_step)
 
 
 def done_words(sop: Sop, action: str, code: str, version: int, to_step: str | None) -> str:
     """What a decision did (plain text): `to_step` receives the item, None when it closed."""
-    role = sop.role_title(sop.step(to_step).role) if to_step else ""
+    role = sop.role_title(sop.step(to_step).role) if to_step and sop.has_step(to_step) else ""
     template = ACTION_VIEWS[Action(action)].done_text(to_step is not None)
     return template.format(code=code, version=version, role=role)
 
@@ -204,6 +210,8 @@ NOTICE_TEXTS: dict[NoticeKind, str] = {
     NoticeKind.STALE_HOLIDAYS: texts.NOTICE_STALE_HOLIDAYS,
     NoticeKind.DATABASE_AWAY: texts.NOTICE_DATABASE_AWAY,
     NoticeKind.CORRECTED: texts.NOTICE_CORRECTED,
+    NoticeKind.TAKEN_DOWN: texts.NOTICE_TAKEN_DOWN,
+    NoticeKind.TAKEDOWN_REFUSED: texts.NOTICE_TAKEDOWN_REFUSED,
     NoticeKind.SOP_RETIRED: texts.NOTICE_SOP_RETIRED,
 }
 
@@ -276,7 +284,8 @@ def render_status(
             if item.step.limit
             else ""
         )
-        position = texts.STATUS_POSITION.format(
+        template = texts.STATUS_POSITION_TAKEDOWN if item.takedown else texts.STATUS_POSITION
+        position = template.format(
             ref=item.step.ref,
             step=escape(item.step.title),
             who=escape(who),
@@ -303,7 +312,10 @@ def _links_text(item: ItemView, zone: ZoneInfo) -> str:
     versions = list(dict.fromkeys(link.version for link in item.link_history))
     if len(versions) < 2:
         links = escape("\n".join(item.post_links))
-        return texts.CARD_LINKS.format(links=links) if item.post_links else ""
+        # a post taken down: its links are named as removed
+        taken_down = item.status == ItemStatus.TAKEN_DOWN
+        template = texts.CARD_LINKS_TAKEN_DOWN if taken_down else texts.CARD_LINKS
+        return template.format(links=links) if item.post_links else ""
     blocks = []
     for version in versions:
         lines = [_link_line(link, zone) for link in item.link_history if link.version == version]

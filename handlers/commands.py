@@ -17,8 +17,15 @@ from handlers.admin import deliver_held_messages
 from handlers.cards import render_status, render_tasks, sop_named
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
-from handlers.keyboards import correction_keyboard, dismiss_keyboard, sop_keyboard, tasks_keyboard
+from handlers.keyboards import (
+    correction_keyboard,
+    dismiss_keyboard,
+    joined,
+    sop_keyboard,
+    tasks_keyboard,
+)
 from handlers.questions import asked
+from handlers.takedown import status_parts as takedown_status_parts
 
 
 def help_text(context: BotContext, user_id: int) -> str:
@@ -34,7 +41,9 @@ def help_for(config: Config, roles: frozenset[str]) -> str:
     duties = _duties(config, roles)
     return texts.HELP.format(
         office=escape(config.office_name),
-        sop_number=escape(", ".join(sop.number for sop in sops.sops)),
+        # the SOPs items are opened under (a takedown's card says what its steps ask; the
+        # help stays short)
+        sop_number=escape(", ".join(sop.number for sop in sops.publishing)),
         roles=escape(sops.role_titles(roles) or texts.HELP_NO_ROLE),
         duties="\n".join([texts.HELP_DUTIES, *duties]) if duties else texts.HELP_NO_DUTY,
         commands=texts.HELP_COMMANDS,
@@ -44,8 +53,12 @@ def help_for(config: Config, roles: frozenset[str]) -> str:
 def _duties(config: Config, roles: frozenset[str]) -> list[str]:
     """What these roles do, in the SOP's own words and order."""
     sops, reminders = config.sops, config.reminders
-    lines = [texts.HELP_OPEN + texts.HELP_CORRECT] if roles & sops.openers else []
-    for sop in sops.sops:
+    takedown = sops.takedown
+    asks = takedown is not None and bool(roles & takedown.openers)  # may ask for takedowns
+    # an opener's line names /turunkan too (the help stays within its 12 lines)
+    opens = texts.HELP_OPEN + texts.HELP_CORRECT + (texts.HELP_OPEN_TAKEDOWN if asks else "")
+    lines = [opens] if roles & sops.openers else []
+    for sop in sops.publishing:
         steps = [
             texts.HELP_STEP.format(
                 ref=step.ref,
@@ -57,11 +70,13 @@ def _duties(config: Config, roles: frozenset[str]) -> list[str]:
             for step in sop.steps
             if step.role in roles
         ]
-        if steps and len(sops.sops) > 1:  # whose steps they are, when the office has several
+        if steps and len(sops.publishing) > 1:  # whose steps they are, when there are several
             steps.insert(0, texts.HELP_SOP.format(name=escape(sop.name), number=escape(sop.number)))
         lines += steps
     if roles & sops.cancellers:
         lines.append(texts.HELP_CANCEL)
+    if asks and not roles & sops.openers:
+        lines.append(texts.HELP_TAKEDOWN)
     if roles & report_readers(sops):
         lines.append(texts.HELP_REPORT)
     if roles & sops.overseers and reminders.digest:
@@ -131,7 +146,9 @@ async def status(update: Update, context: BotContext) -> None:
         return
     item, events = found
     viewer = update.effective_user.id  # type: ignore[union-attr]
-    await reply(update, status_text(context, item, events), status_keyboard(context, viewer, item))
+    extra, takedown_keyboard = await takedown_status_parts(context, viewer, item, events)
+    text = status_text(context, item, events) + (f"\n\n{extra}" if extra else "")
+    await reply(update, text, joined(status_keyboard(context, viewer, item), takedown_keyboard))
 
 
 def status_text(context: BotContext, item: ItemView, events: Sequence[EventView]) -> str:

@@ -32,6 +32,11 @@ class Verb(StrEnum):
     ARCHIVE = "ar"  # item — send me the archived item's summary and files
     CORRECT = "rl"  # item — ask for a correction (ralat) of the published item
     CHANNEL_ONLY = "kt"  # item:step:version — posted: the bot's channel was the only platform
+    # a takedown (penurunan):
+    TAKE_DOWN = "tq"  # item — ask to take this published item down (its status's button)
+    TAKEDOWN_REASON = "tn"  # item:reason:0 — the reason chosen for the item's takedown
+    REFUSE = "tf"  # item:step:version — refuse the takedown (a note is asked)
+    LINK_REMOVED = "tx"  # item:step:position — this link's post was removed
     OPEN_UNDER = "sb"  # 0:sop — /baru: the new item follows this SOP ("SOP baru")
 
 
@@ -55,6 +60,9 @@ _STEP_VERBS = frozenset(
         Verb.POSTED,
         Verb.UPLOAD_HERE,
         Verb.CHANNEL_ONLY,
+        Verb.TAKEDOWN_REASON,
+        Verb.REFUSE,
+        Verb.LINK_REMOVED,
     }
 )
 _VERSION_VERBS = frozenset({Verb.SUBMIT_DESIGN, Verb.CLEAR_DESIGN, Verb.PICK_ITEM})
@@ -172,6 +180,12 @@ def correction_keyboard(item_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(texts.BTN_CORRECT, pack(Verb.CORRECT, item_id))]])
 
 
+def joined(*keyboards: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The rows of several keyboards in one (None when none has a row)."""
+    rows = [row for keyboard in keyboards if keyboard for row in keyboard.inline_keyboard]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 def dismiss_keyboard(item_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(texts.BTN_CANCEL_CONFIRM, pack(Verb.DISMISS, item_id))]])
 
@@ -182,5 +196,36 @@ def pick_item_keyboard(upload_id: int, items: list[tuple[int, str]]) -> InlineKe
         [
             [_button(label[:60], pack(Verb.PICK_ITEM, upload_id, None, item_id))]
             for item_id, label in items
+        ]
+    )
+
+
+def takedown_reasons_keyboard(item_id: int, reasons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """The takedown SOP's reasons (key, title), one a row; and Batal."""
+    rows = [[_button(title, pack(Verb.TAKEDOWN_REASON, item_id, key, 0))] for key, title in reasons]
+    rows.append([_button(texts.BTN_CANCEL_CONFIRM, pack(Verb.DISMISS, item_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def take_down_keyboard(item_id: int) -> InlineKeyboardMarkup:
+    """A published item's status: "Turunkan", for those who may ask for a takedown."""
+    return InlineKeyboardMarkup([[_button(texts.BTN_TAKEDOWN, pack(Verb.TAKE_DOWN, item_id))]])
+
+
+def removal_keyboard(
+    item_id: int, step_key: str, links: list[tuple[int, str]]
+) -> InlineKeyboardMarkup | None:
+    """The removal step's card: a button per link (position, label) not confirmed yet."""
+    if not links:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    texts.BTN_LINK_REMOVED.format(link=label)[:60],
+                    pack(Verb.LINK_REMOVED, item_id, step_key, position),
+                )
+            ]
+            for position, label in links
         ]
     )

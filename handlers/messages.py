@@ -24,6 +24,7 @@ from bot.service.conversation import (
     UploadParked,
 )
 from bot.service.opening import MaterialAdded
+from bot.service.takedowns import TakedownStarted
 from bot.service.views import FileRef
 from handlers.actions import TYPED_WHAT
 from handlers.common import answers_refusals, reply
@@ -82,6 +83,11 @@ async def _render_text_answer(update: Update, context: BotContext, answer: TextA
     elif isinstance(answer, CaptionSet):
         draft = answer.draft
         await reply(update, texts.CAPTION_SET.format(code=draft.item.code, version=draft.version))
+    elif isinstance(answer, TakedownStarted):
+        started = texts.TAKEDOWN_STARTED.format(
+            code=answer.item.code, original=answer.original.code, role=escape(answer.role)
+        )
+        await reply(update, started)
     # Decided: its confirmation was owed with the decision (the outbox delivers it, retried
     # until Telegram takes it), so a reply that failed never tells them to redo what is done
 

@@ -8,7 +8,7 @@ from bot import texts
 from bot.domain import workflow
 from bot.domain.sop import Sop
 from bot.domain.sop_catalog import SopCatalog, as_catalog
-from bot.domain.workflow import ItemStatus
+from bot.domain.workflow import CLOSED_STATUSES, ItemStatus
 from bot.service import errors
 from handlers.actions import ACTION_VIEWS
 from handlers.cards import person, sop_named
@@ -65,6 +65,8 @@ def refusal_text(exc: Exception, sops: Sop | SopCatalog, zone: ZoneInfo) -> str:
             return texts.SOURCES_NOT_CONFIRMED
         case workflow.LinksRequired():
             return texts.LINKS_REQUIRED
+        case workflow.LinkNotPending():
+            return texts.TAKEDOWN_LINK_GONE
         case errors.NoMaterial():
             return texts.NO_MATERIAL
         case errors.NoDesignFiles():
@@ -93,10 +95,11 @@ def refusal_text(exc: Exception, sops: Sop | SopCatalog, zone: ZoneInfo) -> str:
 
 
 def already_decided_text(exc: errors.AlreadyDecided, sop: Sop, when: str) -> str:
-    if exc.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED) and exc.name is None:
+    if exc.status in CLOSED_STATUSES and exc.name is None:
         return texts.ITEM_CLOSED.format(code=exc.code, status=texts.STATUS_LABELS[exc.status])
     if exc.name is None:
-        step = sop.step(exc.current_step).title if exc.current_step else exc.status
+        key = exc.current_step
+        step = sop.step(key).title if key and sop.has_step(key) else exc.status
         return texts.STALE_BUTTON.format(step=step, version=exc.current_version)
     return texts.ALREADY_DECIDED.format(
         action=texts.ACTION_LABELS.get(exc.action or "", exc.action),
@@ -112,6 +115,8 @@ def _not_published(exc: errors.NotPublished) -> str:
         return texts.NOT_PUBLISHED_DRAFT.format(code=exc.code)
     if exc.status == ItemStatus.CANCELLED:
         return texts.NOT_PUBLISHED_CANCELLED.format(code=exc.code)
+    if exc.status == ItemStatus.TAKEN_DOWN:
+        return texts.NOT_PUBLISHED_TAKEN_DOWN.format(code=exc.code)
     step = exc.step_title or "-"
     return texts.NOT_PUBLISHED_ACTIVE.format(code=exc.code, ref=exc.step_ref or "-", step=step)
 

@@ -124,6 +124,38 @@ class PostLink(Base):
     replaced_by_version: Mapped[int | None]
 
 
+class Takedown(Base):
+    """A takedown (penurunan): the takedown item (its own code, under the takedown SOP) and
+    the published item it takes down, with the reason chosen and the explanation typed."""
+
+    __tablename__ = "takedowns"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    reason_key: Mapped[str] = mapped_column(String(16))
+    reason_title: Mapped[str] = mapped_column(Text)  # as the SOP named it when asked
+    legal: Mapped[bool]
+    explanation: Mapped[str] = mapped_column(UserText)
+
+
+class TakedownLink(Base):
+    """One link of the original post, to be removed; confirmed by the operator (or by the bot
+    for its own channel posts), with who and when."""
+
+    __tablename__ = "takedown_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("takedowns.item_id"), index=True)
+    position: Mapped[int]
+    url: Mapped[str] = mapped_column(Text)
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[int | None] = mapped_column(TgId)  # None: the bot itself
+    removed_by_name: Mapped[str | None] = mapped_column(UserText)
+    # operator: confirmed by the operator; bot: the bot deleted its own post; gone: the post
+    # had been deleted by hand before
+    how: Mapped[str | None] = mapped_column(String(16))
+
+
 class ItemSequence(Base):
     """The last number given out per prefix and year, for readable codes like JDIH-2026-0007."""
 

@@ -42,7 +42,8 @@ PURE = {
     "test_payloads.py", "test_texts.py",
     "test_deploy.py", "test_lock.py",
     "test_roster.py", "test_sop.py", "test_sop_catalog.py", "test_workflow.py",
-    "test_workflow_gaps.py", "test_worktime.py", "test_report_periods.py", "test_ralat.py",
+    "test_workflow_gaps.py", "test_workflow_takedown.py", "test_worktime.py",
+    "test_report_periods.py", "test_ralat.py",
     "test_report_figures.py", "test_report_chat.py", "test_health_config.py",
     "test_archive_versions.py",
 }  # fmt: skip

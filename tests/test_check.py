@@ -42,6 +42,8 @@ async def test_check_passes_and_says_what_it_found(
     assert "database:" in lines[2] and "0 items" in lines[2]
     assert lines[3] == "admins: config.toml: 102 (Budi Kasubbag); made in chat: none"
     assert lines[4] == "telegram: ok, the bot is @jdih_test_bot (id 123456)"
+    # no takedown SOP of the office's own: the shipped example is named as the draft it is
+    assert lines[-1].startswith("takedown SOP: the EXAMPLE DRAFT shipped with the bot")
 
 
 async def test_check_fails_on_a_refused_token_without_printing_it(

@@ -13,7 +13,7 @@ from bot import texts
 from bot.service.channel import PostState
 from localbotapi import BotMessage, LocalBotApi
 from tests import flows
-from tests.harness import KASUBBAG, KOORDINATOR, OPERATOR, Harness
+from tests.harness import HUKUM, KASUBBAG, KOORDINATOR, OPERATOR, Harness
 from tests.images import png_bytes
 
 CHANNEL_ID = -1001234567890
@@ -427,3 +427,60 @@ async def test_a_correction_replaces_the_channel_posts_and_marks_their_links_rep
         status = (await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")).body
         assert f"{old_link} (diganti " in status and "oleh versi 2)" in status
         assert new_link in status and f"{new_link} (diganti" not in status
+
+
+async def test_a_takedown_deletes_the_bots_channel_posts_and_confirms_their_links(
+    make_harness: Factory, server: LocalBotApi
+) -> None:
+    """The channel and the takedown together: once the takedown is approved, the bot deletes
+    its own post, which confirms the t.me link on the removal step; the operator confirms the
+    other platform's; the original then reads diturunkan and its links taken down."""
+    async with office(make_harness, server) as h:
+        code = await ordered(h)
+        await h.settle()
+        [post] = server.channel_posts(CHANNEL_ID)
+        link = f"https://t.me/kanal_jdih_kantor/{post.message_id}"
+        await flows.report_posted(h, code, links="https://instagram.com/p/abc123")
+        await h.settle()
+
+        question = await h.say(KASUBBAG, f"/turunkan {code}", expect="Pilih alasan")
+        await h.press(KASUBBAG, question, "Peraturan dicabut/diganti")  # a legal reason
+        await h.server.wait_for_message(KASUBBAG.user_id, contains="Tulis penjelasan")
+        await h.say(KASUBBAG, "Dicabut dengan PKPU Nomor 12 Tahun 2026.")
+        takedown = "TRN-2026-0001"
+        for who in (KASUBBAG, HUKUM):
+            card = await h.server.wait_for(
+                lambda m, who=who: (
+                    m.chat_id == who.user_id
+                    and takedown in m.body
+                    and texts.BTN_APPROVE in m.button_texts
+                )
+            )
+            await h.press(who, card, texts.BTN_APPROVE)
+        await h.settle()
+
+        # approved: the bot's own post is gone from the channel, its link confirmed by the bot
+        assert server.channel_posts(CHANNEL_ID) == []
+        posts = await h.services.service.channel.posts(await item_id(h, code))
+        assert [p.state for p in posts] == [PostState.DELETED]
+        status = (await h.say(KASUBBAG, f"/status {takedown}", expect="Riwayat")).body
+        assert f"{link} — " in status and texts.TAKEDOWN_BY_BOT in status
+
+        # the operator confirms the other platform's link: the takedown ends
+        instagram = texts.BTN_LINK_REMOVED.format(link="instagram.com/abc123")
+        removal = await h.server.wait_for(
+            lambda m: (
+                m.chat_id == OPERATOR.user_id
+                and takedown in m.body
+                and instagram in m.button_texts
+                and not any("t.me" in b for b in m.button_texts)
+            )
+        )
+        assert await h.press(OPERATOR, removal, instagram) == texts.TAKEDOWN_DONE_LAST.format(
+            code=takedown
+        )
+        await h.settle()
+        original = (await h.say(KASUBBAG, f"/status {code}", expect="Riwayat")).body
+        assert "Status: diturunkan" in original
+        for url in (link, "https://instagram.com/p/abc123"):
+            assert url in original

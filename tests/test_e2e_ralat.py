@@ -62,7 +62,7 @@ async def test_a_published_item_is_corrected_as_version_2_and_both_are_kept(
     code = await publish(h)
     # the kasubbag's /status of the published item offers the correction; the operator's not
     card = await status(h, KASUBBAG, code)
-    assert card.button_texts == [texts.BTN_CORRECT]
+    assert card.button_texts == [texts.BTN_CORRECT, texts.BTN_TAKEDOWN]
     assert (await status(h, OPERATOR, code)).button_texts == []
 
     h.clock.advance(timedelta(hours=1))
@@ -122,7 +122,8 @@ async def test_a_published_item_is_corrected_as_version_2_and_both_are_kept(
     assert f"https://instagram.com/p/kpu-v1 (diganti {replaced_at} oleh versi 2)" in final.body
     assert "https://instagram.com/p/kpu-v2" in final.body
     assert "https://instagram.com/p/kpu-v2 (diganti" not in final.body
-    assert final.button_texts == [texts.BTN_CORRECT]  # published again: correctable again
+    # published again: correctable (and removable) again
+    assert final.button_texts == [texts.BTN_CORRECT, texts.BTN_TAKEDOWN]
 
     # the archive keeps both versions' files, both link sets, and the reason
     folder = h.config.archive_dir / "2026" / "11" / code

@@ -242,6 +242,8 @@ NOT_FOR_PEOPLE = {
     ("bot/check.py", " lists cuti bersama for "),
     # how the `holidays` package names voting days, matched to keep them working days
     ("bot/domain/worktime.py", "Hari Pemilihan"),
+    # the file name of the example takedown SOP shipped with the bot
+    ("bot/domain/sop.py", "sop_penurunan_draf.toml"),
 }
 # the bot's command names (registered, and in each member's menu), as the catalog lists them
 COMMANDS = {

@@ -19,19 +19,25 @@ from bot.archive.record import (
     ArchiveLink,
     ArchivePublication,
     ArchiveRecord,
+    ArchiveRemoval,
     ArchiveStep,
+    ArchiveTakedown,
 )
 from bot.archive.store import write_archive
 from bot.domain.limits import LimitUnit
 from bot.domain.sop import Sop
 from bot.domain.sop_catalog import SopCatalog, as_catalog
-from bot.domain.workflow import ITEM_CREATED, Action, ItemStatus
+from bot.domain.workflow import ITEM_CREATED, TAKEDOWN_ASKED, Action, ItemStatus
 from bot.domain.worktime import WorkCalendar
 from storage.models import DesignFile, Event, Material, PostLink
+from storage.takedowns import TakedownRepository
 from storage.uow import SessionFactory, UnitOfWork
 
 # Events that only open an item; every later event closes the visit of the step it names.
-_OPENING = {ITEM_CREATED}
+_OPENING = frozenset({ITEM_CREATED})
+_TAKEDOWN_OPENING = frozenset({ITEM_CREATED, TAKEDOWN_ASKED})
+# An item is archived once published; again once taken down (its files stay).
+_ARCHIVED = (ItemStatus.PUBLISHED, ItemStatus.TAKEN_DOWN)
 
 
 class Archiver:
@@ -60,7 +66,7 @@ class Archiver:
     async def record(self, item_id: int) -> ArchiveRecord | None:
         async with UnitOfWork(self.factory, read_only=True) as uow:
             item = await uow.repo.item(item_id)
-            if item is None or item.status != ItemStatus.PUBLISHED or item.closed_at is None:
+            if item is None or item.status not in _ARCHIVED or item.closed_at is None:
                 return None
             events = list(await uow.repo.events(item.id))
             materials = await uow.repo.materials(item.id)
@@ -73,6 +79,9 @@ class Archiver:
                 for page in _archived(await uow.repo.design_files(item.id, number), "desain")
             ]
             version = await uow.repo.design_version(item.id, item.version)
+            takedown = (
+                await self._takedown(uow, item.id) if item.status == ItemStatus.TAKEN_DOWN else None
+            )
         sop = self.sops.of(item.sop_key)
         publications = self._publications(sop, events, links, published, item.closed_at)
         files = design + _archived(materials, "materi")
@@ -98,6 +107,40 @@ class Archiver:
             first_published_at=publications[0].published_at if publications else None,
             sop_name=sop.name,
             sop_key=sop.key,
+            takedown=takedown,
+        )
+
+    async def _takedown(self, uow: UnitOfWork, item_id: int) -> ArchiveTakedown | None:
+        """The takedown that took the item down: its reason, decisions, steps and links."""
+        repo = TakedownRepository(uow.session)
+        done = [
+            (row, it)
+            for row, it in await repo.of_original(item_id)
+            if it.status == ItemStatus.TAKEN_DOWN
+        ]
+        if not done:
+            return None
+        row, item = done[-1]
+        sop = self.sops.of(item.sop_key)
+        events = list(await uow.repo.events(item.id))
+        asked = events[0] if events else None
+        links = await repo.links(item.id)
+        return ArchiveTakedown(
+            code=item.code,
+            sop_number=sop.number,
+            status=texts.STATUS_LABELS.get(item.status, item.status),
+            reason=row.reason_title,
+            legal=row.legal,
+            explanation=row.explanation,
+            asked_by=asked.actor_name if asked else "-",
+            asked_at=asked.at if asked else item.created_at,
+            taken_down_at=item.closed_at,
+            decisions=[self._decision(sop, event) for event in events],
+            steps=self._steps(sop, events, opening=_TAKEDOWN_OPENING),
+            links=[
+                ArchiveRemoval(link.url, link.removed_at, link.removed_by_name, link.how)
+                for link in links
+            ],
         )
 
     def _publications(
@@ -162,11 +205,15 @@ class Archiver:
             basis=event.basis,
         )
 
-    def _steps(self, sop: Sop, events: list[Event]) -> list[ArchiveStep]:
-        """Each visit of a step runs from the event that opened it to the one that closed it."""
+    def _steps(
+        self, sop: Sop, events: list[Event], opening: frozenset[str] = _OPENING
+    ) -> list[ArchiveStep]:
+        """Each visit of a step runs from the event that opened it to the one that closed it
+        (a takedown's link confirmations: the step's visit ends with the last one)."""
         steps: list[ArchiveStep] = []
+        events = _last_of_each_run(events)
         for previous, event in pairwise(events):
-            if event.action in _OPENING or not event.step_key:
+            if event.action in opening or not event.step_key:
                 continue
             if not sop.has_step(event.step_key):
                 continue
@@ -191,6 +238,22 @@ class Archiver:
                 )
             )
         return steps
+
+
+def _last_of_each_run(events: list[Event]) -> list[Event]:
+    """A takedown's removal step closes with several events (one per link): a visit ends
+    with the last of them, so the earlier ones are left out of the timing."""
+    kept: list[Event] = []
+    for event in events:
+        if (
+            kept
+            and event.action == kept[-1].action == Action.CONFIRM_REMOVED
+            and event.step_key == kept[-1].step_key
+        ):
+            kept[-1] = event
+        else:
+            kept.append(event)
+    return kept
 
 
 def _archived(rows: Sequence[DesignFile | Material], role: str) -> list[ArchivedFile]:

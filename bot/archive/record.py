@@ -110,6 +110,36 @@ class ArchivePublication:
 
 
 @dataclass(frozen=True)
+class ArchiveRemoval:
+    """One link of the post, removed: when, by whom, and how (operator: the operator
+    confirmed it; bot: the bot deleted its own post; gone: deleted by hand before)."""
+
+    url: str
+    removed_at: datetime | None
+    removed_by: str | None
+    how: str | None
+
+
+@dataclass(frozen=True)
+class ArchiveTakedown:
+    """The takedown (penurunan) of the archived item: who asked, why, each step's decision
+    and time, each link removed. The item's files stay archived."""
+
+    code: str  # the takedown item's own code (TRN-2026-0001)
+    sop_number: str
+    status: str  # as people read it: "diturunkan"
+    reason: str
+    legal: bool
+    explanation: str
+    asked_by: str
+    asked_at: datetime
+    taken_down_at: datetime | None
+    decisions: list[ArchiveDecision]
+    steps: list[ArchiveStep]
+    links: list[ArchiveRemoval]
+
+
+@dataclass(frozen=True)
 class ArchiveRecord:
     code: str
     title: str
@@ -123,6 +153,8 @@ class ArchiveRecord:
     files: list[ArchivedFile]
     caption: str | None
     approved_version: int
+    # the takedown that removed the post, once there is one (the files stay archived)
+    takedown: ArchiveTakedown | None = None
     sop_name: str = ""  # the SOP the item followed (an office may run several)
     sop_key: str = ""
     # every published version, the first first (a corrected item has several); the folder

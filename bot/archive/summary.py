@@ -8,7 +8,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.archive.record import ArchiveCorrection, ArchiveLink, ArchiveRecord, ArchiveStep
+from bot.archive.record import (
+    ArchiveCorrection,
+    ArchiveLink,
+    ArchiveRecord,
+    ArchiveStep,
+    ArchiveTakedown,
+)
 
 _CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; margin: 2em; color: #111; }
@@ -65,6 +71,7 @@ def summary_html(record: ArchiveRecord, relative: list[str], zone: ZoneInfo) -> 
         _publications(record, zone),
         f"<h2>{e(texts.SUMMARY_FILES)}</h2>\n"
         f"{_table(texts.SUMMARY_FILE_COLUMNS, files, hash_column=2)}",
+        _takedown(record.takedown, zone) if record.takedown else "",
         f"<footer>{e(texts.SUMMARY_FOOTER)}</footer>\n</body>\n</html>\n",
     ]
     return "".join(parts)
@@ -106,6 +113,47 @@ def _correction(correction: ArchiveCorrection | None, zone: ZoneInfo) -> str:
     who = f"{correction.name} ({correction.role})"
     return texts.SUMMARY_CORRECTION.format(
         reason=correction.reason, name=who, at=_when(correction.at, zone)
+    )
+
+
+def _takedown(takedown: ArchiveTakedown, zone: ZoneInfo) -> str:
+    """The takedown that removed the post: who asked, why, each decision and step's time,
+    each link removed and when."""
+    e, none = html.escape, texts.SUMMARY_NONE
+    facts = [
+        (texts.SUMMARY_TAKEDOWN_CODE, takedown.code),
+        (texts.SUMMARY_SOP, takedown.sop_number),
+        (texts.SUMMARY_TAKEDOWN_STATUS, takedown.status),
+        (texts.SUMMARY_TAKEDOWN_REASON, takedown.reason),
+        (texts.SUMMARY_TAKEDOWN_EXPLANATION, takedown.explanation),
+        (texts.SUMMARY_TAKEDOWN_ASKED, f"{takedown.asked_by}, {_when(takedown.asked_at, zone)}"),
+        (texts.SUMMARY_TAKEDOWN_AT, _when(takedown.taken_down_at, zone)),
+    ]
+    decisions = [
+        (_when(d.at, zone), d.name, d.acted_as, d.action, d.step or none, d.notes or none)
+        for d in takedown.decisions
+    ]
+    steps = [
+        (s.title, _when(s.started_at, zone), _when(s.ended_at, zone),
+         texts.fmt_duration(s.working_minutes), s.limit_text or _limit(s.limit_minutes), _status(s))
+        for s in takedown.steps
+    ]  # fmt: skip
+    links = [
+        (link.url, _when(link.removed_at, zone), link.removed_by or none,
+         texts.SUMMARY_REMOVED_HOW.get(link.how or "", none))
+        for link in takedown.links
+    ]  # fmt: skip
+    return (
+        f"<h2>{e(texts.ARCHIVE_TAKEDOWN_HEADING)}</h2>\n"
+        + '<table class="facts">\n'
+        + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>\n" for k, v in facts)
+        + "</table>\n"
+        + f"<h2>{e(texts.SUMMARY_TAKEDOWN_DECISIONS)}</h2>\n"
+        + _table(texts.SUMMARY_TAKEDOWN_DECISION_COLUMNS, decisions)
+        + f"<h2>{e(texts.SUMMARY_TAKEDOWN_STEPS)}</h2>\n"
+        + _table(texts.SUMMARY_STEP_COLUMNS, steps)
+        + f"<h2>{e(texts.SUMMARY_TAKEDOWN_LINKS)}</h2>\n"
+        + _table(texts.SUMMARY_REMOVED_COLUMNS, links)
     )
 
 

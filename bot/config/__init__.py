@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +28,14 @@ from bot.config.telegram import (
     parse_webhook,
 )
 from bot.config.values import ConfigError, Secret, table, text
-from bot.domain.sop import Sop, SopError, load_default_sop, load_sop
+from bot.domain.sop import (
+    Sop,
+    SopError,
+    SopPurpose,
+    load_default_sop,
+    load_example_takedown_sop,
+    load_sop,
+)
 from bot.domain.sop_catalog import SopCatalog
 from bot.domain.worktime import WorkCalendar
 from bot.media.images import DEFAULT_PLATFORMS, PlatformFormat
@@ -223,9 +230,25 @@ def _load_sops(table: Mapping[str, Any], base_dir: Path) -> SopCatalog:
         raise ConfigError("sop.files: name at least one SOP file")
     try:
         sops = tuple(load_sop(base_dir / f) for f in files) if files else (load_default_sop(),)
-        return SopCatalog(sops)
+        return SopCatalog(_with_takedown(sops))
     except SopError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def _with_takedown(sops: tuple[Sop, ...]) -> tuple[Sop, ...]:
+    """The office's SOPs, with the shipped example takedown SOP (an office DRAFT) when none
+    of them is the takedown SOP and they have its roles; its roles take the titles the
+    office's SOPs give them."""
+    if any(sop.purpose is SopPurpose.TAKEDOWN for sop in sops):
+        return sops
+    example = load_example_takedown_sop()
+    titles = {key: role for sop in sops for key, role in sop.roles.items()}
+    if set(example.roles) - set(titles):
+        # a revised SOP without the example's roles: no takedowns until the office writes
+        # its own takedown SOP (`python -m bot check` says there is none)
+        return sops
+    roles = {key: titles[key] for key in example.roles}
+    return (*sops, replace(example, roles=roles))
 
 
 def _members(raw: Any, sops: SopCatalog) -> tuple[Member, ...]:

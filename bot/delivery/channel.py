@@ -182,13 +182,13 @@ class ChannelSender:
             except BadRequest as exc:
                 if "message to delete not found" in str(exc).lower():
                     # deleted by hand before: already gone, which is what was wanted
-                    await self.publishing.ended(target.post_id, PostState.GONE)
+                    await self.publishing.ended(target, item_id, PostState.GONE)
                     continue
                 return await self._refused_deletion(item_id, exc)
             except Forbidden as exc:
                 return await self._refused_deletion(item_id, exc)
             state = PostState.REPLACED if replaced else PostState.DELETED
-            await self.publishing.ended(target.post_id, state)
+            await self.publishing.ended(target, item_id, state)
         return Outcome()
 
     async def _refused_deletion(self, item_id: int, exc: TelegramError) -> Outcome:

@@ -1,6 +1,7 @@
 """Each member's command menu (Telegram's per-chat command scope) shows only what their roles
-allow: /baru and /ralat for those who open items, /batal for those who cancel, /cuti for the
-overseer, /laporan for the overseer, those who cancel and the admins, the admin commands for admins
+allow: /baru and /ralat for those who open items, /batal for those who cancel, /turunkan for
+those who may ask for a takedown, /cuti for the overseer,
+/laporan for the overseer, those who cancel and the admins, the admin commands for admins
 (config.toml's and those made in chat). Set at start and again for whoever's roles,
 membership or admin status changed."""
 
@@ -31,6 +32,9 @@ def commands_for(config: Config, roles: frozenset[str], admin: bool) -> list[tup
         wanted |= {"baru", "ralat"}
     if roles & sops.cancellers:
         wanted.add("batal")
+    takedown = sops.takedown
+    if takedown is not None and roles & takedown.openers:
+        wanted.add("turunkan")  # those who may ask for a takedown (handlers/takedown.py)
     if admin or roles & sops.overseers:
         wanted.add("cuti")
     if admin:

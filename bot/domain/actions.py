@@ -20,6 +20,9 @@ class Action(StrEnum):
     # a published item reopened for a corrected version (ralat): back to the design step
     # with the reason as its notes, then through review and approval again
     CORRECT = "correct"
+    # a takedown SOP's (purpose = "takedown"):
+    REFUSE = "refuse"  # an approval step refuses the takedown, with a note: it ends refused
+    CONFIRM_REMOVED = "confirm_removed"  # the operator confirms one link's post is removed
 
 
 class PromptKind:
@@ -33,6 +36,8 @@ class PromptKind:
     POST_LINKS = "post_links"
     CORRECTION_REASON = "correction_reason"
     DESIGN = "design"  # files and caption text go to this item's draft version
+    REFUSE_NOTES = "refuse_notes"  # why a takedown is refused
+    TAKEDOWN_TEXT = "takedown_text"  # a takedown's explanation, after its reason was chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,8 @@ ACTION_FACTS: dict[Action, ActionFacts] = {
     Action.REPORT_POSTED: ActionFacts(prompt=PromptKind.POST_LINKS),
     Action.CANCEL: ActionFacts(prompt=PromptKind.CANCEL_REASON, notes_required=True),
     Action.CORRECT: ActionFacts(prompt=PromptKind.CORRECTION_REASON, notes_required=True),
+    Action.REFUSE: ActionFacts(prompt=PromptKind.REFUSE_NOTES, notes_required=True),
+    Action.CONFIRM_REMOVED: ActionFacts(),
 }
 
 # The inverse, derived so it cannot drift: which action a typed answer completes.

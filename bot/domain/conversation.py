@@ -16,7 +16,9 @@ from bot.domain.workflow import Decision
 LINK_RE = re.compile(r"https?://[^\s<>\"]+")
 
 # Questions whose answer is typed: a file sent instead is refused, naming what was asked.
-TEXT_PROMPTS: frozenset[str] = frozenset({PromptKind.TITLE, *ACTION_FOR_PROMPT})
+TEXT_PROMPTS: frozenset[str] = frozenset(
+    {PromptKind.TITLE, PromptKind.TAKEDOWN_TEXT, *ACTION_FOR_PROMPT}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,15 @@ class Decide:
     decision: Decision
 
 
+@dataclass(frozen=True, slots=True)
+class ExplainTakedown:
+    """The explanation of a takedown of the published item `item_id`, for the reason chosen."""
+
+    item_id: int
+    reason_key: str
+    text: str
+
+
 # --- what a file means -----------------------------------------------------------------------
 
 
@@ -111,7 +122,7 @@ class UploadDesign:
     caption: str | None = None
 
 
-TextMeaning = NothingExpected | CreateItem | AddMaterial | SetCaption | Decide
+TextMeaning = NothingExpected | CreateItem | AddMaterial | SetCaption | Decide | ExplainTakedown
 FileMeaning = TextExpected | AddMaterial | UploadDesign
 
 
@@ -137,6 +148,8 @@ def answer_text(
         return AddMaterial(item_id, text)
     if open_question.kind == PromptKind.DESIGN:
         return SetCaption(item_id, text)
+    if open_question.kind == PromptKind.TAKEDOWN_TEXT and open_question.step_key:
+        return ExplainTakedown(item_id, open_question.step_key, text)
     action = ACTION_FOR_PROMPT.get(open_question.kind)
     if action is None:
         return NothingExpected()

@@ -108,8 +108,8 @@ class Monitoring:
             self._counts["opened"] += 1
         closed = item.closed_at is not None and item.closed_at < self.end
         if closed and item.closed_at is not None and self._in(item.closed_at):
-            self._counts[item.status] += 1
-            if item.status == ItemStatus.PUBLISHED:
+            self._counts[_ended(item.status)] += 1
+            if _ended(item.status) == ItemStatus.PUBLISHED:
                 self._lead_time(item)
         row = self._item_row(item, sop, visits, closed)
         self._items.append(row)
@@ -185,7 +185,9 @@ class Monitoring:
     def _item_row(self, item: ItemFacts, sop: Sop, visits: list[Visit], closed: bool) -> ItemRow:
         before = [e for e in item.events if e.at < self.end]
         handed = any(e.action == Action.SUBMIT_MATERIAL for e in before)
-        status = item.status if closed else (ItemStatus.ACTIVE if handed else ItemStatus.DRAFT)
+        status = (
+            _ended(item.status) if closed else (ItemStatus.ACTIVE if handed else ItemStatus.DRAFT)
+        )
         open_visit = self._open_visit(visits)
         cells: dict[str, StepCell] = {}
         for key in dict.fromkeys(v.step_key for v in visits):
@@ -441,3 +443,9 @@ def _top_reasons(notes: list[str]) -> tuple[tuple[str, int], ...]:
 
 def _seconds(value: float) -> timedelta:
     return timedelta(seconds=value)
+
+
+def _ended(status: str) -> str:
+    """How an item's SOP ended: a published item taken down later was published (its
+    closing time is its publication's; the takedown is its own item, under its own SOP)."""
+    return ItemStatus.PUBLISHED if status == ItemStatus.TAKEN_DOWN else status

@@ -29,6 +29,9 @@ class StepKind(StrEnum):
     REVIEW = "review"  # check the design: approve, or return it with notes
     ORDER = "order"  # order the upload of the approved content
     POST = "post"  # post it on social media and report the link(s)
+    # a takedown SOP's kinds (purpose = "takedown"):
+    APPROVAL = "approval"  # approve the takedown, or refuse it with a note (it ends refused)
+    REMOVAL = "removal"  # remove the post from each platform and confirm each link
 
 
 class SopPurpose(StrEnum):
@@ -37,6 +40,14 @@ class SopPurpose(StrEnum):
 
     PUBLISH = "publish"
     TAKEDOWN = "takedown"
+
+
+# The conditions a takedown step may carry (`only_for`): the step is visited only when the
+# takedown's chosen reason has it ("legal": the reason is a legal one).
+CONDITIONS = frozenset({"legal"})
+
+# The step kinds of each purpose; a kind of the other purpose is refused at load time.
+_TAKEDOWN_KINDS = frozenset({StepKind.APPROVAL, StepKind.REMOVAL})
 
 
 class RoleTitles(Protocol):
@@ -69,6 +80,26 @@ class Step:
     return_to: str | None = None
     confirm_sources: bool = False  # SOP 4b: approval counts only once the sources were checked
     notify_on_return: tuple[str, ...] = ()
+    # Visited only when the item has this fact (a takedown's "legal" reason); None: always.
+    only_for: str | None = None
+
+    def applies(self, facts: frozenset[str]) -> bool:
+        """Is the step visited for an item with these facts?"""
+        return self.only_for is None or self.only_for in facts
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A reason a takedown may be asked for (`[[reasons]]` of a takedown SOP)."""
+
+    key: str
+    title: str
+    legal: bool  # a legal reason: the steps with only_for = "legal" are visited
+
+    @property
+    def facts(self) -> frozenset[str]:
+        """What the reason makes true of the takedown, for the steps' conditions."""
+        return frozenset({"legal"}) if self.legal else frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +122,17 @@ class Sop:
     # lowercase): stored with each item, so an item keeps following its own SOP.
     key: str = ""
     purpose: SopPurpose = SopPurpose.PUBLISH
+    # A takedown SOP's reasons to choose from, in the file's order; empty for other SOPs.
+    reasons: tuple[Reason, ...] = ()
+    # Shipped as an example, not the office's own text: `check` and the start log say so.
+    draft: bool = False
+
+    def reason(self, key: str) -> Reason:
+        for reason in self.reasons:
+            if reason.key == key:
+                return reason
+        raise KeyError(key)
+
     # The file's content in canonical JSON (what `version` fingerprints): stored in the
     # database, so an SOP whose file is removed while items follow it can be rebuilt.
     content: str = field(default="", compare=False, repr=False)
@@ -108,10 +150,23 @@ class Sop:
     def first_step(self) -> Step:
         return self.steps[0]
 
-    def next_step(self, key: str) -> Step | None:
-        """The step after `key`, or None when `key` is the last one (the item is published)."""
+    def next_step(self, key: str, facts: frozenset[str] | None = None) -> Step | None:
+        """The step after `key`, or None when `key` is the last one (the item is published).
+        With `facts`, a step whose condition (`only_for`) they do not meet is skipped."""
         index = [step.key for step in self.steps].index(key)
-        return self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return self._first_from(index + 1, facts)
+
+    def first_step_for(self, facts: frozenset[str]) -> Step:
+        """The first step an item with these facts visits (the loader checks there is one)."""
+        step = self._first_from(0, facts)
+        assert step is not None, "a takedown SOP ends with an unconditional removal step"
+        return step
+
+    def _first_from(self, index: int, facts: frozenset[str] | None) -> Step | None:
+        for step in self.steps[index:]:
+            if facts is None or step.applies(facts):
+                return step
+        return None
 
     def role_title(self, key: str) -> str:
         role = self.roles.get(key)
@@ -148,6 +203,16 @@ def load_default_sop() -> Sop:
     return parse_sop(tomllib.loads(text), source="sop_default.toml")
 
 
+TAKEDOWN_EXAMPLE = "sop_penurunan_draf.toml"
+
+
+def load_example_takedown_sop() -> Sop:
+    """The takedown SOP shipped as an example: an office DRAFT, used until the office names
+    its own (`[sop] files`); marked as such (`draft`)."""
+    text = resources.files("bot.domain").joinpath(TAKEDOWN_EXAMPLE).read_text(encoding="utf-8")
+    return parse_sop(tomllib.loads(text), source=TAKEDOWN_EXAMPLE)
+
+
 def load_sop(path: Path) -> Sop:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -175,6 +240,7 @@ def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
     key = data.get("key", prefix.lower())
     if not isinstance(key, str) or not _KEY_RE.match(key):
         raise SopError(f"{source}: key: use lowercase letters, digits and _ (at most 16)")
+    reasons = _parse_reasons(data.get("reasons"), source, purpose)
     sop = Sop(
         name=_text(data, "name", source),
         number=_text(data, "number", source),
@@ -188,6 +254,8 @@ def parse_sop(data: Mapping[str, Any], *, source: str) -> Sop:
         dated=_date(data, "date", source),
         key=key,
         purpose=purpose,
+        reasons=reasons,
+        draft=_flag(data, "draft", source),
         content=sop_content(data),
     )
     if sop.overseer is not None and sop.overseer not in roles:
@@ -251,6 +319,10 @@ def _parse_step(raw: Any, where: str, roles: Mapping[str, Role]) -> Step:
     for name in notify:
         if name not in roles:
             raise SopError(f"{where}.notify_on_return: unknown role {name!r}")
+    only_for = raw.get("only_for")
+    if only_for is not None and only_for not in CONDITIONS:
+        names = ", ".join(sorted(CONDITIONS))
+        raise SopError(f"{where}.only_for: must be one of {names} (or left out: always)")
     return Step(
         key=key,
         ref=str(raw.get("ref", "")) or key,
@@ -261,7 +333,46 @@ def _parse_step(raw: Any, where: str, roles: Mapping[str, Role]) -> Step:
         return_to=raw.get("return_to"),
         confirm_sources=confirm,
         notify_on_return=notify,
+        only_for=only_for,
     )
+
+
+def _parse_reasons(raw: Any, source: str, purpose: SopPurpose) -> tuple[Reason, ...]:
+    """A takedown SOP's `[[reasons]]`: each a key, a title and whether it is legal."""
+    if purpose is not SopPurpose.TAKEDOWN:
+        if raw is not None:
+            raise SopError(f"{source}: reasons: only a takedown SOP (purpose = 'takedown') has")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise SopError(
+            f"{source}: reasons: a takedown SOP lists the reasons to choose from "
+            "([[reasons]] with key, title and legal)"
+        )
+    reasons: list[Reason] = []
+    for index, entry in enumerate(raw):
+        where = f"{source}: reasons[{index}]"
+        if not isinstance(entry, Mapping):
+            raise SopError(f"{where}: must be a table with key, title and legal")
+        key = _text(entry, "key", where)
+        if not _KEY_RE.match(key):
+            raise SopError(f"{where}.key: use lowercase letters, digits and _ (at most 16)")
+        if any(reason.key == key for reason in reasons):
+            raise SopError(f"{where}.key: {key!r} is listed twice; each reason has its own key")
+        legal = entry.get("legal")
+        if not isinstance(legal, bool):
+            raise SopError(f"{where}.legal: must be true or false (is the reason a legal one?)")
+        title = _text(entry, "title", where)
+        if len(title) > 40:
+            raise SopError(f"{where}.title: at most 40 characters (it is a button)")
+        reasons.append(Reason(key, title, legal))
+    return tuple(reasons)
+
+
+def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise SopError(f"{where}: {key}: must be true or false")
+    return value
 
 
 def _purpose(data: Mapping[str, Any], source: str) -> SopPurpose:
@@ -283,7 +394,14 @@ def _check_steps(steps: tuple[Step, ...], source: str, purpose: SopPurpose) -> N
     if purpose is not SopPurpose.PUBLISH:
         if design_indexes:
             raise SopError(f"{source}: steps: only an SOP that publishes has a design step")
+        _check_takedown_steps(steps, source)
         return
+    for index, step in enumerate(steps):
+        if step.kind in _TAKEDOWN_KINDS or step.only_for is not None:
+            what = "only_for" if step.kind not in _TAKEDOWN_KINDS else f"kind {step.kind.value!r}"
+            raise SopError(
+                f"{source}: steps[{index}]: {what} belongs to a takedown SOP (purpose = 'takedown')"
+            )
     if len(design_indexes) != 1:
         raise SopError(f"{source}: steps: exactly one step must have kind = 'design'")
     for index, step in enumerate(steps):
@@ -299,6 +417,28 @@ def _check_steps(steps: tuple[Step, ...], source: str, purpose: SopPurpose) -> N
             raise SopError(f"{where}.return_to: only review steps return")
         if step.kind in (StepKind.ORDER, StepKind.POST) and index < design_indexes[0]:
             raise SopError(f"{where}: kind {step.kind.value!r} must come after the design step")
+
+
+def _check_takedown_steps(steps: tuple[Step, ...], source: str) -> None:
+    """A takedown: approvals (some only for some reasons), then the removal of the post."""
+    kinds = ", ".join(sorted(kind.value for kind in _TAKEDOWN_KINDS))
+    for index, step in enumerate(steps):
+        where = f"{source}: steps[{index}]"
+        if step.kind not in _TAKEDOWN_KINDS:
+            raise SopError(f"{where}.kind: a takedown SOP's steps are of kind {kinds}")
+        if step.return_to is not None or step.confirm_sources or step.notify_on_return:
+            raise SopError(
+                f"{where}: return_to, confirm_sources and notify_on_return belong to a "
+                "publishing SOP's review steps"
+            )
+    removals = [index for index, step in enumerate(steps) if step.kind is StepKind.REMOVAL]
+    if removals != [len(steps) - 1]:
+        raise SopError(
+            f"{source}: steps: a takedown SOP ends with exactly one step of kind 'removal' "
+            "(the operator removes the post and confirms each link)"
+        )
+    if steps[-1].only_for is not None:
+        raise SopError(f"{source}: steps[{len(steps) - 1}].only_for: the removal is always done")
 
 
 def _text(data: Mapping[str, Any], key: str, where: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from bot.domain.sop import Role, Sop, SopError, SopPurpose
+from bot.domain.sop import TAKEDOWN_EXAMPLE, Role, Sop, SopError, SopPurpose
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,19 @@ class SopCatalog:
             for key, role in sop.roles.items():
                 roles.setdefault(key, role)
         return roles
+
+
+def takedown_sop_line(sops: SopCatalog) -> str:
+    """Which SOP takedowns follow; the shipped example is named as the draft it is."""
+    sop = sops.takedown
+    if sop is None:
+        return "takedown SOP: none (published items cannot be taken down)"
+    if sop.draft:
+        return (
+            f"takedown SOP: the EXAMPLE DRAFT shipped with the bot ({TAKEDOWN_EXAMPLE}), "
+            "not the office's own: write the office's takedown SOP and list it in [sop] files"
+        )
+    return f"takedown SOP: {sop.name} ({sop.number})"
 
 
 def as_catalog(sops: Sop | SopCatalog) -> SopCatalog:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from bot.domain.actions import ACTION_FACTS
 from bot.domain.actions import Action as Action  # re-exported: callers know it from here
 from bot.domain.roster import Acting
-from bot.domain.sop import Sop, Step, StepKind
+from bot.domain.sop import Sop, SopPurpose, Step, StepKind
 from bot.domain.worktime import WorkCalendar
 
 
@@ -23,6 +23,15 @@ class ItemStatus(StrEnum):
     ACTIVE = "active"  # at an SOP step
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+    # A published item whose post was taken down; and a takedown item that did it.
+    TAKEN_DOWN = "taken_down"
+    REFUSED = "refused"  # a takedown item refused at one of its approval steps
+
+
+# The statuses an item never leaves: no step, no move, no reminder.
+CLOSED_STATUSES = frozenset(
+    {ItemStatus.PUBLISHED, ItemStatus.CANCELLED, ItemStatus.TAKEN_DOWN, ItemStatus.REFUSED}
+)
 
 
 _MOVES: dict[StepKind, frozenset[Action]] = {
@@ -31,6 +40,8 @@ _MOVES: dict[StepKind, frozenset[Action]] = {
     StepKind.REVIEW: frozenset({Action.APPROVE, Action.RETURN}),
     StepKind.ORDER: frozenset({Action.ORDER_UPLOAD}),
     StepKind.POST: frozenset({Action.REPORT_POSTED}),
+    StepKind.APPROVAL: frozenset({Action.APPROVE, Action.REFUSE}),
+    StepKind.REMOVAL: frozenset({Action.CONFIRM_REMOVED}),
 }
 
 
@@ -42,6 +53,11 @@ def moves_at(kind: StepKind) -> frozenset[Action]:
 # The first event of an item's history: it was opened (a draft begins; not a move, so not
 # an Action).
 ITEM_CREATED = "created"
+# A takedown's events beyond the SOP's actions: asked (on the takedown item and on the item
+# it takes down), and on the original item its end, taken down or refused.
+TAKEDOWN_ASKED = "takedown_asked"
+TAKEN_DOWN = "taken_down"
+TAKEDOWN_REFUSED = "takedown_refused"
 
 
 class WorkflowError(Exception):
@@ -124,6 +140,14 @@ class LinksRequired(WorkflowError):
     """The operator reports where the content was posted."""
 
 
+class LinkNotPending(WorkflowError):
+    """A takedown's link that is not (or no longer) waiting for its removal to be confirmed."""
+
+    def __init__(self, link: str) -> None:
+        super().__init__(f"{link} is not waiting for removal")
+        self.link = link
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     user_id: int
@@ -148,6 +172,10 @@ class ItemState:
     # who uploaded pages of the current version: a member with two roles may upload pages
     # that a colleague hands in, and must not then approve them
     page_uploaders: frozenset[int] = frozenset()
+    # What is true of the item for its SOP's step conditions (a takedown's legal reason).
+    facts: frozenset[str] = frozenset()
+    # A takedown's links whose removal is not confirmed yet, in the post's order.
+    links_left: tuple[str, ...] = ()
 
     def made_by(self, user_id: int) -> bool:
         """Is the current version (partly) this member's own work?"""
@@ -204,6 +232,38 @@ def may_open(sop: Sop, actor: Actor) -> None:
         raise NotOpener(sop.openers)
 
 
+# --- a takedown (penurunan) of a published item ------------------------------------------
+
+
+class NotTakedownable(WorkflowError):
+    """The item cannot be taken down in its status (not published, or taken down already)."""
+
+    def __init__(self, status: ItemStatus) -> None:
+        super().__init__(f"item is {status.value}")
+        self.status = status
+
+
+def may_take_down(sop: Sop, original: ItemStatus, actor: Actor) -> None:
+    """May this member ask to take down an item in status `original`, under the takedown
+    SOP `sop`? Only its openers, and only a published item."""
+    may_open(sop, actor)
+    if original is not ItemStatus.PUBLISHED:
+        raise NotTakedownable(original)
+
+
+def takedown_start(sop: Sop, facts: frozenset[str], actor: Actor) -> Transition:
+    """A takedown asked: it starts at the first step its reason's facts visit."""
+    first = sop.first_step_for(facts)
+    return Transition(
+        Action.SUBMIT_MATERIAL,
+        _acting_role(actor, sop.openers),
+        None,
+        first.key,
+        ItemStatus.ACTIVE,
+        0,
+    )
+
+
 def may_act(
     sop: Sop,
     item: ItemState,
@@ -218,7 +278,7 @@ def may_act(
     is checked by `decide` once it is given."""
     if action is Action.CORRECT:
         return _correct(sop, item, actor)
-    if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+    if item.status in CLOSED_STATUSES:
         raise ItemClosed(item.status)
     if action is Action.CANCEL:
         return _cancel(sop, item, actor)
@@ -256,6 +316,11 @@ def _check_payload(sop: Sop, item: ItemState, decision: Decision) -> None:
             raise SourcesNotConfirmed("confirm that the sources were checked")
     if decision.action is Action.REPORT_POSTED and not (decision.links or decision.channel_only):
         raise LinksRequired("report at least one link")
+    if decision.action is Action.CONFIRM_REMOVED:
+        if len(decision.links) != 1:
+            raise LinksRequired("confirm one link at a time")
+        if decision.links[0] not in item.links_left:
+            raise LinkNotPending(decision.links[0])
 
 
 def _advance(sop: Sop, item: ItemState, step: Step, action: Action) -> Transition:
@@ -270,11 +335,27 @@ def _advance(sop: Sop, item: ItemState, step: Step, action: Action) -> Transitio
             item.version,
             returned=True,
         )
+    if action is Action.REFUSE:  # the takedown ends here, refused
+        return Transition(action, step.role, step.key, None, ItemStatus.REFUSED, item.version)
+    if action is Action.CONFIRM_REMOVED and len(item.links_left) > 1:
+        # one link confirmed, others still posted: the step goes on (the link itself is
+        # checked with the decision's payload), its time running; the card is sent again
+        # without that link, as a new version of the card, so a copy still on its way when
+        # the link was confirmed loses its buttons as a decided step's card would
+        version = item.version + 1
+        return Transition(action, step.role, step.key, step.key, ItemStatus.ACTIVE, version)
     version = item.version + 1 if action is Action.SUBMIT_DESIGN else item.version
-    following = sop.next_step(step.key)
+    # a step whose condition the item does not meet is skipped (a takedown for a reason
+    # that is not legal does not visit Divisi Hukum)
+    following = sop.next_step(step.key, item.facts)
     if following is None:
-        return Transition(action, step.role, step.key, None, ItemStatus.PUBLISHED, version)
+        return Transition(action, step.role, step.key, None, end_status(sop), version)
     return Transition(action, step.role, step.key, following.key, ItemStatus.ACTIVE, version)
+
+
+def end_status(sop: Sop) -> ItemStatus:
+    """Where an item that passed its SOP's last step ends: published, or taken down."""
+    return ItemStatus.TAKEN_DOWN if sop.purpose is SopPurpose.TAKEDOWN else ItemStatus.PUBLISHED
 
 
 def _revise(sop: Sop, item: ItemState, step: Step, actor: Actor) -> Transition:
@@ -399,6 +480,11 @@ def changes_after(
         post_links=tuple(decision.links) if action is Action.REPORT_POSTED else None,
         reopened=transition.reopened,
     )
+
+
+def step_visit(sop: Sop, calendar: WorkCalendar, key: str, now: datetime) -> StepVisit:
+    """A visit of step `key` beginning at `now` (a takedown's first step, when it is asked)."""
+    return _visit(sop, calendar, key, now)
 
 
 def _visit(sop: Sop, calendar: WorkCalendar, key: str | None, now: datetime) -> StepVisit:

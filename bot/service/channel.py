@@ -275,8 +275,16 @@ class ChannelPublishing:
             if p.message_id is not None
         ]
 
-    async def ended(self, post_id: int, state: PostState) -> None:
-        """A post was deleted (or found already gone): recorded at once, one commit each."""
+    async def ended(self, target: PostTarget, item_id: int, state: PostState) -> None:
+        """A post was deleted (or found already gone): recorded at once, one commit each. A
+        post deleted for a takedown confirms its link on the takedown's removal step."""
         async with UnitOfWork(self.ctx.factory) as uow:
-            await ChannelRows(uow.repo).end(post_id, state, self.ctx.clock.now())
+            await ChannelRows(uow.repo).end(target.post_id, state, self.ctx.clock.now())
             await uow.commit()
+        if state in (PostState.DELETED, PostState.GONE):
+            # imported here: the takedown's use cases decide through Decisions, which owes
+            # this module's jobs
+            from bot.service.takedowns import Takedowns
+
+            gone = state is PostState.GONE
+            await Takedowns(self.ctx).removed_by_bot(item_id, target.link, gone=gone)

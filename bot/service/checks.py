@@ -5,20 +5,25 @@ service's: finding the item, "may this member act now?", "what does this decisio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from bot import logcontext
+from bot import logcontext, texts
 from bot.domain import workflow
-from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
+from bot.domain.sop import SopPurpose
+from bot.domain.workflow import CLOSED_STATUSES, Action, Actor, Decision, ItemStatus, Transition
 from bot.service.context import ServiceContext
 from bot.service.errors import (
     AlreadyDecided,
     CorrectionRunning,
     DraftOfAnother,
+    InvalidInput,
     ItemNotFound,
     NotPublished,
 )
 from bot.service.rows import item_state
+from bot.service.takedown_steps import takedown_facts
 from storage.models import DesignFile, Event, Item
+from storage.takedowns import TakedownRepository
 from storage.uow import UnitOfWork
 
 
@@ -40,7 +45,8 @@ async def check_decision(
 ) -> Transition:
     """The workflow's answer to a decision, with what it carries (`pages`: the pages of the
     item's version, when the caller read them already)."""
-    state = await _state(uow, item, decision.action, pages)
+    await _not_while_taken_down(ctx, uow, item, decision.action)
+    state = await _state(ctx, uow, item, decision.action, pages)
     try:
         return workflow.decide(ctx.sop_of(item.sop_key), state, actor, decision)
     except workflow.WorkflowError as exc:
@@ -58,7 +64,8 @@ async def check_may_act(
     version: int | None,
 ) -> None:
     """The workflow's answer to "may this member take this action now?"."""
-    state = await _state(uow, item, action)
+    await _not_while_taken_down(ctx, uow, item, action)
+    state = await _state(ctx, uow, item, action)
     try:
         workflow.may_act(ctx.sop_of(item.sop_key), state, actor, action, step_key, version)
     except workflow.WorkflowError as exc:
@@ -69,7 +76,7 @@ async def already_decided(
     uow: UnitOfWork, item: Item, step_key: str | None, version: int | None
 ) -> AlreadyDecided:
     """The refusal for a press on a step (or an item) already decided: who decided, when."""
-    if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+    if item.status in CLOSED_STATUSES:
         return already(item, await uow.repo.last_event(item.id))
     event = await uow.repo.last_decision(item.id, step_key, version)
     return already(item, event or await uow.repo.last_event(item.id))
@@ -89,8 +96,30 @@ def already(item: Item, event: Event | None) -> AlreadyDecided:
     )
 
 
+async def _not_while_taken_down(
+    ctx: ServiceContext, uow: UnitOfWork, item: Item, action: Action
+) -> None:
+    """A correction (ralat) is not asked for an item that is being taken down, nor for a
+    takedown request itself: each refused naming what to look at instead."""
+    if action is not Action.CORRECT:
+        return
+    if ctx.sop_of(item.sop_key).purpose is SopPurpose.TAKEDOWN:
+        raise InvalidInput(texts.CORRECTION_OF_TAKEDOWN.format(code=item.code))
+    if item.status == ItemStatus.PUBLISHED:
+        repo = TakedownRepository(uow.session)
+        under_way = await repo.open_for(item.id, (ItemStatus.ACTIVE.value,))
+        if under_way is not None:
+            raise InvalidInput(
+                texts.CORRECTION_TAKEDOWN_UNDER_WAY.format(code=item.code, takedown=under_way.code)
+            )
+
+
 async def _state(
-    uow: UnitOfWork, item: Item, action: Action, pages: Sequence[DesignFile] | None = None
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    item: Item,
+    action: Action,
+    pages: Sequence[DesignFile] | None = None,
 ) -> workflow.ItemState:
     uploaders: frozenset[int] = frozenset()
     if action is Action.APPROVE:
@@ -98,7 +127,12 @@ async def _state(
         if pages is None:
             pages = await uow.repo.design_files(item.id, item.version)
         uploaders = frozenset(page.uploaded_by for page in pages)
-    return item_state(item, uploaders)
+    state = item_state(item, uploaders)
+    if ctx.sop_of(item.sop_key).purpose is SopPurpose.TAKEDOWN:
+        # a takedown's reason decides its steps; its links are confirmed one by one
+        facts, links = await takedown_facts(uow, item)
+        state = replace(state, facts=facts, links_left=links)
+    return state
 
 
 async def _translate(

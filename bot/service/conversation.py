@@ -17,6 +17,7 @@ from bot.service.decisions import Decided, Decisions
 from bot.service.errors import NoItemForUpload
 from bot.service.opening import ItemOpening, MaterialAdded
 from bot.service.rows import item_view
+from bot.service.takedowns import Takedowns, TakedownStarted
 from bot.service.uploads import DesignUploads
 from bot.service.views import DraftState, FileRef, ItemView
 from storage.models import QUESTION_MESSAGE
@@ -70,7 +71,14 @@ class UploadParked:
     choices: tuple[ItemView, ...]
 
 
-TextAnswer = conversation.NothingExpected | ItemCreated | MaterialAdded | CaptionSet | Decided
+TextAnswer = (
+    conversation.NothingExpected
+    | ItemCreated
+    | MaterialAdded
+    | CaptionSet
+    | Decided
+    | TakedownStarted
+)
 FileAnswer = conversation.TextExpected | MaterialAdded | DesignAdded | UploadParked
 
 
@@ -81,11 +89,13 @@ class Conversation:
         opening: ItemOpening,
         decisions: Decisions,
         uploads: DesignUploads,
+        takedowns: Takedowns | None = None,
     ) -> None:
         self.ctx = ctx
         self.opening = opening
         self.decisions = decisions
         self.uploads = uploads
+        self.takedowns = takedowns or Takedowns(ctx)
 
     async def answer_text(
         self, user_id: int, text: str, *, private: bool, replied_to: ChatMessage | None
@@ -125,6 +135,10 @@ class Conversation:
         if isinstance(meaning, conversation.Decide):
             return await self.decisions.decide(
                 actor, meaning.item_id, meaning.decision, confirm=True
+            )
+        if isinstance(meaning, conversation.ExplainTakedown):
+            return await self.takedowns.explain(
+                actor, meaning.item_id, meaning.reason_key, meaning.text
             )
         return meaning
 

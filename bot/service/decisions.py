@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from bot.domain import workflow
 from bot.domain.conversation import Question
-from bot.domain.sop import StepKind
+from bot.domain.sop import SopPurpose, StepKind
 from bot.domain.workflow import Action, Actor, Decision, ItemStatus, Transition
 from bot.service import questions
 from bot.service.channel import (
@@ -34,6 +34,7 @@ from bot.service.rows import (
     item_view,
     stamp_acting,
 )
+from bot.service.takedown_steps import after_takedown_decision
 from bot.service.views import CardData, EventView, ItemView
 from bot.service.visits import record_visits
 from storage.models import Item
@@ -169,8 +170,8 @@ class Decisions:
                 else None
             )
             transition = await check_decision(ctx, uow, item, actor, decision, pages)
+            sop = ctx.sop_of(item.sop_key)
             from_version = item.version
-            sop = ctx.sop_of(item.sop_key)  # the item's own SOP: its steps, roles and limits
             changes = workflow.changes_after(sop, ctx.calendar, transition, actor, decision, now)
             if decision.action is Action.REPORT_POSTED:
                 changes = replace(changes, post_links=await self._links(uow, item, decision))
@@ -236,6 +237,10 @@ class Decisions:
                 now,
                 confirm=confirm,
             )
+            if sop.purpose is SopPurpose.TAKEDOWN:  # links confirmed, the original taken down
+                await after_takedown_decision(
+                    uow, ctx, sop, item, transition, actor, event, decision.links, now
+                )
             # the next role's card and the notices are owed; the new step's reminder is set
             remind_at = changes.visit.remind_at if changes.visit else None
             made = (transition.from_step or "-", decision.action.value)

@@ -25,6 +25,7 @@ from bot.service.opening import ItemOpening
 from bot.service.people import People
 from bot.service.queries import Reads
 from bot.service.roster_rows import RosterKeeper
+from bot.service.takedowns import Takedowns
 from bot.service.uploads import DesignUploads
 from storage.uow import SessionFactory
 
@@ -41,7 +42,10 @@ class Service:
         self.opening = ItemOpening(ctx)
         self.decisions = Decisions(ctx)
         self.uploads = DesignUploads(ctx)
-        self.conversation = Conversation(ctx, self.opening, self.decisions, self.uploads)
+        self.takedowns = Takedowns(ctx)
+        self.conversation = Conversation(
+            ctx, self.opening, self.decisions, self.uploads, self.takedowns
+        )
         self.reads = Reads(ctx)
         self.messages = MessageLog(ctx)
         self.coverage = Coverage(ctx)

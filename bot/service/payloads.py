@@ -44,6 +44,9 @@ class NoticeKind(StrEnum):
     STALE_HOLIDAYS = "stale_holidays"  # the holiday data lacks a year's cuti bersama (admins)
     DATABASE_AWAY = "database_away"  # to the admins, once it is back: since when, how long
     CORRECTED = "corrected"  # a published item reopened for a corrected version (ralat)
+    # a takedown (penurunan): the code and title are the original item's
+    TAKEN_DOWN = "taken_down"  # its post removed from every platform
+    TAKEDOWN_REFUSED = "takedown_refused"  # refused at an approval step, with the note
     SOP_RETIRED = "sop_retired"  # to the admins at start: an SOP file gone, items follow it
 
 
@@ -71,6 +74,8 @@ _NOTICE_EXTRAS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.STALE_HOLIDAYS: ("years", "package"),
     NoticeKind.DATABASE_AWAY: ("reason",),
     NoticeKind.CORRECTED: ("version", "reason"),
+    NoticeKind.TAKEN_DOWN: ("takedown", "reason", "links"),
+    NoticeKind.TAKEDOWN_REFUSED: ("takedown", "role", "notes"),
     NoticeKind.SOP_RETIRED: ("reason",),  # title: the SOP named; reason: its open items
 }
 
@@ -93,6 +98,7 @@ class Notice:
     step: str | None = None  # UNCOVERED: the step's number and title ("3 Pemeriksaan ...")
     years: str | None = None  # STALE_HOLIDAYS: the years without cuti bersama ("2027")
     package: str | None = None  # STALE_HOLIDAYS: the installed `holidays` version
+    takedown: str | None = None  # TAKEN_DOWN, TAKEDOWN_REFUSED: the takedown item's code
 
     def params(self) -> dict[str, object]:
         """The template's parameters, exactly the ones its text uses."""
@@ -584,6 +590,7 @@ def _notice(fields: _Fields) -> Notice:
         step=params.text("step") if "step" in extras else None,
         years=params.text("years") if "years" in extras else None,
         package=params.text("package") if "package" in extras else None,
+        takedown=params.text("takedown") if "takedown" in extras else None,
     )
 
 

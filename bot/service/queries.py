@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from bot.archive.store import search_archive
-from bot.domain.sop import Sop, StepKind
+from bot.domain.sop import Sop, SopPurpose, StepKind
 from bot.domain.workflow import Action, Actor, ItemStatus
 from bot.service.channel import channel_view
 from bot.service.context import ServiceContext
 from bot.service.errors import NotAMember
 from bot.service.roster_rows import load_roster
 from bot.service.rows import event_view, file_ref, item_view, material_view, post_link_view
+from bot.service.takedown_steps import takedown_view
 from bot.service.views import CardData, EventView, ItemView
 from storage.models import CardMessage, Event, Item
+from storage.takedowns import TakedownRepository
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -152,9 +154,14 @@ class Reads:
             sop = self.ctx.sop_of(item.sop_key)
             if not sop.has_step(step_key):
                 return None
-            return await card_data_of(
+            data = await card_data_of(
                 uow, sop, item, step_key, version, return_event_id, events=events
             )
+            if sop.purpose is not SopPurpose.TAKEDOWN:
+                return data
+            takedown = await TakedownRepository(uow.session).of_item(item.id)
+            view = await takedown_view(uow, self.ctx, takedown) if takedown else None
+            return replace(data, takedown=view)
 
     async def posting_data(self, item_id: int, version: int) -> CardData | None:
         """What the bot posts to the office's channel: the item's card at its own SOP's

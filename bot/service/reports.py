@@ -36,7 +36,7 @@ from bot.domain.roster import Acting, ActingKind
 from bot.domain.sop import Sop
 from bot.domain.sop_catalog import SopCatalog, as_catalog
 from bot.domain.visits import EventFact, ItemFacts, ReminderFact, VisitFact
-from bot.domain.workflow import ITEM_CREATED
+from bot.domain.workflow import ITEM_CREATED, TAKEDOWN_ASKED, TAKEDOWN_REFUSED, TAKEN_DOWN
 from bot.service.commits import Committed
 from bot.service.context import ServiceContext
 from bot.service.errors import ServiceError
@@ -140,7 +140,9 @@ class Reports:
             async with UnitOfWork(ctx.factory, read_only=True) as uow:
                 repo = ReportingRepository(uow.session)
                 items = await repo.items_open_between(start, end, after_id=after, limit=self.batch)
-                facts = await self._facts(repo, items) if items else []
+                # the report measures the publishing SOP: a takedown item is not a publication
+                measured = [item for item in items if not self._takedown(item)]
+                facts = await self._facts(repo, measured) if measured else []
             # the working-time arithmetic is CPU work: off the event loop
             await asyncio.to_thread(_add_all, monitoring, facts)
             if len(items) < self.batch:
@@ -161,11 +163,17 @@ class Reports:
             sops=tuple(sop for sop in ctx.catalog if sop.key in covered),
         )
 
+    def _takedown(self, item: Item) -> bool:
+        takedown = self.ctx.catalog.takedown
+        return takedown is not None and item.sop_key == takedown.key
+
     async def _facts(self, repo: ReportingRepository, items: Sequence[Item]) -> list[ItemFacts]:
         ids = [item.id for item in items]
         codes = {item.id: item.code for item in items}
         events: dict[int, list[EventFact]] = defaultdict(list)
         for row in await repo.events_of(ids):
+            if row.action in _TAKEDOWN_EVENTS:  # a published item's takedown: not its SOP's
+                continue
             events[row.item_id].append(_event(row, codes[row.item_id]))
         visits: dict[int, list[VisitFact]] = defaultdict(list)
         for visit in await repo.visits_of(ids):
@@ -255,6 +263,9 @@ class Reports:
                 for a in absences
             ]
         return holdings(members, log, away, period.first, period.last), bool(members)
+
+
+_TAKEDOWN_EVENTS = frozenset({TAKEDOWN_ASKED, TAKEN_DOWN, TAKEDOWN_REFUSED})
 
 
 def report_readers(sops: Sop | SopCatalog) -> frozenset[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.domain.conversation import Question
 from bot.domain.sop import SopPurpose
-from bot.domain.workflow import Actor, ItemStatus
+from bot.domain.workflow import CLOSED_STATUSES, Actor, ItemStatus
 from bot.service import questions
 from bot.service.checks import already, load_item
 from bot.service.context import ServiceContext
@@ -152,14 +152,18 @@ class DesignUploads:
         # draft's design_versions row and replace the operator's pending_inputs row.
         item = await load_item(uow, item_id, for_update=True)
         sop = self.ctx.sop_of(item.sop_key)
-        if sop.design_step.role not in actor.roles:
-            raise NotOperator
         step = item.step_key
-        if item.status in (ItemStatus.PUBLISHED, ItemStatus.CANCELLED):
+        if sop.purpose is not SopPurpose.PUBLISH and item.status not in CLOSED_STATUSES:
+            # a takedown has no design: a file sent to its card is not for it
+            current = sop.step(step).title if step and sop.has_step(step) else item.status
+            raise NotDesignStep(item.code, current)
+        if sop.purpose is not SopPurpose.PUBLISH or sop.design_step.role not in actor.roles:
+            raise NotOperator
+        if item.status in CLOSED_STATUSES:
             # an old brief or receipt of a closed item: say who closed it, not a raw status
             raise already(item, await uow.repo.last_event(item.id))
         if item.status != ItemStatus.ACTIVE or not step or not sop.accepts_design_at(step):
-            current = sop.step(step).title if step else item.status
+            current = sop.step(step).title if step and sop.has_step(step) else item.status
             raise NotDesignStep(item.code, current)
         return item
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.sop import Sop, Step
+from bot.domain.sop import Sop, SopPurpose, Step
 from storage.models import PostLinkState
 
 LinkState = PostLinkState  # where a post link stands; the handlers know it from here
@@ -83,6 +83,11 @@ class ItemView:
     def step_key(self) -> str | None:
         return self.step.key if self.step else None
 
+    @property
+    def takedown(self) -> bool:
+        """A takedown (penurunan) item, under the takedown SOP."""
+        return self.sop.purpose is SopPurpose.TAKEDOWN
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelView:
@@ -113,6 +118,8 @@ class CardData:
     preview_file_id: str | None = None
     # The posting step's card: the bot's posts to the office's channel (None: no channel job)
     channel: ChannelView | None = None
+    # A takedown item's card: the takedown, its reason and the links to remove
+    takedown: TakedownView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +142,40 @@ class OwedMessage:
     item_id: int | None
     failed_at: datetime | None
     last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TakedownLinkView:
+    """A link of the original post and its removal: when, by whom, and how (operator: the
+    operator confirmed it; bot: the bot deleted its own post; gone: deleted by hand before)."""
+
+    position: int
+    url: str
+    removed_at: datetime | None = None
+    removed_by: str | None = None
+    how: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TakedownView:
+    """A takedown (penurunan) and the published item it takes down."""
+
+    item_id: int
+    code: str
+    status: str
+    original_id: int
+    original_code: str
+    original_title: str
+    reason_key: str
+    reason_title: str
+    legal: bool
+    explanation: str
+    asked_by: str
+    asked_at: datetime
+    links: tuple[TakedownLinkView, ...] = ()
+    # each step's decision, in order: (step ref and title, action, who, when, notes)
+    decisions: tuple[EventView, ...] = ()
+
+    @property
+    def links_left(self) -> tuple[TakedownLinkView, ...]:
+        return tuple(link for link in self.links if link.removed_at is None)
