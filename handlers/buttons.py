@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
@@ -34,7 +34,7 @@ from handlers.keyboards import (
     unpack,
 )
 from handlers.press import PressAnswer, PressReply
-from handlers.questions import asked
+from handlers.questions import ask_privately
 
 Press = Callable[[Update, BotContext, Actor, Callback], Awaitable[str | PressReply]]
 
@@ -80,7 +80,7 @@ async def _approve(update: Update, context: BotContext, actor: Actor, cb: Callba
         sources = fit(material_text(data), 1500)
         text = texts.ASK_SOURCES.format(code=item.code, version=item.version, sources=sources)
         keyboard = confirm_sources_keyboard(item.id, key, item.version)
-        await _prompt(context, actor, item, text, keyboard)
+        await ask_privately(context, actor, item, text, keyboard)
         return texts.SOURCES_NOT_CONFIRMED
 
 
@@ -118,7 +118,7 @@ async def _ask(
     prompt = ACTION_VIEWS[action].ask
     assert prompt is not None, f"{action.value} asks for no text"
     text = prompt.format(code=item.code, title=escape(item.title), version=item.version, role=role)
-    await _prompt(context, actor, item, text, dismiss_keyboard(item.id))
+    await ask_privately(context, actor, item, text, dismiss_keyboard(item.id))
     return plain(text.split("\n")[0])  # the toast shows no markup: the title as typed
 
 
@@ -129,28 +129,6 @@ def _receiving_role(sop: Sop, item: ItemView) -> str:
         return ""  # an item of another SOP (a takedown: Tolak ends it, no one receives it)
     following = sop.step(step.return_to) if step.return_to else sop.next_step(step.key)
     return sop.role_title((following or step).role)
-
-
-async def _prompt(
-    context: BotContext,
-    actor: Actor,
-    item: ItemView,
-    text: str,
-    keyboard: InlineKeyboardMarkup,
-) -> None:
-    # Questions go to the member's private chat, so notes typed in reply never land in a
-    # role's group chat; a member who never started the bot is told to do so.
-    try:
-        sent = await context.bot.send_message(
-            actor.user_id,
-            fit(text, TEXT_LIMIT),
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-        )
-    except Forbidden:
-        await context.services.service.conversation.drop_pending(actor.user_id)
-        raise
-    await asked(context, sent, item)  # an earlier question's buttons come off
 
 
 async def _open_under(
@@ -293,7 +271,7 @@ async def _correct(update: Update, context: BotContext, actor: Actor, cb: Callba
     service = context.services.service
     item = await service.decisions.ask_for(actor, cb.item_id, Action.CORRECT)
     text = correction_prompt(context, item)
-    await _prompt(context, actor, item, text, dismiss_keyboard(item.id))
+    await ask_privately(context, actor, item, text, dismiss_keyboard(item.id))
     return plain(text.split("\n")[0])
 
 

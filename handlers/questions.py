@@ -6,12 +6,34 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import Message
-from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram import InlineKeyboardMarkup, Message
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
 
+from bot.domain.workflow import Actor
 from bot.service.views import ItemView
+from handlers.cards import TEXT_LIMIT, fit
 from handlers.context import BotContext
+
+
+async def ask_privately(
+    context: BotContext,
+    actor: Actor,
+    item: ItemView,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+) -> None:
+    """A question about `item`, in the member's private chat, so notes typed in reply never
+    land in a role's group chat; a member who never started the bot is told to do so (the
+    Forbidden goes on, its open question dropped)."""
+    try:
+        sent = await context.bot.send_message(
+            actor.user_id, fit(text, TEXT_LIMIT), parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+    except Forbidden:
+        await context.services.service.conversation.drop_pending(actor.user_id)
+        raise
+    await asked(context, sent, item)  # an earlier question's buttons come off
 
 
 async def asked(context: BotContext, sent: Message | None, item: ItemView) -> None:

@@ -8,14 +8,12 @@ from collections.abc import Sequence
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import Forbidden
 
 from bot import texts
 from bot.domain.workflow import Actor, ItemStatus
 from bot.service.takedowns import TakedownAsk
 from bot.service.views import EventView, ItemView
-from handlers.cards import TEXT_LIMIT, done_text, fit, plain
+from handlers.cards import done_text, plain
 from handlers.common import answers_refusals, reply
 from handlers.context import BotContext
 from handlers.keyboards import (
@@ -24,7 +22,7 @@ from handlers.keyboards import (
     take_down_keyboard,
     takedown_reasons_keyboard,
 )
-from handlers.questions import asked
+from handlers.questions import ask_privately, asked
 from handlers.takedown_cards import takedown_status
 
 
@@ -47,7 +45,7 @@ async def press_take_down(update: Update, context: BotContext, actor: Actor, cb:
     """ "Turunkan" on a published item's status: the reason is asked, in private."""
     ask = await context.services.service.takedowns.ask(actor, item_id=cb.item_id)
     text = _reason_question(ask)
-    await _ask_privately(context, actor, ask.original, text, _reasons_keyboard(ask))
+    await ask_privately(context, actor, ask.original, text, _reasons_keyboard(ask))
     return plain(text.split("\n")[0])
 
 
@@ -57,7 +55,7 @@ async def press_reason(update: Update, context: BotContext, actor: Actor, cb: Ca
     ask = await context.services.service.takedowns.choose_reason(actor, cb.item_id, cb.step_key)
     assert ask.reason is not None
     text = texts.TAKEDOWN_ASK_TEXT.format(code=ask.original.code, reason=escape(ask.reason.title))
-    await _ask_privately(context, actor, ask.original, text, dismiss_keyboard(ask.original.id))
+    await ask_privately(context, actor, ask.original, text, dismiss_keyboard(ask.original.id))
     return texts.TAKEDOWN_REASON_SET.format(reason=ask.reason.title)
 
 
@@ -79,24 +77,6 @@ def _reason_question(ask: TakedownAsk) -> str:
 def _reasons_keyboard(ask: TakedownAsk) -> InlineKeyboardMarkup:
     reasons = [(reason.key, reason.title) for reason in ask.reasons]
     return takedown_reasons_keyboard(ask.original.id, reasons)
-
-
-async def _ask_privately(
-    context: BotContext,
-    actor: Actor,
-    item: ItemView,
-    text: str,
-    keyboard: InlineKeyboardMarkup,
-) -> None:
-    # the explanation is typed in private, as every question's answer is
-    try:
-        sent = await context.bot.send_message(
-            actor.user_id, fit(text, TEXT_LIMIT), parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
-    except Forbidden:
-        await context.services.service.conversation.drop_pending(actor.user_id)
-        raise
-    await asked(context, sent, item)
 
 
 async def status_parts(
