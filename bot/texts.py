@@ -1170,7 +1170,7 @@ DECISION_MARKS["correct"] = "✏️"
 NOTES_WHAT["correct"] = "alasan ralat"
 CORRECT_COMMANDS = [("ralat", "Ralat item yang sudah dipublikasikan: /ralat KODE")]
 # after HELP_OPEN on its line: the help stays short
-HELP_CORRECT = " · ralat item yang sudah terbit: /ralat KODE"
+HELP_CORRECT = " · ralat: /ralat KODE"
 BTN_CORRECT = "✏️ Ralat"
 ASK_CORRECTION_REASON = (
     "✏️ Tulis <b>alasan ralat</b> item {code} — {title} (versi {version} yang sudah "
@@ -1438,7 +1438,7 @@ NOTICE_SOP_RETIRED = (
 COL_SOP = "SOP"  # the monitoring workbook's column naming each step's and item's SOP
 CSV_SOP = "sop"  # the events CSV's column of each event's SOP (key)
 
-HELP_OPEN_TAKEDOWN = " · penurunan konten terbit: /turunkan KODE"  # after HELP_OPEN
+HELP_OPEN_TAKEDOWN = " · penurunan: /turunkan KODE"  # after HELP_OPEN
 
 
 # --- ralat and penurunan together (issue 19) ---

@@ -61,6 +61,7 @@ async def test_the_page_and_the_demo_office_are_served_on_loopback(
         ("Ahmad Fauzi", "divisi_hukum"),
         ("Hendra Gunawan", "sekretaris"),
         ("Dewi Lestari", ""),  # a guest, for /undang
+        ("Kanal JDIH KPU Pulang Pisau (demo)", "channel"),  # the office's channel, read-only
     ]
     assert state["clock"]["label"] == "Senin, 23 November 2026 pukul 09.00 WIB"
     assert state["clock"]["open"] is True
