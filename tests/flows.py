@@ -184,3 +184,20 @@ def admin_without_role(server: LocalBotApi) -> dict[str, object]:
         "file_base_url": server.base_file_url,
         "admins": [ADMIN_WITHOUT_ROLE.user_id],
     }
+
+
+async def publish(h: Harness, title: str, links: str) -> str:
+    """An item through the whole SOP (version 1) to its reported `links`, its publication
+    told to the koordinator; returns its code."""
+    code = await open_item(h, title)
+    await give_direction(h, code)
+    await submit_design(h, code)
+    await approve_check(h, code, 1)
+    await approve_legal(h, code, 1)
+    await order_upload(h, code)
+    await report_posted(h, code, links=links)
+    await h.server.wait_for(
+        lambda m: m.chat_id == KOORDINATOR.user_id and code in m.body and "dipublikasikan" in m.body
+    )
+    await h.settle()
+    return code

@@ -25,18 +25,7 @@ REASON = "Nomor PKPU salah: seharusnya Nomor 3 Tahun 2026"
 
 async def publish(h: Harness, title: str = "PKPU Nomor 2 Tahun 2026") -> str:
     """An item through the whole SOP (version 1), its links reported; returns its code."""
-    code = await flows.open_item(h, title)
-    await flows.give_direction(h, code)
-    await flows.submit_design(h, code)
-    await flows.approve_check(h, code, 1)
-    await flows.approve_legal(h, code, 1)
-    await flows.order_upload(h, code)
-    await flows.report_posted(h, code, links=LINKS_V1)
-    await h.server.wait_for(
-        lambda m: m.chat_id == KOORDINATOR.user_id and code in m.body and "dipublikasikan" in m.body
-    )
-    await h.settle()
-    return code
+    return await flows.publish(h, title, LINKS_V1)
 
 
 async def newest(h: Harness, who: Person, code: str, button: str, after: int) -> BotMessage:

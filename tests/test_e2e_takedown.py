@@ -32,20 +32,7 @@ WRONG = "Kesalahan isi konten"  # not a legal one
 
 
 async def publish(h: Harness, title: str, links: str = f"{INSTAGRAM} {FACEBOOK}") -> str:
-    code = await flows.open_item(h, title)
-    await flows.give_direction(h, code)
-    await flows.submit_design(h, code)
-    await flows.approve_check(h, code, 1)
-    await flows.approve_legal(h, code, 1)
-    await flows.order_upload(h, code)
-    await flows.report_posted(h, code, links=links)
-    await h.server.wait_for(
-        lambda m: (
-            m.chat_id == KOORDINATOR.user_id and f"{code}" in m.body and "dipublikasikan" in m.body
-        )
-    )
-    await h.settle()
-    return code
+    return await flows.publish(h, title, links)
 
 
 async def ask_takedown(h: Harness, who: Person, code: str, reason: str, explanation: str) -> str:
