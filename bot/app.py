@@ -233,6 +233,7 @@ async def _start_services(app: BotApplication, config: Config, options: BuildOpt
             if config.publish.channel
             else None
         ),
+        previews=config.files_dir / "previews",
     )
     reminders = ReminderService(factory, config.sops, directory, calendar, config.reminders)
     scheduler = ReminderScheduler(

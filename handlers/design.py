@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
 from telegram import Message, Update
 
@@ -111,7 +112,12 @@ async def draft_reply(
     file_name: str | None,
     notes: list[str] | None = None,
 ) -> None:
-    """The receipt for the draft so far, with the buttons to submit or clear it."""
+    """The receipt for the draft so far, with the buttons to submit or clear it. It comes once
+    the reviewers' preview of these pages is drawn, so that *Kirim* only has to send it."""
+    if state.page_paths:
+        await context.services.sender.files.prepare(
+            state.item.id, state.item.code, state.version, [Path(p) for p in state.page_paths]
+        )
     text = texts.DESIGN_FILE_ADDED.format(
         count=state.pages,
         code=state.item.code,

@@ -1,13 +1,18 @@
 """The review preview is drawn and uploaded once per design version (issue 18): every later
 reviewer of the version gets the same photo by its Telegram file_id, even after a restart;
 reviewers shown a version at the same moment share one drawing; a file_id Telegram no longer
-knows is drawn and uploaded again, and the new one kept."""
+knows is drawn and uploaded again, and the new one kept. The drawing is made as the pages
+arrive, before the operator's receipt: *Kirim* only sends it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select
 
 from bot import texts
+from bot.delivery import card_files
 from localbotapi import BotMessage
 from localbotapi.params import Upload
 from storage.models import DesignVersion, Item
@@ -73,6 +78,59 @@ async def test_the_next_reviewer_gets_the_same_preview_without_an_upload_even_af
     kinds = [m.kind for m in mine[mine.index(second) : mine.index(card) + 1]]
     assert kinds[0] == "photo" and set(kinds[1:-1]) == {"document"} and kinds[-1] == "text"
     # the preview first, then the pages, then the card with its buttons
+
+
+def count_drawings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pages of each preview sheet the bot draws, in order."""
+    drawn: list[int] = []
+    real = card_files.contact_sheet
+
+    def drawing(pages: list[Path], **kwargs: object) -> bytes:
+        drawn.append(len(pages))
+        return real(pages, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(card_files, "contact_sheet", drawing)
+    return drawn
+
+
+async def test_the_preview_is_drawn_as_the_pages_arrive_and_kirim_only_sends_it(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    drawn = count_drawings(monkeypatch)
+    code = await flows.open_item(h)
+    await flows.give_direction(h, code)
+    receipt = await flows.upload_design(h, code, OPERATOR, pages=2)
+    # each receipt came once the sheet of the pages so far was drawn
+    assert drawn == [1, 2]
+    waiting = h.config.files_dir / "previews"
+    assert len(list(waiting.glob("*.jpg"))) == 1  # the one-page sheet is dropped
+
+    await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN)
+    preview = await preview_for(h, code, 1, KASUBBAG)
+
+    assert drawn == [1, 2]  # nothing drawn after Kirim
+    assert uploads(h) == [picture(h, preview)]  # the two-page sheet, uploaded once
+    assert await recorded_preview(h, code, 1) == preview.file_id
+    assert not list(waiting.glob("*.jpg"))  # Telegram holds it now: not kept twice
+
+
+async def test_a_preview_not_drawn_ahead_is_drawn_by_the_card(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    drawn = count_drawings(monkeypatch)
+    code = await flows.open_item(h)
+    await flows.give_direction(h, code)
+    receipt = await flows.upload_design(h, code, OPERATOR)
+    for sheet in (h.config.files_dir / "previews").glob("*.jpg"):
+        sheet.unlink()  # lost (a disk cleaned by hand, a drawing that failed)
+
+    await h.press(OPERATOR, receipt, texts.BTN_SUBMIT_DESIGN)
+    preview = await preview_for(h, code, 1, KASUBBAG)
+
+    assert drawn == [1, 1]  # drawn again by the kasubbag's card
+    assert uploads(h) == [picture(h, preview)]
 
 
 async def test_reviewers_shown_a_version_at_once_share_one_drawing(

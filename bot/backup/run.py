@@ -51,8 +51,9 @@ def _os_problem(exc: OSError, where: Path) -> BackupError:
 
 
 def _skip_stored(relative: Path) -> bool:
-    """Downloads in progress are not stored files yet."""
-    return relative.parts[0] == "incoming" or relative.name.startswith(".")
+    """Downloads in progress are not stored files yet; previews waiting for their first card
+    are drawn again by it when missing."""
+    return relative.parts[0] in ("incoming", "previews") or relative.name.startswith(".")
 
 
 def _skip_archive(relative: Path) -> bool:

@@ -2,9 +2,12 @@
 for posting the stored copies, checked against what was approved, then the caption alone (the
 operator's posting kit).
 
-The preview is drawn once per design version: the first card that shows it draws and uploads
-it, and records the file_id Telegram gave the photo (design_versions.preview_file_id, with
-the card's messages); every later card of the version sends that id. Cards of one version
+The preview is drawn once per design version, when its pages arrive (`prepare`, before the
+operator's receipt: off the path from *Kirim* to the reviewer's card), and kept on disk until
+the first card that shows it uploads it and records the file_id Telegram gave the photo
+(design_versions.preview_file_id, with the card's messages); every later card of the version
+sends that id. A card whose pages were not drawn beforehand (a page still arriving, a drawing
+that failed) draws them itself. Cards of one version
 that go out at once share the one drawing and upload (the others wait for it, then send by
 id), and sheets are drawn one at a time, so a burst of reviews holds one sheet's pixels, not
 one per card. Nothing drawn is kept once sent: a refused id is drawn and uploaded again."""
@@ -12,6 +15,8 @@ one per card. Nothing drawn is kept once sent: a refused id is drawn and uploade
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,6 +34,8 @@ from bot.media.filestore import FileStore
 from bot.media.preview import contact_sheet
 from bot.media.workers import in_image_thread
 from bot.service.views import CardData, FileRef
+
+log = logging.getLogger(__name__)
 
 Part = Callable[[int], Awaitable[Message]]
 PreviewKey = tuple[int, int]  # (item id, version)
@@ -51,8 +58,13 @@ class _Drawing:
 
 
 class CardFiles:
-    def __init__(self, bot: Bot, *, draws: int = PREVIEW_DRAWS) -> None:
+    def __init__(
+        self, bot: Bot, *, draws: int = PREVIEW_DRAWS, prepared: Path | None = None
+    ) -> None:
         self.bot = bot
+        # where sheets drawn as their pages arrived wait for their first card (None: drawn
+        # by the first card, as they were before)
+        self.prepared = prepared
         # the ids this process learnt, newest last; a card read before its version's id was
         # recorded still finds it here
         self._file_ids: OrderedDict[PreviewKey, str] = OrderedDict()
@@ -80,6 +92,35 @@ class CardFiles:
         database) does not hold yet: to be recorded with the card's messages."""
         known = self._file_ids.get((data.item.id, data.version))
         return known if known is not None and known != data.preview_file_id else None
+
+    async def prepare(self, item_id: int, code: str, version: int, pages: list[Path]) -> None:
+        """Draw the version's preview from the pages it has now and keep it for its first
+        card; a sheet of the version drawn earlier (fewer pages) is dropped. A failure is
+        logged and left to the card, which draws the sheet itself."""
+        if self.prepared is None or not pages:
+            return
+        target = self._prepared_path((item_id, version), pages)
+        if await asyncio.to_thread(target.exists):
+            return  # drawn when this receipt was first sent
+        try:
+            image = await self._draw(code, version, pages)
+            await asyncio.to_thread(_replace_sheet, target, (item_id, version), image)
+        except Exception:
+            log.warning("preview of %s version %d not drawn ahead", code, version, exc_info=True)
+
+    def _prepared_path(self, key: PreviewKey, pages: list[Path]) -> Path:
+        assert self.prepared is not None
+        # the pages are stored by content: their paths, in order, name the sheet's content
+        digest = hashlib.sha256("\n".join(map(str, pages)).encode()).hexdigest()[:20]
+        return self.prepared / f"{key[0]}-{key[1]}-{digest}.jpg"
+
+    async def _take_prepared(self, key: PreviewKey, pages: list[Path]) -> bytes | None:
+        if self.prepared is None:
+            return None
+        try:
+            return await asyncio.to_thread(self._prepared_path(key, pages).read_bytes)
+        except OSError:
+            return None
 
     @staticmethod
     def tampered_pages(data: CardData) -> list[int]:
@@ -111,22 +152,24 @@ class CardFiles:
                     if sent := await self._photo_by_id(key, chat_id, known, caption):
                         return sent
                 if drawing.image is None:
-                    drawing.image = await self._draw(data, pages)
+                    drawing.image = await self._take_prepared(key, pages) or await self._draw(
+                        data.item.code, data.version, pages
+                    )
                 message = await self.bot.send_photo(chat_id, drawing.image, caption=caption)
                 if message.photo:  # the largest size: what Telegram shows when opened
                     self._learn(key, message.photo[-1].file_id)
+                    if self.prepared is not None:  # Telegram holds it now
+                        await asyncio.to_thread(_drop_sheets, self.prepared, key)
                 return message
         finally:
             drawing.users -= 1
             if not drawing.users:
                 del self._drawings[key]  # its bytes with it
 
-    async def _draw(self, data: CardData, pages: list[Path]) -> bytes:
+    async def _draw(self, code: str, version: int, pages: list[Path]) -> bytes:
         async with self._draw_slots:
             # Pillow work: off the event loop, in this process, in the image thread
-            return await in_image_thread(
-                contact_sheet, pages, code=data.item.code, version=data.version
-            )
+            return await in_image_thread(contact_sheet, pages, code=code, version=version)
 
     async def _photo_by_id(
         self, key: PreviewKey, chat_id: int, file_id: str, caption: str
@@ -171,6 +214,20 @@ class CardFiles:
         return await self.bot.send_document(
             chat_id, InputFile(content, filename=name), caption=caption
         )
+
+
+def _drop_sheets(folder: Path, key: PreviewKey) -> None:
+    for old in folder.glob(f"{key[0]}-{key[1]}-*.jpg"):
+        old.unlink(missing_ok=True)
+
+
+def _replace_sheet(target: Path, key: PreviewKey, image: bytes) -> None:
+    """Keep `image` at `target`, instead of any sheet of the same version drawn before."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _drop_sheets(target.parent, key)
+    partial_file = target.with_suffix(".part")
+    partial_file.write_bytes(image)
+    partial_file.replace(target)  # whole or not at all: a card never reads half a sheet
 
 
 def _file_id_refused(exc: BadRequest) -> bool:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, Message
@@ -141,6 +142,7 @@ class OutboxSender:
         render: Renderer,
         reports: ReportDelivery | None = None,  # the monitoring report's rows (issue 15)
         channel: ChannelSender | None = None,  # the office's channel's rows (issue 19)
+        previews: Path | None = None,  # where previews drawn at upload wait (CardFiles)
     ) -> None:
         self.bot = bot
         self.channel = channel
@@ -149,7 +151,7 @@ class OutboxSender:
         self._reported: set[int] = set()
         self.archiver = archiver
         self.directory = directory
-        self.files = CardFiles(bot)
+        self.files = CardFiles(bot, prepared=previews)
         self.factory = factory
         self.reads = reads
         self.messages = messages

@@ -177,8 +177,14 @@ class DesignUploads:
         version = draft_version(item)
         files = await uow.repo.design_files(item.id, version)
         photos = sum(1 for f in files if f.kind == "photo")
+        paths = tuple(f.stored_path for f in files if f.stored_path)
         return DraftState(
-            item_view(item, self.ctx.sop_of(item.sop_key)), version, len(files), row.caption, photos
+            item_view(item, self.ctx.sop_of(item.sop_key)),
+            version,
+            len(files),
+            row.caption,
+            photos,
+            paths if len(paths) == len(files) else (),
         )
 
     def _design_row(

@@ -131,6 +131,8 @@ class DraftState:
     pages: int
     caption: str | None
     photo_pages: int = 0  # pages Telegram compressed (sent as photo, not as file)
+    # the pages' stored copies, in order; empty while one of them is not stored
+    page_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
