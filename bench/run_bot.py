@@ -8,7 +8,9 @@
 
 The configuration comes as JSON (the same keys as config.toml), parsed by the bot's own
 parse_config. With ``--count-sql FILE`` (used when profiling) every SQL statement and
-transaction is counted, and SIGUSR1 writes the counts so far to FILE as JSON.
+transaction is counted, and SIGUSR1 writes the counts so far to FILE as JSON; every statement
+with its parameters, and each commit and rollback, is also kept in order, and SIGUSR1 marks
+the moment in it and writes it to FILE with the suffix ``.trace`` (for ``bench.sqlreplay``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import pickle
 import signal
 from collections import Counter
 from datetime import datetime
@@ -53,19 +56,35 @@ def main() -> None:
 
 def _count_sql(path: Path) -> None:
     counts: Counter[str] = Counter()
+    # (connection, SQL, parameters, executemany), (connection, "COMMIT" or "ROLLBACK"), ("MARK",)
+    trace: list[tuple[Any, ...]] = []
 
-    def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+    def statement(
+        conn: Any, _cursor: Any, sql: str, parameters: Any, _context: Any, many: bool
+    ) -> None:
         counts["statements"] += 1
         counts["sql: " + " ".join(sql.split())[:150]] += 1
+        trace.append((_connection_id(conn), sql, parameters, many))
 
-    def transaction(*_: Any) -> None:
+    def ended(conn: Any, how: str) -> None:
         counts["transactions"] += 1
+        trace.append((_connection_id(conn), how))
+
+    def written(*_: Any) -> None:
+        trace.append(("MARK",))
+        path.with_suffix(".trace").write_bytes(pickle.dumps(trace))
+        path.write_text(json.dumps(counts))
 
     # On the Engine class: every engine the bot creates later is counted.
     event.listen(Engine, "before_cursor_execute", statement)
-    event.listen(Engine, "commit", transaction)
-    event.listen(Engine, "rollback", transaction)
-    signal.signal(signal.SIGUSR1, lambda *_: path.write_text(json.dumps(counts)))
+    event.listen(Engine, "commit", lambda conn: ended(conn, "COMMIT"))
+    event.listen(Engine, "rollback", lambda conn: ended(conn, "ROLLBACK"))
+    signal.signal(signal.SIGUSR1, written)
+
+
+def _connection_id(conn: Any) -> int:
+    """The database connection (the pool's, not SQLAlchemy's wrapper of the moment)."""
+    return id(conn.connection.dbapi_connection)
 
 
 if __name__ == "__main__":

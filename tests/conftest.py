@@ -55,7 +55,7 @@ SERVICE = {
     "test_report_migration.py", "test_report_schedule.py",
     "test_preview_migration.py", "test_database_engine.py", "test_multisop_service.py",
     "test_outbox_look.py", "test_ralat_service.py",
-    "test_on_demand.py",
+    "test_on_demand.py", "test_sqlreplay.py",
 }  # fmt: skip
 E2E = {
     "test_bench_smoke.py", "test_check.py", "test_crash.py", "test_localbotapi.py",
