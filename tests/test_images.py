@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from bot import texts
+from bot.media import preview
 from bot.media.images import (
     DEFAULT_PLATFORMS,
     MAX_DOWNLOAD_BYTES,
@@ -321,6 +322,20 @@ def test_contact_sheet_keeps_within_telegram_photo_limits(tmp_path: Path) -> Non
         w, h = open_jpeg(data).size
         assert max(w, h) <= 2048 and w + h <= 10_000 and max(w / h, h / w) <= 20
         assert len(data) < 10 * 1024 * 1024
+
+
+def test_a_sheet_over_the_photo_limit_is_encoded_again_smaller_and_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = pages(tmp_path, RED)
+    full = contact_sheet(page, code="A", version=1)
+    monkeypatch.setattr(preview, "SHEET_MAX_BYTES", len(full) - 1)  # q85 is too large
+
+    smaller = contact_sheet(page, code="A", version=1)
+
+    assert len(smaller) < len(full)  # not the first attempt's bytes with the next's on top
+    assert smaller.endswith(b"\xff\xd9")  # one whole JPEG
+    assert open_jpeg(smaller).size == open_jpeg(full).size
 
 
 def test_contact_sheet_is_deterministic(tmp_path: Path) -> None:

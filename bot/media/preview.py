@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import struct
+import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -230,9 +232,16 @@ def _draw_page_number(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int],
 
 
 def _encode(sheet: Image.Image) -> bytes:
-    for quality in (85, 70, 50):  # 2048 px at q85 is ~2 MB; lower only for extreme noise
-        buffer = io.BytesIO()
-        sheet.save(buffer, format="JPEG", quality=quality, subsampling=2)
-        if buffer.tell() <= SHEET_MAX_BYTES:
-            break
-    return buffer.getvalue()
+    # Into a real file, not a BytesIO: Pillow lets go of the GIL while it encodes into a file
+    # descriptor, but holds it for an in-memory buffer, where the event loop would stand
+    # still for the whole encoding (docs/performance.md, "The preview's JPEG").
+    with tempfile.TemporaryFile() as out:
+        for quality in (85, 70, 50):  # 2048 px at q85 is ~2 MB; lower only for extreme noise
+            out.seek(0)
+            out.truncate()
+            sheet.save(out, format="JPEG", quality=quality, subsampling=2)
+            # its size from the file: Pillow wrote to the descriptor, not through `out`
+            if os.fstat(out.fileno()).st_size <= SHEET_MAX_BYTES:
+                break
+        out.seek(0)
+        return out.read()
