@@ -93,14 +93,23 @@ def count_drawings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return drawn
 
 
+async def uploaded(
+    h: Harness, monkeypatch: pytest.MonkeyPatch, pages: int
+) -> tuple[list[int], str, BotMessage]:
+    """An item's design uploaded (not yet sent): the sheets drawn so far, the item's code and
+    the last page's receipt."""
+    drawn = count_drawings(monkeypatch)
+    code = await flows.open_item(h)
+    await flows.give_direction(h, code)
+    receipt = await flows.upload_design(h, code, OPERATOR, pages=pages)
+    return drawn, code, receipt
+
+
 async def test_the_preview_is_drawn_as_the_pages_arrive_and_kirim_only_sends_it(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = harness
-    drawn = count_drawings(monkeypatch)
-    code = await flows.open_item(h)
-    await flows.give_direction(h, code)
-    receipt = await flows.upload_design(h, code, OPERATOR, pages=2)
+    drawn, code, receipt = await uploaded(h, monkeypatch, pages=2)
     # each receipt came once the sheet of the pages so far was drawn
     assert drawn == [1, 2]
     waiting = h.config.files_dir / "previews"
@@ -119,10 +128,7 @@ async def test_a_preview_not_drawn_ahead_is_drawn_by_the_card(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = harness
-    drawn = count_drawings(monkeypatch)
-    code = await flows.open_item(h)
-    await flows.give_direction(h, code)
-    receipt = await flows.upload_design(h, code, OPERATOR)
+    drawn, code, receipt = await uploaded(h, monkeypatch, pages=1)
     for sheet in (h.config.files_dir / "previews").glob("*.jpg"):
         sheet.unlink()  # lost (a disk cleaned by hand, a drawing that failed)
 
