@@ -6,11 +6,11 @@ The preview is drawn once per design version, when its pages arrive (`prepare`, 
 operator's receipt: off the path from *Kirim* to the reviewer's card), and kept on disk until
 the first card that shows it uploads it and records the file_id Telegram gave the photo
 (design_versions.preview_file_id, with the card's messages); every later card of the version
-sends that id. A card whose pages were not drawn beforehand (a page still arriving, a drawing
-that failed) draws them itself. Cards of one version
-that go out at once share the one drawing and upload (the others wait for it, then send by
-id), and sheets are drawn one at a time, so a burst of reviews holds one sheet's pixels, not
-one per card. Nothing drawn is kept once sent: a refused id is drawn and uploaded again."""
+sends that id. A card whose pages were not drawn beforehand (a drawing that failed, a sheet
+deleted) draws them itself. Cards of one version that go out at once share the one drawing and
+upload (the others wait for it, then send by id), and sheets are drawn one at a time, so a
+burst of reviews holds one sheet's pixels, not one per card. Nothing drawn is kept once sent:
+a refused id is drawn and uploaded again."""
 
 from __future__ import annotations
 
