@@ -203,6 +203,7 @@ async def _clear_design(update: Update, context: BotContext, actor: Actor, cb: C
     pressed = _message_of(query)
     uploads = context.services.service.uploads
     cleared = await uploads.clear_draft(actor, cb.item_id, cb.number, pressed)
+    await context.services.sender.files.forget(cb.item_id, cb.number)
     await _drop_buttons(query)
     for chat_id, message_id in cleared.receipts_gone:  # the draft's other receipts
         if (chat_id, message_id) != pressed:

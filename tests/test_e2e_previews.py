@@ -139,6 +139,19 @@ async def test_a_preview_not_drawn_ahead_is_drawn_by_the_card(
     assert uploads(h) == [picture(h, preview)]
 
 
+async def test_a_cleared_draft_leaves_no_sheet_behind(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    _, _, receipt = await uploaded(h, monkeypatch, pages=1)
+    waiting = h.config.files_dir / "previews"
+    assert len(list(waiting.glob("*.jpg"))) == 1
+
+    await h.press(OPERATOR, receipt, texts.BTN_CLEAR_DESIGN)
+
+    assert not list(waiting.glob("*.jpg"))
+
+
 async def test_reviewers_shown_a_version_at_once_share_one_drawing(
     make_harness: HarnessFactory,
 ) -> None:

@@ -108,6 +108,11 @@ class CardFiles:
         except Exception:
             log.warning("preview of %s version %d not drawn ahead", code, version, exc_info=True)
 
+    async def forget(self, item_id: int, version: int) -> None:
+        """The version's draft was cleared: its sheet drawn ahead is not needed."""
+        if self.prepared is not None:
+            await asyncio.to_thread(_drop_sheets, self.prepared, (item_id, version))
+
     def _prepared_path(self, key: PreviewKey, pages: list[Path]) -> Path:
         assert self.prepared is not None
         # the pages are stored by content: their paths, in order, name the sheet's content
