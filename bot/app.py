@@ -65,7 +65,6 @@ if TYPE_CHECKING:
     from bot.health.server import HealthServer
 
 log = logging.getLogger(__name__)
-_FROZEN = False  # gc.freeze() done in this process (_freeze_startup_objects)
 
 # PTB 22 warns on every RetryAfter unless durations are timedeltas, as they will be in PTB 23.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -298,10 +297,8 @@ def _freeze_startup_objects() -> None:
     it and stall the loop for ~90 ms each (docs/performance.md, "Garbage collection"). Once a
     process: a second start in it (the tests start many bots) must not pin the first's
     leftovers."""
-    global _FROZEN
-    if _FROZEN:
+    if gc.get_freeze_count():
         return
-    _FROZEN = True
     gc.collect()  # the garbage start-up left, freed before the rest is set aside
     gc.freeze()
 
